@@ -1,0 +1,83 @@
+/**
+ * The lab's VMs: per BringOnline row a NIC with its static private IP and a VM that
+ * attaches the row's existing managed OS disk, created in the CSV's boot order.
+ *
+ * Attaching an existing disk (Microsoft Learn, `virtual-machines/attach-os-disk.md` and the
+ * ARM `OSDisk` schema): `createOption: Attach` + `managedDisk.id` + `osType`, no `osProfile`.
+ * `deleteOption: Detach` keeps the disk when the VM is deleted; it is set explicitly so that
+ * no teardown path can delete a disk.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as compute from "@pulumi/azure-native/compute";
+import * as network from "@pulumi/azure-native/network";
+import { DiskRef, LabVm } from "../lab";
+
+/** The ARM resource ID of a managed disk (`Microsoft.Compute/disks`). */
+export function diskId(subscriptionId: pulumi.Input<string>, disk: DiskRef): pulumi.Output<string> {
+  if (disk.id) return pulumi.output(disk.id);
+  return pulumi.interpolate`/subscriptions/${subscriptionId}/resourceGroups/${disk.resourceGroupName}/providers/Microsoft.Compute/disks/${disk.name}`;
+}
+
+/** What one declared VM consists of. */
+export interface DeclaredVm {
+  nic: network.NetworkInterface;
+  vm: compute.VirtualMachine;
+}
+
+/**
+ * Declares the NIC and VM of one lab VM.
+ *
+ * @param bootDependencies the already declared VMs this one is created after (`vm.dependsOn`).
+ * `deleteBeforeReplace` because both carry fixed names, the NIC a fixed IP and the VM a disk
+ * that only one VM can hold: a replacement must free them before it takes them.
+ */
+export function declareVm(
+  vm: LabVm,
+  args: { resourceGroupName: pulumi.Input<string>; location: string; subnet: network.Subnet; subscriptionId: pulumi.Input<string> },
+  bootDependencies: compute.VirtualMachine[],
+  opts: pulumi.CustomResourceOptions,
+): DeclaredVm {
+  const nicName = `${vm.name}-nic`;
+  const nic = new network.NetworkInterface(
+    nicName,
+    {
+      resourceGroupName: args.resourceGroupName,
+      networkInterfaceName: nicName,
+      location: args.location,
+      ipConfigurations: [
+        {
+          name: "ipconfig1",
+          primary: true,
+          subnet: { id: args.subnet.id },
+          privateIPAllocationMethod: network.IPAllocationMethod.Static,
+          privateIPAddress: vm.privateIp,
+          privateIPAddressVersion: network.IPVersion.IPv4,
+        },
+      ],
+    },
+    { ...opts, deleteBeforeReplace: true },
+  );
+
+  const machine = new compute.VirtualMachine(
+    vm.name,
+    {
+      resourceGroupName: args.resourceGroupName,
+      vmName: vm.name,
+      location: args.location,
+      hardwareProfile: { vmSize: vm.size },
+      storageProfile: {
+        osDisk: {
+          createOption: compute.DiskCreateOptionTypes.Attach,
+          deleteOption: compute.DiskDeleteOptionTypes.Detach,
+          osType: compute.OperatingSystemTypes.Windows,
+          managedDisk: { id: diskId(args.subscriptionId, vm.osDisk) },
+        },
+      },
+      networkProfile: { networkInterfaces: [{ id: nic.id, primary: true }] },
+      // Boot diagnostics with managed storage: a serial log and screenshot when a VM will not boot.
+      diagnosticsProfile: { bootDiagnostics: { enabled: true } },
+    },
+    { ...opts, dependsOn: bootDependencies, deleteBeforeReplace: true },
+  );
+  return { nic, vm: machine };
+}

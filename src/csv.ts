@@ -1,0 +1,147 @@
+/**
+ * Reads `lab.csv` with csv-parse into rows of named cells, each with its line number.
+ * Column meaning is validated in `lab.ts`; this file only knows the shape of the file.
+ *
+ * The columns are those of the 2014 classic scripts (`../shared/seed-excerpts/`), so an
+ * existing CSV keeps working: header required, any order, names case-insensitive.
+ */
+import { parse } from "csv-parse/sync";
+import { Problem } from "./problems";
+
+/** Every column the CSV may have, in the classic order, with the canonical spelling. */
+export const CSV_COLUMNS = [
+  "BringOnline",
+  "VMName",
+  "StorageAccount",
+  "VMOSDiskName",
+  "VMInstanceSize",
+  "SubnetName",
+  "IPAddress",
+  "Location",
+  "AffinityGroup",
+  "WaitForBoot",
+  "PublicRDPPort",
+] as const;
+export type CsvColumn = (typeof CSV_COLUMNS)[number];
+
+/** Columns without which a row cannot describe a VM. */
+export const REQUIRED_COLUMNS: readonly CsvColumn[] = ["VMName", "VMOSDiskName", "VMInstanceSize", "SubnetName"];
+
+/** Limits that keep a mistaken input (a log file, a disk image) from exhausting memory. */
+export const MAX_CSV_BYTES = 1024 * 1024;
+export const MAX_CSV_ROWS = 1000;
+
+/** One data row: its 1-based line (where the record starts) and its cells by column. */
+export interface CsvRow {
+  line: number;
+  cells: Partial<Record<CsvColumn, string>>;
+}
+
+/**
+ * Parses CSV text (UTF-8 already decoded; a BOM, CRLF, quoted fields and blank lines are
+ * accepted). Returns the data rows and every problem found in the header and row shapes;
+ * cells are trimmed. `file` only names the file in problems. Never throws.
+ */
+export function readLabCsv(text: string, file: string): { rows: CsvRow[]; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const problem = (line: number, column: string, message: string) => problems.push({ file, line, column, message });
+
+  if (Buffer.byteLength(text, "utf8") > MAX_CSV_BYTES) {
+    problem(0, "(file)", `the file is larger than ${MAX_CSV_BYTES} bytes; a lab CSV has one short row per VM`);
+    return { rows: [], problems };
+  }
+
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, {
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      record_delimiter: ["\r\n", "\n", "\r"],
+    }) as unknown as typeof records;
+  } catch (err) {
+    const e = err as Error & { lines?: number };
+    problem(e.lines ?? 0, "(file)", `not valid CSV: ${e.message}`);
+    return { rows: [], problems };
+  }
+  // A record's info.lines is the line it ends on; quoted cells may span lines.
+  const startLine = (r: { record: string[]; info: { lines: number } }) =>
+    r.info.lines - r.record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
+  const nonBlank = records.filter((r) => r.record.some((cell) => cell.trim() !== ""));
+
+  if (nonBlank.length === 0) {
+    problem(0, "(header)", `the file is empty; it needs a header row (${CSV_COLUMNS.join(",")}) and one row per VM`);
+    return { rows: [], problems };
+  }
+  if (nonBlank.length - 1 > MAX_CSV_ROWS) {
+    problem(0, "(file)", `the file has ${nonBlank.length - 1} rows; at most ${MAX_CSV_ROWS} VMs are supported`);
+    return { rows: [], problems };
+  }
+
+  const [header, ...data] = nonBlank;
+  const headerLine = startLine(header);
+  const columns: (CsvColumn | undefined)[] = [];
+  const seen = new Set<CsvColumn>();
+  for (const raw of header.record) {
+    const name = raw.trim();
+    const column = CSV_COLUMNS.find((c) => c.toLowerCase() === name.toLowerCase());
+    if (!column) {
+      problem(headerLine, name || "(empty)", `unknown column '${name}'; the columns are ${CSV_COLUMNS.join(", ")}`);
+    } else if (seen.has(column)) {
+      problem(headerLine, column, `column ${column} appears more than once in the header`);
+    } else {
+      seen.add(column);
+    }
+    columns.push(column && !columns.includes(column) ? column : undefined);
+  }
+  for (const required of REQUIRED_COLUMNS) {
+    if (!seen.has(required)) {
+      problem(headerLine, required, `required column ${required} is missing from the header`);
+    }
+  }
+
+  const rows: CsvRow[] = [];
+  for (const r of data) {
+    const line = startLine(r);
+    if (r.record.length > header.record.length) {
+      problem(line, "(row)", `the row has ${r.record.length} fields but the header has ${header.record.length}`);
+      continue;
+    }
+    const cells: Partial<Record<CsvColumn, string>> = {};
+    r.record.forEach((cell, i) => {
+      const column = columns[i];
+      if (column) cells[column] = cell.trim();
+    });
+    rows.push({ line, cells });
+  }
+  return { rows, problems };
+}
+
+/**
+ * Decodes a CSV file's bytes as UTF-8. Returns the text, or a problem naming the line
+ * of the first byte sequence that is not UTF-8 (Excel's "CSV" may be Windows-1252).
+ */
+export function decodeUtf8(bytes: Uint8Array, file: string): { text: string } | { problem: Problem } {
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+  } catch {
+    // Find the first bad line by decoding line by line.
+    let line = 1;
+    let start = 0;
+    for (let i = 0; i <= bytes.length; i++) {
+      if (i === bytes.length || bytes[i] === 0x0a) {
+        try {
+          new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(start, i));
+        } catch {
+          break;
+        }
+        line++;
+        start = i + 1;
+      }
+    }
+    return {
+      problem: { file, line, column: "(file)", message: "the file is not UTF-8 text; save it as 'CSV UTF-8' (Excel) or convert it" },
+    };
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * Turns the CSV rows and the stack settings into the typed lab description that the
+ * declaration code consumes: one entry per CSV row (in boot order) with its size, subnet,
+ * static private IP, OS disk and boot dependencies. Pure; every problem is reported at once.
+ */
+import { cidrHas, formatIpv4, parseIpv4, usableRange } from "./addresses";
+import { CsvColumn, CsvRow } from "./csv";
+import { Problem } from "./problems";
+import { StackSettings, normaliseLocation } from "./settings";
+import { resolveSize } from "./sizes";
+
+/** An existing managed disk, found by name in a resource group or by full resource ID. */
+export interface DiskRef {
+  resourceGroupName: string;
+  name: string;
+  /** The full ARM resource ID when the CSV gave one; otherwise built at deployment from the subscription. */
+  id?: string;
+}
+
+/** One VM of the lab (one CSV row). */
+export interface LabVm {
+  /** Azure VM name (the CSV's VMName). */
+  name: string;
+  /** CSV line of the row. */
+  line: number;
+  /** False for BringOnline=No: not declared, but its name and IP stay reserved. */
+  bringOnline: boolean;
+  /** WaitForBoot=Yes: a barrier in the boot order. */
+  waitForBoot: boolean;
+  /** Azure size name, e.g. `Standard_B1ms`. */
+  size: string;
+  /** The classic InstanceSize the size was mapped from, if any. */
+  classicSize?: string;
+  subnet: string;
+  /** Static private IPv4 address. */
+  privateIp: string;
+  /** Whether the IP came from the CSV or was assigned (first free usable address, CSV order). */
+  ipSource: "csv" | "assigned";
+  osDisk: DiskRef;
+  publicRdpPort?: number;
+  /** Names of the declared VMs this one is created after (boot order). Empty for BringOnline=No rows. */
+  dependsOn: string[];
+}
+
+/** The validated lab: settings, every CSV row as a VM, and warnings that do not stop a deployment. */
+export interface Lab {
+  settings: StackSettings;
+  csvFile: string;
+  /** Every row, in CSV (boot) order, including BringOnline=No rows. */
+  vms: LabVm[];
+  warnings: Problem[];
+}
+
+/** The VMs the stack declares (BringOnline=Yes), in boot order. */
+export function onlineVms(lab: Lab): LabVm[] {
+  return lab.vms.filter((vm) => vm.bringOnline);
+}
+
+// Windows VM names (Microsoft Learn, resource-name-rules.md): up to 64 characters for the
+// resource; no spaces, control characters or ~ ! @ # $ % ^ & * ( ) = + _ [ ] { } \ | ; : . ' " , < > / ?;
+// Windows VMs can't include a period or end with a hyphen.
+const VM_NAME = /^[A-Za-z0-9-]{1,64}$/;
+// Managed disk names: 1-80 letters, digits, '_', '.', '-'; start with a letter or digit, end with a letter, digit or '_'.
+const DISK_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/;
+const DISK_ID = /^\/subscriptions\/([0-9a-fA-F-]{36})\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/disks\/([^/]+)$/i;
+
+/**
+ * Validates the CSV rows against the settings and builds the lab.
+ *
+ * Rules per column (README "CSV reference"): BringOnline/WaitForBoot Yes/No (empty = Yes/No);
+ * VMName unique and valid for Azure; VMOSDiskName a disk name in `diskResourceGroupName` or a
+ * full disk ID there, used by one row only; VMInstanceSize via `resolveSize`; SubnetName a key
+ * of `subnets`; IPAddress in its subnet, not Azure-reserved, unique, or empty to assign the
+ * first free usable address in CSV order; Location empty or the stack's region;
+ * PublicRDPPort 1-65535, unique. StorageAccount and AffinityGroup are classic-only and ignored.
+ *
+ * @returns the lab, or `undefined` with every problem found. Never throws.
+ */
+export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFile: string): { lab?: Lab; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const warnings: Problem[] = [];
+  const report = (row: CsvRow, column: CsvColumn, message: string) => problems.push({ file: csvFile, line: row.line, column, message });
+  const subnets = new Map(settings.subnets.map((s) => [s.name.toLowerCase(), s]));
+
+  if (rows.length === 0) {
+    problems.push({ file: csvFile, line: 0, column: "(file)", message: "the CSV has a header but no VM rows" });
+  }
+
+  const yesNo = (row: CsvRow, column: CsvColumn, fallback: boolean): boolean => {
+    const value = (row.cells[column] ?? "").toLowerCase();
+    if (value === "") return fallback;
+    if (value === "yes") return true;
+    if (value === "no") return false;
+    report(row, column, `expected Yes or No, got '${row.cells[column]}'`);
+    return fallback;
+  };
+
+  interface Draft {
+    row: CsvRow;
+    vm: Omit<LabVm, "privateIp" | "ipSource" | "dependsOn"> & { privateIp?: string };
+    subnet?: StackSettings["subnets"][number];
+  }
+  const drafts: Draft[] = [];
+  const names = new Map<string, number>();
+  const disks = new Map<string, number>();
+  const ports = new Map<number, number>();
+  const ips = new Map<bigint, number>();
+
+  for (const row of rows) {
+    const c = row.cells;
+    const bringOnline = yesNo(row, "BringOnline", true);
+    const waitForBoot = yesNo(row, "WaitForBoot", false);
+
+    const name = c.VMName ?? "";
+    if (name === "") report(row, "VMName", "required: the VM's Azure name");
+    else if (!VM_NAME.test(name) || name.endsWith("-") || /^\d+$/.test(name)) {
+      report(row, "VMName", `'${name}' is not a valid Windows VM name (1-64 letters, digits and '-', not ending in '-', not all digits)`);
+    } else if (names.has(name.toLowerCase())) {
+      report(row, "VMName", `'${name}' is already used on line ${names.get(name.toLowerCase())} (VM names are case-insensitive in Azure)`);
+    } else names.set(name.toLowerCase(), row.line);
+    if (name.length > 15 && VM_NAME.test(name)) {
+      warnings.push({ file: csvFile, line: row.line, column: "VMName", message: `'${name}' is longer than 15 characters, the Windows computer-name limit; the guest keeps the name stored on its disk` });
+    }
+
+    let osDisk: DiskRef = { resourceGroupName: settings.diskResourceGroupName, name: "" };
+    const diskText = c.VMOSDiskName ?? "";
+    const idMatch = DISK_ID.exec(diskText);
+    if (diskText === "") report(row, "VMOSDiskName", `required: the name of the existing managed OS disk in resource group ${settings.diskResourceGroupName}, or its full resource ID`);
+    else if (diskText.startsWith("/")) {
+      if (!idMatch) report(row, "VMOSDiskName", `'${diskText}' is not a managed disk resource ID (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Compute/disks/<name>)`);
+      else if (idMatch[2].toLowerCase() !== settings.diskResourceGroupName.toLowerCase()) {
+        report(row, "VMOSDiskName", `the disk is in resource group '${idMatch[2]}', not in diskResourceGroupName '${settings.diskResourceGroupName}'; move the disk or change the setting`);
+      } else osDisk = { resourceGroupName: idMatch[2], name: idMatch[3], id: diskText };
+    } else if (!DISK_NAME.test(diskText)) {
+      report(row, "VMOSDiskName", `'${diskText}' is not a valid managed disk name (1-80 letters, digits, '_', '.', '-')`);
+    } else osDisk = { resourceGroupName: settings.diskResourceGroupName, name: diskText };
+    if (osDisk.name) {
+      const key = osDisk.name.toLowerCase();
+      if (disks.has(key)) report(row, "VMOSDiskName", `disk '${osDisk.name}' is already attached by line ${disks.get(key)}; a disk can belong to one VM only`);
+      else disks.set(key, row.line);
+    }
+
+    const sizeText = c.VMInstanceSize ?? "";
+    let size = "";
+    let classicSize: string | undefined;
+    if (sizeText === "") report(row, "VMInstanceSize", "required: a classic size (ExtraSmall, Small, Medium, Large, ExtraLarge) or an Azure size name");
+    else {
+      const resolved = resolveSize(sizeText);
+      if (!resolved.ok) report(row, "VMInstanceSize", resolved.error);
+      else {
+        size = resolved.size;
+        classicSize = resolved.classic;
+        if (resolved.warning) warnings.push({ file: csvFile, line: row.line, column: "VMInstanceSize", message: resolved.warning });
+      }
+    }
+
+    const subnetText = c.SubnetName ?? "";
+    const subnet = subnets.get(subnetText.toLowerCase());
+    if (subnetText === "") report(row, "SubnetName", `required: one of the stack's subnets (${settings.subnets.map((s) => s.name).join(", ")})`);
+    else if (!subnet) report(row, "SubnetName", `'${subnetText}' is not a subnet of the stack; the subnets are ${settings.subnets.map((s) => s.name).join(", ")}`);
+
+    const ipText = c.IPAddress ?? "";
+    let privateIp: string | undefined;
+    if (ipText !== "") {
+      const ip = parseIpv4(ipText);
+      if (ip === undefined) {
+        report(row, "IPAddress", ipText.includes(":") ? `'${ipText}' is an IPv6 address; the lab's private IPs are IPv4` : `'${ipText}' is not an IPv4 address such as 10.20.1.4`);
+      } else if (subnet && !cidrHas(subnet.cidr, ip)) {
+        report(row, "IPAddress", `${ipText} is not in subnet ${subnet.name} (${subnet.cidr.text})`);
+      } else if (subnet && (ip < usableRange(subnet.cidr).first || ip > usableRange(subnet.cidr).last)) {
+        report(row, "IPAddress", `${ipText} is reserved by Azure in ${subnet.cidr.text} (the first four and the last address); use ${formatIpv4(usableRange(subnet.cidr).first)} to ${formatIpv4(usableRange(subnet.cidr).last)}`);
+      } else if (ips.has(ip)) {
+        report(row, "IPAddress", `${ipText} is already used on line ${ips.get(ip)}`);
+      } else {
+        ips.set(ip, row.line);
+        privateIp = formatIpv4(ip);
+      }
+    }
+
+    const location = c.Location ?? "";
+    if (location !== "" && normaliseLocation(location) !== settings.location) {
+      report(row, "Location", `'${location}' is not the stack's region '${settings.location}'; leave it empty or set azure-native:location`);
+    }
+
+    const portText = c.PublicRDPPort ?? "";
+    let publicRdpPort: number | undefined;
+    if (portText !== "") {
+      const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
+      if (!(port >= 1 && port <= 65535)) report(row, "PublicRDPPort", `'${portText}' is not a port number from 1 to 65535`);
+      else if (ports.has(port)) report(row, "PublicRDPPort", `port ${port} is already used on line ${ports.get(port)}; each VM needs its own public RDP port`);
+      else {
+        ports.set(port, row.line);
+        publicRdpPort = port;
+      }
+    }
+
+    drafts.push({
+      row,
+      subnet,
+      vm: { name, line: row.line, bringOnline, waitForBoot, size, classicSize, subnet: subnet?.name ?? subnetText, privateIp, osDisk, publicRdpPort },
+    });
+  }
+
+  // Empty IPAddress: the first free usable address of the subnet, in CSV order, after every
+  // written address is reserved (the classic "the first VM booted gets .4").
+  const vms: LabVm[] = [];
+  for (const d of drafts) {
+    let privateIp = d.vm.privateIp;
+    const ipSource: LabVm["ipSource"] = privateIp || (d.row.cells.IPAddress ?? "") !== "" ? "csv" : "assigned";
+    if (ipSource === "assigned" && d.subnet) {
+      const { first, last } = usableRange(d.subnet.cidr);
+      let ip = first;
+      while (ip <= last && ips.has(ip)) ip++;
+      if (ip > last) report(d.row, "IPAddress", `subnet ${d.subnet.name} (${d.subnet.cidr.text}) has no free address left; write an address or enlarge the subnet`);
+      else {
+        ips.set(ip, d.row.line);
+        privateIp = formatIpv4(ip);
+      }
+    }
+    vms.push({ ...d.vm, privateIp: privateIp ?? "", ipSource, dependsOn: [] });
+  }
+
+  // Boot order: a WaitForBoot=Yes row is a barrier. Every later VM depends on the most recent
+  // earlier barrier; a barrier also waits for the VMs declared since the previous barrier.
+  let barrier: LabVm | undefined;
+  let sinceBarrier: LabVm[] = [];
+  for (const vm of vms.filter((v) => v.bringOnline)) {
+    vm.dependsOn = [...(barrier ? [barrier.name] : []), ...(vm.waitForBoot ? sinceBarrier.map((v) => v.name) : [])];
+    if (vm.waitForBoot) {
+      barrier = vm;
+      sinceBarrier = [];
+    } else sinceBarrier.push(vm);
+  }
+
+  if (problems.length > 0) return { problems };
+  return { lab: { settings, csvFile, vms, warnings }, problems };
+}

@@ -1,0 +1,88 @@
+/**
+ * `npm run plan -- [--stack NAME | --config FILE] [--csv FILE] [--json] [--show-secrets]`
+ *
+ * Exit codes: 0 the lab is valid and was planned; 1 the input is invalid (every problem
+ * listed, no resources); 2 a usage error.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { PlanResult, runPlan } from "./plan";
+import { renderPlan } from "./render";
+
+export const USAGE = "usage: npm run plan -- [--stack NAME | --config FILE] [--csv FILE] [--json] [--show-secrets]";
+
+/** Parsed command line. */
+export interface PlanArgs {
+  stack?: string;
+  config?: string;
+  csv?: string;
+  json: boolean;
+  showSecrets: boolean;
+}
+
+/** Parses the plan's arguments; throws an `Error` with a usage message on a bad one. */
+export function parseArgs(argv: readonly string[]): PlanArgs {
+  const args: PlanArgs = { json: false, showSecrets: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case "--stack": args.stack = value(); break;
+      case "--config": args.config = value(); break;
+      case "--csv": args.csv = value(); break;
+      case "--json": args.json = true; break;
+      case "--show-secrets": args.showSecrets = true; break;
+      case "--help": case "-h": throw new Error("help");
+      default: throw new Error(`unknown argument '${flag}'`);
+    }
+  }
+  if (args.stack && args.config) throw new Error("give --stack or --config, not both");
+  return args;
+}
+
+/** Finds the stack file: `--config`, `--stack`, or the single stack file under `stacksDir`. */
+export function resolveStackFile(args: PlanArgs, stacksDir: string): string {
+  if (args.config) return args.config;
+  if (args.stack) return path.join(stacksDir, `Pulumi.${args.stack}.yaml`);
+  const files = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir).filter((f) => /^Pulumi\..+\.ya?ml$/.test(f)) : [];
+  if (files.length === 1) return path.join(stacksDir, files[0]);
+  if (files.length === 0) throw new Error(`no stack file under ${stacksDir}/; give --config FILE`);
+  throw new Error(`several stacks under ${stacksDir}/ (${files.join(", ")}); choose one with --stack NAME`);
+}
+
+/** Runs the CLI; resolves to the exit code. `write` receives stdout text, `writeError` stderr text. */
+export async function main(argv: readonly string[], write: (s: string) => void, writeError: (s: string) => void): Promise<number> {
+  let args: PlanArgs;
+  let stackFile: string;
+  try {
+    args = parseArgs(argv);
+    stackFile = resolveStackFile(args, "stacks");
+  } catch (err) {
+    const message = (err as Error).message;
+    writeError(message === "help" ? `${USAGE}\n` : `exchange-lab plan: ${message}\n${USAGE}\n`);
+    return message === "help" ? 0 : 2;
+  }
+  const result: PlanResult = await runPlan({ stackFile, csv: args.csv, showSecrets: args.showSecrets });
+  if (args.json) {
+    write(JSON.stringify({ vms: result.vms, resources: result.resources, errors: result.errors, warnings: result.warnings }, null, 2) + "\n");
+  } else {
+    (result.errors.length > 0 ? writeError : write)(renderPlan(result));
+  }
+  return result.errors.length > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`exchange-lab plan: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exitCode = 3;
+    },
+  );
+}

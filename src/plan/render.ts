@@ -1,0 +1,55 @@
+/**
+ * Renders a plan result as text for a person: the VMs in boot order, then the resources,
+ * then warnings; or every problem when the input is invalid. Pure.
+ */
+import { formatProblem } from "../problems";
+import { PlanResult } from "./plan";
+
+/** Pads each column of a table to its widest cell. */
+export function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ").trimEnd());
+}
+
+/** The human-readable plan. */
+export function renderPlan(result: PlanResult): string {
+  const out: string[] = [];
+  const source = `stack file ${result.stackFile}${result.csvFile ? `, CSV ${result.csvFile}` : ""}`;
+  if (result.errors.length > 0) {
+    out.push(`exchange-lab plan: the input is invalid (${source}); nothing was declared.`, "");
+    out.push(`${result.errors.length} problem${result.errors.length === 1 ? "" : "s"}:`);
+    for (const p of result.errors) out.push(`  ${formatProblem(p)}`);
+    return out.join("\n") + "\n";
+  }
+
+  out.push(`exchange-lab offline plan (${source})`);
+  out.push("Run under Pulumi's mock runtime: nothing was sent to Azure; the subscription shows as zeros.", "");
+
+  out.push("VMs in boot order:");
+  let step = 0;
+  const rows = [["#", "VM", "size", "subnet", "private IP", "created after"]];
+  for (const vm of result.vms) {
+    const size = vm.classicSize ? `${vm.size} (${vm.classicSize})` : vm.size;
+    const ip = `${vm.privateIp}${vm.ipSource === "assigned" ? " (assigned)" : ""}`;
+    if (!vm.bringOnline) {
+      rows.push(["-", vm.name, size, vm.subnet, ip, "BringOnline=No: not declared, name and IP kept"]);
+      continue;
+    }
+    step++;
+    const after = vm.dependsOn.length > 0 ? vm.dependsOn.join(", ") : "(starts first)";
+    rows.push([String(step), vm.name + (vm.waitForBoot ? " *" : ""), size, vm.subnet, ip, after]);
+  }
+  out.push(...table(rows).map((l) => `  ${l}`));
+  out.push("  * WaitForBoot=Yes: later VMs are created after this one.", "");
+
+  out.push(`Resources (${result.resources.length}):`);
+  out.push(
+    ...table([["type", "name", "waits for"], ...result.resources.map((r) => [r.type, r.name, r.dependsOn.join(", ")])]).map((l) => `  ${l}`),
+  );
+
+  if (result.warnings.length > 0) {
+    out.push("", `Warnings (${result.warnings.length}):`);
+    for (const w of result.warnings) out.push(`  ${formatProblem(w)}`);
+  }
+  return out.join("\n") + "\n";
+}

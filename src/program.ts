@@ -1,0 +1,70 @@
+/**
+ * The Pulumi program proper, shared by `index.ts` (real `pulumi up`/`preview`) and the
+ * offline plan (the same code under the mock runtime): config + CSV -> validated lab ->
+ * declared resources.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { decodeUtf8, readLabCsv } from "./csv";
+import { Lab, buildLab } from "./lab";
+import { LabValidationError, Problem, sortProblems } from "./problems";
+import { ConfigLocator, LOCATION_KEY, NAMESPACE, parseSettings } from "./settings";
+import { ExchangeLab } from "./azure/exchangeLab";
+
+/** The stack's configuration as Pulumi hands it to the program: full key -> text. */
+export function readPulumiConfig(): Record<string, string> {
+  const all = pulumi.runtime.allConfig();
+  return Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith(`${NAMESPACE}:`) || k === LOCATION_KEY));
+}
+
+/**
+ * Validates the configuration and reads and validates the CSV it names (relative to
+ * `baseDir`). Throws {@link LabValidationError} with every problem found; pure apart from
+ * reading the CSV file.
+ */
+export function loadLab(raw: Readonly<Record<string, string>>, locate: ConfigLocator, baseDir: string): Lab {
+  const { settings, problems } = parseSettings(raw, locate);
+  const csvFile = settings?.csv ?? raw[`${NAMESPACE}:csv`] ?? "lab.csv";
+  let bytes: Buffer | undefined;
+  const csvProblems: Problem[] = [];
+  try {
+    bytes = fs.readFileSync(path.resolve(baseDir, csvFile));
+  } catch (err) {
+    csvProblems.push({ file: csvFile, line: 0, column: "(file)", message: `cannot read the lab CSV: ${(err as Error).message}` });
+  }
+  if (bytes) {
+    const decoded = decodeUtf8(bytes, csvFile);
+    if ("problem" in decoded) csvProblems.push(decoded.problem);
+    else {
+      const read = readLabCsv(decoded.text, csvFile);
+      csvProblems.push(...read.problems);
+      if (settings && read.problems.length === 0) {
+        const built = buildLab(settings, read.rows, csvFile);
+        if (built.lab && problems.length === 0) return built.lab;
+        csvProblems.push(...built.problems);
+      }
+    }
+  }
+  throw new LabValidationError(sortProblems([...problems, ...csvProblems]));
+}
+
+/** What {@link runLab} declared. */
+export interface LabRun {
+  lab: Lab;
+  component: ExchangeLab;
+}
+
+/**
+ * Runs the program: reads config from the Pulumi runtime, loads the lab and declares it.
+ * Nothing is declared when the input is invalid ({@link LabValidationError} is thrown first).
+ *
+ * @param options.stackFile the stack file, only to point problems at the line of a key.
+ * @param options.componentOptions options for the `ExchangeLab` component (the plan's spy).
+ */
+export function runLab(options: { locate?: ConfigLocator; baseDir?: string; componentOptions?: pulumi.ComponentResourceOptions } = {}): LabRun {
+  const locate: ConfigLocator = options.locate ?? (() => ({ file: `Pulumi.${pulumi.getStack()}.yaml`, line: 0 }));
+  const lab = loadLab(readPulumiConfig(), locate, options.baseDir ?? process.cwd());
+  const component = new ExchangeLab("lab", lab, options.componentOptions);
+  return { lab, component };
+}

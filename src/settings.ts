@@ -1,0 +1,255 @@
+/**
+ * The stack configuration (namespace `exchange-lab:` plus `azure-native:location`),
+ * parsed and validated into typed settings. Pure: it reads a plain key -> text map, the
+ * form both `pulumi.runtime.allConfig()` and the offline plan's stack-file reader give.
+ *
+ * Network rules come from Microsoft Learn:
+ * - subnet sizes and reserved addresses: `virtual-network/virtual-networks-faq.md`;
+ * - `GatewaySubnet` name, /29 minimum, /27 recommended:
+ *   `vpn-gateway/vpn-gateway-about-vpn-gateway-settings.md`;
+ * - resource and subnet names: `azure-resource-manager/management/resource-name-rules.md`.
+ */
+import { AZURE_SMALLEST_SUBNET_PREFIX, Cidr, cidrContains, cidrOverlaps, parseCidr } from "./addresses";
+import { Problem } from "./problems";
+
+export const NAMESPACE = "exchange-lab";
+export const LOCATION_KEY = "azure-native:location";
+
+/** Every key the stack file may set under `exchange-lab:`, with its description (mirrored in Pulumi.yaml). */
+export const CONFIG_KEYS = {
+  resourceGroupName: "Resource group the stack creates and owns (deleted by pulumi destroy).",
+  diskResourceGroupName: "Existing resource group holding the VMs' managed disks; never owned by the stack.",
+  csv: "Path of the lab CSV, relative to the project directory.",
+  virtualNetworkName: "Name of the lab's virtual network.",
+  addressSpace: "List of the virtual network's address spaces (CIDR).",
+  gatewaySubnet: "CIDR of GatewaySubnet, inside addressSpace (/29 minimum, /27 or larger recommended).",
+  subnets: "Map from lab subnet name (the CSV's SubnetName) to CIDR.",
+  onPremises: "The DrayTek side: { publicIp, addressSpaces: [CIDR...] }.",
+} as const;
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+/** Defaults for optional keys (mirrored in Pulumi.yaml). */
+export const CONFIG_DEFAULTS = {
+  csv: "lab.csv",
+  virtualNetworkName: "exchange-lab-vnet",
+} as const;
+
+/** A lab subnet: its name (as used in the CSV) and address block. */
+export interface SubnetSetting {
+  name: string;
+  cidr: Cidr;
+}
+
+/** The office network at the other end of the site-to-site VPN. */
+export interface OnPremisesSetting {
+  /** The DrayTek's WAN address (dotted-quad IPv4). */
+  publicIp?: string;
+  /** The office LAN networks reached through the tunnel. */
+  addressSpaces: Cidr[];
+}
+
+/** Validated stack settings. */
+export interface StackSettings {
+  /** ARM region name, e.g. `westeurope`. */
+  location: string;
+  resourceGroupName: string;
+  diskResourceGroupName: string;
+  /** Path of the lab CSV. */
+  csv: string;
+  virtualNetworkName: string;
+  addressSpace: Cidr[];
+  gatewaySubnet: Cidr;
+  /** In stack-file order. */
+  subnets: SubnetSetting[];
+  onPremises?: OnPremisesSetting;
+}
+
+/** Where a config key is written: the stack file's path and the key's line (0 if unknown). */
+export type ConfigLocator = (key: string) => { file: string; line: number };
+
+/** Subnet names Azure reserves for its own services (not usable for lab VMs). */
+const RESERVED_SUBNET_NAMES = ["GatewaySubnet", "AzureBastionSubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "RouteServerSubnet"];
+const SUBNET_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/;
+const RESOURCE_GROUP_NAME = /^[-\p{L}\p{N}_.()]{1,90}$/u;
+const VNET_NAME = SUBNET_NAME; // same rule: 2-64 in the docs for VNets; 1-80 shape, see below
+
+/** Normalises a region as written by people (`West Europe`) to its ARM name (`westeurope`). */
+export function normaliseLocation(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, "");
+}
+
+/**
+ * Parses and validates the stack configuration.
+ *
+ * @param raw full config keys (`exchange-lab:subnets`) to their text; structured values
+ *   (lists, maps) are JSON text, as Pulumi stores them.
+ * @param locate where each key is written, for problem locations.
+ * @returns the settings, or `undefined` with at least one problem. Never throws.
+ */
+export function parseSettings(raw: Readonly<Record<string, string>>, locate: ConfigLocator): { settings?: StackSettings; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const report = (key: string, message: string, sub?: string) => {
+    const column = sub ? `${key}.${sub}` : key;
+    problems.push({ ...locate(key), column, message });
+  };
+  const full = (key: ConfigKey) => `${NAMESPACE}:${key}`;
+
+  for (const key of Object.keys(raw)) {
+    if (key.startsWith(`${NAMESPACE}:`) && !(key.slice(NAMESPACE.length + 1) in CONFIG_KEYS)) {
+      report(key, `unknown configuration key; the keys are ${Object.keys(CONFIG_KEYS).join(", ")}`);
+    }
+  }
+
+  const text = (key: ConfigKey, required: boolean): string | undefined => {
+    const value = raw[full(key)];
+    if (value === undefined || value.trim() === "") {
+      if (required) report(full(key), `required: ${CONFIG_KEYS[key]}`);
+      return undefined;
+    }
+    return value.trim();
+  };
+  const structured = (key: ConfigKey, required: boolean): unknown => {
+    const value = text(key, required);
+    if (value === undefined) return undefined;
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value; // a plain scalar, e.g. addressSpace: 10.20.0.0/16
+    }
+  };
+  const cidr = (key: string, value: unknown, sub?: string): Cidr | undefined => {
+    if (typeof value !== "string") {
+      report(key, `expected a CIDR block such as 10.20.0.0/16, got ${JSON.stringify(value)}`, sub);
+      return undefined;
+    }
+    try {
+      return parseCidr(value);
+    } catch (err) {
+      report(key, (err as Error).message, sub);
+      return undefined;
+    }
+  };
+  const cidrList = (key: string, value: unknown): Cidr[] => {
+    const items = Array.isArray(value) ? value : [value];
+    if (items.length === 0) report(key, "needs at least one CIDR block");
+    return items.map((v, i) => cidr(key, v, Array.isArray(value) ? `${i}` : undefined)).filter((c): c is Cidr => c !== undefined);
+  };
+
+  // Location
+  const locationText = raw[LOCATION_KEY]?.trim();
+  let location = "";
+  if (!locationText) {
+    report(LOCATION_KEY, "required: the Azure region, e.g. westeurope");
+  } else {
+    location = normaliseLocation(locationText);
+    if (!/^[a-z0-9]+$/.test(location)) report(LOCATION_KEY, `'${locationText}' is not an Azure region name such as westeurope`);
+  }
+
+  // Resource groups: the disks must live outside the one the stack owns.
+  const resourceGroupName = text("resourceGroupName", true) ?? "";
+  const diskResourceGroupName = text("diskResourceGroupName", true) ?? "";
+  for (const [key, name] of [["resourceGroupName", resourceGroupName], ["diskResourceGroupName", diskResourceGroupName]] as const) {
+    if (name && (!RESOURCE_GROUP_NAME.test(name) || name.endsWith("."))) {
+      report(full(key), `'${name}' is not a valid resource group name (1-90 letters, digits, '-', '_', '.', '(', ')'; not ending in '.')`);
+    }
+  }
+  if (resourceGroupName && diskResourceGroupName && resourceGroupName.toLowerCase() === diskResourceGroupName.toLowerCase()) {
+    report(
+      full("diskResourceGroupName"),
+      `must differ from resourceGroupName '${resourceGroupName}': pulumi destroy deletes the resource group the stack owns and every disk inside it`,
+    );
+  }
+
+  const csv = text("csv", false) ?? CONFIG_DEFAULTS.csv;
+  const virtualNetworkName = text("virtualNetworkName", false) ?? CONFIG_DEFAULTS.virtualNetworkName;
+  if (!VNET_NAME.test(virtualNetworkName) || virtualNetworkName.length < 2 || virtualNetworkName.length > 64) {
+    report(full("virtualNetworkName"), `'${virtualNetworkName}' is not a valid virtual network name (2-64 letters, digits, '_', '.', '-'; starts with a letter or digit, ends with a letter, digit or '_')`);
+  }
+
+  // Address space, GatewaySubnet, lab subnets
+  const addressSpaceValue = structured("addressSpace", true);
+  const addressSpace = addressSpaceValue === undefined ? [] : cidrList(full("addressSpace"), addressSpaceValue);
+  for (let i = 0; i < addressSpace.length; i++) {
+    for (let j = i + 1; j < addressSpace.length; j++) {
+      if (cidrOverlaps(addressSpace[i], addressSpace[j])) {
+        report(full("addressSpace"), `${addressSpace[i].text} and ${addressSpace[j].text} overlap`);
+      }
+    }
+  }
+  const inAddressSpace = (block: Cidr) => addressSpace.length === 0 || addressSpace.some((space) => cidrContains(space, block));
+
+  const gatewayText = text("gatewaySubnet", true);
+  const gatewaySubnet = gatewayText === undefined ? undefined : cidr(full("gatewaySubnet"), gatewayText);
+  if (gatewaySubnet) {
+    if (!inAddressSpace(gatewaySubnet)) report(full("gatewaySubnet"), `${gatewaySubnet.text} is not inside addressSpace (${addressSpace.map((c) => c.text).join(", ")})`);
+    if (gatewaySubnet.prefix > AZURE_SMALLEST_SUBNET_PREFIX) report(full("gatewaySubnet"), `${gatewaySubnet.text} is smaller than /29, the smallest GatewaySubnet Azure accepts`);
+  }
+
+  const subnetsValue = structured("subnets", true);
+  const subnets: SubnetSetting[] = [];
+  if (subnetsValue !== undefined) {
+    if (typeof subnetsValue !== "object" || subnetsValue === null || Array.isArray(subnetsValue)) {
+      report(full("subnets"), "expected a map from subnet name to CIDR, e.g. { Oxford: 10.20.1.0/24 }");
+    } else if (Object.keys(subnetsValue).length === 0) {
+      report(full("subnets"), "needs at least one lab subnet");
+    } else {
+      for (const [name, value] of Object.entries(subnetsValue as Record<string, unknown>)) {
+        if (RESERVED_SUBNET_NAMES.some((r) => r.toLowerCase() === name.toLowerCase())) {
+          report(full("subnets"), `'${name}' is reserved by Azure; GatewaySubnet is declared from gatewaySubnet`, name);
+          continue;
+        }
+        if (!SUBNET_NAME.test(name)) {
+          report(full("subnets"), `'${name}' is not a valid subnet name (1-80 letters, digits, '_', '.', '-'; starts with a letter or digit, ends with a letter, digit or '_')`, name);
+          continue;
+        }
+        const block = cidr(full("subnets"), value, name);
+        if (!block) continue;
+        if (block.prefix > AZURE_SMALLEST_SUBNET_PREFIX) report(full("subnets"), `${block.text} is smaller than /29, the smallest subnet Azure accepts`, name);
+        if (!inAddressSpace(block)) report(full("subnets"), `${block.text} is not inside addressSpace (${addressSpace.map((c) => c.text).join(", ")})`, name);
+        if (gatewaySubnet && cidrOverlaps(block, gatewaySubnet)) report(full("subnets"), `${block.text} overlaps gatewaySubnet ${gatewaySubnet.text}`, name);
+        for (const other of subnets) {
+          if (other.name.toLowerCase() === name.toLowerCase()) report(full("subnets"), `subnet name '${name}' is used twice (names are case-insensitive in Azure)`, name);
+          else if (cidrOverlaps(block, other.cidr)) report(full("subnets"), `${block.text} overlaps subnet ${other.name} (${other.cidr.text})`, name);
+        }
+        subnets.push({ name, cidr: block });
+      }
+    }
+  }
+
+  // The office side of the VPN
+  const onPremisesValue = structured("onPremises", false);
+  let onPremises: OnPremisesSetting | undefined;
+  if (onPremisesValue !== undefined) {
+    const key = full("onPremises");
+    if (typeof onPremisesValue !== "object" || onPremisesValue === null || Array.isArray(onPremisesValue)) {
+      report(key, "expected { publicIp: <DrayTek WAN IPv4>, addressSpaces: [CIDR...] }");
+    } else {
+      const value = onPremisesValue as Record<string, unknown>;
+      for (const k of Object.keys(value)) {
+        if (!["publicIp", "addressSpaces"].includes(k)) report(key, `unknown field '${k}'; the fields are publicIp, addressSpaces`, k);
+      }
+      const addressSpaces: Cidr[] = [];
+      if (value.addressSpaces === undefined) report(key, "required: the office LAN networks (CIDR list)", "addressSpaces");
+      else {
+        const items = Array.isArray(value.addressSpaces) ? value.addressSpaces : [value.addressSpaces];
+        items.forEach((v, i) => {
+          const block = cidr(key, v, `addressSpaces.${i}`);
+          if (!block) return;
+          for (const space of addressSpace) {
+            if (cidrOverlaps(block, space)) report(key, `${block.text} overlaps the lab's addressSpace ${space.text}; the two ends of a VPN need distinct networks`, `addressSpaces.${i}`);
+          }
+          addressSpaces.push(block);
+        });
+      }
+      const publicIp = typeof value.publicIp === "string" ? value.publicIp.trim() : undefined;
+      if (value.publicIp !== undefined && typeof value.publicIp !== "string") report(key, "expected a dotted-quad IPv4 address", "publicIp");
+      onPremises = { publicIp, addressSpaces };
+    }
+  }
+
+  if (problems.length > 0 || !gatewaySubnet) return { problems };
+  return {
+    settings: { location, resourceGroupName, diskResourceGroupName, csv, virtualNetworkName, addressSpace, gatewaySubnet, subnets, onPremises },
+    problems,
+  };
+}

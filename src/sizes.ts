@@ -1,0 +1,72 @@
+/**
+ * VM sizes: the classic InstanceSize names of the 2014 scripts mapped to current Azure
+ * sizes that boot Generation 1 (BIOS) disks, plus checks on any other size name.
+ *
+ * Sources (Microsoft Learn):
+ * - classic names = A0..A4 with 1/1/2/4/8 vCPU and 0.75/1.75/3.5/7/14 GiB, and the
+ *   retirement of Basic and Standard A-series on 31 Aug 2024:
+ *   `virtual-machines/sizes-previous-gen.md`, `virtual-machines/av1-series-retirement.md`.
+ * - B-series v1 (B1s, B1ms, B2s, B2ms, B4ms, B8ms) supports Generation 1 and 2:
+ *   `virtual-machines/sizes/general-purpose/bv1-series.md` (azure-compute-docs).
+ *   Each classic size maps to the smallest Bv1 size with at least its vCPUs and memory:
+ *   burstable sizes suit a lab that idles most of the day.
+ */
+
+/** A current size with its capacity (vCPUs, memory in GiB). */
+export interface SizeInfo {
+  name: string;
+  vcpus: number;
+  memoryGiB: number;
+}
+
+/** The one table from classic InstanceSize to a current, Generation 1 capable size. */
+export const CLASSIC_SIZES: Readonly<Record<string, { classic: SizeInfo; current: SizeInfo }>> = {
+  ExtraSmall: { classic: { name: "A0", vcpus: 1, memoryGiB: 0.75 }, current: { name: "Standard_B1s", vcpus: 1, memoryGiB: 1 } },
+  Small: { classic: { name: "A1", vcpus: 1, memoryGiB: 1.75 }, current: { name: "Standard_B1ms", vcpus: 1, memoryGiB: 2 } },
+  Medium: { classic: { name: "A2", vcpus: 2, memoryGiB: 3.5 }, current: { name: "Standard_B2s", vcpus: 2, memoryGiB: 4 } },
+  Large: { classic: { name: "A3", vcpus: 4, memoryGiB: 7 }, current: { name: "Standard_B4ms", vcpus: 4, memoryGiB: 16 } },
+  ExtraLarge: { classic: { name: "A4", vcpus: 8, memoryGiB: 14 }, current: { name: "Standard_B8ms", vcpus: 8, memoryGiB: 32 } },
+};
+
+/** Result of resolving a CSV VMInstanceSize cell. */
+export type SizeResolution =
+  | { ok: true; size: string; classic?: string; warning?: string }
+  | { ok: false; error: string };
+
+const SIZE_NAME = /^(Standard|Basic)_[A-Za-z0-9_-]+$/;
+// Basic_A0..A4 and Standard_A0..A11 (A-series v1 and compute-intensive A8-A11) are retired;
+// Standard_A1_v2 and the like (Av2) are not.
+const RETIRED = /^(Basic_A\d+|Standard_A\d+)$/i;
+// Arm64 sizes carry a 'p' in their feature letters (D2ps_v5, B2pls_v2, E4pds_v5): they
+// cannot boot an x64 Windows Server disk.
+const ARM64 = /^Standard_[A-Z]+\d+[a-z]*p[a-z]*_v\d+$/;
+// Sizes documented as Generation 2 only in ../shared/azure-facts.md (Bsv2 family); Microsoft's
+// pages disagree over time, so this is a warning, not an error.
+const GEN2_ONLY = /^Standard_B\d+(s|ls|as|als)_v2$/i;
+
+/**
+ * Resolves a VMInstanceSize cell: a classic name (case-insensitive) maps through
+ * {@link CLASSIC_SIZES}; any other text must look like an Azure size name
+ * (`Standard_D2s_v5`). Retired and Arm64 sizes are errors; a size Azure may refuse for a
+ * Generation 1 disk is a warning. Never throws.
+ */
+export function resolveSize(text: string): SizeResolution {
+  const classic = Object.keys(CLASSIC_SIZES).find((k) => k.toLowerCase() === text.toLowerCase());
+  if (classic) return { ok: true, size: CLASSIC_SIZES[classic].current.name, classic };
+  if (!SIZE_NAME.test(text)) {
+    return {
+      ok: false,
+      error: `'${text}' is neither a classic size (${Object.keys(CLASSIC_SIZES).join(", ")}) nor an Azure size name such as Standard_D2s_v5`,
+    };
+  }
+  if (RETIRED.test(text)) {
+    return { ok: false, error: `${text} is an A-series v1 size, retired on 31 Aug 2024; use a classic name or e.g. Standard_B2s` };
+  }
+  if (ARM64.test(text)) {
+    return { ok: false, error: `${text} is an Arm64 size and cannot boot an x64 Windows disk` };
+  }
+  if (GEN2_ONLY.test(text)) {
+    return { ok: true, size: text, warning: `${text} (Bsv2) may support Generation 2 disks only; BIOS-era lab disks are Generation 1` };
+  }
+  return { ok: true, size: text };
+}

@@ -1,0 +1,89 @@
+/**
+ * Reads a Pulumi stack file (`stacks/Pulumi.<stack>.yaml`) with the `yaml` library into
+ * the key -> text map Pulumi itself hands a program (structured values as JSON text), plus
+ * the line of every key so that problems can point into the file.
+ */
+import * as fs from "fs";
+import { LineCounter, Pair, Scalar, isMap, isScalar, parseDocument } from "yaml";
+import { Problem } from "./problems";
+import { ConfigLocator } from "./settings";
+
+/** What the offline plan and the program know about a stack file. */
+export interface StackFile {
+  path: string;
+  /** Full config keys (`exchange-lab:subnets`) to their text; structured values as JSON text. */
+  config: Record<string, string>;
+  /** Keys whose value is `secure: <ciphertext>` (set with `pulumi config set --secret`). */
+  secretKeys: string[];
+  /** Where each key is written. */
+  locate: ConfigLocator;
+}
+
+/** Text the offline plan puts in place of a `secure:` value it cannot decrypt. */
+export const ENCRYPTED_PLACEHOLDER = "[secret]";
+
+/**
+ * Parses stack-file text. `secure:` values are replaced by {@link ENCRYPTED_PLACEHOLDER}
+ * (the offline plan has no passphrase) and listed in `secretKeys`.
+ * Returns the stack file, or problems naming the file and line. Never throws.
+ */
+export function parseStackFile(text: string, path: string): { stack?: StackFile; problems: Problem[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const problems: Problem[] = doc.errors.map((e) => ({
+    file: path,
+    line: e.linePos?.[0].line ?? 0,
+    column: "(yaml)",
+    message: e.message.split("\n")[0],
+  }));
+  if (problems.length > 0) return { problems };
+
+  const lines = new Map<string, number>();
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  const root = doc.contents;
+  const configNode = isMap(root) ? root.get("config", true) : undefined;
+  if (root !== null && !isMap(root)) {
+    return { problems: [{ file: path, line: 1, column: "(yaml)", message: "a stack file is a YAML map with a 'config:' key" }] };
+  }
+  if (configNode !== undefined && !isMap(configNode)) {
+    return { problems: [{ file: path, line: lineOf(lineCounter, configNode), column: "config", message: "'config:' must be a map of key: value" }] };
+  }
+  for (const item of configNode?.items ?? []) {
+    const pair = item as Pair<unknown, unknown>;
+    const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+    lines.set(key, isScalar(pair.key) ? lineOf(lineCounter, pair.key) : 0);
+    const value = (pair.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? (pair.value as Scalar | null)?.value ?? null;
+    if (isSecure(value)) {
+      config[key] = ENCRYPTED_PLACEHOLDER;
+      secretKeys.push(key);
+    } else if (value === null || value === undefined) {
+      config[key] = "";
+    } else {
+      config[key] = typeof value === "object" ? JSON.stringify(value) : String(value);
+    }
+  }
+  return {
+    stack: { path, config, secretKeys, locate: (key) => ({ file: path, line: lines.get(key) ?? 0 }) },
+    problems: [],
+  };
+}
+
+/** Reads and parses a stack file from disk; a missing file is a problem, not an exception. */
+export function readStackFile(path: string): { stack?: StackFile; problems: Problem[] } {
+  let text: string;
+  try {
+    text = fs.readFileSync(path, "utf8");
+  } catch (err) {
+    return { problems: [{ file: path, line: 0, column: "(file)", message: `cannot read the stack file: ${(err as Error).message}` }] };
+  }
+  return parseStackFile(text, path);
+}
+
+function isSecure(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
+}
+
+function lineOf(counter: LineCounter, node: { range?: [number, number, number] | null }): number {
+  return node.range ? counter.linePos(node.range[0]).line : 0;
+}

@@ -32,7 +32,7 @@ export function parseStackFile(text: string, path: string): { stack?: StackFile;
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems: Problem[] = doc.errors.map((e) => ({
     file: path,
-    line: e.linePos?.[0].line ?? 0,
+    line: lineCounter.linePos(e.pos[0]).line,
     column: "(yaml)",
     message: e.message.split("\n")[0],
   }));

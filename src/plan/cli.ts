@@ -46,9 +46,17 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
 
 /** Finds the stack file: `--config`, `--stack`, or the single stack file under `stacksDir`. */
 export function resolveStackFile(args: PlanArgs, stacksDir: string): string {
-  if (args.config) return args.config;
-  if (args.stack) return path.join(stacksDir, `Pulumi.${args.stack}.yaml`);
   const files = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir).filter((f) => /^Pulumi\..+\.ya?ml$/.test(f)) : [];
+  const names = files.map((f) => f.replace(/^Pulumi\.|\.ya?ml$/g, ""));
+  if (args.config) {
+    if (!fs.existsSync(args.config)) throw new Error(`no such stack file: ${args.config}`);
+    return args.config;
+  }
+  if (args.stack) {
+    const index = names.indexOf(args.stack);
+    if (index < 0) throw new Error(`no stack '${args.stack}' under ${stacksDir}/ (stacks: ${names.join(", ") || "none"})`);
+    return path.join(stacksDir, files[index]);
+  }
   if (files.length === 1) return path.join(stacksDir, files[0]);
   if (files.length === 0) throw new Error(`no stack file under ${stacksDir}/; give --config FILE`);
   throw new Error(`several stacks under ${stacksDir}/ (${files.join(", ")}); choose one with --stack NAME`);

@@ -1,0 +1,71 @@
+// Fixtures shared by the tests: the example stack and CSV, and temporary labs built from them.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { CsvRow, readLabCsv } from "../src/csv";
+import { Lab, buildLab } from "../src/lab";
+import { Problem } from "../src/problems";
+import { StackSettings, parseSettings } from "../src/settings";
+import { parseStackFile } from "../src/stackFile";
+import { PlanResult, runPlan } from "../src/plan/plan";
+
+export const ROOT = path.resolve(__dirname, "..");
+export const EXAMPLE_STACK = path.join(ROOT, "stacks", "Pulumi.oxford.yaml");
+export const EXAMPLE_CSV = path.join(ROOT, "lab.csv");
+export const HEADER = "BringOnline,VMName,StorageAccount,VMOSDiskName,VMInstanceSize,SubnetName,IPAddress,Location,AffinityGroup,WaitForBoot,PublicRDPPort";
+
+/** The example stack's config map, optionally with keys replaced (`undefined` removes a key). */
+export function exampleConfig(overrides: Record<string, string | undefined> = {}): Record<string, string> {
+  const { stack } = parseStackFile(fs.readFileSync(EXAMPLE_STACK, "utf8"), "stacks/Pulumi.oxford.yaml");
+  const config: Record<string, string> = { ...stack!.config };
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === undefined) delete config[k];
+    else config[k] = v;
+  }
+  return config;
+}
+
+/** The example stack's validated settings (with overrides). */
+export function exampleSettings(overrides: Record<string, string | undefined> = {}): StackSettings {
+  const { settings, problems } = parseSettings(exampleConfig(overrides), () => ({ file: "stack.yaml", line: 0 }));
+  if (!settings) throw new Error(JSON.stringify(problems));
+  return settings;
+}
+
+/** Parses CSV text that must be well-formed. */
+export function rowsOf(csv: string): CsvRow[] {
+  const { rows, problems } = readLabCsv(csv, "lab.csv");
+  if (problems.length > 0) throw new Error(JSON.stringify(problems));
+  return rows;
+}
+
+/** Builds a lab from data rows (the header is added) against the example settings. */
+export function labOf(dataRows: string[], settings = exampleSettings()): { lab?: Lab; problems: Problem[] } {
+  return buildLab(settings, rowsOf([HEADER, ...dataRows].join("\n")), "lab.csv");
+}
+
+/** Writes a stack file and a CSV to a fresh temporary directory; returns the paths. */
+export function writeLab(csv: string, stackYaml?: string): { dir: string; stackFile: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "exchange-lab-"));
+  fs.writeFileSync(path.join(dir, "lab.csv"), csv);
+  const stackFile = path.join(dir, "Pulumi.test.yaml");
+  fs.writeFileSync(stackFile, stackYaml ?? fs.readFileSync(EXAMPLE_STACK, "utf8"));
+  return { dir, stackFile };
+}
+
+/** Plans a lab (CSV text and optional stack YAML) under the mock runtime. */
+export async function planOf(csv: string, stackYaml?: string, showSecrets = false): Promise<PlanResult> {
+  const { dir, stackFile } = writeLab(csv, stackYaml);
+  return runPlan({ stackFile, baseDir: dir, showSecrets });
+}
+
+/** The example lab planned from the repository's own files. */
+export function planExample(): Promise<PlanResult> {
+  return runPlan({ stackFile: EXAMPLE_STACK, baseDir: ROOT });
+}
+
+/** The single problem of a result, asserting there is exactly one. */
+export function onlyProblem(problems: readonly Problem[]): Problem {
+  if (problems.length !== 1) throw new Error(`expected one problem, got ${JSON.stringify(problems, null, 2)}`);
+  return problems[0];
+}

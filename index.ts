@@ -7,8 +7,13 @@ import { readStackFile } from "./src/stackFile";
 
 const stackFile = `stacks/Pulumi.${pulumi.getStack()}.yaml`;
 const located = readStackFile(stackFile).stack;
-const { lab, component } = runLab({ locate: located?.locate });
+const { lab, component } = runLab({ locate: located?.locate, secretKeys: located?.secretKeys });
 for (const warning of lab.warnings) pulumi.log.warn(formatProblem(warning));
 
 export const resourceGroupName = component.resourceGroup.name;
 export const vms = component.vms;
+// The VPN (when the stack's vpn is true). draytek and draytekHints are secrets: they carry the
+// pre-shared key. Read them with `pulumi stack output draytekHints --show-secrets`.
+export const gatewayPublicIp = component.vpn?.gatewayPublicIp;
+export const draytek = component.vpn?.draytek;
+export const draytekHints = component.vpn?.draytekHints;

@@ -23,8 +23,12 @@ export function readPulumiConfig(): Record<string, string> {
  * `baseDir`). Throws {@link LabValidationError} with every problem found; pure apart from
  * reading the CSV file.
  */
-export function loadLab(raw: Readonly<Record<string, string>>, locate: ConfigLocator, baseDir: string): Lab {
-  const { settings, problems } = parseSettings(raw, locate);
+export function loadLab(raw: Readonly<Record<string, string>>, locate: ConfigLocator, baseDir: string, secretKeys?: readonly string[]): Lab {
+  const { settings, problems, warnings } = parseSettings(raw, locate);
+  const keyName = `${NAMESPACE}:vpnSharedKey`;
+  if (secretKeys && raw[keyName] !== undefined && !secretKeys.includes(keyName)) {
+    warnings.push({ ...locate(keyName), column: keyName, message: "the key is stored in plain text in the stack file; set it with: pulumi config set --secret vpnSharedKey" });
+  }
   const csvFile = settings?.csv ?? raw[`${NAMESPACE}:csv`] ?? "lab.csv";
   let bytes: Buffer | undefined;
   const csvProblems: Problem[] = [];
@@ -41,7 +45,7 @@ export function loadLab(raw: Readonly<Record<string, string>>, locate: ConfigLoc
       csvProblems.push(...read.problems);
       if (settings && read.problems.length === 0) {
         const built = buildLab(settings, read.rows, csvFile);
-        if (built.lab && problems.length === 0) return built.lab;
+        if (built.lab && problems.length === 0) return { ...built.lab, warnings: sortProblems([...warnings, ...built.lab.warnings]) };
         csvProblems.push(...built.problems);
       }
     }
@@ -59,12 +63,15 @@ export interface LabRun {
  * Runs the program: reads config from the Pulumi runtime, loads the lab and declares it.
  * Nothing is declared when the input is invalid ({@link LabValidationError} is thrown first).
  *
- * @param options.stackFile the stack file, only to point problems at the line of a key.
+ * @param options.locate where config keys are written, to point problems at their line.
+ * @param options.secretKeys the stack file's `secure:` keys, to warn about a plain-text VPN key.
  * @param options.componentOptions options for the `ExchangeLab` component (the plan's spy).
  */
-export function runLab(options: { locate?: ConfigLocator; baseDir?: string; componentOptions?: pulumi.ComponentResourceOptions } = {}): LabRun {
+export function runLab(
+  options: { locate?: ConfigLocator; secretKeys?: readonly string[]; baseDir?: string; componentOptions?: pulumi.ComponentResourceOptions } = {},
+): LabRun {
   const locate: ConfigLocator = options.locate ?? (() => ({ file: `Pulumi.${pulumi.getStack()}.yaml`, line: 0 }));
-  const lab = loadLab(readPulumiConfig(), locate, options.baseDir ?? process.cwd());
+  const lab = loadLab(readPulumiConfig(), locate, options.baseDir ?? process.cwd(), options.secretKeys);
   const component = new ExchangeLab("lab", lab, options.componentOptions);
   return { lab, component };
 }

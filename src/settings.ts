@@ -9,30 +9,41 @@
  *   `vpn-gateway/vpn-gateway-about-vpn-gateway-settings.md`;
  * - resource and subnet names: `azure-resource-manager/management/resource-name-rules.md`.
  */
-import { AZURE_SMALLEST_SUBNET_PREFIX, Cidr, cidrContains, cidrOverlaps, parseCidr } from "./addresses";
+import { AZURE_SMALLEST_SUBNET_PREFIX, Cidr, cidrContains, cidrOverlaps, isPublicIpv4, parseCidr } from "./addresses";
 import { Problem } from "./problems";
+import { IKE_VERSIONS, IkeVersion, VPN_GATEWAY_SKUS, VpnGatewaySku, VpnSettings, checkSharedKey, parseIpsecPolicy } from "./vpn";
 
 export const NAMESPACE = "exchange-lab";
 export const LOCATION_KEY = "azure-native:location";
 
-/** Every key the stack file may set under `exchange-lab:`, with its description (mirrored in Pulumi.yaml). */
-export const CONFIG_KEYS = {
-  resourceGroupName: "Resource group the stack creates and owns (deleted by pulumi destroy).",
-  diskResourceGroupName: "Existing resource group holding the VMs' managed disks; never owned by the stack.",
-  csv: "Path of the lab CSV, relative to the project directory.",
-  virtualNetworkName: "Name of the lab's virtual network.",
-  addressSpace: "List of the virtual network's address spaces (CIDR).",
-  gatewaySubnet: "CIDR of GatewaySubnet, inside addressSpace (/29 minimum, /27 or larger recommended).",
-  subnets: "Map from lab subnet name (the CSV's SubnetName) to CIDR.",
-  onPremises: "The DrayTek side: { publicIp, addressSpaces: [CIDR...] }.",
-} as const;
+/** How a key is declared in Pulumi.yaml: Pulumi's project schema types, or `undefined` when the
+ * key cannot be declared there (maps have no schema type; an optional key without a default
+ * would become required). */
+type PulumiSchemaType = "string" | "boolean" | "array" | undefined;
+
+/** Every key the stack file may set under `exchange-lab:` (mirrored in Pulumi.yaml and README). */
+export const CONFIG_KEYS: Readonly<Record<string, { description: string; pulumiType: PulumiSchemaType; default?: unknown; secret?: boolean }>> = {
+  resourceGroupName: { description: "Resource group the stack creates and owns (deleted by pulumi destroy).", pulumiType: "string" },
+  diskResourceGroupName: { description: "Existing resource group holding the VMs' managed disks; never owned by the stack.", pulumiType: "string" },
+  csv: { description: "Path of the lab CSV, relative to the project directory.", pulumiType: "string", default: "lab.csv" },
+  virtualNetworkName: { description: "Name of the lab's virtual network.", pulumiType: "string", default: "exchange-lab-vnet" },
+  addressSpace: { description: "List of the virtual network's address spaces (CIDR).", pulumiType: "array" },
+  gatewaySubnet: { description: "CIDR of GatewaySubnet, inside addressSpace (/29 minimum, /27 or larger recommended).", pulumiType: "string" },
+  subnets: { description: "Map from lab subnet name (the CSV's SubnetName) to CIDR.", pulumiType: undefined },
+  onPremises: { description: "The DrayTek side: { publicIp or fqdn, addressSpaces: [CIDR...] }.", pulumiType: undefined },
+  vpn: { description: "Declare the site-to-site VPN to the DrayTek (gateway, local network gateway, connection).", pulumiType: "boolean", default: true },
+  vpnGatewaySku: { description: "VPN gateway SKU: VpnGw1AZ to VpnGw5AZ.", pulumiType: "string", default: "VpnGw1AZ" },
+  vpnGatewayZones: { description: "Availability zones of the gateway's public IP; [] in a region without zones.", pulumiType: "array", default: ["1", "2", "3"] },
+  ikeVersion: { description: "IKE version of the connection: IKEv2, or IKEv1 for older DrayTek firmware.", pulumiType: "string", default: "IKEv2" },
+  ipsecPolicy: { description: "Custom IPsec/IKE policy fields overriding the default (AES256/SHA256/DHGroup14, PFS2048).", pulumiType: undefined },
+  vpnSharedKey: { description: "Pre-shared key of the connection (pulumi config set --secret); generated when absent.", pulumiType: undefined, secret: true },
+};
 export type ConfigKey = keyof typeof CONFIG_KEYS;
 
-/** Defaults for optional keys (mirrored in Pulumi.yaml). */
-export const CONFIG_DEFAULTS = {
-  csv: "lab.csv",
-  virtualNetworkName: "exchange-lab-vnet",
-} as const;
+/** Defaults of the optional keys, as the program applies them (Pulumi.yaml mirrors them). */
+export const CONFIG_DEFAULTS = Object.fromEntries(
+  Object.entries(CONFIG_KEYS).filter(([, k]) => k.default !== undefined).map(([name, k]) => [name, k.default]),
+) as Readonly<Record<string, unknown>>;
 
 /** A lab subnet: its name (as used in the CSV) and address block. */
 export interface SubnetSetting {
@@ -42,8 +53,10 @@ export interface SubnetSetting {
 
 /** The office network at the other end of the site-to-site VPN. */
 export interface OnPremisesSetting {
-  /** The DrayTek's WAN address (dotted-quad IPv4). */
+  /** The DrayTek's WAN address (dotted-quad IPv4); exactly one of publicIp and fqdn. */
   publicIp?: string;
+  /** The DrayTek's DNS name, for a dynamic WAN address (DrayTek DDNS). */
+  fqdn?: string;
   /** The office LAN networks reached through the tunnel. */
   addressSpaces: Cidr[];
 }
@@ -62,6 +75,8 @@ export interface StackSettings {
   /** In stack-file order. */
   subnets: SubnetSetting[];
   onPremises?: OnPremisesSetting;
+  /** The Azure side of the VPN; absent when `vpn` is false. */
+  vpn?: VpnSettings;
 }
 
 /** Where a config key is written: the stack file's path and the key's line (0 if unknown). */
@@ -71,7 +86,12 @@ export type ConfigLocator = (key: string) => { file: string; line: number };
 const RESERVED_SUBNET_NAMES = ["GatewaySubnet", "AzureBastionSubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "RouteServerSubnet"];
 const SUBNET_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/;
 const RESOURCE_GROUP_NAME = /^[-\p{L}\p{N}_.()]{1,90}$/u;
-const VNET_NAME = SUBNET_NAME; // same rule: 2-64 in the docs for VNets; 1-80 shape, see below
+// Virtual networks: 2-64 characters of the same set as subnets.
+const VNET_NAME = SUBNET_NAME;
+/** GatewaySubnet size Microsoft recommends (vpn-gateway-about-vpn-gateway-settings.md). */
+export const RECOMMENDED_GATEWAY_SUBNET_PREFIX = 27;
+// A DNS name: labels of letters, digits and '-', at least one dot.
+const FQDN = /^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z0-9]$/;
 
 /** Normalises a region as written by people (`West Europe`) to its ARM name (`westeurope`). */
 export function normaliseLocation(text: string): string {
@@ -84,13 +104,18 @@ export function normaliseLocation(text: string): string {
  * @param raw full config keys (`exchange-lab:subnets`) to their text; structured values
  *   (lists, maps) are JSON text, as Pulumi stores them.
  * @param locate where each key is written, for problem locations.
- * @returns the settings, or `undefined` with at least one problem. Never throws.
+ * @returns the settings, or `undefined` with at least one problem; warnings do not stop a
+ *   deployment. Never throws. Messages never contain the value of `vpnSharedKey`.
  */
-export function parseSettings(raw: Readonly<Record<string, string>>, locate: ConfigLocator): { settings?: StackSettings; problems: Problem[] } {
+export function parseSettings(raw: Readonly<Record<string, string>>, locate: ConfigLocator): { settings?: StackSettings; problems: Problem[]; warnings: Problem[] } {
   const problems: Problem[] = [];
+  const warnings: Problem[] = [];
   const report = (key: string, message: string, sub?: string) => {
     const column = sub ? `${key}.${sub}` : key;
     problems.push({ ...locate(key), column, message });
+  };
+  const warn = (key: string, message: string, sub?: string) => {
+    warnings.push({ ...locate(key), column: sub ? `${key}.${sub}` : key, message });
   };
   const full = (key: ConfigKey) => `${NAMESPACE}:${key}`;
 
@@ -103,7 +128,7 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
   const text = (key: ConfigKey, required: boolean): string | undefined => {
     const value = raw[full(key)];
     if (value === undefined || value.trim() === "") {
-      if (required) report(full(key), `required: ${CONFIG_KEYS[key]}`);
+      if (required) report(full(key), `required: ${CONFIG_KEYS[key].description}`);
       return undefined;
     }
     return value.trim();
@@ -160,8 +185,8 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
     );
   }
 
-  const csv = text("csv", false) ?? CONFIG_DEFAULTS.csv;
-  const virtualNetworkName = text("virtualNetworkName", false) ?? CONFIG_DEFAULTS.virtualNetworkName;
+  const csv = text("csv", false) ?? String(CONFIG_DEFAULTS.csv);
+  const virtualNetworkName = text("virtualNetworkName", false) ?? String(CONFIG_DEFAULTS.virtualNetworkName);
   if (!VNET_NAME.test(virtualNetworkName) || virtualNetworkName.length < 2 || virtualNetworkName.length > 64) {
     report(full("virtualNetworkName"), `'${virtualNetworkName}' is not a valid virtual network name (2-64 letters, digits, '_', '.', '-'; starts with a letter or digit, ends with a letter, digit or '_')`);
   }
@@ -183,6 +208,7 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
   if (gatewaySubnet) {
     if (!inAddressSpace(gatewaySubnet)) report(full("gatewaySubnet"), `${gatewaySubnet.text} is not inside addressSpace (${addressSpace.map((c) => c.text).join(", ")})`);
     if (gatewaySubnet.prefix > AZURE_SMALLEST_SUBNET_PREFIX) report(full("gatewaySubnet"), `${gatewaySubnet.text} is smaller than /29, the smallest GatewaySubnet Azure accepts`);
+    else if (gatewaySubnet.prefix > RECOMMENDED_GATEWAY_SUBNET_PREFIX) warn(full("gatewaySubnet"), `${gatewaySubnet.text} is smaller than the /27 Microsoft recommends for GatewaySubnet`);
   }
 
   const subnetsValue = structured("subnets", true);
@@ -226,7 +252,7 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
     } else {
       const value = onPremisesValue as Record<string, unknown>;
       for (const k of Object.keys(value)) {
-        if (!["publicIp", "addressSpaces"].includes(k)) report(key, `unknown field '${k}'; the fields are publicIp, addressSpaces`, k);
+        if (!["publicIp", "fqdn", "addressSpaces"].includes(k)) report(key, `unknown field '${k}'; the fields are publicIp, fqdn, addressSpaces`, k);
       }
       const addressSpaces: Cidr[] = [];
       if (value.addressSpaces === undefined) report(key, "required: the office LAN networks (CIDR list)", "addressSpaces");
@@ -241,15 +267,58 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
           addressSpaces.push(block);
         });
       }
-      const publicIp = typeof value.publicIp === "string" ? value.publicIp.trim() : undefined;
-      if (value.publicIp !== undefined && typeof value.publicIp !== "string") report(key, "expected a dotted-quad IPv4 address", "publicIp");
-      onPremises = { publicIp, addressSpaces };
+      const publicIp = value.publicIp === undefined ? undefined : String(value.publicIp).trim();
+      const fqdn = value.fqdn === undefined ? undefined : String(value.fqdn).trim();
+      if (publicIp !== undefined && fqdn !== undefined) report(key, "give publicIp or fqdn, not both", "fqdn");
+      else if (publicIp === undefined && fqdn === undefined) report(key, "required: publicIp (the DrayTek's WAN IPv4 address) or fqdn (its DNS name, for a dynamic address)", "publicIp");
+      if (publicIp !== undefined && !isPublicIpv4(publicIp)) {
+        report(key, `'${publicIp}' is not a public IPv4 address; the DrayTek's WAN address must be reachable from the internet (not private, CGNAT or NAT'ed)`, "publicIp");
+      }
+      if (fqdn !== undefined && !FQDN.test(fqdn)) report(key, `'${fqdn}' is not a DNS name such as office.example.net`, "fqdn");
+      onPremises = { publicIp, fqdn, addressSpaces };
     }
   }
 
-  if (problems.length > 0 || !gatewaySubnet) return { problems };
+  // The site-to-site VPN
+  const vpnText = (text("vpn", false) ?? "true").toLowerCase();
+  if (vpnText !== "true" && vpnText !== "false") report(full("vpn"), `expected true or false, got '${raw[full("vpn")]}'`);
+  let vpn: VpnSettings | undefined;
+  if (vpnText !== "false") {
+    if (onPremisesValue === undefined) report(full("onPremises"), "required when vpn is true: { publicIp or fqdn, addressSpaces: [CIDR...] } of the DrayTek side");
+    const skuText = text("vpnGatewaySku", false) ?? String(CONFIG_DEFAULTS.vpnGatewaySku);
+    const sku = Object.keys(VPN_GATEWAY_SKUS).find((k) => k.toLowerCase() === skuText.toLowerCase()) as VpnGatewaySku | undefined;
+    if (!sku) {
+      const retired = /^(VpnGw[1-5]|Basic|Standard|HighPerformance)$/i.test(skuText) ? " (non-AZ and legacy SKUs can no longer be created)" : "";
+      report(full("vpnGatewaySku"), `'${skuText}' is not accepted${retired}; use one of ${Object.keys(VPN_GATEWAY_SKUS).join(", ")}`);
+    }
+    const ikeText = text("ikeVersion", false) ?? String(CONFIG_DEFAULTS.ikeVersion);
+    const ikeVersion = IKE_VERSIONS.find((v) => v.toLowerCase() === ikeText.toLowerCase()) as IkeVersion | undefined;
+    if (!ikeVersion) report(full("ikeVersion"), `'${ikeText}' is not an IKE version; use IKEv2 or IKEv1`);
+    const zonesValue = structured("vpnGatewayZones", false) ?? CONFIG_DEFAULTS.vpnGatewayZones;
+    const zones = (Array.isArray(zonesValue) ? zonesValue : [zonesValue]).map(String);
+    if (!zones.every((z) => ["1", "2", "3"].includes(z)) || new Set(zones).size !== zones.length) {
+      report(full("vpnGatewayZones"), `expected a list of distinct zones from "1", "2", "3" (or [] in a region without zones), got ${JSON.stringify(zonesValue)}`);
+    }
+    const policy = parseIpsecPolicy(structured("ipsecPolicy", false));
+    for (const [field, message] of policy.problems) report(full("ipsecPolicy"), message, field);
+    for (const [field, message] of policy.warnings) warn(full("ipsecPolicy"), message, field);
+    if (ikeVersion === "IKEv1" && policy.policy.ikeEncryption.startsWith("GCMAES")) {
+      warn(full("ipsecPolicy"), "GCMAES IKE encryption is listed for IKEv2; with IKEv1 use AES256", "ikeEncryption");
+    }
+    const key = raw[full("vpnSharedKey")];
+    if (key !== undefined) {
+      const keyProblem = checkSharedKey(key);
+      if (keyProblem) report(full("vpnSharedKey"), `the key ${keyProblem}`);
+    }
+    if (sku && ikeVersion) {
+      vpn = { gatewaySku: sku, gatewayGeneration: VPN_GATEWAY_SKUS[sku], zones, ikeVersion, policy: policy.policy, sharedKey: key === undefined ? "generated" : "configured" };
+    }
+  }
+
+  if (problems.length > 0 || !gatewaySubnet) return { problems, warnings };
   return {
-    settings: { location, resourceGroupName, diskResourceGroupName, csv, virtualNetworkName, addressSpace, gatewaySubnet, subnets, onPremises },
+    settings: { location, resourceGroupName, diskResourceGroupName, csv, virtualNetworkName, addressSpace, gatewaySubnet, subnets, onPremises, vpn },
     problems,
+    warnings,
   };
 }

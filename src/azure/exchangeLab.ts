@@ -10,6 +10,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import { Lab, onlineVms } from "../lab";
 import { declareNetwork } from "./network";
 import { declareVm } from "./virtualMachines";
+import { DeclaredVpn, declareVpn } from "./vpn";
 
 /** A declared VM as the stack outputs it. */
 export interface VmOutput {
@@ -27,6 +28,8 @@ export class ExchangeLab extends pulumi.ComponentResource {
   /** Every custom resource declared, in declaration order (the offline plan awaits them). */
   readonly declared: pulumi.CustomResource[] = [];
   readonly vms: pulumi.Output<VmOutput[]>;
+  /** The site-to-site VPN; undefined when the stack's `vpn` is false. */
+  readonly vpn?: DeclaredVpn;
 
   constructor(name: string, lab: Lab, opts?: pulumi.ComponentResourceOptions) {
     super("exchange-lab:lab:ExchangeLab", name, {}, opts);
@@ -47,6 +50,10 @@ export class ExchangeLab extends pulumi.ComponentResource {
     track(net.gatewaySubnet);
     net.subnets.forEach(track);
 
+    // No VM depends on the VPN: the lab comes up while the gateway is still building.
+    this.vpn = declareVpn(lab, { resourceGroupName, gatewaySubnet: net.gatewaySubnet }, childOpts);
+    if (this.vpn) [this.vpn.publicIp, this.vpn.gateway, this.vpn.localNetworkGateway, this.vpn.connection].forEach(track);
+
     const subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
     const machines = new Map<string, compute.VirtualMachine>();
     for (const vm of onlineVms(lab)) {
@@ -66,6 +73,6 @@ export class ExchangeLab extends pulumi.ComponentResource {
     this.vms = pulumi.output(
       onlineVms(lab).map((vm) => ({ name: vm.name, size: vm.size, subnet: vm.subnet, privateIp: vm.privateIp, dependsOn: vm.dependsOn })),
     );
-    this.registerOutputs({ resourceGroupName, vms: this.vms });
+    this.registerOutputs({ resourceGroupName, vms: this.vms, gatewayPublicIp: this.vpn?.gatewayPublicIp, draytek: this.vpn?.draytek });
   }
 }

@@ -76,7 +76,8 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
   }
   const result: PlanResult = await runPlan({ stackFile, csv: args.csv, showSecrets: args.showSecrets });
   if (args.json) {
-    write(JSON.stringify({ vms: result.vms, resources: result.resources, errors: result.errors, warnings: result.warnings }, null, 2) + "\n");
+    const out = { vms: result.vms, resources: result.resources, errors: result.errors, warnings: result.warnings, ...(result.draytek ? { draytek: result.draytek } : {}) };
+    write(JSON.stringify(out, null, 2) + "\n");
   } else {
     (result.errors.length > 0 ? writeError : write)(renderPlan(result));
   }

@@ -8,6 +8,9 @@ import * as pulumi from "@pulumi/pulumi";
 /** The subscription ID the offline plan uses: nothing is known about the real one. */
 export const PLAN_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
 
+/** What the plan shows for a key that `pulumi up` will generate. */
+export const GENERATED_PLACEHOLDER = "(generated at pulumi up)";
+
 /** One registration seen by the mock runtime. */
 export interface Registration {
   type: string;
@@ -53,7 +56,10 @@ export function recordingMocks(sink: Registration[]): pulumi.runtime.Mocks {
       if (args.type === "azure-native:resources:ResourceGroup") id = `/subscriptions/${PLAN_SUBSCRIPTION_ID}/resourceGroups/${name}`;
       const arm = ARM_TYPES[args.type];
       if (arm) id = `/subscriptions/${PLAN_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName}/providers/${arm.provider}/${arm.path(inputs, name)}`;
-      return { id, state: { ...inputs, name } };
+      const state: Record<string, unknown> = { ...inputs, name };
+      // A generated secret is unknown before `pulumi up`; say so instead of inventing one.
+      if (args.type === "random:index/randomPassword:RandomPassword") state.result = GENERATED_PLACEHOLDER;
+      return { id, state };
     },
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
       if (args.token === "azure-native:authorization:getClientConfig") {

@@ -5,12 +5,13 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { DraytekProfile, draytekProfile, renderDraytekHints } from "../draytek";
 import { onlineVms } from "../lab";
 import { LabValidationError, Problem } from "../problems";
 import { runLab } from "../program";
 import { NAMESPACE } from "../settings";
-import { readStackFile } from "../stackFile";
-import { Registration, recordingMocks } from "./mocks";
+import { ENCRYPTED_PLACEHOLDER, readStackFile } from "../stackFile";
+import { GENERATED_PLACEHOLDER, Registration, recordingMocks } from "./mocks";
 
 /** One VM row as the plan reports it. */
 export interface PlanVm {
@@ -49,6 +50,10 @@ export interface PlanResult {
   resources: PlanResource[];
   errors: Problem[];
   warnings: Problem[];
+  /** The DrayTek profile (key masked unless shown); absent when the stack's vpn is false. */
+  draytek?: DraytekProfile;
+  /** The same, rendered as text. */
+  draytekHints?: string;
 }
 
 export interface PlanOptions {
@@ -89,7 +94,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
 
   let run;
   try {
-    run = runLab({ locate: stack.locate, baseDir: options.baseDir, componentOptions: { transformations: [spy] } });
+    run = runLab({ locate: stack.locate, secretKeys: stack.secretKeys, baseDir: options.baseDir, componentOptions: { transformations: [spy] } });
   } catch (err) {
     if (err instanceof LabValidationError) {
       return { stackFile: options.stackFile, csvFile: config[`${NAMESPACE}:csv`], vms: [], resources: [], errors: [...err.problems], warnings: [] };
@@ -137,7 +142,31 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
       publicRdpPort: vm.publicRdpPort ?? null,
     };
   });
-  return { stackFile: options.stackFile, csvFile: lab.csvFile, vms, resources, errors: [], warnings: lab.warnings };
+  // The DrayTek hints from the same input the program renders them from; the gateway's
+  // address exists only after `pulumi up`, and the key is shown only when asked for.
+  let draytek: DraytekProfile | undefined;
+  const vpn = run.component.vpn;
+  if (vpn) {
+    const key = config[`${NAMESPACE}:vpnSharedKey`];
+    const shownKey = !options.showSecrets
+      ? SECRET_MASK
+      : key === undefined
+        ? `${GENERATED_PLACEHOLDER}: pulumi stack output draytekHints --show-secrets`
+        : key === ENCRYPTED_PLACEHOLDER
+          ? "(encrypted in the stack file: pulumi config get vpnSharedKey)"
+          : key;
+    draytek = draytekProfile(vpn.draytekInput, { gatewayIp: undefined, sharedKey: shownKey });
+  }
+  return {
+    stackFile: options.stackFile,
+    csvFile: lab.csvFile,
+    vms,
+    resources,
+    errors: [],
+    warnings: lab.warnings,
+    draytek,
+    draytekHints: draytek ? renderDraytekHints(draytek) : undefined,
+  };
 }
 
 /** Resolves an Output's value under the mock runtime. */

@@ -47,6 +47,8 @@ export function renderPlan(result: PlanResult): string {
     ...table([["type", "name", "waits for"], ...result.resources.map((r) => [r.type, r.name, r.dependsOn.join(", ")])]).map((l) => `  ${l}`),
   );
 
+  if (result.draytekHints) out.push("", result.draytekHints.trimEnd());
+
   if (result.warnings.length > 0) {
     out.push("", `Warnings (${result.warnings.length}):`);
     for (const w of result.warnings) out.push(`  ${formatProblem(w)}`);

@@ -1,0 +1,146 @@
+/**
+ * The Azure side of the site-to-site VPN as data: gateway SKU and generation, IKE version,
+ * the one custom IPsec/IKE policy, and how the pre-shared key is obtained. Pure; the
+ * declaration (`azure/vpn.ts`) and the DrayTek hints (`draytek.ts`) both read this one
+ * description, so the two ends agree by construction.
+ *
+ * Sources (Microsoft Learn, MicrosoftDocs/azure-docs):
+ * - SKUs: `vpn-gateway/gateway-sku-consolidation.md` (only the AZ SKUs can be created);
+ *   generations: `includes/vpn-gateway-table-gwtype-aggtput-include.md` (VpnGw1AZ only as
+ *   Generation1; VpnGw2AZ/3AZ as Generation1 or 2; VpnGw4AZ/5AZ Generation2).
+ * - Policy values and limits: `includes/vpn-gateway-ipsec-ike-algorithm-include.md` via
+ *   `vpn-gateway/ipsec-ike-policy-howto.md` ("If you use GCMAES for IPsec, you must use the
+ *   same GCMAES algorithm and key length for both IPsec encryption and integrity"; SA lifetime
+ *   minimum 300 s, default 27,000 s; SA data size minimum 1,024 KB, default 102,400,000 KB).
+ * - IKE main-mode SA lifetime fixed at 28,800 s: `vpn-gateway/vpn-gateway-vpn-faq.md`.
+ * - Pre-shared key: "printable ASCII characters, except space, hyphen (-), or tilde (~)" (FAQ).
+ */
+
+/** Gateway SKUs that can still be created, with the generation each is declared with. */
+export const VPN_GATEWAY_SKUS = {
+  VpnGw1AZ: "Generation1",
+  VpnGw2AZ: "Generation2",
+  VpnGw3AZ: "Generation2",
+  VpnGw4AZ: "Generation2",
+  VpnGw5AZ: "Generation2",
+} as const;
+export type VpnGatewaySku = keyof typeof VPN_GATEWAY_SKUS;
+
+export const IKE_VERSIONS = ["IKEv2", "IKEv1"] as const;
+export type IkeVersion = (typeof IKE_VERSIONS)[number];
+
+/** The values Azure accepts for each field of a custom IPsec/IKE policy. */
+export const IPSEC_POLICY_VALUES = {
+  ikeEncryption: ["GCMAES256", "GCMAES128", "AES256", "AES192", "AES128"],
+  ikeIntegrity: ["SHA384", "SHA256", "SHA1", "MD5"],
+  dhGroup: ["DHGroup24", "ECP384", "ECP256", "DHGroup14", "DHGroup2048", "DHGroup2", "DHGroup1", "None"],
+  ipsecEncryption: ["GCMAES256", "GCMAES192", "GCMAES128", "AES256", "AES192", "AES128", "DES3", "DES", "None"],
+  ipsecIntegrity: ["GCMAES256", "GCMAES192", "GCMAES128", "SHA256", "SHA1", "MD5"],
+  pfsGroup: ["PFS24", "ECP384", "ECP256", "PFS2048", "PFS2", "PFS1", "None"],
+} as const;
+
+/** One complete custom IPsec/IKE policy (the ARM `ipsecPolicies` entry). */
+export interface IpsecPolicy {
+  ikeEncryption: (typeof IPSEC_POLICY_VALUES.ikeEncryption)[number];
+  ikeIntegrity: (typeof IPSEC_POLICY_VALUES.ikeIntegrity)[number];
+  dhGroup: (typeof IPSEC_POLICY_VALUES.dhGroup)[number];
+  ipsecEncryption: (typeof IPSEC_POLICY_VALUES.ipsecEncryption)[number];
+  ipsecIntegrity: (typeof IPSEC_POLICY_VALUES.ipsecIntegrity)[number];
+  pfsGroup: (typeof IPSEC_POLICY_VALUES.pfsGroup)[number];
+  /** IPsec (quick mode, phase 2) SA lifetime in seconds, >= 300. */
+  saLifeTimeSeconds: number;
+  /** IPsec SA lifetime in kilobytes, >= 1024. */
+  saDataSizeKilobytes: number;
+}
+
+/** The default policy: IKE AES256 + SHA256 + DH group 14; IPsec AES256 + SHA256 + PFS 2048 (group 14). */
+export const DEFAULT_IPSEC_POLICY: IpsecPolicy = {
+  ikeEncryption: "AES256",
+  ikeIntegrity: "SHA256",
+  dhGroup: "DHGroup14",
+  ipsecEncryption: "AES256",
+  ipsecIntegrity: "SHA256",
+  pfsGroup: "PFS2048",
+  saLifeTimeSeconds: 27000,
+  saDataSizeKilobytes: 102400000,
+};
+
+export const MIN_SA_LIFETIME_SECONDS = 300;
+export const MIN_SA_DATA_SIZE_KILOBYTES = 1024;
+/** Azure's IKE (main mode, phase 1) SA lifetime: fixed, not configurable. */
+export const AZURE_IKE_SA_LIFETIME_SECONDS = 28800;
+
+/** Length of a generated pre-shared key. Letters and digits only: the key is pasted into the
+ * router's web form, where such characters survive every firmware; 32 of them carry ~190 bits. */
+export const GENERATED_KEY_LENGTH = 32;
+/** Longest pre-shared key accepted (the length Azure CLI generates up to; Microsoft documents no other limit). */
+export const MAX_SHARED_KEY_LENGTH = 128;
+
+/** The Azure side of the VPN, as validated from the stack settings. */
+export interface VpnSettings {
+  gatewaySku: VpnGatewaySku;
+  gatewayGeneration: (typeof VPN_GATEWAY_SKUS)[VpnGatewaySku];
+  /** Availability zones of the gateway's public IP; empty in a region without zones. */
+  zones: string[];
+  ikeVersion: IkeVersion;
+  policy: IpsecPolicy;
+  /** Whether the key comes from the secret `vpnSharedKey` or is generated at `pulumi up`. */
+  sharedKey: "configured" | "generated";
+}
+
+/**
+ * Checks a pre-shared key without ever echoing it (the messages are safe to print).
+ * @returns an error message, or `undefined` when Azure accepts the key.
+ */
+export function checkSharedKey(key: string): string | undefined {
+  if (key.length === 0) return "is empty";
+  if (key.length > MAX_SHARED_KEY_LENGTH) return `is longer than ${MAX_SHARED_KEY_LENGTH} characters`;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e || key[i] === "-" || key[i] === "~") {
+      return `has a character Azure does not accept at position ${i + 1} (only printable ASCII, no space, '-' or '~')`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Validates a (possibly partial) `ipsecPolicy` object over {@link DEFAULT_IPSEC_POLICY}.
+ * @returns the complete policy, and problems as `[field, message]` pairs. Never throws.
+ */
+export function parseIpsecPolicy(value: unknown): { policy: IpsecPolicy; problems: [string | undefined, string][]; warnings: [string, string][] } {
+  const problems: [string | undefined, string][] = [];
+  const warnings: [string, string][] = [];
+  if (value === undefined) return { policy: DEFAULT_IPSEC_POLICY, problems, warnings };
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { policy: DEFAULT_IPSEC_POLICY, problems: [[undefined, "expected a map of IPsec/IKE policy fields, e.g. { ikeEncryption: AES256, dhGroup: DHGroup14 }"]], warnings };
+  }
+  const given = value as Record<string, unknown>;
+  const policy: Record<string, unknown> = { ...DEFAULT_IPSEC_POLICY };
+  const fields = Object.keys(DEFAULT_IPSEC_POLICY);
+  for (const [field, v] of Object.entries(given)) {
+    if (!fields.includes(field)) {
+      problems.push([field, `unknown field; the fields are ${fields.join(", ")}`]);
+      continue;
+    }
+    if (field === "saLifeTimeSeconds" || field === "saDataSizeKilobytes") {
+      const min = field === "saLifeTimeSeconds" ? MIN_SA_LIFETIME_SECONDS : MIN_SA_DATA_SIZE_KILOBYTES;
+      const n = typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : NaN;
+      if (!Number.isSafeInteger(n) || n < min) problems.push([field, `must be a whole number >= ${min}, got ${JSON.stringify(v)}`]);
+      else policy[field] = n;
+      continue;
+    }
+    const allowed = IPSEC_POLICY_VALUES[field as keyof typeof IPSEC_POLICY_VALUES] as readonly string[];
+    if (typeof v !== "string" || !allowed.includes(v)) problems.push([field, `${JSON.stringify(v)} is not accepted by Azure; use one of ${allowed.join(", ")}`]);
+    else policy[field] = v;
+  }
+  const p = policy as unknown as IpsecPolicy;
+  const gcm = (s: string) => s.startsWith("GCMAES");
+  if ((gcm(p.ipsecEncryption) || gcm(p.ipsecIntegrity)) && p.ipsecEncryption !== p.ipsecIntegrity) {
+    problems.push(["ipsecIntegrity", `with GCMAES, IPsec encryption and integrity must be the same GCMAES algorithm (now ${p.ipsecEncryption} and ${p.ipsecIntegrity})`]);
+  }
+  for (const [field, weak] of [["ikeIntegrity", "MD5"], ["ikeIntegrity", "SHA1"], ["dhGroup", "DHGroup1"], ["dhGroup", "DHGroup2"], ["ipsecEncryption", "DES"], ["ipsecEncryption", "DES3"], ["ipsecEncryption", "None"], ["pfsGroup", "None"]] as const) {
+    if ((p as unknown as Record<string, string>)[field] === weak) warnings.push([field, `${weak} is weak; use it only if the router offers nothing stronger`]);
+  }
+  return { policy: p, problems, warnings };
+}

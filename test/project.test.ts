@@ -16,12 +16,13 @@ describe("the project files", () => {
     assert.equal(project.stackConfigDir, "stacks");
   });
 
-  it("Pulumi.yaml declares every key Pulumi's schema can type, with the program's description and default", () => {
-    const untypable = ["subnets", "onPremises"]; // maps: Pulumi's project config types have no object type
-    assert.deepEqual(Object.keys(project.config).sort(), Object.keys(CONFIG_KEYS).filter((k) => !untypable.includes(k)).sort());
+  it("Pulumi.yaml declares every key Pulumi's schema can type, with the program's type, description and default", () => {
+    const declarable = Object.entries(CONFIG_KEYS).filter(([, k]) => k.pulumiType !== undefined);
+    assert.deepEqual(Object.keys(project.config).sort(), declarable.map(([name]) => name).sort());
     for (const [key, declared] of Object.entries(project.config)) {
-      assert.equal(declared.description, CONFIG_KEYS[key as keyof typeof CONFIG_KEYS], key);
-      assert.equal(declared.default, (CONFIG_DEFAULTS as Record<string, unknown>)[key], key);
+      assert.equal(declared.type, CONFIG_KEYS[key].pulumiType, key);
+      assert.equal(declared.description, CONFIG_KEYS[key].description, key);
+      assert.deepEqual(declared.default, CONFIG_DEFAULTS[key], key);
     }
   });
 

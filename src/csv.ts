@@ -62,12 +62,21 @@ export function readLabCsv(text: string, file: string): { rows: CsvRow[]; proble
     }) as unknown as typeof records;
   } catch (err) {
     const e = err as Error & { lines?: number };
-    problem(e.lines ?? 0, "(file)", `not valid CSV: ${e.message}`);
+    const lastLine = text.split(/\r\n|\r|\n/).length;
+    problem(Math.min(e.lines ?? 0, lastLine), "(file)", `not valid CSV: ${e.message}`);
     return { rows: [], problems };
   }
-  // A record's info.lines is the line it ends on; quoted cells may span lines.
-  const startLine = (r: { record: string[]; info: { lines: number } }) =>
-    r.info.lines - r.record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
+  // A record's info.lines is the line it ends on, as csv-parse counts lines: it counts a CRLF
+  // inside a quoted cell as two line breaks where an editor sees one, so that excess is taken
+  // off (cumulatively), and the breaks inside the record's cells give the line it starts on.
+  const starts = new Map<(typeof records)[number], number>();
+  let excess = 0;
+  for (const r of records) {
+    excess += r.record.reduce((n, cell) => n + (cell.match(/\r\n/g)?.length ?? 0), 0);
+    const inside = r.record.reduce((n, cell) => n + (cell.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
+    starts.set(r, r.info.lines - excess - inside);
+  }
+  const startLine = (r: (typeof records)[number]) => starts.get(r) ?? 0;
   const nonBlank = records.filter((r) => r.record.some((cell) => cell.trim() !== ""));
 
   if (nonBlank.length === 0) {

@@ -88,3 +88,15 @@ describe("reading lab.csv", () => {
     assert.match(decoded.problem.message, /not UTF-8/);
   });
 });
+
+describe("reading lab.csv: line numbers as an editor shows them", () => {
+  it("counts a CRLF inside a quoted cell as one line break", () => {
+    const { rows } = readLabCsv(`${HEADER}\r\nYes,a,,a-os,Small,Oxford,,,,"x\r\ny",\r\nYes,b,,b-os,Small,Oxford,,,,No,\r\n`, "lab.csv");
+    assert.deepEqual(rows.map((r) => r.line), [2, 4]);
+  });
+  it("never reports a line past the end of the file for an unclosed quote", () => {
+    const text = `${HEADER}\n"\r\n,`;
+    const p = onlyProblem(readLabCsv(text, "lab.csv").problems);
+    assert.ok(p.line <= 3, JSON.stringify(p));
+  });
+});

@@ -1,7 +1,7 @@
 // What the program declares, read back from Pulumi's mock runtime (the offline plan's engine).
 import { strict as assert } from "assert";
 import { PlanResource, PlanResult } from "../src/plan/plan";
-import { HEADER, planExample, planOf } from "./helpers";
+import { HEADER, dig, planExample, planOf } from "./helpers";
 
 const byType = (plan: PlanResult, type: string) => plan.resources.filter((r) => r.type === type);
 const one = (plan: PlanResult, type: string, name: string): PlanResource => {
@@ -9,10 +9,6 @@ const one = (plan: PlanResult, type: string, name: string): PlanResource => {
   if (!found) throw new Error(`${type} ${name} was not declared`);
   return found;
 };
-/** Reads a nested input (`dig(inputs, "storageProfile", "osDisk")`); `undefined` where the path ends. */
-function dig(value: unknown, ...path: (string | number)[]): unknown {
-  return path.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string | number, unknown>)[k] : undefined), value);
-}
 
 describe("the declared Azure resources (mock runtime)", () => {
   let plan: PlanResult;

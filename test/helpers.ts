@@ -69,3 +69,8 @@ export function onlyProblem(problems: readonly Problem[]): Problem {
   if (problems.length !== 1) throw new Error(`expected one problem, got ${JSON.stringify(problems, null, 2)}`);
   return problems[0];
 }
+
+/** Reads a nested input (`dig(inputs, "storageProfile", "osDisk")`); `undefined` where the path ends. */
+export function dig(value: unknown, ...path: (string | number)[]): unknown {
+  return path.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string | number, unknown>)[k] : undefined), value);
+}

@@ -7,7 +7,7 @@ import { main } from "../src/plan/cli";
 import { PlanResult, SECRET_MASK } from "../src/plan/plan";
 import { parseSettings } from "../src/settings";
 import { DEFAULT_IPSEC_POLICY, IPSEC_POLICY_VALUES, IpsecPolicy, VpnSettings, checkSharedKey } from "../src/vpn";
-import { EXAMPLE_STACK, HEADER, exampleConfig, exampleSettings, onlyProblem, planExample, planOf, writeLab } from "./helpers";
+import { EXAMPLE_STACK, HEADER, dig, exampleConfig, exampleSettings, onlyProblem, planExample, planOf, writeLab } from "./helpers";
 
 const S = (v: unknown) => JSON.stringify(v);
 const at = () => ({ file: "Pulumi.t.yaml", line: 7 });
@@ -18,9 +18,6 @@ const exampleYaml = () => fs.readFileSync(EXAMPLE_STACK, "utf8");
 /** The example stack with extra `exchange-lab:` lines (YAML text, indented as config entries). */
 const stackWith = (...lines: string[]) => exampleYaml() + lines.map((l) => `  ${l}\n`).join("");
 
-function dig(value: unknown, ...keys: (string | number)[]): unknown {
-  return keys.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string | number, unknown>)[k] : undefined), value);
-}
 const find = (plan: PlanResult, type: string) => {
   const r = plan.resources.find((x) => x.type === type);
   if (!r) throw new Error(`no ${type}`);

@@ -120,7 +120,7 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
   const full = (key: ConfigKey) => `${NAMESPACE}:${key}`;
 
   for (const key of Object.keys(raw)) {
-    if (key.startsWith(`${NAMESPACE}:`) && !(key.slice(NAMESPACE.length + 1) in CONFIG_KEYS)) {
+    if (key.startsWith(`${NAMESPACE}:`) && !Object.prototype.hasOwnProperty.call(CONFIG_KEYS, key.slice(NAMESPACE.length + 1))) {
       report(key, `unknown configuration key; the keys are ${Object.keys(CONFIG_KEYS).join(", ")}`);
     }
   }
@@ -267,14 +267,21 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
           addressSpaces.push(block);
         });
       }
-      const publicIp = value.publicIp === undefined ? undefined : String(value.publicIp).trim();
-      const fqdn = value.fqdn === undefined ? undefined : String(value.fqdn).trim();
+      const scalar = (field: "publicIp" | "fqdn"): string | undefined => {
+        const v = value[field];
+        if (v === undefined) return undefined;
+        if (typeof v === "string") return v.trim();
+        report(key, `expected text, got ${JSON.stringify(v)}`, field);
+        return "";
+      };
+      const publicIp = scalar("publicIp");
+      const fqdn = scalar("fqdn");
       if (publicIp !== undefined && fqdn !== undefined) report(key, "give publicIp or fqdn, not both", "fqdn");
       else if (publicIp === undefined && fqdn === undefined) report(key, "required: publicIp (the DrayTek's WAN IPv4 address) or fqdn (its DNS name, for a dynamic address)", "publicIp");
-      if (publicIp !== undefined && !isPublicIpv4(publicIp)) {
+      if (publicIp && !isPublicIpv4(publicIp)) {
         report(key, `'${publicIp}' is not a public IPv4 address; the DrayTek's WAN address must be reachable from the internet (not private, CGNAT or NAT'ed)`, "publicIp");
       }
-      if (fqdn !== undefined && !FQDN.test(fqdn)) report(key, `'${fqdn}' is not a DNS name such as office.example.net`, "fqdn");
+      if (fqdn && !FQDN.test(fqdn)) report(key, `'${fqdn}' is not a DNS name such as office.example.net`, "fqdn");
       onPremises = { publicIp, fqdn, addressSpaces };
     }
   }
@@ -295,8 +302,9 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
     const ikeVersion = IKE_VERSIONS.find((v) => v.toLowerCase() === ikeText.toLowerCase()) as IkeVersion | undefined;
     if (!ikeVersion) report(full("ikeVersion"), `'${ikeText}' is not an IKE version; use IKEv2 or IKEv1`);
     const zonesValue = structured("vpnGatewayZones", false) ?? CONFIG_DEFAULTS.vpnGatewayZones;
-    const zones = (Array.isArray(zonesValue) ? zonesValue : [zonesValue]).map(String);
-    if (!zones.every((z) => ["1", "2", "3"].includes(z)) || new Set(zones).size !== zones.length) {
+    const zoneItems: unknown[] = Array.isArray(zonesValue) ? zonesValue : [zonesValue];
+    const zones = zoneItems.map((z) => (typeof z === "number" ? String(z) : z)).filter((z): z is string => typeof z === "string");
+    if (zones.length !== zoneItems.length || !zones.every((z) => ["1", "2", "3"].includes(z)) || new Set(zones).size !== zones.length) {
       report(full("vpnGatewayZones"), `expected a list of distinct zones from "1", "2", "3" (or [] in a region without zones), got ${JSON.stringify(zonesValue)}`);
     }
     const policy = parseIpsecPolicy(structured("ipsecPolicy", false));

@@ -4,7 +4,7 @@
  * the line of every key so that problems can point into the file.
  */
 import * as fs from "fs";
-import { LineCounter, Pair, Scalar, isMap, isScalar, parseDocument } from "yaml";
+import { LineCounter, Pair, isMap, isScalar, parseDocument } from "yaml";
 import { Problem } from "./problems";
 import { ConfigLocator } from "./settings";
 
@@ -29,7 +29,15 @@ export const ENCRYPTED_PLACEHOLDER = "[secret]";
  */
 export function parseStackFile(text: string, path: string): { stack?: StackFile; problems: Problem[] } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  let doc: ReturnType<typeof parseDocument>;
+  let js: unknown;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    // Plain data with aliases and merge keys resolved, as Pulumi reads the file.
+    js = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
+  } catch (err) {
+    return { problems: [{ file: path, line: 0, column: "(yaml)", message: (err as Error).message.split("\n")[0] }] };
+  }
   const problems: Problem[] = doc.errors.map((e) => ({
     file: path,
     line: lineCounter.linePos(e.pos[0]).line,
@@ -51,16 +59,18 @@ export function parseStackFile(text: string, path: string): { stack?: StackFile;
   }
   for (const item of configNode?.items ?? []) {
     const pair = item as Pair<unknown, unknown>;
-    const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-    lines.set(key, isScalar(pair.key) ? lineOf(lineCounter, pair.key) : 0);
-    const value = (pair.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? (pair.value as Scalar | null)?.value ?? null;
+    if (isScalar(pair.key)) lines.set(String(pair.key.value), lineOf(lineCounter, pair.key));
+  }
+  const configJs = (js as { config?: unknown } | null)?.config;
+  const entries = configJs !== null && typeof configJs === "object" && !Array.isArray(configJs) ? Object.entries(configJs) : [];
+  for (const [key, value] of entries) {
     if (isSecure(value)) {
       config[key] = ENCRYPTED_PLACEHOLDER;
       secretKeys.push(key);
     } else if (value === null || value === undefined) {
       config[key] = "";
     } else {
-      config[key] = typeof value === "object" ? JSON.stringify(value) : String(value);
+      config[key] = value instanceof Date ? value.toISOString() : typeof value === "object" ? JSON.stringify(value) : String(value);
     }
   }
   return {

@@ -9,12 +9,12 @@ import { strict as assert } from "assert";
 import fc from "fast-check";
 import { parseDocument } from "yaml";
 import { parseIpv4, usableRange, cidrContains, cidrOverlaps } from "../src/addresses";
-import { CSV_COLUMNS, CsvColumn, readLabCsv } from "../src/csv";
+import { CSV_COLUMNS, CsvColumn, REQUIRED_COLUMNS, readLabCsv } from "../src/csv";
 import { Lab, buildLab, onlineVms } from "../src/lab";
 import { LabValidationError, Problem, formatProblem, sortProblems } from "../src/problems";
 import { CONFIG_KEYS, ConfigLocator, LOCATION_KEY, NAMESPACE, StackSettings, parseSettings } from "../src/settings";
 import { parseStackFile } from "../src/stackFile";
-import { HEADER, exampleConfig, exampleSettings } from "./helpers";
+import { HEADER, exampleConfig, exampleSettings, rowsOf } from "./helpers";
 
 // ---------------------------------------------------------------------------------------------
 // Bookkeeping: how many cases each property generated (printed once, after the suite).
@@ -109,72 +109,69 @@ function assertLabInvariants(lab: Lab, rowLines: number[]): void {
   lab.vms.filter((v) => !v.bringOnline).forEach((v) => assert.deepEqual(v.dependsOn, []));
 }
 
-// Cell values, plausible and hostile, by column.
+// Cell values by column: valid ones (so that labs get built) and invalid ones, plus hostile text.
 const hostileCell = fc.oneof(
   fc.constantFrom("=cmd|' /C calc'!A0", "@SUM(A1)", "+1", "-1", '"', 'a"b', '""', "a,b", "a\nb", "a\r\nb", "a\rb", "\ufeff", " ", "\t", "\u0000", "é", "😀", "x".repeat(300)),
   fc.string({ maxLength: 12 }),
   fc.string({ unit: "binary", maxLength: 12 }),
 );
-const yesNo = fc.constantFrom("", "Yes", "No", "yes", "NO", "Maybe", "true", "1", " Yes ");
-const vmName = fc.oneof(
-  { weight: 6, arbitrary: fc.stringMatching(/^[a-z][a-z0-9-]{0,6}[a-z0-9]$/) },
-  { weight: 2, arbitrary: fc.constantFrom("dc1", "DC1", "ex1", "Ex1", "mh-oxf-dc1", "exchange-server-01", "x".repeat(64)) },
-  { weight: 1, arbitrary: fc.constantFrom("", "x".repeat(65), "dc_1", "dc.1", "dc1-", "12345", "a b", "dc1;", "dc1!", "dc/1") },
-);
 const diskId = (group: string, name: string) => `/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/${group}/providers/Microsoft.Compute/disks/${name}`;
-const diskName = fc.oneof(
-  { weight: 6, arbitrary: fc.stringMatching(/^[a-z][a-z0-9-]{0,8}[a-z0-9]-os$/) },
-  { weight: 1, arbitrary: fc.constantFrom(diskId("exchange-lab-disks", "d1"), diskId("EXCHANGE-LAB-DISKS", "d2"), diskId("exchange-lab", "d3")) },
-  { weight: 1, arbitrary: fc.constantFrom("", "shared", "-bad", "bad-", "/not/an/id", "/subscriptions/x/resourceGroups/exchange-lab-disks/providers/Microsoft.Storage/storageAccounts/x") },
-);
-const size = fc.oneof(
-  { weight: 4, arbitrary: fc.mixedCase(fc.constantFrom("ExtraSmall", "Small", "Medium", "Large", "ExtraLarge")) },
-  { weight: 2, arbitrary: fc.constantFrom("Standard_D2s_v5", "Standard_B2s", "Standard_A1_v2", "Standard_B2s_v2", "Standard_B2als_v2") },
-  { weight: 1, arbitrary: fc.constantFrom("", "Huge", "A1", "Standard_A1", "Basic_A0", "Standard_A11", "Standard_D2ps_v5", "Standard_B2pls_v2", "standard_d2s_v5", "Standard_") },
-);
-const subnetName = fc.constantFrom("Oxford", "Oxford", "London", "oxford", "LONDON", "", "Cambridge", "GatewaySubnet");
-const octet = fc.oneof(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 255 }));
-const ipAddress = fc.oneof(
-  { weight: 6, arbitrary: fc.constant("") },
-  { weight: 4, arbitrary: fc.tuple(fc.constantFrom(0, 1, 2, 3), octet).map(([c, d]) => `10.20.${c}.${d}`) },
-  {
-    weight: 2,
-    arbitrary: fc.oneof(
-      fc.constantFrom("10.20.1.400", "010.20.1.4", "10.20.1.04", "10.20.1", "10.20.1.4/24", "10.20.1.0/24", "fd00::4", "::1", "::ffff:10.20.1.4", " 10.20.1.4", "10.20.1.4.", "0x0a.20.1.4"),
+const yesNo = { valid: fc.constantFrom("", "Yes", "No", "yes", "NO"), invalid: fc.constantFrom("Maybe", "true", "1", "Y") };
+const CELLS: Record<CsvColumn, { valid: fc.Arbitrary<string>; invalid: fc.Arbitrary<string> }> = {
+  BringOnline: yesNo,
+  VMName: {
+    valid: fc.oneof(
+      { weight: 8, arbitrary: fc.stringMatching(/^[a-z][a-z0-9-]{0,6}[a-z0-9]$/) },
+      { weight: 1, arbitrary: fc.constantFrom("dc1", "DC1", "ex1", "mh-oxf-dc1", "exchange-server-01", "x".repeat(64)) },
+    ),
+    invalid: fc.constantFrom("", "x".repeat(65), "dc_1", "dc.1", "dc1-", "12345", "a b", "dc1;", "dc1!", "dc/1"),
+  },
+  StorageAccount: { valid: fc.constantFrom("", "portalvhds"), invalid: fc.constantFrom("=1+1") },
+  VMOSDiskName: {
+    valid: fc.oneof(
+      { weight: 8, arbitrary: fc.stringMatching(/^[a-z][a-z0-9-]{0,8}[a-z0-9]-os$/) },
+      { weight: 1, arbitrary: fc.constantFrom(diskId("exchange-lab-disks", "d1"), diskId("EXCHANGE-LAB-DISKS", "d2")) },
+    ),
+    invalid: fc.constantFrom("", "-bad", "bad-", "/not/an/id", diskId("exchange-lab", "d3"), "/subscriptions/x/resourceGroups/exchange-lab-disks/providers/Microsoft.Storage/storageAccounts/x"),
+  },
+  VMInstanceSize: {
+    valid: fc.oneof(
+      { weight: 2, arbitrary: fc.mixedCase(fc.constantFrom("ExtraSmall", "Small", "Medium", "Large", "ExtraLarge")) },
+      { weight: 1, arbitrary: fc.constantFrom("Standard_D2s_v5", "Standard_B2s", "Standard_A1_v2", "Standard_B2s_v2", "Standard_B2als_v2") },
+    ),
+    invalid: fc.constantFrom("", "Huge", "A1", "Standard_A1", "Basic_A0", "Standard_A11", "Standard_D2ps_v5", "Standard_B2pls_v2", "standard_d2s_v5", "Standard_"),
+  },
+  SubnetName: { valid: fc.constantFrom("Oxford", "London", "oxford", "LONDON"), invalid: fc.constantFrom("", "Cambridge", "GatewaySubnet", "Oxford ") },
+  IPAddress: {
+    valid: fc.oneof(
+      { weight: 4, arbitrary: fc.constant("") },
+      { weight: 1, arbitrary: fc.tuple(fc.constantFrom(1, 2), fc.integer({ min: 4, max: 14 })).map(([c, d]) => `10.20.${c}.${d}`) },
+    ),
+    invalid: fc.oneof(
+      fc.tuple(fc.constantFrom(0, 1, 2, 3), fc.oneof(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 255 }))).map(([c, d]) => `10.20.${c}.${d}`),
+      fc.constantFrom("10.20.1.400", "010.20.1.4", "10.20.1.04", "10.20.1", "10.20.1.4/24", "10.20.1.0/24", "fd00::4", "::1", "::ffff:10.20.1.4", "10.20.1.4.", "0x0a.20.1.4"),
       fc.ipV4(),
       fc.ipV4Extended(),
       fc.ipV6(),
     ),
   },
-);
-const location = fc.constantFrom("", "", "West Europe", "westeurope", "WESTEUROPE", "west  europe", "North Europe", "west-europe");
-const port = fc.oneof(
-  { weight: 4, arbitrary: fc.constant("") },
-  { weight: 3, arbitrary: fc.integer({ min: 3380, max: 3400 }).map(String) },
-  {
-    weight: 2,
-    arbitrary: fc.oneof(
+  Location: { valid: fc.constantFrom("", "West Europe", "westeurope", "WESTEUROPE", "west  europe"), invalid: fc.constantFrom("North Europe", "west-europe", "westeurope2") },
+  AffinityGroup: { valid: fc.constantFrom("", "Some-AG"), invalid: fc.constantFrom("@SUM(A1)") },
+  WaitForBoot: yesNo,
+  PublicRDPPort: {
+    valid: fc.oneof({ weight: 2, arbitrary: fc.constant("") }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 65535 }).map(String) }, { weight: 1, arbitrary: fc.integer({ min: 3380, max: 3400 }).map(String) }),
+    invalid: fc.oneof(
       fc.integer({ min: -70000, max: 70000 }).map(String),
-      fc.constantFrom("0", "-1", "1", "65535", "65536", "99999", "99999999999999999999", "3389.0", "1e3", "0x0d3d", "03389", "rdp", "+3389"),
+      fc.constantFrom("0", "-1", "65536", "99999", "99999999999999999999", "3389.0", "1e3", "0x0d3d", "rdp", "+3389", " 3389x"),
     ),
   },
-);
-const CELLS: Record<CsvColumn, fc.Arbitrary<string>> = {
-  BringOnline: yesNo,
-  VMName: vmName,
-  StorageAccount: fc.constantFrom("", "portalvhds"),
-  VMOSDiskName: diskName,
-  VMInstanceSize: size,
-  SubnetName: subnetName,
-  IPAddress: ipAddress,
-  Location: location,
-  AffinityGroup: fc.constantFrom("", "Some-AG"),
-  WaitForBoot: yesNo,
-  PublicRDPPort: port,
 };
-const cellFor = (column: string): fc.Arbitrary<string> => {
+/** A cell of the column: in a clean file only valid values, otherwise some invalid and hostile ones. */
+const cellFor = (column: string, clean: boolean): fc.Arbitrary<string> => {
   const known = CSV_COLUMNS.find((c) => c.toLowerCase() === column.trim().toLowerCase());
-  return known ? fc.oneof({ weight: 12, arbitrary: CELLS[known] }, { weight: 1, arbitrary: hostileCell }) : hostileCell;
+  if (!known) return clean ? fc.constant("") : hostileCell;
+  if (clean) return CELLS[known].valid;
+  return fc.oneof({ weight: 12, arbitrary: CELLS[known].valid }, { weight: 2, arbitrary: CELLS[known].invalid }, { weight: 1, arbitrary: hostileCell });
 };
 
 // Header names: known ones in any case (sometimes padded), unknown ones, duplicates.
@@ -184,13 +181,18 @@ const headerName = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom("Colour", "", "VM Name", "IP", "=cmd|' /C calc'!A0", "VMName2", "\ufeffVMName") },
   { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
 );
-const headerNames = fc
-  .oneof(
-    { weight: 5, arbitrary: fc.shuffledSubarray([...CSV_COLUMNS], { minLength: CSV_COLUMNS.length }) },
-    { weight: 2, arbitrary: fc.shuffledSubarray([...CSV_COLUMNS], { minLength: 1 }) },
-    { weight: 2, arbitrary: fc.array(headerName, { minLength: 1, maxLength: 13 }) },
+const OPTIONAL_COLUMNS = CSV_COLUMNS.filter((c) => !REQUIRED_COLUMNS.includes(c));
+const headerNames = (clean: boolean) =>
+  (clean
+    ? // Every required column and some optional ones, in any order.
+      fc.subarray(OPTIONAL_COLUMNS).chain((optional) => fc.shuffledSubarray([...REQUIRED_COLUMNS, ...optional], { minLength: REQUIRED_COLUMNS.length + optional.length }))
+    : fc.oneof(
+        { weight: 3, arbitrary: fc.shuffledSubarray([...CSV_COLUMNS], { minLength: CSV_COLUMNS.length }) },
+        { weight: 2, arbitrary: fc.shuffledSubarray([...CSV_COLUMNS], { minLength: 1 }) },
+        { weight: 2, arbitrary: fc.array(headerName, { minLength: 1, maxLength: 13 }) },
+      )
   )
-  .chain((names) => fc.tuple(...names.map(cased)));
+    .chain((names) => fc.tuple(...names.map(cased)));
 
 /** One serialised cell: quoted when it must be (or at random), with quotes doubled. */
 const serialise = (cell: string, quote: boolean) => (quote || /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
@@ -202,39 +204,43 @@ interface CsvCase {
 }
 
 /** A well-formed CSV file: header, rows (sometimes short or long), blank lines, BOM, one line-end style. */
-const structuredCsv: fc.Arbitrary<CsvCase> = headerNames.chain((header) => {
-  const record = (cells: fc.Arbitrary<string>[]) => fc.tuple(fc.tuple(...cells), fc.array(fc.boolean(), { minLength: cells.length, maxLength: cells.length }));
-  const dataRow = fc
-    .tuple(fc.tuple(...header.map(cellFor)), fc.oneof({ weight: 10, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -3, max: 2 }) }), fc.array(hostileCell, { minLength: 2, maxLength: 2 }))
-    .map(([cells, change, extra]) => (change < 0 ? cells.slice(0, Math.max(1, cells.length + change)) : [...cells, ...extra.slice(0, change)]))
-    .chain((cells) => record(cells.map((c) => fc.constant(c))));
-  return fc.record({
-    bom: fc.boolean(),
-    ending: fc.constantFrom("\n", "\r\n", "\r"),
-    header: record(header.map((h) => fc.constant(h))),
-    rows: fc.array(fc.tuple(dataRow, fc.array(fc.constantFrom("", " ", ",,", "\t,"), { maxLength: 1 })), { maxLength: 8 }),
-    trailing: fc.boolean(),
+const structuredCsv: fc.Arbitrary<CsvCase> = fc
+  .oneof({ weight: 2, arbitrary: fc.constant(true) }, { weight: 3, arbitrary: fc.constant(false) })
+  .chain((clean) => headerNames(clean).map((header) => ({ clean, header })))
+  .chain(({ clean, header }) => {
+    const quotes = (n: number) => fc.array(fc.boolean(), { minLength: n, maxLength: n });
+    // A data row: a cell per header column; outside clean files sometimes fewer or more cells.
+    const shape = clean ? fc.constant(0) : fc.oneof({ weight: 10, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -3, max: 2 }) });
+    const dataRow = fc
+      .tuple(fc.tuple(...header.map((h) => cellFor(h, clean))), shape, fc.array(hostileCell, { minLength: 2, maxLength: 2 }), quotes(header.length + 2))
+      .map(([cells, change, extra, quoted]) => {
+        const all = change < 0 ? cells.slice(0, Math.max(1, cells.length + change)) : [...cells, ...extra.slice(0, change)];
+        return all.map((c, i) => serialise(c, quoted[i])).join(",");
+      });
+    return fc.record({
+      bom: fc.boolean(),
+      ending: fc.constantFrom("\n", "\r\n", "\r"),
+      header: quotes(header.length).map((quoted) => header.map((h, i) => serialise(h, quoted[i])).join(",")),
+      // Each row may follow a line that is blank, or only separators and spaces.
+      rows: fc.array(fc.tuple(fc.option(fc.constantFrom("", " ", ",,", "\t,"), { freq: 4 }), dataRow), { maxLength: 8 }),
+      trailing: fc.boolean(),
+    });
+  })
+  .map(({ bom, ending, header, rows, trailing }) => {
+    const lines: string[] = [header];
+    const recordLines: number[] = [1];
+    let line = 1 + (header.match(/\r\n|\r|\n/g)?.length ?? 0);
+    for (const [blank, row] of rows) {
+      if (blank !== null) {
+        lines.push(blank);
+        line++;
+      }
+      lines.push(row);
+      recordLines.push(++line);
+      line += row.match(/\r\n|\r|\n/g)?.length ?? 0;
+    }
+    return { text: (bom ? "\ufeff" : "") + lines.join(ending) + (trailing ? ending : ""), recordLines };
   });
-}).map(({ bom, ending, header, rows, trailing }) => {
-  const parts: string[] = [];
-  const starts: number[] = [];
-  let text = bom ? "\ufeff" : "";
-  const line = () => 1 + (text.match(/\r\n|\r|\n/g)?.length ?? 0);
-  const emit = ([cells, quotes]: [string[], boolean[]], isRecord: boolean) => {
-    if (parts.length > 0) text += ending;
-    if (isRecord) starts.push(line());
-    const serialised = cells.map((c, i) => serialise(c, quotes[i])).join(",");
-    parts.push(serialised);
-    text += serialised;
-  };
-  emit(header, true);
-  for (const [row, blanks] of rows) {
-    for (const blank of blanks) emit([[blank], [false]], false);
-    emit(row, true);
-  }
-  if (trailing) text += ending;
-  return { text, recordLines: starts };
-});
 
 // Fully random text, and random text made of CSV-ish tokens (sometimes after the classic header).
 const csvToken = fc.constantFrom(",", ",", '"', "\n", "\r", "\r\n", " ", "\ufeff", "Yes", "No", "VMName", "vmosdiskname", "VMInstanceSize", "SubnetName", "IPAddress", "PublicRDPPort", "Oxford", "Small", "dc1", "dc1-os", "10.20.1.4", "=cmd|' /C calc'!A0", "a", "1");
@@ -275,6 +281,20 @@ describe("properties of the validation pipeline (generated input)", function () 
         { numRuns: 4000 },
       );
     });
+
+    // Found by both properties above (csv-parse counts a CRLF inside a quoted cell as two lines,
+    // so rows after it, and a 'not valid CSV' problem, pointed one line too far, even past the
+    // end of the file); fixed in src/csv.ts since. Kept as regression tests.
+    it("locates rows after a quoted cell holding CRLF", () => {
+      const text = `${HEADER}\r\nYes,dc1,"note\r\nmore",dc1-os,Small,Oxford,,,,No,\r\nYes,dc2,,dc2-os,Huge,Oxford,,,,No,`;
+      // Lines: 1 header, 2-3 dc1 (its cell spans them), 4 dc2.
+      assert.deepEqual(rowsOf(text).map((r) => r.line), [2, 4]);
+      assert.deepEqual(checkCsvPipeline(text, SETTINGS[0]).problems.map((p) => [p.line, p.column]), [[4, "VMInstanceSize"]]);
+    });
+    it("locates a row whose quoted cell holds a lone CR", () => {
+      assert.deepEqual(rowsOf(`${HEADER}\nYes,dc1,"a\rb",dc1-os,Small,Oxford,,,,No,\nYes,dc2,,dc2-os,Small,Oxford,,,,No,`).map((r) => r.line), [2, 4]);
+    });
+    it("keeps a 'not valid CSV' problem inside the file", () => void checkCsvPipeline('"\r\n,', SETTINGS[0]));
   });
 
   // -------------------------------------------------------------------------------------------
@@ -283,12 +303,17 @@ describe("properties of the validation pipeline (generated input)", function () 
   describe("config map -> settings", () => {
     const full = (key: string) => `${NAMESPACE}:${key}`;
     const KNOWN = [LOCATION_KEY, ...Object.keys(CONFIG_KEYS).map(full)];
-    const REQUIRED = [LOCATION_KEY, ...["resourceGroupName", "diskResourceGroupName", "addressSpace", "gatewaySubnet", "subnets"].map(full)];
+    /** Keys whose absence is a problem: always these, and onPremises unless vpn is false. */
+    const requiredKeys = (raw: Record<string, string>) => [
+      LOCATION_KEY,
+      ...["resourceGroupName", "diskResourceGroupName", "addressSpace", "gatewaySubnet", "subnets"].map(full),
+      ...((raw[full("vpn")] ?? "").trim().toLowerCase() === "false" ? [] : [full("onPremises")]),
+    ];
 
     // An unknown key: a typo under exchange-lab:, or another namespace. Names of Object.prototype
     // members are left out: see the skipped test below.
     const unknownKey = fc.oneof(
-      fc.constantFrom("subnet", "Subnets", "vpnSharedKey", "CSV", "location", "addressSpaces", "", " ").map(full),
+      fc.constantFrom("subnet", "Subnets", "vpnsharedkey", "CSV", "location", "addressSpaces", "", " ").map(full),
       fc.string({ maxLength: 10 }).filter((s) => !(s in CONFIG_KEYS)).map(full),
       fc.constantFrom("aws:region", "azure-native:subscriptionId", "pulumi:template", "Exchange-Lab:csv", "exchange-lab", "location"),
     );
@@ -297,9 +322,30 @@ describe("properties of the validation pipeline (generated input)", function () 
       fc.constantFrom("10.20.0.0/16", "10.20.1.0/24", "10.20.0.0/27", "192.168.1.0/24", "10.20.1.5/24", "10.0.0.0/8", "0.0.0.0/0", "10.20.0.0/33", "10.20.0.0", "fd00::/8", "10.20.0.0/016", " 10.20.2.0/24 ", "10.20.0.0/-1", ""),
       fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 33 })).map(([ip, p]) => `${ip}/${p}`),
     );
-    const cidrJson = fc.oneof(cidrText, fc.jsonValue({ maxDepth: 1 }));
+    // JSON of random shapes. Object keys include Object.prototype's names, except toString and
+    // valueOf, whose values crash parseSettings: see the skipped test below.
+    const jsonKey = fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom("publicIp", "fqdn", "addressSpaces", "ikeEncryption", "dhGroup", "pfsGroup", "saLifeTimeSeconds", "Oxford", "London", "1", "", "__proto__", "constructor", "hasOwnProperty") },
+      { weight: 2, arbitrary: fc.string({ maxLength: 6 }).filter((k) => k !== "toString" && k !== "valueOf") },
+    );
+    const jsonLeaf = fc.oneof(
+      fc.string({ maxLength: 8 }),
+      cidrText,
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constantFrom("1", "2", "3", "AES256", "GCMAES128", "DHGroup14", "203.0.113.10", "10.0.0.1", "office.example.net", "27000", "-1"),
+    );
+    const jsonish: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
+      value: fc.oneof({ maxDepth: 3, depthSize: "small" }, jsonLeaf, fc.array(tie("value"), { maxLength: 3 }), fc.dictionary(jsonKey, tie("value"), { maxKeys: 3 })),
+    })).value;
+    const json = (arb: fc.Arbitrary<unknown>) => arb.map((v) => JSON.stringify(v) ?? "null");
+    const cidrJson = fc.oneof(cidrText, jsonish);
     const subnetKey = fc.oneof(fc.constantFrom("Oxford", "London", "oxford", "GatewaySubnet", "azurebastionsubnet", "-bad", "a_", "__proto__", "constructor", "x.y", ""), fc.string({ maxLength: 6 }));
-    const json = (arb: fc.Arbitrary<unknown>) => arb.map((v) => JSON.stringify(v));
+    const policyField = fc.constantFrom("ikeEncryption", "ikeIntegrity", "dhGroup", "ipsecEncryption", "ipsecIntegrity", "pfsGroup", "saLifeTimeSeconds", "saDataSizeKilobytes", "colour");
+    const policyValue = fc.oneof(fc.constantFrom("GCMAES256", "GCMAES128", "AES256", "SHA256", "SHA1", "MD5", "DHGroup14", "DHGroup1", "PFS2048", "None", "DES", "300", "299", "1024"), fc.integer({ min: -1, max: 200000000 }), jsonLeaf);
+    // Plausible values for the keys this file knows; a key added to CONFIG_KEYS later gets random values.
     const VALUES: Record<string, fc.Arbitrary<string>> = {
       [LOCATION_KEY]: fc.constantFrom("westeurope", "West Europe", "", " ", "west-europe", "North Europe", "日本"),
       [full("resourceGroupName")]: fc.constantFrom("exchange-lab", "exchange-lab-disks", "Exchange-Lab", "rg.", "(rg)", "a".repeat(91), "", "rg with space", "ü-rg"),
@@ -311,23 +357,34 @@ describe("properties of the validation pipeline (generated input)", function () 
       [full("subnets")]: json(fc.dictionary(subnetKey, cidrJson, { maxKeys: 4 })),
       [full("onPremises")]: json(
         fc.record(
-          { publicIp: fc.oneof(fc.ipV4(), fc.jsonValue({ maxDepth: 0 })), addressSpaces: fc.oneof(cidrText, fc.array(cidrJson, { maxLength: 3 }), fc.jsonValue({ maxDepth: 1 })), colour: fc.string() },
+          {
+            publicIp: fc.oneof(fc.ipV4(), fc.constantFrom("203.0.113.10", "192.168.1.1", "100.64.0.1", " 198.51.100.7 "), jsonLeaf),
+            fqdn: fc.oneof(fc.domain(), fc.constantFrom("office.example.net", "office", "-x.example.net"), jsonLeaf),
+            addressSpaces: fc.oneof(cidrText, fc.array(cidrJson, { maxLength: 3 }), jsonish),
+            colour: jsonLeaf,
+          },
           { requiredKeys: [] },
         ),
       ),
+      [full("vpn")]: fc.constantFrom("true", "false", "False", " TRUE ", "yes", "", "0"),
+      [full("vpnGatewaySku")]: fc.constantFrom("VpnGw1AZ", "vpngw2az", "VpnGw5AZ", "VpnGw1", "Basic", "HighPerformance", "", "VpnGw6AZ"),
+      [full("vpnGatewayZones")]: fc.oneof(json(fc.array(fc.oneof(fc.constantFrom("1", "2", "3", "4", 1, 2), jsonLeaf), { maxLength: 4 })), fc.constantFrom("[]", "1", "", "[\"1\",\"1\"]"), json(jsonish)),
+      [full("ikeVersion")]: fc.constantFrom("IKEv2", "ikev1", "IKEv3", "", "2"),
+      [full("ipsecPolicy")]: fc.oneof(json(fc.dictionary(policyField, policyValue, { maxKeys: 4 })), json(jsonish)),
+      [full("vpnSharedKey")]: fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom("abcDEF123", "has-hyphen", "has space", "x".repeat(129), "", "[secret]")),
     };
-    const anyValue = fc.oneof(fc.string({ maxLength: 20 }), fc.json({ maxDepth: 2 }), cidrText);
+    const anyValue = fc.oneof(fc.string({ maxLength: 20 }), json(jsonish), cidrText);
     const valueFor = (key: string) => fc.oneof({ weight: 4, arbitrary: VALUES[key] ?? anyValue }, { weight: 1, arbitrary: anyValue });
     const entry = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...KNOWN) }, { weight: 1, arbitrary: unknownKey }).chain((k) => valueFor(k).map((v): [string, string] => [k, v]));
 
     const configMap: fc.Arbitrary<Record<string, string>> = fc.oneof(
       // Random subsets of keys with random values.
-      fc.uniqueArray(entry, { selector: (e) => e[0], maxLength: 10 }).map((entries) => Object.fromEntries(entries)),
+      fc.uniqueArray(entry, { selector: (e) => e[0], maxLength: 12 }).map((entries) => Object.fromEntries(entries)),
       // The example stack with a few keys dropped, replaced or added: reaches valid settings.
       fc
         .record({
           drop: fc.oneof({ weight: 3, arbitrary: fc.constant([] as string[]) }, { weight: 1, arbitrary: fc.subarray(KNOWN, { maxLength: 2 }) }),
-          change: fc.array(entry, { maxLength: 2 }),
+          change: fc.array(entry, { maxLength: 3 }),
         })
         .map(({ drop, change }) => {
           const config = exampleConfig();
@@ -342,11 +399,12 @@ describe("properties of the validation pipeline (generated input)", function () 
     const locate: ConfigLocator = (key) => ({ file: "Pulumi.x.yaml", line: lineOfKey(key) });
 
     function checkSettings(raw: Record<string, string>): void {
-      const { settings, problems } = parseSettings(raw, locate);
+      const { settings, problems, warnings } = parseSettings(raw, locate);
       assert.ok((settings === undefined) !== (problems.length === 0), "settings XOR at least one problem");
       assertLocated(problems, "Pulumi.x.yaml", 997);
-      const keys = [...new Set([...Object.keys(raw), ...REQUIRED])];
-      for (const p of problems) {
+      assertLocated(warnings, "Pulumi.x.yaml", 997);
+      const keys = [...new Set([...Object.keys(raw), ...requiredKeys(raw)])];
+      for (const p of [...problems, ...warnings]) {
         const owners = keys.filter((k) => p.column === k || p.column.startsWith(`${k}.`));
         assert.ok(owners.length > 0, `column '${p.column}' names no key of the input and no required key: ${JSON.stringify(p)}`);
         assert.ok(owners.some((k) => p.line === lineOfKey(k)), `located at line ${p.line}, not at its key: ${JSON.stringify(p)}`);
@@ -383,11 +441,19 @@ describe("properties of the validation pipeline (generated input)", function () 
       fc.assert(fc.property(configMap, counted("settings", checkSettings)), { numRuns: 3000 });
     });
 
-    // BUG (found by the property above): the unknown-key check is `suffix in CONFIG_KEYS`, which
-    // also finds Object.prototype's members, so exchange-lab:toString, exchange-lab:constructor,
-    // exchange-lab:__proto__ (and valueOf, hasOwnProperty, ...) are silently accepted.
-    it.skip("reports exchange-lab:toString as an unknown key (counter-example; src/settings.ts)", () => {
+    // BUG (src/settings.ts, unknown-key check): `suffix in CONFIG_KEYS` also finds members of
+    // Object.prototype, so exchange-lab:toString, :constructor, :__proto__, :valueOf, ... are
+    // silently accepted instead of being reported as unknown keys.
+    it("reports exchange-lab:toString as an unknown key (counter-example)", () => {
       checkSettings({ ...exampleConfig(), "exchange-lab:toString": "x" });
+    });
+    // BUG (src/settings.ts, String(...) of JSON values): a JSON object whose toString/valueOf are
+    // not functions makes String() throw "Cannot convert object to primitive value".
+    it("does not throw on vpnGatewayZones: [{toString: 1}] (counter-example)", () => {
+      checkSettings({ ...exampleConfig(), "exchange-lab:vpnGatewayZones": '[{"toString":1}]' });
+    });
+    it("does not throw on onPremises.publicIp: {toString: 1} (counter-example)", () => {
+      checkSettings({ ...exampleConfig(), "exchange-lab:onPremises": '{"publicIp":{"toString":1},"addressSpaces":["192.168.1.0/24"]}' });
     });
   });
 
@@ -401,34 +467,53 @@ describe("properties of the validation pipeline (generated input)", function () 
       "!!binary ", "!!set ", "!!omap ", "!!str ", "!foo ", "|", ">-", "---\n", "...\n", "%YAML 1.1\n", "~", "null", "secure: ", "v1:AAAA", "exchange-lab:subnets",
       "exchange-lab:addressSpace", "azure-native:location", "10.20.0.0/16", "Oxford", "westeurope", "\ufeff", "\u0000",
     );
-    const scalar = fc.constantFrom(
-      "westeurope", "10.20.0.0/16", "''", '""', "~", "null", "true", "0x1F", "1e3", "-.inf", "'quoted: x'", '"esc \\" x"', "&a 1", "*a", "&b [x, y]", "*b",
-      "!!binary aGVsbG8=", "!!str 1", "!foo bar", "[a, b]", "{a: 1}", "{a: 1, a: 2}", "[10.20.0.0/16, 10.21.0.0/16]", "{Oxford: 10.20.1.0/24}", "|\n    text",
-      ">-\n    folded", "{ secure: v1:AAAA }", "", "2001-12-14", "@x", "`x`", "%", "{", "[", "]", ": x", "a: b", "'", '"',
+    const goodScalar = fc.constantFrom(
+      "westeurope", "10.20.0.0/16", "''", '""', "~", "null", "true", "0x1F", "1e3", "-.inf", "'quoted: x'", '"esc \\" x"', "&a 1", "&b [x, y]", "!!binary aGVsbG8=",
+      "!!str 1", "!foo bar", "[a, b]", "{a: 1}", "[10.20.0.0/16, 10.21.0.0/16]", "{Oxford: 10.20.1.0/24}", "|\n    text", ">-\n    folded", "{ secure: v1:AAAA }", "",
+      "2001-12-14", "v1:AAAA",
     );
-    const key = fc.constantFrom(
+    const badScalar = fc.constantFrom("*a", "*b", "*nowhere", "{a: 1, a: 2}", "@x", "`x`", "%", "{", "[", "]", ": x", "a: b", "'", '"', "\t- x");
+    const simpleKey = fc.constantFrom(
       "azure-native:location", "exchange-lab:subnets", "exchange-lab:addressSpace", "exchange-lab:gatewaySubnet", "exchange-lab:resourceGroupName", "exchange-lab:csv",
-      "exchange-lab:onPremises", "exchange-lab:colour", "'quoted key'", "&k key", "*k", "[a]", "{a: 1}", "<<", "? complex", "~", "1", "true", "", "a b", "config",
+      "exchange-lab:onPremises", "exchange-lab:vpnSharedKey", "exchange-lab:colour", "'quoted key'", "&k key", "~", "1", "true", "a b", "config", "secure",
     );
-    const indent = fc.constantFrom("  ", "  ", "    ", "\t", " ", "");
-    const value = fc.oneof(
-      scalar.map((s) => ` ${s}`),
-      fc.tuple(indent, fc.array(scalar, { minLength: 1, maxLength: 3 })).map(([i, xs]) => xs.map((x) => `\n  ${i}- ${x}`).join("")),
-      fc.tuple(indent, fc.array(fc.tuple(key, scalar), { minLength: 1, maxLength: 3 })).map(([i, kvs]) => kvs.map(([k, v]) => `\n  ${i}${k}: ${v}`).join("")),
-      fc.tuple(indent, scalar).map(([i, s]) => `\n  ${i}secure: ${s}`),
-      fc.constant(""),
-    );
+    const complexKey = fc.constantFrom("*k", "[a]", "{a: 1}", "? complex", "", "<<");
+    /** A stack file: a prelude, then config: with entries (scalars, lists, maps, secure values), then a tail. */
+    const stackFileOf = (key: fc.Arbitrary<string>, scalar: fc.Arbitrary<string>) => {
+      const value = fc.oneof(
+        scalar.map((s) => ` ${s}`),
+        fc.array(scalar, { minLength: 1, maxLength: 3 }).map((xs) => xs.map((x) => `\n  - ${x}`).join("")),
+        fc.array(fc.tuple(key, scalar), { minLength: 1, maxLength: 3 }).map((kvs) => kvs.map(([k, v]) => `\n  ${k}: ${v}`).join("")),
+        scalar.map((s) => `\n  secure: ${s}`),
+        fc.constant(""),
+      );
+      // Entries share an indent, except sometimes one (a mistake a person makes).
+      const indent = fc.constantFrom("  ", "    ", " ");
+      return fc
+        .record({
+          prelude: fc.oneof(
+            { weight: 6, arbitrary: fc.constantFrom("", "# comment\n", "%YAML 1.1\n---\n", "\ufeff", "defaults: &a\n  x: 1\n", "encryptionsalt: v1:abc\n", "---\n") },
+            { weight: 1, arbitrary: fc.constantFrom("config: {}\n", "- x\n", "config:\n", "\t") },
+          ),
+          indent,
+          entries: fc.array(fc.tuple(fc.oneof({ weight: 15, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom("", "\t", "     ") }), key, value), { maxLength: 6 }),
+          eol: fc.constantFrom("\n", "\r\n"),
+          tail: fc.oneof({ weight: 6, arbitrary: fc.constantFrom("", "\n", "...\n", "other: 1\n") }, { weight: 1, arbitrary: fc.constantFrom("config:\n  x: 1\n", "  - x\n", "---\nb: 1\n") }),
+        })
+        .map(({ prelude, indent, entries, eol, tail }) => {
+          const body = entries.map(([odd, k, v]) => `\n${odd ?? indent}${k}:${v.replace(/\n/g, `\n${odd ?? indent}`)}`).join("");
+          return `${prelude}config:${body}\n${tail}`.replace(/\n/g, eol);
+        });
+    };
+    // YAML 1.1 merge keys (<<) with a source that is not a map crash parseStackFile: such files
+    // are left out here, see the skipped test below.
+    const crashesOnMerge = (t: string) => t.includes("%YAML 1.1") && t.includes("<<");
     const stackText = fc.oneof(
-      { weight: 4, arbitrary: fc.tuple(
-        fc.constantFrom("", "# comment\n", "%YAML 1.1\n---\n", "\ufeff", "defaults: &a\n  x: 1\n", "encryptionsalt: v1:abc\n", "config: {}\n", "---\n"),
-        fc.array(fc.tuple(indent, key, value), { maxLength: 6 }),
-        fc.constantFrom("\n", "\r\n"),
-        fc.constantFrom("", "\n", "...\n", "other: 1\n", "config:\n  x: 1\n"),
-      ).map(([prelude, entries, eol, tail]) => `${prelude}config:${entries.map(([i, k, v]) => `\n${i}${k}:${v}`).join("")}\n${tail}`.replace(/\n/g, eol)) },
+      { weight: 4, arbitrary: stackFileOf(fc.oneof({ weight: 5, arbitrary: simpleKey }, { weight: 1, arbitrary: complexKey }), fc.oneof({ weight: 8, arbitrary: goodScalar }, { weight: 1, arbitrary: badScalar })) },
       { weight: 2, arbitrary: fc.string({ unit: yamlToken, maxLength: 40 }) },
       { weight: 1, arbitrary: fc.string({ maxLength: 100 }) },
       { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 100 }) },
-    );
+    ).filter((t) => !crashesOnMerge(t));
 
     function checkStackFile(text: string): void {
       const { stack, problems } = parseStackFile(text, PATH);
@@ -451,6 +536,13 @@ describe("properties of the validation pipeline (generated input)", function () 
       fc.assert(fc.property(stackText, counted("stack-file", checkStackFile)), { numRuns: 3000 });
     });
 
+    // BUG (found by the property above; src/stackFile.ts): under %YAML 1.1 the yaml library
+    // resolves merge keys, and toJSON() throws "Merge sources must be maps or map aliases" when
+    // a << value is a scalar or a list of scalars; parseStackFile lets it escape.
+    it("does not throw on a YAML 1.1 merge key with a scalar source (counter-example)", () => {
+      checkStackFile("%YAML 1.1\n---\nconfig:\n  azure-native:location:\n    <<: westeurope\n");
+    });
+
     /** The config values the yaml library itself gives (aliases resolved), rendered as Pulumi does. */
     function yamlOwnValues(text: string): Record<string, string> | undefined {
       try {
@@ -458,7 +550,7 @@ describe("properties of the validation pipeline (generated input)", function () 
         const config = typeof js === "object" && js !== null ? (js as Record<string, unknown>).config : undefined;
         if (typeof config !== "object" || config === null || Array.isArray(config)) return undefined;
         return Object.fromEntries(
-          Object.entries(config as Record<string, unknown>).map(([k, v]) => [k, v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v)]),
+          Object.entries(config as Record<string, unknown>).map(([k, v]) => [k, v === null || v === undefined ? "" : v instanceof Date ? v.toISOString() : typeof v === "object" ? JSON.stringify(v) : String(v)]),
         );
       } catch {
         return undefined;
@@ -474,15 +566,15 @@ describe("properties of the validation pipeline (generated input)", function () 
       }
     }
 
-    it("gives every key the value YAML gives it (files without aliases)", () => {
-      const withoutAliases = stackText.filter((t) => !t.includes("*"));
-      fc.assert(fc.property(withoutAliases, counted("stack-values", checkValuesAsYamlReadsThem)), { numRuns: 1000 });
+    it("gives every key the value YAML gives it (files with scalar keys and no aliases)", () => {
+      fc.assert(fc.property(stackFileOf(simpleKey, goodScalar), counted("stack-values", checkValuesAsYamlReadsThem)), { numRuns: 1000 });
     });
 
-    // BUG (found by the property above before aliases were filtered out): a YAML alias is read
+    // BUG (found by the property above when aliases were generated; shrunk to
+    // "defaults: &a\n  x: 1\nconfig:\n  azure-native:location:\n    - *a\n    - westeurope\n"): an alias is read
     // with the yaml library's context-free toJSON(), which gives { source: <anchor> } instead of
     // the anchored value, so `exchange-lab:gatewaySubnet: *gw` becomes '{"source":"gw"}'.
-    it.skip("resolves a YAML alias to its anchored value (counter-example; src/stackFile.ts)", () => {
+    it("resolves a YAML alias to its anchored value (counter-example; src/stackFile.ts)", () => {
       checkValuesAsYamlReadsThem("config:\n  exchange-lab:addressSpace: &a 10.20.0.0/16\n  exchange-lab:colour: *a\n");
     });
   });

@@ -105,3 +105,36 @@ describe("the declared Azure resources (mock runtime)", () => {
     assert.equal(p.errors.length, 1);
   });
 });
+
+describe("every CSV rule, through the program under the mock runtime", () => {
+  // One failing row per rule: the plan reports it at its line and column and declares nothing.
+  const cases: [string, string, string][] = [
+    ["BringOnline", "Maybe,dc1,,dc1-os,Small,Oxford,,,,No,", "expected Yes or No"],
+    ["VMName", "Yes,dc_1,,dc1-os,Small,Oxford,,,,No,", "not a valid Windows VM name"],
+    ["VMOSDiskName", "Yes,dc1,,/subscriptions/x/disks/y,Small,Oxford,,,,No,", "not a managed disk resource ID"],
+    ["VMInstanceSize", "Yes,dc1,,dc1-os,Standard_A2,Oxford,,,,No,", "retired"],
+    ["SubnetName", "Yes,dc1,,dc1-os,Small,Paris,,,,No,", "not a subnet of the stack"],
+    ["IPAddress", "Yes,dc1,,dc1-os,Small,Oxford,10.20.1.3,,,No,", "reserved by Azure"],
+    ["Location", "Yes,dc1,,dc1-os,Small,Oxford,,East US,,No,", "not the stack's region"],
+    ["WaitForBoot", "Yes,dc1,,dc1-os,Small,Oxford,,,,Sometimes,", "expected Yes or No"],
+    ["PublicRDPPort", "Yes,dc1,,dc1-os,Small,Oxford,,,,No,65536", "1 to 65535"],
+  ];
+  for (const [column, row, message] of cases) {
+    it(`${column}: reports the bad cell and declares nothing`, async () => {
+      const p = await planOf(`${HEADER}\n${row}\n`);
+      assert.deepEqual(p.resources, []);
+      assert.equal(p.errors.length, 1, JSON.stringify(p.errors));
+      assert.deepEqual([p.errors[0].line, p.errors[0].column], [2, column]);
+      assert.ok(p.errors[0].message.includes(message), p.errors[0].message);
+    });
+  }
+
+  it("plans the classic example row with the subnet's .4 and a current size", async () => {
+    const p = await planOf(`${HEADER}\nYes,mh-oxf-dc1,portalvhdsjv47jtq9qdrmb,mh-oxf-mbx2-mh-oxf-mbx2-0-201312301745030496,Small,Oxford,,West Europe,C7Solutions-AG,Yes,3389\n`);
+    assert.deepEqual(p.errors, []);
+    const vm = p.resources.find((r) => r.type === "azure-native:compute:VirtualMachine")!;
+    const nic = p.resources.find((r) => r.type === "azure-native:network:NetworkInterface")!;
+    assert.equal(dig(vm.inputs, "hardwareProfile", "vmSize"), "Standard_B1ms");
+    assert.equal(dig(nic.inputs, "ipConfigurations", 0, "privateIPAddress"), "10.20.1.4");
+  });
+});

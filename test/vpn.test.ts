@@ -2,12 +2,15 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { draytekProfile, renderDraytekHints } from "../src/draytek";
 import { main } from "../src/plan/cli";
+import { recordingMocks } from "../src/plan/mocks";
+import { runLab } from "../src/program";
 import { PlanResult, SECRET_MASK } from "../src/plan/plan";
 import { parseSettings } from "../src/settings";
 import { DEFAULT_IPSEC_POLICY, IPSEC_POLICY_VALUES, IpsecPolicy, VpnSettings, checkSharedKey } from "../src/vpn";
-import { EXAMPLE_STACK, HEADER, dig, exampleConfig, exampleSettings, onlyProblem, planExample, planOf, writeLab } from "./helpers";
+import { EXAMPLE_STACK, HEADER, ROOT, dig, exampleConfig, exampleSettings, onlyProblem, planExample, planOf, writeLab } from "./helpers";
 
 const S = (v: unknown) => JSON.stringify(v);
 const at = () => ({ file: "Pulumi.t.yaml", line: 7 });
@@ -253,5 +256,24 @@ describe("the site-to-site VPN", () => {
     });
     it("appears with --show-secrets", async () => assert.match((await run("--show-secrets")).out, new RegExp(`IKE Pre-Shared Key: +${KEY}`)));
     it("warns that a key written in plain text belongs in a secret", async () => assert.match((await run()).out, /plain text in the stack file; set it with: pulumi config set --secret vpnSharedKey/));
+  });
+});
+
+describe("the VPN stack outputs (mock runtime)", () => {
+  it("keeps draytek and draytekHints secret and gatewayPublicIp plain", async () => {
+    await pulumi.runtime.setMocks(recordingMocks([]), "exchange-lab", "outputs", false);
+    pulumi.runtime.setAllConfig(exampleConfig());
+    const { component } = runLab({ baseDir: ROOT });
+    const vpn = component.vpn!;
+    assert.equal(await pulumi.isSecret(vpn.draytek), true);
+    assert.equal(await pulumi.isSecret(vpn.draytekHints), true);
+    assert.equal(await pulumi.isSecret(vpn.gatewayPublicIp), false);
+  });
+
+  it("puts no network security group on GatewaySubnet", async () => {
+    const plan = await planExample();
+    const gatewaySubnet = plan.resources.find((r) => r.type === "azure-native:network:Subnet" && r.name === "GatewaySubnet")!;
+    assert.equal(gatewaySubnet.inputs.networkSecurityGroup, undefined);
+    assert.ok(!plan.resources.some((r) => r.type === "azure-native:network:NetworkSecurityGroup" && JSON.stringify(r.inputs).includes("GatewaySubnet")));
   });
 });

@@ -20,9 +20,16 @@ export const LOCATION_KEY = "azure-native:location";
  * key cannot be declared there (maps have no schema type; an optional key without a default
  * would become required). */
 type PulumiSchemaType = "string" | "boolean" | "array" | undefined;
+/** What the project knows about one config key. */
+export interface ConfigKeySpec {
+  description: string;
+  pulumiType: PulumiSchemaType;
+  default?: unknown;
+  secret?: boolean;
+}
 
 /** Every key the stack file may set under `exchange-lab:` (mirrored in Pulumi.yaml and README). */
-export const CONFIG_KEYS: Readonly<Record<string, { description: string; pulumiType: PulumiSchemaType; default?: unknown; secret?: boolean }>> = {
+export const CONFIG_KEYS = {
   resourceGroupName: { description: "Resource group the stack creates and owns (deleted by pulumi destroy).", pulumiType: "string" },
   diskResourceGroupName: { description: "Existing resource group holding the VMs' managed disks; never owned by the stack.", pulumiType: "string" },
   csv: { description: "Path of the lab CSV, relative to the project directory.", pulumiType: "string", default: "lab.csv" },
@@ -37,12 +44,18 @@ export const CONFIG_KEYS: Readonly<Record<string, { description: string; pulumiT
   ikeVersion: { description: "IKE version of the connection: IKEv2, or IKEv1 for older DrayTek firmware.", pulumiType: "string", default: "IKEv2" },
   ipsecPolicy: { description: "Custom IPsec/IKE policy fields overriding the default (AES256/SHA256/DHGroup14, PFS2048).", pulumiType: undefined },
   vpnSharedKey: { description: "Pre-shared key of the connection (pulumi config set --secret); generated when absent.", pulumiType: undefined, secret: true },
-};
+} as const satisfies Record<string, ConfigKeySpec>;
+/** A key of {@link CONFIG_KEYS}: a typo in the program's own reads fails to compile. */
 export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+/** The spec of a key named at run time (a stack file's key), or `undefined` for an unknown one. */
+export function configKeySpec(name: string): ConfigKeySpec | undefined {
+  return Object.prototype.hasOwnProperty.call(CONFIG_KEYS, name) ? (CONFIG_KEYS as Record<string, ConfigKeySpec>)[name] : undefined;
+}
 
 /** Defaults of the optional keys, as the program applies them (Pulumi.yaml mirrors them). */
 export const CONFIG_DEFAULTS = Object.fromEntries(
-  Object.entries(CONFIG_KEYS).filter(([, k]) => k.default !== undefined).map(([name, k]) => [name, k.default]),
+  Object.entries(CONFIG_KEYS as Record<string, ConfigKeySpec>).filter(([, k]) => k.default !== undefined).map(([name, k]) => [name, k.default]),
 ) as Readonly<Record<string, unknown>>;
 
 /** A lab subnet: its name (as used in the CSV) and address block. */
@@ -86,8 +99,6 @@ export type ConfigLocator = (key: string) => { file: string; line: number };
 const RESERVED_SUBNET_NAMES = ["GatewaySubnet", "AzureBastionSubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "RouteServerSubnet"];
 const SUBNET_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/;
 const RESOURCE_GROUP_NAME = /^[-\p{L}\p{N}_.()]{1,90}$/u;
-// Virtual networks: 2-64 characters of the same set as subnets.
-const VNET_NAME = SUBNET_NAME;
 /** GatewaySubnet size Microsoft recommends (vpn-gateway-about-vpn-gateway-settings.md). */
 export const RECOMMENDED_GATEWAY_SUBNET_PREFIX = 27;
 // A DNS name: labels of letters, digits and '-', at least one dot.
@@ -120,7 +131,7 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
   const full = (key: ConfigKey) => `${NAMESPACE}:${key}`;
 
   for (const key of Object.keys(raw)) {
-    if (key.startsWith(`${NAMESPACE}:`) && !Object.prototype.hasOwnProperty.call(CONFIG_KEYS, key.slice(NAMESPACE.length + 1))) {
+    if (key.startsWith(`${NAMESPACE}:`) && !configKeySpec(key.slice(NAMESPACE.length + 1))) {
       report(key, `unknown configuration key; the keys are ${Object.keys(CONFIG_KEYS).join(", ")}`);
     }
   }
@@ -187,7 +198,8 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
 
   const csv = text("csv", false) ?? String(CONFIG_DEFAULTS.csv);
   const virtualNetworkName = text("virtualNetworkName", false) ?? String(CONFIG_DEFAULTS.virtualNetworkName);
-  if (!VNET_NAME.test(virtualNetworkName) || virtualNetworkName.length < 2 || virtualNetworkName.length > 64) {
+  // Virtual networks: 2-64 characters of the same set as subnets.
+  if (!SUBNET_NAME.test(virtualNetworkName) || virtualNetworkName.length < 2 || virtualNetworkName.length > 64) {
     report(full("virtualNetworkName"), `'${virtualNetworkName}' is not a valid virtual network name (2-64 letters, digits, '_', '.', '-'; starts with a letter or digit, ends with a letter, digit or '_')`);
   }
 

@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { CONFIG_DEFAULTS, CONFIG_KEYS } from "../src/settings";
+import { CONFIG_DEFAULTS, CONFIG_KEYS, ConfigKeySpec } from "../src/settings";
 import { ROOT } from "./helpers";
 
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
@@ -17,11 +17,12 @@ describe("the project files", () => {
   });
 
   it("Pulumi.yaml declares every key Pulumi's schema can type, with the program's type, description and default", () => {
-    const declarable = Object.entries(CONFIG_KEYS).filter(([, k]) => k.pulumiType !== undefined);
+    const keys: Record<string, ConfigKeySpec> = CONFIG_KEYS;
+    const declarable = Object.entries(keys).filter(([, k]) => k.pulumiType !== undefined);
     assert.deepEqual(Object.keys(project.config).sort(), declarable.map(([name]) => name).sort());
     for (const [key, declared] of Object.entries(project.config)) {
-      assert.equal(declared.type, CONFIG_KEYS[key].pulumiType, key);
-      assert.equal(declared.description, CONFIG_KEYS[key].description, key);
+      assert.equal(declared.type, keys[key].pulumiType, key);
+      assert.equal(declared.description, keys[key].description, key);
       assert.deepEqual(declared.default, CONFIG_DEFAULTS[key], key);
     }
   });

@@ -10,7 +10,7 @@ import { onlineVms } from "../lab";
 import { LabValidationError, Problem } from "../problems";
 import { runLab } from "../program";
 import { NAMESPACE } from "../settings";
-import { ENCRYPTED_PLACEHOLDER, readStackFile } from "../stackFile";
+import { readStackFile } from "../stackFile";
 import { GENERATED_PLACEHOLDER, Registration, recordingMocks } from "./mocks";
 
 /** One VM row as the plan reports it. */
@@ -147,12 +147,13 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   let draytek: DraytekProfile | undefined;
   const vpn = run.component.vpn;
   if (vpn) {
-    const key = config[`${NAMESPACE}:vpnSharedKey`];
+    const keyName = `${NAMESPACE}:vpnSharedKey`;
+    const key = config[keyName];
     const shownKey = !options.showSecrets
       ? SECRET_MASK
       : key === undefined
         ? `${GENERATED_PLACEHOLDER}: pulumi stack output draytekHints --show-secrets`
-        : key === ENCRYPTED_PLACEHOLDER
+        : stack.secretKeys.includes(keyName)
           ? "(encrypted in the stack file: pulumi config get vpnSharedKey)"
           : key;
     draytek = draytekProfile(vpn.draytekInput, { gatewayIp: undefined, sharedKey: shownKey });

@@ -12,6 +12,8 @@ for (const warning of lab.warnings) pulumi.log.warn(formatProblem(warning));
 
 export const resourceGroupName = component.resourceGroup.name;
 export const vms = component.vms;
+export const publicIp = component.publicIp;
+export const rdp = component.rdp;
 // The VPN (when the stack's vpn is true). draytek and draytekHints are secrets: they carry the
 // pre-shared key. Read them with `pulumi stack output draytekHints --show-secrets`.
 export const gatewayPublicIp = component.vpn?.gatewayPublicIp;

@@ -8,7 +8,8 @@
 import { parse } from "csv-parse/sync";
 import { Problem } from "./problems";
 
-/** Every column the CSV may have, in the classic order, with the canonical spelling. */
+/** Every column the CSV may have, with the canonical spelling: the classic ones in their order,
+ * then this project's optional `Endpoints` and `DataDisks`. */
 export const CSV_COLUMNS = [
   "BringOnline",
   "VMName",
@@ -21,6 +22,8 @@ export const CSV_COLUMNS = [
   "AffinityGroup",
   "WaitForBoot",
   "PublicRDPPort",
+  "Endpoints",
+  "DataDisks",
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 

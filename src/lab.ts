@@ -5,17 +5,11 @@
  */
 import { cidrHas, formatIpv4, parseIpv4, usableRange } from "./addresses";
 import { CsvColumn, CsvRow } from "./csv";
+import { DiskRef, parseDiskRef } from "./disks";
+import { RDP_PORT, SMTP_PORT, parseEndpoints } from "./endpoints";
 import { Problem } from "./problems";
 import { StackSettings, normaliseLocation } from "./settings";
 import { resolveSize } from "./sizes";
-
-/** An existing managed disk, found by name in a resource group or by full resource ID. */
-export interface DiskRef {
-  resourceGroupName: string;
-  name: string;
-  /** The full ARM resource ID when the CSV gave one; otherwise built at deployment from the subscription. */
-  id?: string;
-}
 
 /** One VM of the lab (one CSV row). */
 export interface LabVm {
@@ -37,7 +31,11 @@ export interface LabVm {
   /** Whether the IP came from the CSV or was assigned (first free usable address, CSV order). */
   ipSource: "csv" | "assigned";
   osDisk: DiskRef;
+  /** Existing data disks, attached in order as LUN 0, 1, ... */
+  dataDisks: DiskRef[];
   publicRdpPort?: number;
+  /** TCP ports published through the load balancer (the Endpoints column). */
+  endpoints: number[];
   /** Names of the declared VMs this one is created after (boot order). Empty for BringOnline=No rows. */
   dependsOn: string[];
 }
@@ -48,6 +46,8 @@ export interface Lab {
   csvFile: string;
   /** Every row, in CSV (boot) order, including BringOnline=No rows. */
   vms: LabVm[];
+  /** The virtual network's DNS servers (IPv4), resolved from `dnsServers`; empty: Azure DNS. */
+  dnsServers: string[];
   warnings: Problem[];
 }
 
@@ -60,9 +60,8 @@ export function onlineVms(lab: Lab): LabVm[] {
 // resource; no spaces, control characters or ~ ! @ # $ % ^ & * ( ) = + _ [ ] { } \ | ; : . ' " , < > / ?;
 // Windows VMs can't include a period or end with a hyphen.
 const VM_NAME = /^[A-Za-z0-9-]{1,64}$/;
-// Managed disk names: 1-80 letters, digits, '_', '.', '-'; start with a letter or digit, end with a letter, digit or '_'.
-const DISK_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/;
-const DISK_ID = /^\/subscriptions\/([0-9a-fA-F-]{36})\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/disks\/([^/]+)$/i;
+/** Data disks per VM: Azure sizes allow from 2 (the smallest B sizes) to 64. */
+export const MAX_DATA_DISKS = 16;
 
 /**
  * Validates the CSV rows against the settings and builds the lab.
@@ -105,6 +104,7 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
   const disks = new Map<string, number>();
   const ports = new Map<number, number>();
   const ips = new Map<bigint, number>();
+  const endpointRows: { row: CsvRow; ports: number[]; publicRdpPort?: number }[] = [];
 
   for (const row of rows) {
     const c = row.cells;
@@ -122,23 +122,20 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
       warnings.push({ file: csvFile, line: row.line, column: "VMName", message: `'${name}' is longer than 15 characters, the Windows computer-name limit; the guest keeps the name stored on its disk` });
     }
 
-    let osDisk: DiskRef = { resourceGroupName: settings.diskResourceGroupName, name: "" };
+    const disk = (column: "VMOSDiskName" | "DataDisks", text: string): DiskRef | undefined => {
+      const parsed = parseDiskRef(text, settings.diskResourceGroupName);
+      if ("error" in parsed) return void report(row, column, parsed.error);
+      const key = parsed.disk.name.toLowerCase();
+      if (disks.has(key)) return void report(row, column, `disk '${parsed.disk.name}' is already attached by line ${disks.get(key)}; a disk can belong to one VM only`);
+      disks.set(key, row.line);
+      return parsed.disk;
+    };
     const diskText = c.VMOSDiskName ?? "";
-    const idMatch = DISK_ID.exec(diskText);
+    let osDisk: DiskRef = { resourceGroupName: settings.diskResourceGroupName, name: "" };
     if (diskText === "") report(row, "VMOSDiskName", `required: the name of the existing managed OS disk in resource group ${settings.diskResourceGroupName}, or its full resource ID`);
-    else if (diskText.startsWith("/")) {
-      if (!idMatch) report(row, "VMOSDiskName", `'${diskText}' is not a managed disk resource ID (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Compute/disks/<name>)`);
-      else if (idMatch[2].toLowerCase() !== settings.diskResourceGroupName.toLowerCase()) {
-        report(row, "VMOSDiskName", `the disk is in resource group '${idMatch[2]}', not in diskResourceGroupName '${settings.diskResourceGroupName}'; move the disk or change the setting`);
-      } else osDisk = { resourceGroupName: idMatch[2], name: idMatch[3], id: diskText };
-    } else if (!DISK_NAME.test(diskText)) {
-      report(row, "VMOSDiskName", `'${diskText}' is not a valid managed disk name (1-80 letters, digits, '_', '.', '-')`);
-    } else osDisk = { resourceGroupName: settings.diskResourceGroupName, name: diskText };
-    if (osDisk.name) {
-      const key = osDisk.name.toLowerCase();
-      if (disks.has(key)) report(row, "VMOSDiskName", `disk '${osDisk.name}' is already attached by line ${disks.get(key)}; a disk can belong to one VM only`);
-      else disks.set(key, row.line);
-    }
+    else osDisk = disk("VMOSDiskName", diskText) ?? osDisk;
+    const dataDisks = (c.DataDisks ?? "").split(";").map((t) => t.trim()).filter((t) => t !== "").map((t) => disk("DataDisks", t)).filter((d): d is DiskRef => d !== undefined);
+    if (dataDisks.length > MAX_DATA_DISKS) report(row, "DataDisks", `${dataDisks.length} data disks; the lab attaches at most ${MAX_DATA_DISKS} per VM (sizes allow 2 to 64)`);
 
     const sizeText = c.VMInstanceSize ?? "";
     let size = "";
@@ -194,11 +191,28 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
       }
     }
 
+    const endpoints = parseEndpoints(c.Endpoints ?? "");
+    for (const error of endpoints.errors) report(row, "Endpoints", error);
+    for (const port of endpoints.ports) {
+      if (port === RDP_PORT && publicRdpPort !== undefined) report(row, "Endpoints", `port ${RDP_PORT} is RDP; publish it with PublicRDPPort`);
+      if (port === SMTP_PORT && bringOnline) {
+        warnings.push({ file: csvFile, line: row.line, column: "Endpoints", message: "SMTP is published: inbound mail works, but outbound TCP 25 is blocked on most subscriptions; send through an authenticated relay on 587" });
+      }
+    }
+    endpointRows.push({ row, ports: endpoints.ports, publicRdpPort });
+
     drafts.push({
       row,
       subnet,
-      vm: { name, line: row.line, bringOnline, waitForBoot, size, classicSize, subnet: subnet?.name ?? subnetText, privateIp, osDisk, publicRdpPort },
+      vm: { name, line: row.line, bringOnline, waitForBoot, size, classicSize, subnet: subnet?.name ?? subnetText, privateIp, osDisk, dataDisks, publicRdpPort, endpoints: endpoints.ports },
     });
+  }
+
+  // One frontend IP carries every published port: an endpoint port must not be another VM's RDP port.
+  for (const { row, ports: listed } of endpointRows) {
+    for (const port of listed) {
+      if (ports.has(port)) report(row, "Endpoints", `port ${port} is the public RDP port of line ${ports.get(port)}; the lab's one public IP cannot carry both`);
+    }
   }
 
   // Empty IPAddress: the first free usable address of the subnet, in CSV order, after every
@@ -232,6 +246,30 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
     } else sinceBarrier.push(vm);
   }
 
+  // A published port with no allowed internet source is reachable only over the VPN: say so once.
+  const publishing = vms.find((v) => v.bringOnline && (v.publicRdpPort !== undefined || v.endpoints.length > 0));
+  if (publishing && settings.allowedSourcePrefixes.length === 0) {
+    warnings.push({
+      file: csvFile, line: publishing.line, column: publishing.publicRdpPort !== undefined ? "PublicRDPPort" : "Endpoints",
+      message: "public endpoints admit no internet source: set exchange-lab:allowedSourcePrefixes (or onPremises.publicIp); the VPN still reaches every VM",
+    });
+  }
+
+  // Lab DNS: VM names resolve to their private IPs.
+  const dnsServers: string[] = [];
+  for (const entry of settings.dnsServers) {
+    if (parseIpv4(entry) !== undefined) {
+      dnsServers.push(entry);
+      continue;
+    }
+    const vm = vms.find((v) => v.name.toLowerCase() === entry.toLowerCase());
+    if (!vm) problems.push({ file: settings.dnsServersLocation.file, line: settings.dnsServersLocation.line, column: "exchange-lab:dnsServers", message: `'${entry}' is neither an IPv4 address nor a VM of ${csvFile}` });
+    else {
+      if (!vm.bringOnline) warnings.push({ file: csvFile, line: vm.line, column: "VMName", message: `DNS server ${vm.name} is BringOnline=No: lab VMs will not resolve names until it runs` });
+      dnsServers.push(vm.privateIp);
+    }
+  }
+
   if (problems.length > 0) return { problems };
-  return { lab: { settings, csvFile, vms, warnings }, problems };
+  return { lab: { settings, csvFile, vms, dnsServers, warnings }, problems };
 }

@@ -44,6 +44,9 @@ export const CONFIG_KEYS = {
   ikeVersion: { description: "IKE version of the connection: IKEv2, or IKEv1 for older DrayTek firmware.", pulumiType: "string", default: "IKEv2" },
   ipsecPolicy: { description: "Custom IPsec/IKE policy fields overriding the default (AES256/SHA256/DHGroup14, PFS2048).", pulumiType: undefined },
   vpnSharedKey: { description: "Pre-shared key of the connection (pulumi config set --secret); generated when absent.", pulumiType: undefined, secret: true },
+  allowedSourcePrefixes: { description: "Internet sources (IPv4 or CIDR) allowed to the public endpoints; default the DrayTek's publicIp/32.", pulumiType: undefined },
+  dnsServers: { description: "DNS servers of the virtual network: VM names of lab.csv or IPv4 addresses; empty uses Azure DNS.", pulumiType: "array", default: [] },
+  autoShutdown: { description: "Daily deallocation of every VM: { time: HHmm, timeZone: Windows time zone ID }.", pulumiType: undefined },
 } as const satisfies Record<string, ConfigKeySpec>;
 /** A key of {@link CONFIG_KEYS}: a typo in the program's own reads fails to compile. */
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -90,7 +93,18 @@ export interface StackSettings {
   onPremises?: OnPremisesSetting;
   /** The Azure side of the VPN; absent when `vpn` is false. */
   vpn?: VpnSettings;
+  /** Internet sources admitted to the public endpoints (CIDR text, or the tag `Internet` when written literally). */
+  allowedSourcePrefixes: string[];
+  /** DNS servers as written (VM names or IPv4), resolved against the CSV in `lab.ts`. */
+  dnsServers: string[];
+  /** Where `dnsServers` is written, for problems found while resolving it. */
+  dnsServersLocation: { file: string; line: number };
+  /** Daily shutdown (deallocation) of every VM, if set. */
+  autoShutdown?: { time: string; timeZone: string };
 }
+
+/** Sources that open an endpoint to the whole internet; accepted only when written literally. */
+export const WHOLE_INTERNET = ["*", "Internet", "0.0.0.0/0", "Any"];
 
 /** Where a config key is written: the stack file's path and the key's line (0 if unknown). */
 export type ConfigLocator = (key: string) => { file: string; line: number };
@@ -335,9 +349,60 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
     }
   }
 
+  // Who may reach the public endpoints: never the whole internet unless written here literally.
+  const allowedValue = structured("allowedSourcePrefixes", false);
+  let allowedSourcePrefixes: string[] = [];
+  if (allowedValue === undefined) {
+    if (onPremises?.publicIp) allowedSourcePrefixes = [`${onPremises.publicIp}/32`];
+  } else {
+    const items: unknown[] = Array.isArray(allowedValue) ? allowedValue : [allowedValue];
+    items.forEach((item, i) => {
+      const sub = Array.isArray(allowedValue) ? String(i) : undefined;
+      if (typeof item !== "string") return report(full("allowedSourcePrefixes"), `expected an IPv4 address or CIDR, got ${JSON.stringify(item)}`, sub);
+      const match = WHOLE_INTERNET.find((w) => w.toLowerCase() === item.trim().toLowerCase());
+      if (match) {
+        allowedSourcePrefixes.push(match === "0.0.0.0/0" ? match : "Internet");
+        warn(full("allowedSourcePrefixes"), `'${item}' opens RDP and every published port to the whole internet`, sub);
+        return;
+      }
+      const text = /^[\d.]+$/.test(item.trim()) ? `${item.trim()}/32` : item.trim();
+      const block = cidr(full("allowedSourcePrefixes"), text, sub);
+      if (block) allowedSourcePrefixes.push(block.text);
+    });
+  }
+
+  // Lab DNS: names are resolved against the CSV in lab.ts.
+  const dnsValue = structured("dnsServers", false) ?? [];
+  const dnsServers = (Array.isArray(dnsValue) ? dnsValue : [dnsValue]).filter((d, i) => {
+    if (typeof d === "string" && d.trim() !== "") return true;
+    report(full("dnsServers"), `expected a VM name or IPv4 address, got ${JSON.stringify(d)}`, String(i));
+    return false;
+  }).map((d) => (d as string).trim());
+
+  // Auto-shutdown: Microsoft.DevTestLab/schedules takes dailyRecurrence.time as "HHmm".
+  const shutdownValue = structured("autoShutdown", false);
+  let autoShutdown: StackSettings["autoShutdown"];
+  if (shutdownValue !== undefined) {
+    const key = full("autoShutdown");
+    if (typeof shutdownValue !== "object" || shutdownValue === null || Array.isArray(shutdownValue)) {
+      report(key, "expected { time: HHmm, timeZone: <Windows time zone ID, e.g. GMT Standard Time> }");
+    } else {
+      const v = shutdownValue as Record<string, unknown>;
+      for (const k of Object.keys(v)) if (!["time", "timeZone"].includes(k)) report(key, `unknown field '${k}'; the fields are time, timeZone`, k);
+      const time = typeof v.time === "number" ? String(v.time).padStart(4, "0") : v.time;
+      const timeZone = v.timeZone === undefined ? "UTC" : v.timeZone;
+      if (typeof time !== "string" || !/^([01]\d|2[0-3])[0-5]\d$/.test(time)) report(key, `expected a time of day as HHmm (e.g. 1900), got ${JSON.stringify(v.time)}`, "time");
+      else if (typeof timeZone !== "string" || timeZone.trim() === "") report(key, `expected a Windows time zone ID such as 'GMT Standard Time' or 'UTC', got ${JSON.stringify(v.timeZone)}`, "timeZone");
+      else autoShutdown = { time, timeZone: timeZone.trim() };
+    }
+  }
+
   if (problems.length > 0 || !gatewaySubnet) return { problems, warnings };
   return {
-    settings: { location, resourceGroupName, diskResourceGroupName, csv, virtualNetworkName, addressSpace, gatewaySubnet, subnets, onPremises, vpn },
+    settings: {
+      location, resourceGroupName, diskResourceGroupName, csv, virtualNetworkName, addressSpace, gatewaySubnet, subnets, onPremises, vpn,
+      allowedSourcePrefixes, dnsServers, dnsServersLocation: locate(full("dnsServers")), autoShutdown,
+    },
     problems,
     warnings,
   };

@@ -165,6 +165,17 @@ const CELLS: Record<CsvColumn, { valid: fc.Arbitrary<string>; invalid: fc.Arbitr
       fc.constantFrom("0", "-1", "65536", "99999", "99999999999999999999", "3389.0", "1e3", "0x0d3d", "rdp", "+3389", " 3389x"),
     ),
   },
+  Endpoints: {
+    valid: fc.oneof(
+      { weight: 3, arbitrary: fc.constant("") },
+      { weight: 2, arbitrary: fc.subarray(["smtp", "https", "http", "HTTPS", "8080", "587"], { minLength: 1 }).map((xs) => xs.join(";")) },
+    ),
+    invalid: fc.constantFrom("ftp", "0", "65536", "https;https", "443;https", "3389", "smtp;x"),
+  },
+  DataDisks: {
+    valid: fc.oneof({ weight: 3, arbitrary: fc.constant("") }, { weight: 1, arbitrary: fc.stringMatching(/^[a-z][a-z0-9-]{0,6}[a-z0-9]$/).map((n) => `${n}-data;${n}-logs`) }),
+    invalid: fc.constantFrom("-bad", "a;a", diskId("other-rg", "d1"), "/subscriptions/x"),
+  },
 };
 /** A cell of the column: in a clean file only valid values, otherwise some invalid and hostile ones. */
 const cellFor = (column: string, clean: boolean): fc.Arbitrary<string> => {

@@ -8,6 +8,8 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as compute from "@pulumi/azure-native/compute";
 import * as resources from "@pulumi/azure-native/resources";
 import { Lab, onlineVms } from "../lab";
+import { declareAutoShutdown } from "./autoShutdown";
+import { declareLoadBalancer, DeclaredLoadBalancer, poolsOf } from "./loadBalancer";
 import { declareNetwork } from "./network";
 import { declareVm } from "./virtualMachines";
 import { DeclaredVpn, declareVpn } from "./vpn";
@@ -18,8 +20,19 @@ export interface VmOutput {
   size: string;
   subnet: string;
   privateIp: string;
+  /** `publicIp:port` of its public RDP, when it has one. */
+  publicRdp?: string;
+  /** The TCP ports it publishes through the load balancer. */
+  endpoints: number[];
   /** The VMs it is created after (boot order). */
   dependsOn: string[];
+}
+
+/** How to reach each VM by RDP: over the VPN always, from the allowed sources when published. Pure. */
+export function rdpText(vms: readonly VmOutput[]): string {
+  return vms
+    .map((vm) => `${vm.name}: mstsc /v:${vm.privateIp} (over the VPN)${vm.publicRdp ? `; mstsc /v:${vm.publicRdp} (from allowedSourcePrefixes)` : ""}`)
+    .join("\n") + "\n";
 }
 
 export class ExchangeLab extends pulumi.ComponentResource {
@@ -30,6 +43,12 @@ export class ExchangeLab extends pulumi.ComponentResource {
   readonly vms: pulumi.Output<VmOutput[]>;
   /** The site-to-site VPN; undefined when the stack's `vpn` is false. */
   readonly vpn?: DeclaredVpn;
+  /** The public IP and load balancer; undefined when no VM is online. */
+  readonly loadBalancer?: DeclaredLoadBalancer;
+  /** The lab's public IP (endpoints and outbound). */
+  readonly publicIp: pulumi.Output<string | undefined>;
+  /** How to reach each VM by RDP (text). */
+  readonly rdp: pulumi.Output<string>;
 
   constructor(name: string, lab: Lab, opts?: pulumi.ComponentResourceOptions) {
     super("exchange-lab:lab:ExchangeLab", name, {}, opts);
@@ -48,6 +67,7 @@ export class ExchangeLab extends pulumi.ComponentResource {
     const net = declareNetwork(lab, resourceGroupName, childOpts);
     track(net.virtualNetwork);
     track(net.gatewaySubnet);
+    net.securityGroups.forEach(track);
     net.subnets.forEach(track);
 
     // No VM depends on the VPN: the lab comes up while the gateway is still building.
@@ -55,24 +75,39 @@ export class ExchangeLab extends pulumi.ComponentResource {
     if (this.vpn) [this.vpn.publicIp, this.vpn.gateway, this.vpn.localNetworkGateway, this.vpn.connection].forEach(track);
 
     const subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
+    this.loadBalancer = declareLoadBalancer(lab, { resourceGroupName, subscriptionId }, childOpts);
+    if (this.loadBalancer) [this.loadBalancer.publicIp, this.loadBalancer.loadBalancer].forEach(track);
+    const lb = this.loadBalancer;
+
     const machines = new Map<string, compute.VirtualMachine>();
     for (const vm of onlineVms(lab)) {
       const subnet = net.subnets.get(vm.subnet);
       if (!subnet) throw new Error(`internal: subnet ${vm.subnet} of ${vm.name} was not declared`);
       const declared = declareVm(
         vm,
-        { resourceGroupName, location: s.location, subnet, subscriptionId },
+        { resourceGroupName, location: s.location, subnet, subscriptionId, backendPoolIds: lb ? poolsOf(vm).map((p) => lb.poolId(p)) : [] },
         vm.dependsOn.map((n) => machines.get(n)).filter((m): m is compute.VirtualMachine => m !== undefined),
         childOpts,
       );
       track(declared.nic);
       track(declared.vm);
       machines.set(vm.name, declared.vm);
+      if (s.autoShutdown) track(declareAutoShutdown(declared.vm, vm.name, s.autoShutdown, { resourceGroupName, location: s.location }, childOpts));
     }
 
-    this.vms = pulumi.output(
-      onlineVms(lab).map((vm) => ({ name: vm.name, size: vm.size, subnet: vm.subnet, privateIp: vm.privateIp, dependsOn: vm.dependsOn })),
+    this.publicIp = lb ? lb.publicIp.ipAddress : pulumi.output(undefined);
+    this.vms = this.publicIp.apply((ip) =>
+      onlineVms(lab).map((vm) => ({
+        name: vm.name,
+        size: vm.size,
+        subnet: vm.subnet,
+        privateIp: vm.privateIp,
+        publicRdp: vm.publicRdpPort !== undefined ? `${ip ?? "(public IP after pulumi up)"}:${vm.publicRdpPort}` : undefined,
+        endpoints: vm.endpoints,
+        dependsOn: vm.dependsOn,
+      })),
     );
-    this.registerOutputs({ resourceGroupName, vms: this.vms, gatewayPublicIp: this.vpn?.gatewayPublicIp, draytek: this.vpn?.draytek });
+    this.rdp = this.vms.apply(rdpText);
+    this.registerOutputs({ resourceGroupName, vms: this.vms, publicIp: this.publicIp, rdp: this.rdp, gatewayPublicIp: this.vpn?.gatewayPublicIp, draytek: this.vpn?.draytek });
   }
 }

@@ -4,13 +4,15 @@
  *
  * Attaching an existing disk (Microsoft Learn, `virtual-machines/attach-os-disk.md` and the
  * ARM `OSDisk` schema): `createOption: Attach` + `managedDisk.id` + `osType`, no `osProfile`.
- * `deleteOption: Detach` keeps the disk when the VM is deleted; it is set explicitly so that
- * no teardown path can delete a disk.
+ * `deleteOption: Detach` keeps the disk when the VM is deleted; it is set explicitly, on the OS
+ * disk and on every data disk (LUN 0, 1, ... in CSV order), so that no teardown path can
+ * delete a disk.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
-import { DiskRef, LabVm } from "../lab";
+import { DiskRef } from "../disks";
+import { LabVm } from "../lab";
 
 /** The ARM resource ID of a managed disk (`Microsoft.Compute/disks`). */
 export function diskId(subscriptionId: pulumi.Input<string>, disk: DiskRef): pulumi.Output<string> {
@@ -33,7 +35,14 @@ export interface DeclaredVm {
  */
 export function declareVm(
   vm: LabVm,
-  args: { resourceGroupName: pulumi.Input<string>; location: string; subnet: network.Subnet; subscriptionId: pulumi.Input<string> },
+  args: {
+    resourceGroupName: pulumi.Input<string>;
+    location: string;
+    subnet: network.Subnet;
+    subscriptionId: pulumi.Input<string>;
+    /** IDs of the load balancer backend pools the NIC joins. */
+    backendPoolIds: pulumi.Input<string>[];
+  },
   bootDependencies: compute.VirtualMachine[],
   opts: pulumi.CustomResourceOptions,
 ): DeclaredVm {
@@ -52,6 +61,7 @@ export function declareVm(
           privateIPAllocationMethod: network.IPAllocationMethod.Static,
           privateIPAddress: vm.privateIp,
           privateIPAddressVersion: network.IPVersion.IPv4,
+          loadBalancerBackendAddressPools: args.backendPoolIds.map((id) => ({ id })),
         },
       ],
     },
@@ -72,6 +82,12 @@ export function declareVm(
           osType: compute.OperatingSystemTypes.Windows,
           managedDisk: { id: diskId(args.subscriptionId, vm.osDisk) },
         },
+        dataDisks: vm.dataDisks.map((disk, lun) => ({
+          lun,
+          createOption: compute.DiskCreateOptionTypes.Attach,
+          deleteOption: compute.DiskDeleteOptionTypes.Detach,
+          managedDisk: { id: diskId(args.subscriptionId, disk) },
+        })),
       },
       networkProfile: { networkInterfaces: [{ id: nic.id, primary: true }] },
       // Boot diagnostics with managed storage: a serial log and screenshot when a VM will not boot.

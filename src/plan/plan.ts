@@ -25,6 +25,10 @@ export interface PlanVm {
   ipSource: "csv" | "assigned";
   /** The disk ID the declared VM attaches; `null` for a BringOnline=No row. */
   osDiskId: string | null;
+  /** Data disk IDs in LUN order (empty for a BringOnline=No row). */
+  dataDiskIds: string[];
+  /** TCP ports published through the load balancer. */
+  endpoints: number[];
   dependsOn: string[];
   waitForBoot: boolean;
   publicRdpPort: number | null;
@@ -126,7 +130,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const online = new Set(onlineVms(lab).map((vm) => vm.name));
   const vms: PlanVm[] = lab.vms.map((vm) => {
     const machine = resources.find((r) => r.type === "azure-native:compute:VirtualMachine" && r.name === vm.name);
-    const osDisk = (machine?.inputs.storageProfile as { osDisk?: { managedDisk?: { id?: string } } } | undefined)?.osDisk;
+    const storage = machine?.inputs.storageProfile as { osDisk?: { managedDisk?: { id?: string } }; dataDisks?: { managedDisk?: { id?: string } }[] } | undefined;
+    const osDisk = storage?.osDisk;
     return {
       name: vm.name,
       line: vm.line,
@@ -137,6 +142,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
       privateIp: vm.privateIp,
       ipSource: vm.ipSource,
       osDiskId: osDisk?.managedDisk?.id ?? null,
+      dataDiskIds: (storage?.dataDisks ?? []).map((d) => d.managedDisk?.id ?? ""),
+      endpoints: vm.endpoints,
       dependsOn: vm.dependsOn,
       waitForBoot: vm.waitForBoot,
       publicRdpPort: vm.publicRdpPort ?? null,

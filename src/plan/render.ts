@@ -3,6 +3,7 @@
  * then warnings; or every problem when the input is invalid. Pure.
  */
 import { formatProblem } from "../problems";
+import { portName } from "../securityRules";
 import { PlanResult } from "./plan";
 
 /** Pads each column of a table to its widest cell. */
@@ -27,20 +28,21 @@ export function renderPlan(result: PlanResult): string {
 
   out.push("VMs in boot order:");
   let step = 0;
-  const rows = [["#", "VM", "size", "subnet", "private IP", "created after"]];
+  const rows = [["#", "VM", "size", "subnet", "private IP", "public", "created after"]];
   for (const vm of result.vms) {
     const size = vm.classicSize ? `${vm.size} (${vm.classicSize})` : vm.size;
     const ip = `${vm.privateIp}${vm.ipSource === "assigned" ? " (assigned)" : ""}`;
+    const published = [...(vm.publicRdpPort !== null ? [`rdp:${vm.publicRdpPort}`] : []), ...vm.endpoints.map((p) => portName(p))].join(" ") || "-";
     if (!vm.bringOnline) {
-      rows.push(["-", vm.name, size, vm.subnet, ip, "BringOnline=No: not declared, name and IP kept"]);
+      rows.push(["-", vm.name, size, vm.subnet, ip, "-", "BringOnline=No: not declared, name and IP kept"]);
       continue;
     }
     step++;
     const after = vm.dependsOn.length > 0 ? vm.dependsOn.join(", ") : "(starts first)";
-    rows.push([String(step), vm.name + (vm.waitForBoot ? " *" : ""), size, vm.subnet, ip, after]);
+    rows.push([String(step), vm.name + (vm.waitForBoot ? " *" : ""), size, vm.subnet, ip, published, after]);
   }
   out.push(...table(rows).map((l) => `  ${l}`));
-  out.push("  * WaitForBoot=Yes: later VMs are created after this one.", "");
+  out.push("  * WaitForBoot=Yes: later VMs are created after this one. public: ports on the lab's public IP (rdp:N maps N to 3389).", "");
 
   out.push(`Resources (${result.resources.length}):`);
   out.push(

@@ -1,0 +1,41 @@
+/**
+ * Auto-shutdown: a daily `Microsoft.DevTestLab/schedules` per VM that deallocates it, so a
+ * forgotten lab stops billing compute overnight. Azure requires the schedule to be named
+ * `shutdown-computevm-<vmName>` in the VM's resource group (the service's own error message;
+ * ARM template reference `microsoft.devtestlab/schedules`): taskType ComputeVmShutdownTask,
+ * dailyRecurrence.time "HHmm", timeZoneId a Windows time zone ID, targetResourceId the VM.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as compute from "@pulumi/azure-native/compute";
+import * as devtestlab from "@pulumi/azure-native/devtestlab";
+
+/** The schedule name Azure requires for a VM's auto-shutdown. */
+export function shutdownScheduleName(vmName: string): string {
+  return `shutdown-computevm-${vmName}`;
+}
+
+/** Declares the auto-shutdown schedule of one VM. */
+export function declareAutoShutdown(
+  vm: compute.VirtualMachine,
+  vmName: string,
+  schedule: { time: string; timeZone: string },
+  args: { resourceGroupName: pulumi.Input<string>; location: string },
+  opts: pulumi.CustomResourceOptions,
+): devtestlab.GlobalSchedule {
+  const name = shutdownScheduleName(vmName);
+  return new devtestlab.GlobalSchedule(
+    name,
+    {
+      resourceGroupName: args.resourceGroupName,
+      name,
+      location: args.location,
+      status: devtestlab.EnableStatus.Enabled,
+      taskType: "ComputeVmShutdownTask",
+      dailyRecurrence: { time: schedule.time },
+      timeZoneId: schedule.timeZone,
+      targetResourceId: vm.id,
+      notificationSettings: { status: devtestlab.EnableStatus.Disabled },
+    },
+    opts,
+  );
+}

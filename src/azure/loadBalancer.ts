@@ -1,0 +1,113 @@
+/**
+ * The lab's public face and way out: one Standard static public IP on a Standard Load
+ * Balancer (the classic cloud-service VIP).
+ * - RDP: per VM with PublicRDPPort, a load-balancing rule from that public port to the VM's
+ *   3389 through a backend pool holding only that VM. A rule per VM is deterministic (the same
+ *   VM always gets the same port) and uses no inbound NAT feature with an announced retirement
+ *   (`load-balancer/inbound-nat-rules.md`).
+ * - Endpoints: per published port, a rule to the pool of every VM that lists it (several VMs
+ *   on one port are balanced: the Exchange front-end case).
+ * - Outbound: an outbound rule for a pool of every VM, so VMs reach the internet for
+ *   activation and updates without default outbound access. It shares the frontend with the
+ *   inbound rules, which therefore set `disableOutboundSnat` (`load-balancer/outbound-rules.md`).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as network from "@pulumi/azure-native/network";
+import { RDP_PORT } from "../endpoints";
+import { Lab, LabVm, onlineVms } from "../lab";
+import { portName } from "../securityRules";
+
+/** Backend pool of every online VM (outbound rule). */
+export const ALL_VMS_POOL = "all-vms";
+const FRONTEND = "public";
+const rdpPool = (vm: string) => `rdp-${vm}`;
+const portPool = (port: number) => `port-${portName(port)}`;
+
+/** The pools a VM's NIC joins, by name. */
+export function poolsOf(vm: LabVm): string[] {
+  return [ALL_VMS_POOL, ...(vm.publicRdpPort !== undefined ? [rdpPool(vm.name)] : []), ...vm.endpoints.map(portPool)];
+}
+
+export interface DeclaredLoadBalancer {
+  publicIp: network.PublicIPAddress;
+  loadBalancer: network.LoadBalancer;
+  /** The ID of a backend pool, for a NIC's ipConfiguration (depends on the load balancer). */
+  poolId(name: string): pulumi.Output<string>;
+}
+
+/** Declares the public IP and load balancer; `undefined` when no VM is online. */
+export function declareLoadBalancer(
+  lab: Lab,
+  args: { resourceGroupName: pulumi.Input<string>; subscriptionId: pulumi.Input<string> },
+  opts: pulumi.CustomResourceOptions,
+): DeclaredLoadBalancer | undefined {
+  const vms = onlineVms(lab);
+  if (vms.length === 0) return undefined;
+  const s = lab.settings;
+  const name = `${s.virtualNetworkName}-lb`;
+  // A resource's own sub-resources are referenced by ID inside its definition.
+  const child = (kind: string, child: string) =>
+    pulumi.interpolate`/subscriptions/${args.subscriptionId}/resourceGroups/${args.resourceGroupName}/providers/Microsoft.Network/loadBalancers/${name}/${kind}/${child}`;
+  const frontend = { id: child("frontendIPConfigurations", FRONTEND) };
+
+  const publicIp = new network.PublicIPAddress(
+    `${s.virtualNetworkName}-lab-ip`,
+    {
+      resourceGroupName: args.resourceGroupName,
+      publicIpAddressName: `${s.virtualNetworkName}-lab-ip`,
+      location: s.location,
+      sku: { name: network.PublicIPAddressSkuName.Standard, tier: network.PublicIPAddressSkuTier.Regional },
+      publicIPAllocationMethod: network.IPAllocationMethod.Static,
+      publicIPAddressVersion: network.IPVersion.IPv4,
+    },
+    opts,
+  );
+
+  const rdpVms = vms.filter((v) => v.publicRdpPort !== undefined);
+  const ports = [...new Set(vms.flatMap((v) => v.endpoints))].sort((a, b) => a - b);
+  const pools = [ALL_VMS_POOL, ...rdpVms.map((v) => rdpPool(v.name)), ...ports.map(portPool)];
+  const probes = [...(rdpVms.length > 0 ? [{ name: "rdp", port: RDP_PORT }] : []), ...ports.map((p) => ({ name: portPool(p), port: p }))];
+  const rule = (ruleName: string, frontendPort: number, backendPort: number, pool: string, probe: string, idleTimeoutInMinutes: number) => ({
+    name: ruleName,
+    protocol: network.TransportProtocol.Tcp,
+    frontendIPConfiguration: frontend,
+    frontendPort,
+    backendPort,
+    backendAddressPool: { id: child("backendAddressPools", pool) },
+    probe: { id: child("probes", probe) },
+    disableOutboundSnat: true,
+    enableFloatingIP: false,
+    enableTcpReset: true,
+    idleTimeoutInMinutes,
+  });
+
+  const loadBalancer = new network.LoadBalancer(
+    name,
+    {
+      resourceGroupName: args.resourceGroupName,
+      loadBalancerName: name,
+      location: s.location,
+      sku: { name: network.LoadBalancerSkuName.Standard, tier: network.LoadBalancerSkuTier.Regional },
+      frontendIPConfigurations: [{ name: FRONTEND, publicIPAddress: { id: publicIp.id } }],
+      backendAddressPools: pools.map((p) => ({ name: p })),
+      probes: probes.map((p) => ({ name: p.name, protocol: network.ProbeProtocol.Tcp, port: p.port, intervalInSeconds: 15, numberOfProbes: 2 })),
+      loadBalancingRules: [
+        // RDP sessions sit idle for long stretches: the longest idle timeout Azure allows (30 min).
+        ...rdpVms.map((v) => rule(rdpPool(v.name), v.publicRdpPort as number, RDP_PORT, rdpPool(v.name), "rdp", 30)),
+        ...ports.map((p) => rule(portPool(p), p, p, portPool(p), portPool(p), 4)),
+      ],
+      outboundRules: [
+        {
+          name: "outbound",
+          protocol: network.LoadBalancerOutboundRuleProtocol.All,
+          frontendIPConfigurations: [frontend],
+          backendAddressPool: { id: child("backendAddressPools", ALL_VMS_POOL) },
+          enableTcpReset: true,
+          idleTimeoutInMinutes: 4,
+        },
+      ],
+    },
+    opts,
+  );
+  return { publicIp, loadBalancer, poolId: (pool) => pulumi.interpolate`${loadBalancer.id}/backendAddressPools/${pool}` };
+}

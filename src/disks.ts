@@ -1,0 +1,37 @@
+/**
+ * Existing managed disks named in the CSV (OS disk and data disks). The stack never owns a
+ * disk: it attaches them by ID, derived from the CSV and the stack settings alone, so the
+ * next `pulumi up` after a `pulumi destroy` attaches the very same disks.
+ *
+ * Name rules (Microsoft Learn, `azure-resource-manager/management/resource-name-rules.md`,
+ * Microsoft.Compute/disks): 1-80 letters, digits, '_', '.', '-'; starts with a letter or digit,
+ * ends with a letter, digit or '_'.
+ */
+
+/** An existing managed disk, found by name in a resource group or by full resource ID. */
+export interface DiskRef {
+  resourceGroupName: string;
+  name: string;
+  /** The full ARM resource ID when the CSV gave one; otherwise built at deployment from the subscription. */
+  id?: string;
+}
+
+const DISK_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/;
+const DISK_ID = /^\/subscriptions\/([0-9a-fA-F-]{36})\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/disks\/([^/]+)$/i;
+
+/**
+ * Reads one disk reference: a disk name (in `diskResourceGroupName`) or a full disk resource
+ * ID, which must lie in `diskResourceGroupName`. Returns the disk, or an error message.
+ */
+export function parseDiskRef(text: string, diskResourceGroupName: string): { disk: DiskRef } | { error: string } {
+  if (text.startsWith("/")) {
+    const m = DISK_ID.exec(text);
+    if (!m) return { error: `'${text}' is not a managed disk resource ID (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Compute/disks/<name>)` };
+    if (m[2].toLowerCase() !== diskResourceGroupName.toLowerCase()) {
+      return { error: `the disk is in resource group '${m[2]}', not in diskResourceGroupName '${diskResourceGroupName}'; move the disk or change the setting` };
+    }
+    return { disk: { resourceGroupName: m[2], name: m[3], id: text } };
+  }
+  if (!DISK_NAME.test(text)) return { error: `'${text}' is not a valid managed disk name (1-80 letters, digits, '_', '.', '-')` };
+  return { disk: { resourceGroupName: diskResourceGroupName, name: text } };
+}

@@ -6,6 +6,7 @@
  * existing CSV keeps working: header required, any order, names case-insensitive.
  */
 import { parse } from "csv-parse/sync";
+import { MAX_INPUT_BYTES } from "./files";
 import { Problem } from "./problems";
 
 /** Every column the CSV may have, with the canonical spelling: the classic ones in their order,
@@ -31,7 +32,7 @@ export type CsvColumn = (typeof CSV_COLUMNS)[number];
 export const REQUIRED_COLUMNS: readonly CsvColumn[] = ["VMName", "VMOSDiskName", "VMInstanceSize", "SubnetName"];
 
 /** Limits that keep a mistaken input (a log file, a disk image) from exhausting memory. */
-export const MAX_CSV_BYTES = 1024 * 1024;
+export const MAX_CSV_BYTES = MAX_INPUT_BYTES;
 export const MAX_CSV_ROWS = 1000;
 
 /** One data row: its 1-based line (where the record starts) and its cells by column. */

@@ -3,10 +3,10 @@
  * offline plan (the same code under the mock runtime): config + CSV -> validated lab ->
  * declared resources.
  */
-import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { decodeUtf8, readLabCsv } from "./csv";
+import { readInputFile } from "./files";
 import { Lab, buildLab } from "./lab";
 import { LabValidationError, Problem, sortProblems } from "./problems";
 import { ConfigLocator, LOCATION_KEY, NAMESPACE, parseSettings } from "./settings";
@@ -30,15 +30,11 @@ export function loadLab(raw: Readonly<Record<string, string>>, locate: ConfigLoc
     warnings.push({ ...locate(keyName), column: keyName, message: "the key is stored in plain text in the stack file; set it with: pulumi config set --secret vpnSharedKey" });
   }
   const csvFile = settings?.csv ?? raw[`${NAMESPACE}:csv`] ?? "lab.csv";
-  let bytes: Buffer | undefined;
   const csvProblems: Problem[] = [];
-  try {
-    bytes = fs.readFileSync(path.resolve(baseDir, csvFile));
-  } catch (err) {
-    csvProblems.push({ file: csvFile, line: 0, column: "(file)", message: `cannot read the lab CSV: ${(err as Error).message}` });
-  }
-  if (bytes) {
-    const decoded = decodeUtf8(bytes, csvFile);
+  const file = readInputFile(path.resolve(baseDir, csvFile), csvFile, "lab CSV");
+  if ("problem" in file) csvProblems.push(file.problem);
+  else {
+    const decoded = decodeUtf8(file.bytes, csvFile);
     if ("problem" in decoded) csvProblems.push(decoded.problem);
     else {
       const read = readLabCsv(decoded.text, csvFile);

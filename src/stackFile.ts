@@ -3,7 +3,7 @@
  * the key -> text map Pulumi itself hands a program (structured values as JSON text), plus
  * the line of every key so that problems can point into the file.
  */
-import * as fs from "fs";
+import { readInputFile } from "./files";
 import { LineCounter, Pair, isMap, isScalar, parseDocument } from "yaml";
 import { Problem } from "./problems";
 import { ConfigLocator } from "./settings";
@@ -81,13 +81,8 @@ export function parseStackFile(text: string, path: string): { stack?: StackFile;
 
 /** Reads and parses a stack file from disk; a missing file is a problem, not an exception. */
 export function readStackFile(path: string): { stack?: StackFile; problems: Problem[] } {
-  let text: string;
-  try {
-    text = fs.readFileSync(path, "utf8");
-  } catch (err) {
-    return { problems: [{ file: path, line: 0, column: "(file)", message: `cannot read the stack file: ${(err as Error).message}` }] };
-  }
-  return parseStackFile(text, path);
+  const file = readInputFile(path, path, "stack file");
+  return "problem" in file ? { problems: [file.problem] } : parseStackFile(file.bytes.toString("utf8"), path);
 }
 
 function isSecure(value: unknown): boolean {

@@ -63,7 +63,12 @@ export function resolveStackFile(args: PlanArgs, stacksDir: string): string {
 }
 
 /** Runs the CLI; resolves to the exit code. `write` receives stdout text, `writeError` stderr text. */
-export async function main(argv: readonly string[], write: (s: string) => void, writeError: (s: string) => void): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  write: (s: string) => void,
+  writeError: (s: string) => void,
+  testing: { generatedSecret?: string } = {},
+): Promise<number> {
   let args: PlanArgs;
   let stackFile: string;
   try {
@@ -74,7 +79,7 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
     writeError(message === "help" ? `${USAGE}\n` : `exchange-lab plan: ${message}\n${USAGE}\n`);
     return message === "help" ? 0 : 2;
   }
-  const result: PlanResult = await runPlan({ stackFile, csv: args.csv, showSecrets: args.showSecrets });
+  const result: PlanResult = await runPlan({ stackFile, csv: args.csv, showSecrets: args.showSecrets, generatedSecret: testing.generatedSecret });
   if (args.json) {
     const out = { vms: result.vms, resources: result.resources, errors: result.errors, warnings: result.warnings, ...(result.draytek ? { draytek: result.draytek } : {}) };
     write(JSON.stringify(out, null, 2) + "\n");

@@ -45,8 +45,10 @@ function azureName(inputs: Record<string, unknown>, type: string): string | unde
 /**
  * Creates mocks that record registrations into `sink`. Invokes answered: azure-native's
  * `getClientConfig` (the all-zero subscription). Other invokes return their inputs.
+ * `generatedSecret` is what a `RandomPassword` yields (default {@link GENERATED_PLACEHOLDER});
+ * tests set a real-looking key to scan every output channel for it.
  */
-export function recordingMocks(sink: Registration[]): pulumi.runtime.Mocks {
+export function recordingMocks(sink: Registration[], generatedSecret = GENERATED_PLACEHOLDER): pulumi.runtime.Mocks {
   return {
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
       const inputs = args.inputs as Record<string, unknown>;
@@ -58,7 +60,7 @@ export function recordingMocks(sink: Registration[]): pulumi.runtime.Mocks {
       if (arm) id = `/subscriptions/${PLAN_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName}/providers/${arm.provider}/${arm.path(inputs, name)}`;
       const state: Record<string, unknown> = { ...inputs, name };
       // A generated secret is unknown before `pulumi up`; say so instead of inventing one.
-      if (args.type === "random:index/randomPassword:RandomPassword") state.result = GENERATED_PLACEHOLDER;
+      if (args.type === "random:index/randomPassword:RandomPassword") state.result = generatedSecret;
       return { id, state };
     },
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {

@@ -69,6 +69,8 @@ export interface PlanOptions {
   baseDir?: string;
   /** Show secret inputs in clear (`--show-secrets`). */
   showSecrets?: boolean;
+  /** What the mocked `RandomPassword` yields; tests use a real-looking key to scan the output for it. */
+  generatedSecret?: string;
 }
 
 /** Text shown in place of a secret value. */
@@ -91,7 +93,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     return undefined;
   };
 
-  await pulumi.runtime.setMocks(recordingMocks(registrations), "exchange-lab", stackName, true);
+  await pulumi.runtime.setMocks(recordingMocks(registrations, options.generatedSecret), "exchange-lab", stackName, true);
   const config = { ...stack.config };
   if (options.csv !== undefined) config[`${NAMESPACE}:csv`] = options.csv;
   pulumi.runtime.setAllConfig(config, stack.secretKeys);

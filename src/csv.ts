@@ -10,7 +10,7 @@ import { MAX_INPUT_BYTES } from "./files";
 import { Problem } from "./problems";
 
 /** Every column the CSV may have, with the canonical spelling: the classic ones in their order,
- * then this project's optional `Endpoints` and `DataDisks`. */
+ * then this project's optional `Endpoints`, `DataDisks` and `DiskTiers`. */
 export const CSV_COLUMNS = [
   "BringOnline",
   "VMName",
@@ -25,6 +25,7 @@ export const CSV_COLUMNS = [
   "PublicRDPPort",
   "Endpoints",
   "DataDisks",
+  "DiskTiers",
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 

@@ -35,3 +35,14 @@ export function parseDiskRef(text: string, diskResourceGroupName: string): { dis
   if (!DISK_NAME.test(text)) return { error: `'${text}' is not a valid managed disk name (1-80 letters, digits, '_', '.', '-')` };
   return { disk: { resourceGroupName: diskResourceGroupName, name: text } };
 }
+
+/**
+ * Managed disk performance tiers by size (Microsoft Learn, `virtual-machines/disks-types.md`):
+ * Standard HDD S4-S80, Standard SSD E1-E80, Premium SSD P1-P80. Used only for the cost estimate.
+ */
+export const DISK_TIERS: readonly string[] = [
+  ...["4", "6", "10", "15", "20", "30", "40", "50", "60", "70", "80"].map((n) => `S${n}`),
+  ...["E", "P"].flatMap((k) => ["1", "2", "3", "4", "6", "10", "15", "20", "30", "40", "50", "60", "70", "80"].map((n) => `${k}${n}`)),
+];
+/** The tier assumed for a disk whose tier the CSV does not give: 128 GiB Standard HDD, what an uploaded VHD becomes by default. */
+export const ASSUMED_DISK_TIER = "S10";

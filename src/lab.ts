@@ -5,7 +5,7 @@
  */
 import { cidrHas, formatIpv4, parseIpv4, usableRange } from "./addresses";
 import { CsvColumn, CsvRow } from "./csv";
-import { DiskRef, parseDiskRef } from "./disks";
+import { DISK_TIERS, DiskRef, parseDiskRef } from "./disks";
 import { RDP_PORT, SMTP_PORT, parseEndpoints } from "./endpoints";
 import { Problem } from "./problems";
 import { StackSettings, normaliseLocation } from "./settings";
@@ -33,6 +33,8 @@ export interface LabVm {
   osDisk: DiskRef;
   /** Existing data disks, attached in order as LUN 0, 1, ... */
   dataDisks: DiskRef[];
+  /** Tiers of the OS disk then the data disks, as far as the CSV gives them (cost estimate only). */
+  diskTiers: string[];
   publicRdpPort?: number;
   /** TCP ports published through the load balancer (the Endpoints column). */
   endpoints: number[];
@@ -191,6 +193,10 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
       }
     }
 
+    const diskTiers = (c.DiskTiers ?? "").split(";").map((t) => t.trim().toUpperCase()).filter((t) => t !== "");
+    for (const tier of diskTiers) if (!DISK_TIERS.includes(tier)) report(row, "DiskTiers", `'${tier}' is not a managed disk tier (S4-S80, E1-E80, P1-P80, e.g. S10)`);
+    if (diskTiers.length > 1 + dataDisks.length) report(row, "DiskTiers", `${diskTiers.length} tiers for ${1 + dataDisks.length} disks (the OS disk, then each data disk)`);
+
     const endpoints = parseEndpoints(c.Endpoints ?? "");
     for (const error of endpoints.errors) report(row, "Endpoints", error);
     for (const port of endpoints.ports) {
@@ -204,7 +210,7 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
     drafts.push({
       row,
       subnet,
-      vm: { name, line: row.line, bringOnline, waitForBoot, size, classicSize, subnet: subnet?.name ?? subnetText, privateIp, osDisk, dataDisks, publicRdpPort, endpoints: endpoints.ports },
+      vm: { name, line: row.line, bringOnline, waitForBoot, size, classicSize, subnet: subnet?.name ?? subnetText, privateIp, osDisk, dataDisks, diskTiers, publicRdpPort, endpoints: endpoints.ports },
     });
   }
 

@@ -172,6 +172,10 @@ const CELLS: Record<CsvColumn, { valid: fc.Arbitrary<string>; invalid: fc.Arbitr
     ),
     invalid: fc.constantFrom("ftp", "0", "65536", "https;https", "443;https", "3389", "smtp;x"),
   },
+  DiskTiers: {
+    valid: fc.oneof({ weight: 3, arbitrary: fc.constant("") }, { weight: 1, arbitrary: fc.constantFrom("S10", "p10", "E30") }),
+    invalid: fc.constantFrom("X10", "S11", "S10;S10;S10;S10"),
+  },
   DataDisks: {
     valid: fc.oneof({ weight: 3, arbitrary: fc.constant("") }, { weight: 1, arbitrary: fc.stringMatching(/^[a-z][a-z0-9-]{0,6}[a-z0-9]$/).map((n) => `${n}-data;${n}-logs`) }),
     invalid: fc.constantFrom("-bad", "a;a", diskId("other-rg", "d1"), "/subscriptions/x"),

@@ -9,20 +9,23 @@ import * as path from "path";
 import { PlanResult, runPlan } from "./plan";
 import { renderPlan } from "./render";
 
-export const USAGE = "usage: npm run plan -- [--stack NAME | --config FILE] [--csv FILE] [--json] [--show-secrets]";
+export const USAGE = "usage: npm run plan -- [--stack NAME | --config FILE] [--csv FILE] [--json | --format text|json|mermaid] [--show-secrets]";
+
+/** Output formats: the report for a person, one JSON object, or the Mermaid diagram alone. */
+export const FORMATS = ["text", "json", "mermaid"] as const;
 
 /** Parsed command line. */
 export interface PlanArgs {
   stack?: string;
   config?: string;
   csv?: string;
-  json: boolean;
+  format: (typeof FORMATS)[number];
   showSecrets: boolean;
 }
 
 /** Parses the plan's arguments; throws an `Error` with a usage message on a bad one. */
 export function parseArgs(argv: readonly string[]): PlanArgs {
-  const args: PlanArgs = { json: false, showSecrets: false };
+  const args: PlanArgs = { format: "text", showSecrets: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -34,7 +37,14 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
       case "--stack": args.stack = value(); break;
       case "--config": args.config = value(); break;
       case "--csv": args.csv = value(); break;
-      case "--json": args.json = true; break;
+      case "--json": args.format = "json"; break;
+      case "--format": {
+        const format = value();
+        const known = FORMATS.find((f) => f === format);
+        if (!known) throw new Error(`unknown format '${format}'; the formats are ${FORMATS.join(", ")}`);
+        args.format = known;
+        break;
+      }
       case "--show-secrets": args.showSecrets = true; break;
       case "--help": case "-h": throw new Error("help");
       default: throw new Error(`unknown argument '${flag}'`);
@@ -80,9 +90,19 @@ export async function main(
     return message === "help" ? 0 : 2;
   }
   const result: PlanResult = await runPlan({ stackFile, csv: args.csv, showSecrets: args.showSecrets, generatedSecret: testing.generatedSecret });
-  if (args.json) {
-    const out = { vms: result.vms, resources: result.resources, errors: result.errors, warnings: result.warnings, ...(result.draytek ? { draytek: result.draytek } : {}) };
+  if (args.format === "json") {
+    const out = {
+      vms: result.vms,
+      resources: result.resources,
+      errors: result.errors,
+      warnings: result.warnings,
+      ...(result.draytek ? { draytek: result.draytek } : {}),
+      ...(result.cost ? { cost: result.cost } : {}),
+      ...(result.timeToReady ? { timeToReady: result.timeToReady } : {}),
+    };
     write(JSON.stringify(out, null, 2) + "\n");
+  } else if (args.format === "mermaid" && result.mermaid) {
+    write(result.mermaid);
   } else {
     (result.errors.length > 0 ? writeError : write)(renderPlan(result));
   }

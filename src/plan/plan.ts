@@ -5,8 +5,13 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { Billable, CostEstimate, estimateCost } from "../cost";
+import { mermaidDiagram } from "../diagram";
+import { ASSUMED_DISK_TIER } from "../disks";
 import { DraytekProfile, draytekProfile, renderDraytekHints } from "../draytek";
-import { onlineVms } from "../lab";
+import { TimeToReady, timeToReady } from "../readiness";
+import { emptySnapshot, loadSnapshot } from "../prices/snapshot";
+import { Lab, onlineVms } from "../lab";
 import { LabValidationError, Problem } from "../problems";
 import { runLab } from "../program";
 import { NAMESPACE } from "../settings";
@@ -58,6 +63,12 @@ export interface PlanResult {
   draytek?: DraytekProfile;
   /** The same, rendered as text. */
   draytekHints?: string;
+  /** The cost estimate (absent when the input is invalid). */
+  cost?: CostEstimate;
+  /** Time until the VMs and the tunnel are up, from the dependency graph. */
+  timeToReady?: TimeToReady;
+  /** The lab as a Mermaid flowchart. */
+  mermaid?: string;
 }
 
 export interface PlanOptions {
@@ -167,6 +178,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
           : key;
     draytek = draytekProfile(vpn.draytekInput, { gatewayIp: undefined, sharedKey: shownKey });
   }
+  const region = lab.settings.location;
+  const assumedTiers = billableOf(resources, lab);
   return {
     stackFile: options.stackFile,
     csvFile: lab.csvFile,
@@ -176,6 +189,40 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     warnings: lab.warnings,
     draytek,
     draytekHints: draytek ? renderDraytekHints(draytek) : undefined,
+    cost: estimateCost(assumedTiers.billable, loadSnapshot(region) ?? emptySnapshot(region), assumedTiers.assumptions),
+    timeToReady: timeToReady(resources),
+    mermaid: mermaidDiagram(lab),
+  };
+}
+
+/** What bills: compute, gateway, IPs and rules counted from the declared resources; the disks
+ * from every CSV row, with tiers from the DiskTiers column or assumed. */
+export function billableOf(resources: readonly PlanResource[], lab: Lab): { billable: Billable; assumptions: string[] } {
+  const of = (type: string) => resources.filter((r) => r.type === `azure-native:${type}`);
+  const inputs = (r: PlanResource) => r.inputs as Record<string, unknown> & {
+    hardwareProfile?: { vmSize?: string };
+    sku?: { name?: string };
+    loadBalancingRules?: unknown[];
+    outboundRules?: unknown[];
+  };
+  // Every disk of the CSV bills, BringOnline=No rows' included: the disks exist either way.
+  let assumed = 0;
+  const diskTiers = lab.vms.flatMap((vm) => {
+    const disks = 1 + vm.dataDisks.length;
+    assumed += Math.max(0, disks - vm.diskTiers.length);
+    return Array.from({ length: disks }, (_, i) => vm.diskTiers[i] ?? ASSUMED_DISK_TIER);
+  });
+  const lb = of("network:LoadBalancer")[0];
+  return {
+    billable: {
+      vmSizes: of("compute:VirtualMachine").map((vm) => inputs(vm).hardwareProfile?.vmSize ?? "unknown"),
+      diskTiers,
+      gatewaySku: of("network:VirtualNetworkGateway").map((g) => inputs(g).sku?.name)[0],
+      publicIps: of("network:PublicIPAddress").length,
+      loadBalancerRules: lb ? (inputs(lb).loadBalancingRules?.length ?? 0) + (inputs(lb).outboundRules?.length ?? 0) : 0,
+      hasLoadBalancer: lb !== undefined,
+    },
+    assumptions: assumed > 0 ? [`${assumed} disk${assumed === 1 ? "" : "s"} without a DiskTiers entry priced as ${ASSUMED_DISK_TIER} (128 GiB Standard HDD)`] : [],
   };
 }
 

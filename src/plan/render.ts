@@ -4,6 +4,7 @@
  */
 import { formatProblem } from "../problems";
 import { portName } from "../securityRules";
+import { CostEstimate, HOURS_PER_MONTH } from "../cost";
 import { PlanResult } from "./plan";
 
 /** Pads each column of a table to its widest cell. */
@@ -49,6 +50,14 @@ export function renderPlan(result: PlanResult): string {
     ...table([["type", "name", "waits for"], ...result.resources.map((r) => [r.type, r.name, r.dependsOn.join(", ")])]).map((l) => `  ${l}`),
   );
 
+  if (result.timeToReady) {
+    const t = result.timeToReady;
+    out.push("", "Time to ready (estimate: the gateway's 45 minutes are Microsoft's, the other creation times assumptions):");
+    out.push(`  VMs up after about ${t.vmsMinutes} min${t.vpnMinutes !== null ? `; tunnel up after about ${t.vpnMinutes} min` : ""}.`);
+    out.push(`  Created one after another, as the 2014 scripts did: about ${t.sequentialMinutes} min.`);
+    out.push(`  Critical path: ${t.criticalPath.join(" -> ")}`);
+  }
+  if (result.cost) out.push("", ...renderCost(result.cost));
   if (result.draytekHints) out.push("", result.draytekHints.trimEnd());
 
   if (result.warnings.length > 0) {
@@ -56,4 +65,21 @@ export function renderPlan(result: PlanResult): string {
     for (const w of result.warnings) out.push(`  ${formatProblem(w)}`);
   }
   return out.join("\n") + "\n";
+}
+
+/** The cost section: each line, then the two totals, labelled as an estimate with its source. */
+export function renderCost(c: CostEstimate): string[] {
+  const money = (x: number) => `${c.currency} ${x.toFixed(x < 1 ? 4 : 2)}`;
+  const rows = [["item", "qty", "unit price", "bills"]];
+  for (const l of c.lines) {
+    rows.push([l.item, String(l.quantity), l.unitPrice === null ? `unknown (${l.priceKey})` : `${money(l.unitPrice)}/${l.unit}`, l.billsWhen === "always" ? "running and parked" : "running"]);
+  }
+  const total = (known: number, complete: boolean, per: string) => (complete ? `${money(known)} ${per}` : `at least ${money(known)} ${per} (unknown prices: ${c.unknown.join(", ")})`);
+  return [
+    `Cost estimate (${c.region}, ${c.currency}, prices of ${c.date}; source: ${c.source}):`,
+    ...table(rows).map((l) => `  ${l}`),
+    `  Running: ${total(c.knownPerHourRunning, c.perHourRunning !== null, "per hour")}, about ${money(c.knownPerHourRunning * HOURS_PER_MONTH)} for a month always on.`,
+    `  Parked after pulumi destroy: ${total(c.knownPerMonthParked, c.perMonthParked !== null, "per month")} (the disks).`,
+    ...c.assumptions.map((a) => `  Assumes ${a}.`),
+  ];
 }

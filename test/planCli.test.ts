@@ -28,7 +28,7 @@ describe("npm run plan", () => {
     const { code, stdout } = await run("--json", "--stack", "oxford");
     assert.equal(code, 0);
     const out = JSON.parse(stdout);
-    assert.deepEqual(Object.keys(out), ["vms", "resources", "errors", "warnings", "draytek"]);
+    assert.deepEqual(Object.keys(out), ["vms", "resources", "errors", "warnings", "draytek", "cost", "timeToReady"]);
     assert.equal(out.draytek.preSharedKey, "[secret]");
     assert.deepEqual(Object.keys(out.vms[0]).filter((k) => ["name", "size", "subnet", "privateIp", "osDiskId", "dependsOn", "publicRdpPort"].includes(k)).length, 7);
     assert.equal(out.vms[0].privateIp, "10.20.1.4");
@@ -77,6 +77,8 @@ describe("npm run plan", () => {
   }
 
   it("parses every documented flag", () => {
-    assert.deepEqual(parseArgs(["--stack", "s", "--csv", "x.csv", "--json", "--show-secrets"]), { stack: "s", csv: "x.csv", json: true, showSecrets: true });
+    assert.deepEqual(parseArgs(["--stack", "s", "--csv", "x.csv", "--json", "--show-secrets"]), { stack: "s", csv: "x.csv", format: "json", showSecrets: true });
+    assert.equal(parseArgs(["--format", "mermaid"]).format, "mermaid");
+    assert.throws(() => parseArgs(["--format", "svg"]), /unknown format 'svg'/);
   });
 });

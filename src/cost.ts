@@ -59,6 +59,8 @@ export interface CostEstimate {
   lines: CostLine[];
   /** Price keys missing from the snapshot. */
   unknown: string[];
+  /** Those of them that also bill while parked. */
+  unknownParked: string[];
   assumptions: string[];
 }
 
@@ -87,7 +89,7 @@ export function estimateCost(billable: Billable, snapshot: PriceSnapshot, assump
   };
   const count = (xs: string[]) => [...xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>())];
   for (const [size, n] of count(billable.vmSizes)) add(`VM ${size} (Windows)`, n, `vm/${size}/windows`, "running", "hour");
-  if (billable.gatewaySku) add(`VPN gateway ${billable.gatewaySku} (S2S tunnel included)`, 1, `vpnGateway/${billable.gatewaySku}`, "running", "hour");
+  if (billable.gatewaySku) add(`VPN gateway ${billable.gatewaySku}`, 1, `vpnGateway/${billable.gatewaySku}`, "running", "hour");
   add("Standard public IP (static)", billable.publicIps, "publicIp/standard", "running", "hour");
   if (billable.hasLoadBalancer) {
     add(`Standard load balancer (first ${LOAD_BALANCER_INCLUDED_RULES} rules)`, 1, "loadBalancer/first5Rules", "running", "hour");
@@ -113,10 +115,12 @@ export function estimateCost(billable: Billable, snapshot: PriceSnapshot, assump
     knownPerMonthParked,
     lines,
     unknown,
+    unknownParked: parked.filter((l) => l.unitPrice === null).map((l) => l.priceKey),
     assumptions: [
       ...assumptions,
-      "Windows pay-as-you-go rates, no Azure Hybrid Benefit, reservation or savings plan",
-      "excludes data transfer, load balancer data processed, disk transactions and taxes",
+      "VMs at Windows pay-as-you-go rates: no Azure Hybrid Benefit, reservation or savings plan",
+      ...(billable.gatewaySku ? ["the one site-to-site tunnel is within the tunnels the gateway price includes"] : []),
+      "not included: data transfer, load balancer data processed, disk transactions, taxes",
     ],
   };
 }

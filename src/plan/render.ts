@@ -74,12 +74,14 @@ export function renderCost(c: CostEstimate): string[] {
   for (const l of c.lines) {
     rows.push([l.item, String(l.quantity), l.unitPrice === null ? `unknown (${l.priceKey})` : `${money(l.unitPrice)}/${l.unit}`, l.billsWhen === "always" ? "running and parked" : "running"]);
   }
-  const total = (known: number, complete: boolean, per: string) => (complete ? `${money(known)} ${per}` : `at least ${money(known)} ${per} (unknown prices: ${c.unknown.join(", ")})`);
+  const total = (known: number, unknown: string[], per: string) =>
+    unknown.length === 0 ? `${money(known)} ${per}` : `at least ${money(known)} ${per}, plus the unknown ${unknown.join(", ")}`;
   return [
     `Cost estimate (${c.region}, ${c.currency}, prices of ${c.date}; source: ${c.source}):`,
     ...table(rows).map((l) => `  ${l}`),
-    `  Running: ${total(c.knownPerHourRunning, c.perHourRunning !== null, "per hour")}, about ${money(c.knownPerHourRunning * HOURS_PER_MONTH)} for a month always on.`,
-    `  Parked after pulumi destroy: ${total(c.knownPerMonthParked, c.perMonthParked !== null, "per month")} (the disks).`,
-    ...c.assumptions.map((a) => `  Assumes ${a}.`),
+    `  Running: ${total(c.knownPerHourRunning, c.unknown, "per hour")} (about ${money(c.knownPerHourRunning * HOURS_PER_MONTH)} for a month always on).`,
+    `  Parked after pulumi destroy: ${total(c.knownPerMonthParked, c.unknownParked, "per month")} (the disks).`,
+    "  Assumptions:",
+    ...c.assumptions.map((a) => `  - ${a}`),
   ];
 }

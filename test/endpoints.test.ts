@@ -5,7 +5,7 @@ import { rdpText } from "../src/azure/exchangeLab";
 import { PlanResource, PlanResult } from "../src/plan/plan";
 import { parseSettings } from "../src/settings";
 import { buildLab } from "../src/lab";
-import { HEADER, baseStackYaml, dig, exampleConfig, exampleSettings, labOf, onlyProblem, planExample, planOf, rowsOf } from "./helpers";
+import { HEADER, baseStackYaml, dig, exampleConfig, exampleSettings, labOf, onlyProblem, planExample, planOf, rowsOf, sharedExamplePlan } from "./helpers";
 
 const H = `${HEADER},Endpoints,DataDisks`;
 const all = (plan: PlanResult, type: string) => plan.resources.filter((r) => r.type === `azure-native:${type}`);
@@ -23,8 +23,7 @@ const sourcesOf = (r: NsgRule) => r.sourceAddressPrefixes ?? [r.sourceAddressPre
 describe("endpoints, outbound access and NSGs (mock runtime)", () => {
   let plan: PlanResult;
   before(async () => {
-    plan = await planExample();
-    assert.deepEqual(plan.errors, []);
+    plan = await sharedExamplePlan();
   });
 
   it("puts one Standard static public IP on a Standard load balancer", () => {
@@ -169,7 +168,7 @@ describe("the Endpoints and DataDisks columns", () => {
 describe("a teardown that can never lose a disk (every declared resource)", () => {
   let plan: PlanResult;
   before(async () => {
-    plan = await planExample();
+    plan = await sharedExamplePlan();
   });
 
   it("declares no disk, snapshot, image, storage account or the disk resource group", () => {

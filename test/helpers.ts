@@ -67,9 +67,18 @@ export async function planOf(csv: string, stackYaml?: string, showSecrets = fals
   return runPlan({ stackFile, baseDir: dir, showSecrets });
 }
 
-/** The example lab planned from the repository's own files. */
+/** The example lab planned from the repository's own files (a fresh run each call). */
 export function planExample(): Promise<PlanResult> {
   return runPlan({ stackFile: EXAMPLE_STACK, baseDir: ROOT });
+}
+
+let shared: Promise<PlanResult> | undefined;
+/** The example lab's plan, run once for every test file that only reads it; asserts it is valid. */
+export async function sharedExamplePlan(): Promise<PlanResult> {
+  shared ??= planExample();
+  const plan = await shared;
+  if (plan.errors.length > 0) throw new Error(`the example lab is invalid: ${JSON.stringify(plan.errors)}`);
+  return plan;
 }
 
 /** The single problem of a result, asserting there is exactly one. */

@@ -8,13 +8,13 @@ import { RetailItem, priceKeyOf, snapshotFromRetailItems } from "../src/prices/r
 import { retailFilters } from "../src/prices/cli";
 import { PlanResult } from "../src/plan/plan";
 import { timeToReady } from "../src/readiness";
-import { HEADER, baseStackYaml, exampleSettings, onlyProblem, planExample, planOf, rowsOf } from "./helpers";
+import { HEADER, baseStackYaml, exampleSettings, onlyProblem, planOf, rowsOf, sharedExamplePlan } from "./helpers";
 import { buildLab } from "../src/lab";
 
 describe("the cost estimate", () => {
   let plan: PlanResult;
   before(async () => {
-    plan = await planExample();
+    plan = await sharedExamplePlan();
   });
 
   it("prices the example lab with the bundled westeurope snapshot", () => {
@@ -140,7 +140,7 @@ describe("time to ready", () => {
   });
 
   it("puts the VPN gateway on the example's critical path, and the VMs well before it", async () => {
-    const t = (await planExample()).timeToReady!;
+    const t = (await sharedExamplePlan()).timeToReady!;
     assert.deepEqual(t.criticalPath.slice(-2), ["MCMHybrid-vpngw", "MCMHybrid-to-draytek"]);
     assert.ok(t.vmsMinutes < 15 && t.vpnMinutes! > 45, JSON.stringify(t));
   });
@@ -148,7 +148,7 @@ describe("time to ready", () => {
 
 describe("the Mermaid diagram", () => {
   it("renders the example lab as pinned in test/snapshots/diagram-oxford.mmd", async () => {
-    const p = await planExample();
+    const p = await sharedExamplePlan();
     const file = path.join(__dirname, "snapshots", "diagram-oxford.mmd");
     if (process.env.UPDATE_SNAPSHOTS) fs.writeFileSync(file, p.mermaid!);
     assert.equal(p.mermaid, fs.readFileSync(file, "utf8"));
@@ -156,6 +156,6 @@ describe("the Mermaid diagram", () => {
 
   it("is embedded in the README as rendered from the example lab", async () => {
     const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
-    assert.ok(readme.includes("```mermaid\n" + (await planExample()).mermaid + "```"));
+    assert.ok(readme.includes("```mermaid\n" + (await sharedExamplePlan()).mermaid + "```"));
   });
 });

@@ -13,7 +13,7 @@ export function table(rows: string[][]): string[] {
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ").trimEnd());
 }
 
-/** The human-readable plan. */
+/** The human-readable plan: VMs, resources, DrayTek hints, time to ready, cost, warnings. */
 export function renderPlan(result: PlanResult): string {
   const out: string[] = [];
   const source = `stack file ${result.stackFile}${result.csvFile ? `, CSV ${result.csvFile}` : ""}`;
@@ -50,6 +50,7 @@ export function renderPlan(result: PlanResult): string {
     ...table([["type", "name", "waits for"], ...result.resources.map((r) => [r.type, r.name, r.dependsOn.join(", ")])]).map((l) => `  ${l}`),
   );
 
+  if (result.draytekHints) out.push("", result.draytekHints.trimEnd());
   if (result.timeToReady) {
     const t = result.timeToReady;
     out.push("", "Time to ready (estimate: the gateway's 45 minutes are Microsoft's, the other creation times assumptions):");
@@ -58,7 +59,6 @@ export function renderPlan(result: PlanResult): string {
     out.push(`  Critical path: ${t.criticalPath.join(" -> ")}`);
   }
   if (result.cost) out.push("", ...renderCost(result.cost));
-  if (result.draytekHints) out.push("", result.draytekHints.trimEnd());
 
   if (result.warnings.length > 0) {
     out.push("", `Warnings (${result.warnings.length}):`);

@@ -39,6 +39,8 @@ export interface CostLine {
   priceKey: string;
   unitPrice: number | null;
   unit: "hour" | "month";
+  /** The price's own source and date, from the snapshot; null when unknown. */
+  source: string | null;
   /** Whether it bills while the lab runs, and while it is parked. */
   billsWhen: "running" | "always";
 }
@@ -85,7 +87,7 @@ export function estimateCost(billable: Billable, snapshot: PriceSnapshot, assump
   const add = (item: string, quantity: number, priceKey: string, billsWhen: CostLine["billsWhen"], defaultUnit: "hour" | "month") => {
     if (quantity <= 0) return;
     const p = snapshot.prices[priceKey];
-    lines.push({ item, quantity, priceKey, unitPrice: p ? p.price : null, unit: p ? p.unit : defaultUnit, billsWhen });
+    lines.push({ item, quantity, priceKey, unitPrice: p ? p.price : null, unit: p ? p.unit : defaultUnit, source: p ? p.source : null, billsWhen });
   };
   const count = (xs: string[]) => [...xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>())];
   for (const [size, n] of count(billable.vmSizes)) add(`VM ${size} (Windows)`, n, `vm/${size}/windows`, "running", "hour");

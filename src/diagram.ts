@@ -4,7 +4,7 @@
  * endpoints on the load balancer. Pure.
  */
 import { Lab, onlineVms } from "./lab";
-import { portName } from "./securityRules";
+import { portName } from "./endpoints";
 
 const id = (prefix: string, name: string) => `${prefix}_${name.replace(/[^A-Za-z0-9]/g, "_")}`;
 /** A Mermaid label: quoted, with quotes escaped as Mermaid entities. */

@@ -22,6 +22,11 @@ export const RDP_PORT = 3389;
 /** SMTP, whose outbound direction most subscriptions block (`virtual-network/troubleshoot-outbound-smtp-connectivity.md`). */
 export const SMTP_PORT = 25;
 
+/** A port's name for rule and pool names: `https` for 443, else the number. */
+export function portName(port: number): string {
+  return Object.entries(ENDPOINT_NAMES).find(([, p]) => p === port)?.[0] ?? String(port);
+}
+
 /**
  * Parses an `Endpoints` cell: names (case-insensitive) or TCP port numbers separated by `;`
  * (empty: none). Returns the ports in the order written, or error messages (one per bad item).

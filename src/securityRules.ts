@@ -8,7 +8,7 @@
  * With a Standard Load Balancer the NSG sees the client's address and the VM's own IP and
  * port, so the rules name the VMs' private IPs and backend ports.
  */
-import { ENDPOINT_NAMES, RDP_PORT } from "./endpoints";
+import { RDP_PORT, portName } from "./endpoints";
 import type { Lab } from "./lab";
 
 /** One NSG security rule, in the ARM `securityRules` shape (with source as one prefix or a list). */
@@ -24,11 +24,6 @@ export interface SecurityRule {
   destinationAddressPrefixes: string[];
   destinationPortRange?: string;
   description: string;
-}
-
-/** A port's name for rule names: `https` for 443, else the number. */
-export function portName(port: number): string {
-  return Object.entries(ENDPOINT_NAMES).find(([, p]) => p === port)?.[0] ?? String(port);
 }
 
 // ARM wants a service tag (Internet) in the singular sourceAddressPrefix, and address lists in

@@ -18,6 +18,10 @@ type Rule = { name: string; frontendPort: number; backendPort: number; backendAd
 type NsgRule = { name: string; sourceAddressPrefix?: string; sourceAddressPrefixes?: string[]; destinationAddressPrefixes: string[]; destinationPortRange: string };
 const poolsOfNic = (plan: PlanResult, vm: string) =>
   (dig(named(plan, "network:NetworkInterface", `${vm}-nic`).inputs, "ipConfigurations", 0, "loadBalancerBackendAddressPools") as { id: string }[]).map((p) => p.id.split("/").pop());
+/** The private IPs of an IP-based backend pool of the lab's load balancer. */
+const poolMembers = (plan: PlanResult, pool: string) =>
+  ((dig(named(plan, "network:LoadBalancer", "MCMHybrid-lb").inputs, "backendAddressPools") as { name: string; loadBalancerBackendAddresses?: { ipAddress: string }[] }[])
+    .find((p) => p.name === pool)?.loadBalancerBackendAddresses ?? []).map((a) => a.ipAddress);
 const sourcesOf = (r: NsgRule) => r.sourceAddressPrefixes ?? [r.sourceAddressPrefix];
 
 describe("endpoints, outbound access and NSGs (mock runtime)", () => {
@@ -39,17 +43,23 @@ describe("endpoints, outbound access and NSGs (mock runtime)", () => {
     const rules = dig(named(plan, "network:LoadBalancer", "MCMHybrid-lb").inputs, "loadBalancingRules") as Rule[];
     const rdp = Object.fromEntries(rules.filter((r) => r.name.startsWith("rdp-")).map((r) => [r.backendAddressPool.id.split("/").pop(), [r.frontendPort, r.backendPort]]));
     assert.deepEqual(rdp, { "rdp-mh-oxf-dc1": [3389, 3389], "rdp-mh-lon-dc1": [3390, 3389], "rdp-mh-oxf-ex1": [3391, 3389], "rdp-mh-lon-ex1": [3392, 3389] });
-    for (const vm of ["mh-oxf-dc1", "mh-lon-dc1", "mh-oxf-ex1", "mh-lon-ex1"]) {
-      const holders = ["mh-oxf-dc1", "mh-lon-dc1", "mh-oxf-ex1", "mh-lon-ex1"].filter((v) => poolsOfNic(plan, v).includes(`rdp-${vm}`));
-      assert.deepEqual(holders, [vm]);
-    }
+    assert.deepEqual(poolMembers(plan, "rdp-mh-oxf-ex1"), ["10.20.1.10"]);
+    assert.deepEqual(poolMembers(plan, "rdp-mh-lon-dc1"), ["10.20.2.4"]);
   });
 
   it("balances an endpoint port across every VM that lists it", () => {
     const rules = dig(named(plan, "network:LoadBalancer", "MCMHybrid-lb").inputs, "loadBalancingRules") as Rule[];
     assert.deepEqual(rules.filter((r) => r.name.startsWith("port-")).map((r) => [r.name, r.frontendPort, r.backendPort]), [["port-smtp", 25, 25], ["port-http", 80, 80], ["port-https", 443, 443]]);
-    assert.deepEqual(["mh-oxf-ex1", "mh-lon-ex1"].map((v) => poolsOfNic(plan, v).includes("port-https")), [true, true]);
-    assert.deepEqual(["mh-oxf-ex1", "mh-lon-ex1"].map((v) => poolsOfNic(plan, v).includes("port-smtp")), [true, false]);
+    assert.deepEqual(poolMembers(plan, "port-https"), ["10.20.1.10", "10.20.2.10"]);
+    assert.deepEqual(poolMembers(plan, "port-smtp"), ["10.20.1.10"]);
+  });
+
+  it("keeps NICs out of the pools that come and go with the CSV: they join only the all-VMs pool", () => {
+    for (const vm of ["mh-oxf-dc1", "mh-lon-dc1", "mh-oxf-ex1", "mh-lon-ex1"]) assert.deepEqual(poolsOfNic(plan, vm), ["all-vms"], vm);
+    const pools = dig(named(plan, "network:LoadBalancer", "MCMHybrid-lb").inputs, "backendAddressPools") as { name: string; loadBalancerBackendAddresses?: { virtualNetwork: { id: string } }[] }[];
+    for (const pool of pools.filter((p) => p.name !== "all-vms")) {
+      for (const member of pool.loadBalancerBackendAddresses ?? []) assert.match(member.virtualNetwork.id, /virtualNetworks\/MCMHybrid$/, pool.name);
+    }
   });
 
   it("gives every VM an outbound path through an outbound rule, with no default outbound access", () => {

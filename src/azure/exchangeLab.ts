@@ -9,7 +9,7 @@ import * as compute from "@pulumi/azure-native/compute";
 import * as resources from "@pulumi/azure-native/resources";
 import { Lab, onlineVms } from "../lab";
 import { declareAutoShutdown } from "./autoShutdown";
-import { declareLoadBalancer, DeclaredLoadBalancer, poolsOf } from "./loadBalancer";
+import { declareLoadBalancer, DeclaredLoadBalancer } from "./loadBalancer";
 import { declareNetwork } from "./network";
 import { declareVm } from "./virtualMachines";
 import { DeclaredVpn, declareVpn } from "./vpn";
@@ -75,7 +75,7 @@ export class ExchangeLab extends pulumi.ComponentResource {
     if (this.vpn) [this.vpn.publicIp, this.vpn.gateway, this.vpn.localNetworkGateway, this.vpn.connection].forEach(track);
 
     const subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
-    this.loadBalancer = declareLoadBalancer(lab, { resourceGroupName, subscriptionId }, childOpts);
+    this.loadBalancer = declareLoadBalancer(lab, { resourceGroupName, subscriptionId, virtualNetworkId: net.virtualNetwork.id }, childOpts);
     if (this.loadBalancer) [this.loadBalancer.publicIp, this.loadBalancer.loadBalancer].forEach(track);
     const lb = this.loadBalancer;
 
@@ -85,7 +85,7 @@ export class ExchangeLab extends pulumi.ComponentResource {
       if (!subnet) throw new Error(`internal: subnet ${vm.subnet} of ${vm.name} was not declared`);
       const declared = declareVm(
         vm,
-        { resourceGroupName, location: s.location, subnet, subscriptionId, backendPoolIds: lb ? poolsOf(vm).map((p) => lb.poolId(p)) : [] },
+        { resourceGroupName, location: s.location, subnet, subscriptionId, backendPoolIds: lb ? [lb.allVmsPoolId] : [] },
         vm.dependsOn.map((n) => machines.get(n)).filter((m): m is compute.VirtualMachine => m !== undefined),
         childOpts,
       );

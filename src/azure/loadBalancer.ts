@@ -10,12 +10,18 @@
  * - Outbound: an outbound rule for a pool of every VM, so VMs reach the internet for
  *   activation and updates without default outbound access. It shares the frontend with the
  *   inbound rules, which therefore set `disableOutboundSnat` (`load-balancer/outbound-rules.md`).
+ *
+ * The RDP and endpoint pools are IP-based (members by private IP and virtual network,
+ * `load-balancer/backend-pool-management.md`): they come and go with the CSV, and a pool that
+ * NICs pointed at could not be removed while a NIC still referenced it (Pulumi updates the load
+ * balancer before it deletes a NIC). Only the all-VMs pool of the outbound rule, which always
+ * exists, is NIC-based.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import { RDP_PORT } from "../endpoints";
 import { Lab, LabVm, onlineVms } from "../lab";
-import { portName } from "../securityRules";
+import { portName } from "../endpoints";
 
 /** Backend pool of every online VM (outbound rule). */
 export const ALL_VMS_POOL = "all-vms";
@@ -23,22 +29,18 @@ const FRONTEND = "public";
 const rdpPool = (vm: string) => `rdp-${vm}`;
 const portPool = (port: number) => `port-${portName(port)}`;
 
-/** The pools a VM's NIC joins, by name. */
-export function poolsOf(vm: LabVm): string[] {
-  return [ALL_VMS_POOL, ...(vm.publicRdpPort !== undefined ? [rdpPool(vm.name)] : []), ...vm.endpoints.map(portPool)];
-}
 
 export interface DeclaredLoadBalancer {
   publicIp: network.PublicIPAddress;
   loadBalancer: network.LoadBalancer;
-  /** The ID of a backend pool, for a NIC's ipConfiguration (depends on the load balancer). */
-  poolId(name: string): pulumi.Output<string>;
+  /** The ID of the all-VMs pool, for every NIC's ipConfiguration (depends on the load balancer). */
+  allVmsPoolId: pulumi.Output<string>;
 }
 
 /** Declares the public IP and load balancer; `undefined` when no VM is online. */
 export function declareLoadBalancer(
   lab: Lab,
-  args: { resourceGroupName: pulumi.Input<string>; subscriptionId: pulumi.Input<string> },
+  args: { resourceGroupName: pulumi.Input<string>; subscriptionId: pulumi.Input<string>; virtualNetworkId: pulumi.Input<string> },
   opts: pulumi.CustomResourceOptions,
 ): DeclaredLoadBalancer | undefined {
   const vms = onlineVms(lab);
@@ -65,7 +67,15 @@ export function declareLoadBalancer(
 
   const rdpVms = vms.filter((v) => v.publicRdpPort !== undefined);
   const ports = [...new Set(vms.flatMap((v) => v.endpoints))].sort((a, b) => a - b);
-  const pools = [ALL_VMS_POOL, ...rdpVms.map((v) => rdpPool(v.name)), ...ports.map(portPool)];
+  const ipPool = (pool: string, members: LabVm[]) => ({
+    name: pool,
+    loadBalancerBackendAddresses: members.map((v) => ({ name: v.name, ipAddress: v.privateIp, virtualNetwork: { id: args.virtualNetworkId } })),
+  });
+  const pools = [
+    { name: ALL_VMS_POOL },
+    ...rdpVms.map((v) => ipPool(rdpPool(v.name), [v])),
+    ...ports.map((p) => ipPool(portPool(p), vms.filter((v) => v.endpoints.includes(p)))),
+  ];
   const probes = [...(rdpVms.length > 0 ? [{ name: "rdp", port: RDP_PORT }] : []), ...ports.map((p) => ({ name: portPool(p), port: p }))];
   const rule = (ruleName: string, frontendPort: number, backendPort: number, pool: string, probe: string, idleTimeoutInMinutes: number) => ({
     name: ruleName,
@@ -89,7 +99,7 @@ export function declareLoadBalancer(
       location: s.location,
       sku: { name: network.LoadBalancerSkuName.Standard, tier: network.LoadBalancerSkuTier.Regional },
       frontendIPConfigurations: [{ name: FRONTEND, publicIPAddress: { id: publicIp.id } }],
-      backendAddressPools: pools.map((p) => ({ name: p })),
+      backendAddressPools: pools,
       probes: probes.map((p) => ({ name: p.name, protocol: network.ProbeProtocol.Tcp, port: p.port, intervalInSeconds: 15, numberOfProbes: 2 })),
       loadBalancingRules: [
         // RDP sessions sit idle for long stretches: the longest idle timeout Azure allows (30 min).
@@ -109,5 +119,5 @@ export function declareLoadBalancer(
     },
     opts,
   );
-  return { publicIp, loadBalancer, poolId: (pool) => pulumi.interpolate`${loadBalancer.id}/backendAddressPools/${pool}` };
+  return { publicIp, loadBalancer, allVmsPoolId: pulumi.interpolate`${loadBalancer.id}/backendAddressPools/${ALL_VMS_POOL}` };
 }

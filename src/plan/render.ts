@@ -3,7 +3,7 @@
  * then warnings; or every problem when the input is invalid. Pure.
  */
 import { formatProblem } from "../problems";
-import { portName } from "../securityRules";
+import { portName } from "../endpoints";
 import { CostEstimate, HOURS_PER_MONTH } from "../cost";
 import { PlanResult } from "./plan";
 

@@ -99,13 +99,12 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
   interface Draft {
     row: CsvRow;
     vm: Omit<LabVm, "privateIp" | "ipSource" | "dependsOn"> & { privateIp?: string };
-    subnet?: StackSettings["subnets"][number];
   }
   const drafts: Draft[] = [];
   const names = new Map<string, number>();
   const disks = new Map<string, number>();
   const ports = new Map<number, number>();
-  const ips = new Map<bigint, number>();
+  const ips = new Map<bigint, { line: number; assigned: boolean }>();
   const endpointRows: { row: CsvRow; ports: number[]; publicRdpPort?: number }[] = [];
 
   for (const row of rows) {
@@ -169,9 +168,23 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
       } else if (subnet && (ip < usableRange(subnet.cidr).first || ip > usableRange(subnet.cidr).last)) {
         report(row, "IPAddress", `${ipText} is reserved by Azure in ${subnet.cidr.text} (the first four and the last address); use ${formatIpv4(usableRange(subnet.cidr).first)} to ${formatIpv4(usableRange(subnet.cidr).last)}`);
       } else if (ips.has(ip)) {
-        report(row, "IPAddress", `${ipText} is already used on line ${ips.get(ip)}`);
+        const earlier = ips.get(ip)!;
+        report(row, "IPAddress", earlier.assigned
+          ? `${ipText} was given to line ${earlier.line}, whose IPAddress is empty; write another address here (earlier rows keep theirs when rows are added)`
+          : `${ipText} is already used on line ${earlier.line}`);
       } else {
-        ips.set(ip, row.line);
+        ips.set(ip, { line: row.line, assigned: false });
+        privateIp = formatIpv4(ip);
+      }
+    } else if (subnet) {
+      // Empty: the first usable address no earlier row holds (the classic "the first VM booted
+      // gets .4"). Only earlier rows count, so adding rows never moves an existing VM's address.
+      const { first, last } = usableRange(subnet.cidr);
+      let ip = first;
+      while (ip <= last && ips.has(ip)) ip++;
+      if (ip > last) report(row, "IPAddress", `subnet ${subnet.name} (${subnet.cidr.text}) has no free address left; write an address or enlarge the subnet`);
+      else {
+        ips.set(ip, { line: row.line, assigned: true });
         privateIp = formatIpv4(ip);
       }
     }
@@ -209,7 +222,6 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
 
     drafts.push({
       row,
-      subnet,
       vm: { name, line: row.line, bringOnline, waitForBoot, size, classicSize, subnet: subnet?.name ?? subnetText, privateIp, osDisk, dataDisks, diskTiers, publicRdpPort, endpoints: endpoints.ports },
     });
   }
@@ -221,24 +233,12 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
     }
   }
 
-  // Empty IPAddress: the first free usable address of the subnet, in CSV order, after every
-  // written address is reserved (the classic "the first VM booted gets .4").
-  const vms: LabVm[] = [];
-  for (const d of drafts) {
-    let privateIp = d.vm.privateIp;
-    const ipSource: LabVm["ipSource"] = privateIp || (d.row.cells.IPAddress ?? "") !== "" ? "csv" : "assigned";
-    if (ipSource === "assigned" && d.subnet) {
-      const { first, last } = usableRange(d.subnet.cidr);
-      let ip = first;
-      while (ip <= last && ips.has(ip)) ip++;
-      if (ip > last) report(d.row, "IPAddress", `subnet ${d.subnet.name} (${d.subnet.cidr.text}) has no free address left; write an address or enlarge the subnet`);
-      else {
-        ips.set(ip, d.row.line);
-        privateIp = formatIpv4(ip);
-      }
-    }
-    vms.push({ ...d.vm, privateIp: privateIp ?? "", ipSource, dependsOn: [] });
-  }
+  const vms: LabVm[] = drafts.map((d) => ({
+    ...d.vm,
+    privateIp: d.vm.privateIp ?? "",
+    ipSource: (d.row.cells.IPAddress ?? "") !== "" ? "csv" : "assigned",
+    dependsOn: [],
+  }));
 
   // Boot order: a WaitForBoot=Yes row is a barrier. Every later VM depends on the most recent
   // earlier barrier; a barrier also waits for the VMs declared since the previous barrier.

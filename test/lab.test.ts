@@ -129,9 +129,20 @@ describe("the lab description built from CSV rows", () => {
     });
     it("must be IPv4", () => assert.match(onlyProblem(labOf([row("a", { 6: "fd00::4" })]).problems).message, /IPv6/));
     it("must be an address", () => assert.match(onlyProblem(labOf([row("a", { 6: "10.20.1.400" })]).problems).message, /not an IPv4 address/));
-    it("when empty, gets the first free usable address in CSV order, after every written address", () => {
+    it("when empty, gets the first usable address no earlier row holds, in CSV order", () => {
       const { lab } = labOf([row("a"), row("b", { 6: "10.20.1.5" }), row("c"), row("d", { 5: "London" })]);
       assert.deepEqual(lab!.vms.map((v) => v.privateIp), ["10.20.1.4", "10.20.1.5", "10.20.1.6", "10.20.2.4"]);
+    });
+    it("when empty, never moves when rows are added: only earlier rows count", () => {
+      const before = labOf([row("a"), row("b")]).lab!.vms.map((v) => v.privateIp);
+      const after = labOf([row("a"), row("b"), row("c", { 6: "10.20.1.9" }), row("d")]).lab!.vms.map((v) => v.privateIp);
+      assert.deepEqual(after.slice(0, 2), before);
+      assert.deepEqual(after, ["10.20.1.4", "10.20.1.5", "10.20.1.9", "10.20.1.6"]);
+    });
+    it("rejects a later row that writes an address an earlier empty row was given", () => {
+      const p = onlyProblem(labOf([row("a"), row("b", { 6: "10.20.1.4" })]).problems);
+      assert.deepEqual([p.line, p.column], [3, "IPAddress"]);
+      assert.match(p.message, /was given to line 2, whose IPAddress is empty/);
     });
     it("when empty in a full subnet, says so", () => {
       const settings = exampleSettings({ "exchange-lab:subnets": JSON.stringify({ Oxford: "10.20.1.0/29" }) });

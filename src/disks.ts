@@ -27,6 +27,7 @@ export function parseDiskRef(text: string, diskResourceGroupName: string): { dis
   if (text.startsWith("/")) {
     const m = DISK_ID.exec(text);
     if (!m) return { error: `'${text}' is not a managed disk resource ID (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Compute/disks/<name>)` };
+    if (!DISK_NAME.test(m[3])) return { error: `'${m[3]}' in the disk ID is not a valid managed disk name (1-80 letters, digits, '_', '.', '-')` };
     if (m[2].toLowerCase() !== diskResourceGroupName.toLowerCase()) {
       return { error: `the disk is in resource group '${m[2]}', not in diskResourceGroupName '${diskResourceGroupName}'; move the disk or change the setting` };
     }

@@ -17,6 +17,8 @@ export const ENDPOINT_NAMES: Readonly<Record<string, number>> = {
   pop3s: 995,
 };
 
+/** The highest frontend port a load-balancing rule accepts (ARM `LoadBalancingRule.frontendPort`: 1-65534). */
+export const MAX_PUBLIC_PORT = 65534;
 /** The VM port RDP listens on. */
 export const RDP_PORT = 3389;
 /** SMTP, whose outbound direction most subscriptions block (`virtual-network/troubleshoot-outbound-smtp-connectivity.md`). */
@@ -37,8 +39,8 @@ export function parseEndpoints(text: string): { ports: number[]; errors: string[
   for (const raw of text.split(";").map((s) => s.trim()).filter((s) => s !== "")) {
     const named = Object.prototype.hasOwnProperty.call(ENDPOINT_NAMES, raw.toLowerCase()) ? ENDPOINT_NAMES[raw.toLowerCase()] : undefined;
     const port = named ?? (/^\d{1,5}$/.test(raw) ? Number(raw) : NaN);
-    if (!(port >= 1 && port <= 65535)) {
-      errors.push(`'${raw}' is neither an endpoint name (${Object.keys(ENDPOINT_NAMES).join(", ")}) nor a port from 1 to 65535`);
+    if (!(port >= 1 && port <= MAX_PUBLIC_PORT)) {
+      errors.push(`'${raw}' is neither an endpoint name (${Object.keys(ENDPOINT_NAMES).join(", ")}) nor a port from 1 to ${MAX_PUBLIC_PORT}`);
     } else if (ports.includes(port)) {
       errors.push(`port ${port} is listed twice`);
     } else ports.push(port);

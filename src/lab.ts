@@ -6,7 +6,7 @@
 import { cidrHas, formatIpv4, parseIpv4, usableRange } from "./addresses";
 import { CsvColumn, CsvRow } from "./csv";
 import { DISK_TIERS, DiskRef, parseDiskRef } from "./disks";
-import { RDP_PORT, SMTP_PORT, parseEndpoints } from "./endpoints";
+import { MAX_PUBLIC_PORT, RDP_PORT, SMTP_PORT, parseEndpoints } from "./endpoints";
 import { Problem } from "./problems";
 import { StackSettings, normaliseLocation } from "./settings";
 import { resolveSize } from "./sizes";
@@ -73,7 +73,7 @@ export const MAX_DATA_DISKS = 16;
  * full disk ID there, used by one row only; VMInstanceSize via `resolveSize`; SubnetName a key
  * of `subnets`; IPAddress in its subnet, not Azure-reserved, unique, or empty to assign the
  * first free usable address in CSV order; Location empty or the stack's region;
- * PublicRDPPort 1-65535, unique. StorageAccount and AffinityGroup are classic-only and ignored.
+ * PublicRDPPort 1-65534 (a load balancer frontend port), unique. StorageAccount and AffinityGroup are classic-only and ignored.
  *
  * @returns the lab, or `undefined` with every problem found. Never throws.
  */
@@ -198,7 +198,7 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
     let publicRdpPort: number | undefined;
     if (portText !== "") {
       const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
-      if (!(port >= 1 && port <= 65535)) report(row, "PublicRDPPort", `'${portText}' is not a port number from 1 to 65535`);
+      if (!(port >= 1 && port <= MAX_PUBLIC_PORT)) report(row, "PublicRDPPort", `'${portText}' is not a port number from 1 to ${MAX_PUBLIC_PORT} (the load balancer's frontend ports)`);
       else if (ports.has(port)) report(row, "PublicRDPPort", `port ${port} is already used on line ${ports.get(port)}; each VM needs its own public RDP port`);
       else {
         ports.set(port, row.line);

@@ -28,8 +28,9 @@ export interface SecurityRule {
 
 // ARM wants a service tag (Internet) in the singular sourceAddressPrefix, and address lists in
 // the plural sourceAddressPrefixes.
-function sources(prefixes: readonly string[]): Pick<SecurityRule, "sourceAddressPrefix" | "sourceAddressPrefixes"> {
-  if (prefixes.includes("Internet")) return { sourceAddressPrefix: "Internet" };
+function sources(given: readonly string[]): Pick<SecurityRule, "sourceAddressPrefix" | "sourceAddressPrefixes"> {
+  const prefixes = [...new Set(given)];
+  if (prefixes.includes("Internet") || prefixes.includes("0.0.0.0/0")) return { sourceAddressPrefix: "Internet" };
   return prefixes.length === 1 ? { sourceAddressPrefix: prefixes[0] } : { sourceAddressPrefixes: [...prefixes] };
 }
 

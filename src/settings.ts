@@ -25,7 +25,6 @@ export interface ConfigKeySpec {
   description: string;
   pulumiType: PulumiSchemaType;
   default?: unknown;
-  secret?: boolean;
 }
 
 /** Every key the stack file may set under `exchange-lab:` (mirrored in Pulumi.yaml and README). */
@@ -43,7 +42,7 @@ export const CONFIG_KEYS = {
   vpnGatewayZones: { description: "Availability zones of the gateway's public IP; [] in a region without zones.", pulumiType: "array", default: ["1", "2", "3"] },
   ikeVersion: { description: "IKE version of the connection: IKEv2, or IKEv1 for older DrayTek firmware.", pulumiType: "string", default: "IKEv2" },
   ipsecPolicy: { description: "Custom IPsec/IKE policy fields overriding the default (AES256/SHA256/DHGroup14, PFS2048).", pulumiType: undefined },
-  vpnSharedKey: { description: "Pre-shared key of the connection (pulumi config set --secret); generated when absent.", pulumiType: undefined, secret: true },
+  vpnSharedKey: { description: "Pre-shared key of the connection (pulumi config set --secret); generated when absent.", pulumiType: undefined },
   allowedSourcePrefixes: { description: "Internet sources (IPv4 or CIDR) allowed to the public endpoints; default the DrayTek's publicIp/32.", pulumiType: undefined },
   dnsServers: { description: "DNS servers of the virtual network: VM names of lab.csv or IPv4 addresses; empty uses Azure DNS.", pulumiType: "array", default: [] },
   autoShutdown: { description: "Daily deallocation of every VM: { time: HHmm, timeZone: Windows time zone ID }.", pulumiType: undefined },
@@ -112,6 +111,8 @@ export type ConfigLocator = (key: string) => { file: string; line: number };
 /** Subnet names Azure reserves for its own services (not usable for lab VMs). */
 const RESERVED_SUBNET_NAMES = ["GatewaySubnet", "AzureBastionSubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "RouteServerSubnet"];
 const SUBNET_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/;
+// A lab subnet's NSG is named <subnet>-nsg, and NSG names stop at 80 characters.
+const MAX_LAB_SUBNET_NAME = 76;
 const RESOURCE_GROUP_NAME = /^[-\p{L}\p{N}_.()]{1,90}$/u;
 /** GatewaySubnet size Microsoft recommends (vpn-gateway-about-vpn-gateway-settings.md). */
 export const RECOMMENDED_GATEWAY_SUBNET_PREFIX = 27;
@@ -250,8 +251,8 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
           report(full("subnets"), `'${name}' is reserved by Azure; GatewaySubnet is declared from gatewaySubnet`, name);
           continue;
         }
-        if (!SUBNET_NAME.test(name)) {
-          report(full("subnets"), `'${name}' is not a valid subnet name (1-80 letters, digits, '_', '.', '-'; starts with a letter or digit, ends with a letter, digit or '_')`, name);
+        if (!SUBNET_NAME.test(name) || name.length > MAX_LAB_SUBNET_NAME) {
+          report(full("subnets"), `'${name}' is not a valid lab subnet name (1-76 letters, digits, '_', '.', '-'; starts with a letter or digit, ends with a letter, digit or '_')`, name);
           continue;
         }
         const block = cidr(full("subnets"), value, name);
@@ -290,8 +291,12 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
           for (const space of addressSpace) {
             if (cidrOverlaps(block, space)) report(key, `${block.text} overlaps the lab's addressSpace ${space.text}; the two ends of a VPN need distinct networks`, `addressSpaces.${i}`);
           }
+          for (const other of addressSpaces) {
+            if (cidrOverlaps(block, other)) report(key, `${block.text} overlaps ${other.text}; list each office network once`, `addressSpaces.${i}`);
+          }
           addressSpaces.push(block);
         });
+        if (items.length === 0) report(key, "needs at least one office LAN network (CIDR)", "addressSpaces");
       }
       const scalar = (field: "publicIp" | "fqdn"): string | undefined => {
         const v = value[field];
@@ -367,7 +372,7 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
       }
       const text = /^[\d.]+$/.test(item.trim()) ? `${item.trim()}/32` : item.trim();
       const block = cidr(full("allowedSourcePrefixes"), text, sub);
-      if (block) allowedSourcePrefixes.push(block.text);
+      if (block && !allowedSourcePrefixes.includes(block.text)) allowedSourcePrefixes.push(block.text);
     });
   }
 

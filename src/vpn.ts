@@ -67,6 +67,8 @@ export const DEFAULT_IPSEC_POLICY: IpsecPolicy = {
 
 export const MIN_SA_LIFETIME_SECONDS = 300;
 export const MIN_SA_DATA_SIZE_KILOBYTES = 1024;
+/** Both SA limits are 32-bit integers in the ARM API. */
+const MAX_INT32 = 2147483647;
 /** Azure's IKE (main mode, phase 1) SA lifetime: fixed, not configurable. */
 export const AZURE_IKE_SA_LIFETIME_SECONDS = 28800;
 
@@ -126,7 +128,7 @@ export function parseIpsecPolicy(value: unknown): { policy: IpsecPolicy; problem
     if (field === "saLifeTimeSeconds" || field === "saDataSizeKilobytes") {
       const min = field === "saLifeTimeSeconds" ? MIN_SA_LIFETIME_SECONDS : MIN_SA_DATA_SIZE_KILOBYTES;
       const n = typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : NaN;
-      if (!Number.isSafeInteger(n) || n < min) problems.push([field, `must be a whole number >= ${min}, got ${JSON.stringify(v)}`]);
+      if (!Number.isSafeInteger(n) || n < min || n > MAX_INT32) problems.push([field, `must be a whole number from ${min} to ${MAX_INT32}, got ${JSON.stringify(v)}`]);
       else policy[field] = n;
       continue;
     }

@@ -23,7 +23,7 @@ describe("bad input, through npm run plan", () => {
   const cases: [string, string | Buffer, RegExp][] = [
     ["non-UTF-8 bytes (a Windows-1252 CSV)", Buffer.concat([Buffer.from(`${HEADER}\nYes,M`), Buffer.from([0xfc]), Buffer.from("ller,,d,Small,Oxford,,,,No,\n")]), /lab\.csv:2: \(file\): the file is not UTF-8/],
     ["duplicate header columns", `${HEADER},VMName\n${ROW},x\n`, /lab\.csv:1: VMName: column VMName appears more than once/],
-    ["a port of 0", `${HEADER}\nYes,dc1,,dc1-os,Small,Oxford,,,,No,0\n`, /lab\.csv:2: PublicRDPPort: '0' is not a port number from 1 to 65535/],
+    ["a port of 0", `${HEADER}\nYes,dc1,,dc1-os,Small,Oxford,,,,No,0\n`, /lab\.csv:2: PublicRDPPort: '0' is not a port number from 1 to 65534/],
     ["a port of 65536", `${HEADER}\nYes,dc1,,dc1-os,Small,Oxford,,,,No,65536\n`, /lab\.csv:2: PublicRDPPort: '65536' is not a port number/],
     ["an IPv6 address where IPv4 is required", `${HEADER}\nYes,dc1,,dc1-os,Small,Oxford,fd00::4,,,No,\n`, /lab\.csv:2: IPAddress: 'fd00::4' is an IPv6 address/],
     ["a VMName Azure would reject", `${HEADER}\nYes,dc_1,,dc1-os,Small,Oxford,,,,No,\n`, /lab\.csv:2: VMName: 'dc_1' is not a valid Windows VM name/],

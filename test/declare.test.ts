@@ -116,7 +116,7 @@ describe("every CSV rule, through the program under the mock runtime", () => {
     ["IPAddress", "Yes,dc1,,dc1-os,Small,Oxford,10.20.1.3,,,No,", "reserved by Azure"],
     ["Location", "Yes,dc1,,dc1-os,Small,Oxford,,East US,,No,", "not the stack's region"],
     ["WaitForBoot", "Yes,dc1,,dc1-os,Small,Oxford,,,,Sometimes,", "expected Yes or No"],
-    ["PublicRDPPort", "Yes,dc1,,dc1-os,Small,Oxford,,,,No,65536", "1 to 65535"],
+    ["PublicRDPPort", "Yes,dc1,,dc1-os,Small,Oxford,,,,No,65535", "1 to 65534"],
   ];
   for (const [column, row, message] of cases) {
     it(`${column}: reports the bad cell and declares nothing`, async () => {

@@ -105,6 +105,11 @@ describe("endpoints, outbound access and NSGs (mock runtime)", () => {
     assert.ok(p.warnings.some((w) => /whole internet/.test(w.message)));
   });
 
+  it("lists an allowed source once even when written twice", () => {
+    const { settings } = parseSettings(exampleConfig({ "exchange-lab:allowedSourcePrefixes": JSON.stringify(["198.51.100.7", "198.51.100.7/32"]) }), () => ({ file: "s", line: 0 }));
+    assert.deepEqual(settings!.allowedSourcePrefixes, ["198.51.100.7/32"]);
+  });
+
   it("rejects an allowed source that is neither an address nor a CIDR", () => {
     const { problems } = parseSettings(exampleConfig({ "exchange-lab:allowedSourcePrefixes": JSON.stringify(["office"]) }), () => ({ file: "s", line: 3 }));
     assert.equal(onlyProblem(problems).column, "exchange-lab:allowedSourcePrefixes.0");

@@ -79,6 +79,10 @@ describe("the lab description built from CSV rows", () => {
       const id = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/exchange-lab/providers/Microsoft.Compute/disks/a-os";
       assert.match(onlyProblem(labOf([row("a", { 3: id })]).problems).message, /not in diskResourceGroupName 'exchange-lab-disks'/);
     });
+    it("rejects a disk ID whose name Azure would refuse", () => {
+      const id = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/exchange-lab-disks/providers/Microsoft.Compute/disks/x..";
+      assert.match(onlyProblem(labOf([row("a", { 3: id })]).problems).message, /in the disk ID is not a valid managed disk name/);
+    });
     it("rejects an ID that is not a managed disk", () => {
       const id = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/exchange-lab-disks/providers/Microsoft.Storage/storageAccounts/x";
       assert.match(onlyProblem(labOf([row("a", { 3: id })]).problems).message, /not a managed disk resource ID/);
@@ -159,8 +163,8 @@ describe("the lab description built from CSV rows", () => {
   });
 
   describe("PublicRDPPort", () => {
-    it("must be 1 to 65535", () => {
-      for (const bad of ["0", "65536", "rdp", "-1"]) assert.match(onlyProblem(labOf([row("a", { 10: bad })]).problems).message, /1 to 65535/, bad);
+    it("must be 1 to 65534, the load balancer's frontend ports", () => {
+      for (const bad of ["0", "65535", "65536", "rdp", "-1"]) assert.match(onlyProblem(labOf([row("a", { 10: bad })]).problems).message, /1 to 65534/, bad);
     });
     it("must be unique in the file", () => assert.match(onlyProblem(labOf([row("a", { 10: "3389" }), row("b", { 10: "3389" })]).problems).message, /already used on line 2/));
   });

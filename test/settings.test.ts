@@ -61,7 +61,10 @@ describe("the stack settings", () => {
     it("needs lab subnets disjoint from each other", () => assert.match(onlyProblem(problemsOf({ "exchange-lab:subnets": S({ Oxford: "10.20.1.0/24", London: "10.20.1.128/25" }) })).message, /overlaps subnet Oxford/));
     it("needs lab subnets disjoint from GatewaySubnet", () => assert.match(onlyProblem(problemsOf({ "exchange-lab:subnets": S({ Oxford: "10.20.0.0/24" }) })).message, /overlaps gatewaySubnet/));
     it("rejects a lab subnet named GatewaySubnet", () => assert.match(onlyProblem(problemsOf({ "exchange-lab:subnets": S({ gatewaysubnet: "10.20.1.0/24" }) })).message, /reserved by Azure/));
-    it("rejects an invalid subnet name", () => assert.match(onlyProblem(problemsOf({ "exchange-lab:subnets": S({ "-x": "10.20.1.0/24" }) })).message, /not a valid subnet name/));
+    it("rejects an invalid subnet name", () => assert.match(onlyProblem(problemsOf({ "exchange-lab:subnets": S({ "-x": "10.20.1.0/24" }) })).message, /not a valid lab subnet name/));
+    it("rejects a subnet name too long for its NSG's name (<subnet>-nsg, 80 at most)", () => {
+      assert.match(onlyProblem(problemsOf({ "exchange-lab:subnets": S({ ["s".repeat(77)]: "10.20.1.0/24" }) })).message, /1-76 letters/);
+    });
     it("rejects a subnet smaller than /29", () => assert.match(onlyProblem(problemsOf({ "exchange-lab:subnets": S({ Oxford: "10.20.1.0/30" }) })).message, /smaller than \/29/));
     it("rejects subnets that are not a map", () => assert.match(onlyProblem(problemsOf({ "exchange-lab:subnets": S(["10.20.1.0/24"]) })).message, /expected a map/));
   });
@@ -74,5 +77,9 @@ describe("the stack settings", () => {
     });
     it("needs addressSpaces", () => assert.match(onlyProblem(problemsOf({ "exchange-lab:onPremises": S({ publicIp: "203.0.113.10" }) })).message, /office LAN networks/));
     it("rejects an unknown field", () => assert.match(onlyProblem(problemsOf({ "exchange-lab:onPremises": S({ publicIp: "203.0.113.10", addressSpaces: ["192.168.1.0/24"], lan: 1 }) })).message, /unknown field 'lan'/));
+    it("needs at least one office network", () => assert.match(onlyProblem(problemsOf({ "exchange-lab:onPremises": S({ publicIp: "203.0.113.10", addressSpaces: [] }) })).message, /at least one office LAN/));
+    it("rejects overlapping office networks", () => {
+      assert.match(onlyProblem(problemsOf({ "exchange-lab:onPremises": S({ publicIp: "203.0.113.10", addressSpaces: ["192.168.0.0/16", "192.168.1.0/24"] }) })).message, /overlaps 192\.168\.0\.0\/16/);
+    });
   });
 });

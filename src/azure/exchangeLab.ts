@@ -71,7 +71,7 @@ export class ExchangeLab extends pulumi.ComponentResource {
     net.subnets.forEach(track);
 
     // No VM depends on the VPN: the lab comes up while the gateway is still building.
-    this.vpn = declareVpn(lab, { resourceGroupName, gatewaySubnet: net.gatewaySubnet }, childOpts);
+    this.vpn = declareVpn(lab, { resourceGroupName, gatewaySubnet: net.gatewaySubnet, otherSubnets: [...net.subnets.values()] }, childOpts);
     if (this.vpn) [this.vpn.publicIp, this.vpn.gateway, this.vpn.localNetworkGateway, this.vpn.connection].forEach(track);
 
     const subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId;

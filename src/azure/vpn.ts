@@ -48,13 +48,13 @@ export function draytekInputOf(lab: Lab): DraytekInput | undefined {
  */
 export function declareVpn(
   lab: Lab,
-  args: { resourceGroupName: pulumi.Input<string>; gatewaySubnet: network.Subnet },
+  args: { resourceGroupName: pulumi.Input<string>; gatewaySubnet: network.Subnet; otherSubnets: network.Subnet[] },
   opts: pulumi.CustomResourceOptions,
 ): DeclaredVpn | undefined {
   const s = lab.settings;
   const draytekInput = draytekInputOf(lab);
-  if (!s.vpn || !s.onPremises || !draytekInput) return undefined;
-  const vpn = s.vpn;
+  if (!draytekInput || !s.onPremises) return undefined;
+  const vpn = draytekInput.vpn;
   const base = s.virtualNetworkName;
 
   const publicIp = new network.PublicIPAddress(
@@ -92,7 +92,8 @@ export function declareVpn(
         },
       ],
     },
-    { ...opts, customTimeouts: { create: GATEWAY_TIMEOUT, update: GATEWAY_TIMEOUT, delete: GATEWAY_TIMEOUT } },
+    // After every subnet: ARM refuses a gateway write while the VNet's subnets are being written.
+    { ...opts, dependsOn: args.otherSubnets, customTimeouts: { create: GATEWAY_TIMEOUT, update: GATEWAY_TIMEOUT, delete: GATEWAY_TIMEOUT } },
   );
 
   const localNetworkGateway = new network.LocalNetworkGateway(

@@ -9,7 +9,7 @@ import { DISK_TIERS, DiskRef, parseDiskRef } from "./disks";
 import { MAX_PUBLIC_PORT, RDP_PORT, SMTP_PORT, parseEndpoints } from "./endpoints";
 import { Problem } from "./problems";
 import { StackSettings, normaliseLocation } from "./settings";
-import { resolveSize } from "./sizes";
+import { MAX_DATA_DISKS, MAX_DATA_DISKS_BY_SIZE, resolveSize } from "./sizes";
 
 /** One VM of the lab (one CSV row). */
 export interface LabVm {
@@ -62,8 +62,7 @@ export function onlineVms(lab: Lab): LabVm[] {
 // resource; no spaces, control characters or ~ ! @ # $ % ^ & * ( ) = + _ [ ] { } \ | ; : . ' " , < > / ?;
 // Windows VMs can't include a period or end with a hyphen.
 const VM_NAME = /^[A-Za-z0-9-]{1,64}$/;
-/** Data disks per VM: Azure sizes allow from 2 (the smallest B sizes) to 64. */
-export const MAX_DATA_DISKS = 16;
+
 
 /**
  * Validates the CSV rows against the settings and builds the lab.
@@ -136,7 +135,6 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
     if (diskText === "") report(row, "VMOSDiskName", `required: the name of the existing managed OS disk in resource group ${settings.diskResourceGroupName}, or its full resource ID`);
     else osDisk = disk("VMOSDiskName", diskText) ?? osDisk;
     const dataDisks = (c.DataDisks ?? "").split(";").map((t) => t.trim()).filter((t) => t !== "").map((t) => disk("DataDisks", t)).filter((d): d is DiskRef => d !== undefined);
-    if (dataDisks.length > MAX_DATA_DISKS) report(row, "DataDisks", `${dataDisks.length} data disks; the lab attaches at most ${MAX_DATA_DISKS} per VM (sizes allow 2 to 64)`);
 
     const sizeText = c.VMInstanceSize ?? "";
     let size = "";
@@ -150,6 +148,10 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
         classicSize = resolved.classic;
         if (resolved.warning) warnings.push({ file: csvFile, line: row.line, column: "VMInstanceSize", message: resolved.warning });
       }
+    }
+    const maxDataDisks = MAX_DATA_DISKS_BY_SIZE[size] ?? MAX_DATA_DISKS;
+    if (dataDisks.length > maxDataDisks) {
+      report(row, "DataDisks", `${dataDisks.length} data disks, but ${size in MAX_DATA_DISKS_BY_SIZE ? size : "an Azure VM"} attaches at most ${maxDataDisks}`);
     }
 
     const subnetText = c.SubnetName ?? "";

@@ -28,6 +28,25 @@ export const CLASSIC_SIZES: Readonly<Record<string, { classic: SizeInfo; current
   ExtraLarge: { classic: { name: "A4", vcpus: 8, memoryGiB: 14 }, current: { name: "Standard_B8ms", vcpus: 8, memoryGiB: 32 } },
 };
 
+/**
+ * Data disks a size can attach, for the sizes this project names (Microsoft Learn, size pages
+ * `sizes/general-purpose/bv1-series.md`, `dsv5-series.md`). Other sizes are checked against
+ * Azure's largest figure, 64, only.
+ */
+export const MAX_DATA_DISKS_BY_SIZE: Readonly<Record<string, number>> = {
+  Standard_B1s: 2,
+  Standard_B1ms: 2,
+  Standard_B2s: 4,
+  Standard_B2ms: 4,
+  Standard_B4ms: 8,
+  Standard_B8ms: 16,
+  Standard_D2s_v5: 4,
+  Standard_D4s_v5: 8,
+  Standard_D8s_v5: 16,
+};
+/** The most data disks any Azure size attaches. */
+export const MAX_DATA_DISKS = 64;
+
 /** Result of resolving a CSV VMInstanceSize cell. */
 export type SizeResolution =
   | { ok: true; size: string; classic?: string; warning?: string }

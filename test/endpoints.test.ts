@@ -168,6 +168,9 @@ describe("the Endpoints and DataDisks columns", () => {
   });
   it("warns that published SMTP cannot send out on port 25", () => assert.match(onlyProblem(lab(row("a", "", "smtp")).lab!.warnings).message, /outbound TCP 25 is blocked/));
   it("reads data disks in order", () => assert.deepEqual(lab(row("a", "", "", "a-db; a-logs")).lab!.vms[0].dataDisks.map((d) => d.name), ["a-db", "a-logs"]));
+  it("rejects more data disks than the size attaches", () => {
+    assert.equal(onlyProblem(lab(row("a", "", "", "d1;d2;d3")).problems).message, "3 data disks, but Standard_B1ms attaches at most 2");
+  });
   it("rejects a data disk already attached elsewhere, OS disks included", () => assert.match(onlyProblem(lab(row("a", "", ""), row("b", "", "", "a-os")).problems).message, /already attached by line 2/));
   it("rejects a data disk outside diskResourceGroupName", () => {
     const id = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/exchange-lab/providers/Microsoft.Compute/disks/x";

@@ -38,8 +38,6 @@ export function rdpText(vms: readonly VmOutput[]): string {
 export class ExchangeLab extends pulumi.ComponentResource {
   /** The resource group the stack owns. */
   readonly resourceGroup: resources.ResourceGroup;
-  /** Every custom resource declared, in declaration order (the offline plan awaits them). */
-  readonly declared: pulumi.CustomResource[] = [];
   readonly vms: pulumi.Output<VmOutput[]>;
   /** The site-to-site VPN; undefined when the stack's `vpn` is false. */
   readonly vpn?: DeclaredVpn;
@@ -54,29 +52,17 @@ export class ExchangeLab extends pulumi.ComponentResource {
     super("exchange-lab:lab:ExchangeLab", name, {}, opts);
     const s = lab.settings;
     const childOpts: pulumi.CustomResourceOptions = { parent: this };
-    const track = <T extends pulumi.CustomResource>(r: T): T => {
-      this.declared.push(r);
-      return r;
-    };
 
-    this.resourceGroup = track(
-      new resources.ResourceGroup(s.resourceGroupName, { resourceGroupName: s.resourceGroupName, location: s.location }, childOpts),
-    );
+    this.resourceGroup = new resources.ResourceGroup(s.resourceGroupName, { resourceGroupName: s.resourceGroupName, location: s.location }, childOpts);
     const resourceGroupName = this.resourceGroup.name;
 
     const net = declareNetwork(lab, resourceGroupName, childOpts);
-    track(net.virtualNetwork);
-    track(net.gatewaySubnet);
-    net.securityGroups.forEach(track);
-    net.subnets.forEach(track);
 
     // No VM depends on the VPN: the lab comes up while the gateway is still building.
     this.vpn = declareVpn(lab, { resourceGroupName, gatewaySubnet: net.gatewaySubnet, otherSubnets: [...net.subnets.values()] }, childOpts);
-    if (this.vpn) [this.vpn.publicIp, this.vpn.gateway, this.vpn.localNetworkGateway, this.vpn.connection].forEach(track);
 
     const subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
     this.loadBalancer = declareLoadBalancer(lab, { resourceGroupName, subscriptionId, virtualNetworkId: net.virtualNetwork.id }, childOpts);
-    if (this.loadBalancer) [this.loadBalancer.publicIp, this.loadBalancer.loadBalancer].forEach(track);
     const lb = this.loadBalancer;
 
     const machines = new Map<string, compute.VirtualMachine>();
@@ -89,10 +75,8 @@ export class ExchangeLab extends pulumi.ComponentResource {
         vm.dependsOn.map((n) => machines.get(n)).filter((m): m is compute.VirtualMachine => m !== undefined),
         childOpts,
       );
-      track(declared.nic);
-      track(declared.vm);
       machines.set(vm.name, declared.vm);
-      if (s.autoShutdown) track(declareAutoShutdown(declared.vm, vm.name, s.autoShutdown, { resourceGroupName, location: s.location }, childOpts));
+      if (s.autoShutdown) declareAutoShutdown(declared.vm, vm.name, s.autoShutdown, { resourceGroupName, location: s.location }, childOpts);
     }
 
     this.publicIp = lb ? lb.publicIp.ipAddress : pulumi.output(undefined);

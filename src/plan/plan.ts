@@ -118,8 +118,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   let run;
   try {
     run = runLab({ locate: stack.locate, secretKeys: stack.secretKeys, baseDir: options.baseDir, componentOptions: { transformations: [spy] } });
-    // Every registration has reached the mocks once every URN is known.
-    await Promise.all([run.component, ...run.component.declared].map((r) => settle(r.urn)));
+    // Every registration has reached the mocks once every URN is known (the spy saw them all).
+    await Promise.all(declared.map((d) => settle(d.resource.urn)));
   } catch (err) {
     if (err instanceof LabValidationError) {
       return { stackFile: options.stackFile, csvFile: config[`${NAMESPACE}:csv`], vms: [], resources: [], errors: [...err.problems], warnings: [] };

@@ -186,6 +186,16 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
     return items.map((v, i) => cidr(key, v, Array.isArray(value) ? `${i}` : undefined)).filter((c): c is Cidr => c !== undefined);
   };
 
+  /** A map-valued key: reports a non-map and unknown fields; returns the fields, or undefined. */
+  const fieldsOf = (key: string, value: unknown, fields: readonly string[], shape: string): Record<string, unknown> | undefined => {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      report(key, `expected ${shape}`);
+      return undefined;
+    }
+    for (const k of Object.keys(value)) if (!fields.includes(k)) report(key, `unknown field '${k}'; the fields are ${fields.join(", ")}`, k);
+    return value as Record<string, unknown>;
+  };
+
   // Location
   const locationText = raw[LOCATION_KEY]?.trim();
   let location = "";
@@ -274,13 +284,8 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
   let onPremises: OnPremisesSetting | undefined;
   if (onPremisesValue !== undefined) {
     const key = full("onPremises");
-    if (typeof onPremisesValue !== "object" || onPremisesValue === null || Array.isArray(onPremisesValue)) {
-      report(key, "expected { publicIp: <DrayTek WAN IPv4>, addressSpaces: [CIDR...] }");
-    } else {
-      const value = onPremisesValue as Record<string, unknown>;
-      for (const k of Object.keys(value)) {
-        if (!["publicIp", "fqdn", "addressSpaces"].includes(k)) report(key, `unknown field '${k}'; the fields are publicIp, fqdn, addressSpaces`, k);
-      }
+    const value = fieldsOf(key, onPremisesValue, ["publicIp", "fqdn", "addressSpaces"], "{ publicIp: <DrayTek WAN IPv4>, addressSpaces: [CIDR...] }");
+    if (value) {
       const addressSpaces: Cidr[] = [];
       if (value.addressSpaces === undefined) report(key, "required: the office LAN networks (CIDR list)", "addressSpaces");
       else {
@@ -389,11 +394,8 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
   let autoShutdown: StackSettings["autoShutdown"];
   if (shutdownValue !== undefined) {
     const key = full("autoShutdown");
-    if (typeof shutdownValue !== "object" || shutdownValue === null || Array.isArray(shutdownValue)) {
-      report(key, "expected { time: HHmm, timeZone: <Windows time zone ID, e.g. GMT Standard Time> }");
-    } else {
-      const v = shutdownValue as Record<string, unknown>;
-      for (const k of Object.keys(v)) if (!["time", "timeZone"].includes(k)) report(key, `unknown field '${k}'; the fields are time, timeZone`, k);
+    const v = fieldsOf(key, shutdownValue, ["time", "timeZone"], "{ time: HHmm, timeZone: <Windows time zone ID, e.g. GMT Standard Time> }");
+    if (v) {
       const time = typeof v.time === "number" ? String(v.time).padStart(4, "0") : v.time;
       const timeZone = v.timeZone === undefined ? "UTC" : v.timeZone;
       if (typeof time !== "string" || !/^([01]\d|2[0-3])[0-5]\d$/.test(time)) report(key, `expected a time of day as HHmm (e.g. 1900), got ${JSON.stringify(v.time)}`, "time");

@@ -47,7 +47,7 @@ class Bare extends pulumi.CustomResource {
 
 async function timeFloor(count: number): Promise<number> {
   const started = process.hrtime.bigint();
-  await pulumi.runtime.setMocks(recordingMocks([]), "exchange-lab", "floor", true);
+  await pulumi.runtime.setMocks(recordingMocks([]), "exchange-lab", "floor", true, "organization");
   const bare = Array.from({ length: count }, (_, i) => new Bare(`bare-${i}`));
   await Promise.all(bare.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
   return Number(process.hrtime.bigint() - started) / 1e6;

@@ -47,3 +47,31 @@ export const DISK_TIERS: readonly string[] = [
 ];
 /** The tier assumed for a disk whose tier the CSV does not give: 128 GiB Standard HDD, what an uploaded VHD becomes by default. */
 export const ASSUMED_DISK_TIER = "S10";
+
+/** The highest LUN Azure accepts for a data disk (LUNs 0-63; `virtual-machines/windows/attach-managed-disk-portal`). */
+export const MAX_LUN = 63;
+
+/** A data disk as a CSV `DataDisks` item: the disk and, when written (`LUN:disk`), its LUN. */
+export interface DataDiskItem {
+  disk: DiskRef;
+  /** The LUN written in the cell (`2:mh-ex1-db`), or undefined when the cell gives only the disk. */
+  lun?: number;
+}
+
+/**
+ * Reads one `DataDisks` item: a disk name or ID (see {@link parseDiskRef}), optionally preceded
+ * by its LUN and a colon (`2:mh-ex1-db`). The guest finds a data disk by its LUN (Exchange's
+ * database volume, for instance), so a written LUN never moves. Returns the item or an error.
+ */
+export function parseDataDiskItem(text: string, diskResourceGroupName: string): { item: DataDiskItem } | { error: string } {
+  const m = /^(\d{1,3})\s*:\s*(.*)$/.exec(text);
+  const lun = m ? Number(m[1]) : undefined;
+  if (lun !== undefined && lun > MAX_LUN) return { error: `LUN ${lun} is out of range; Azure accepts LUNs 0 to ${MAX_LUN}` };
+  const parsed = parseDiskRef(m ? m[2] : text, diskResourceGroupName);
+  return "error" in parsed ? parsed : { item: { disk: parsed.disk, lun } };
+}
+
+/** A disk's identity for comparisons: its name, case-insensitive (disk names are, `resource-name-rules`). */
+export function diskKey(disk: DiskRef): string {
+  return disk.name.toLowerCase();
+}

@@ -89,7 +89,7 @@ const cipher = (s: string) => (gcm(s) ? `AES${s.slice(6)}-GCM` : s === "DES3" ? 
  * before `pulumi up`), `endpoints.sharedKey` the text to show for the key (the key itself, or
  * a mask when secrets are not to be shown). Pure; never throws.
  */
-export function draytekProfile(input: DraytekInput, endpoints: { gatewayIp?: string; sharedKey: string }): DraytekProfile {
+export function draytekProfile(input: DraytekInput, endpoints: { gatewayIp?: string; gatewayFqdn?: string; sharedKey: string }): DraytekProfile {
   const { vpn } = input;
   const p = vpn.policy;
   const ipsecAuth = gcm(p.ipsecEncryption) ? "(GCM: integrity built in)" : `with authentication ${p.ipsecIntegrity}`;
@@ -100,7 +100,10 @@ export function draytekProfile(input: DraytekInput, endpoints: { gatewayIp?: str
     alwaysOn: true,
     typeOfServer: `IPsec Tunnel, ${vpn.ikeVersion}`,
     ikeVersion: vpn.ikeVersion,
-    serverIpOrHost: endpoints.gatewayIp ?? "(known after pulumi up: pulumi stack output gatewayPublicIp)",
+    // The gateway IP's DNS name, which a re-created IP keeps, so the profile outlives destroy/up;
+    // DrayTek's field takes "Server IP/Host Name for VPN. (such as draytek.com or 123.45.67.89)"
+    // (Vigor2927 User's Guide, telnet `vpn option`, parameter dialto).
+    serverIpOrHost: endpoints.gatewayFqdn ?? endpoints.gatewayIp ?? "(known after pulumi up: pulumi stack output gatewayFqdn)",
     ikeAuthentication: "Pre-Shared Key",
     preSharedKey: endpoints.sharedKey,
     ipsecSecurityMethod: `High (ESP): ${cipher(p.ipsecEncryption)} ${ipsecAuth}`,

@@ -3,10 +3,12 @@
  * declaration code consumes: one entry per CSV row (in boot order) with its size, subnet,
  * static private IP, OS disk and boot dependencies. Pure; every problem is reported at once.
  */
-import { cidrHas, formatIpv4, parseIpv4, usableRange } from "./addresses";
+import { Cidr, cidrHas, formatIpv4, parseIpv4, usableRange } from "./addresses";
 import { CsvColumn, CsvRow } from "./csv";
-import { DISK_TIERS, DiskRef, parseDiskRef } from "./disks";
+import { DISK_TIERS, DataDiskItem, DiskRef, MAX_LUN, diskKey, parseDataDiskItem, parseDiskRef } from "./disks";
 import { MAX_PUBLIC_PORT, RDP_PORT, SMTP_PORT, parseEndpoints } from "./endpoints";
+import { lifecycleProblems } from "./lifecycle";
+import { PreviousDeployment, PreviousVm } from "./previous";
 import { Problem } from "./problems";
 import { StackSettings, normaliseLocation } from "./settings";
 import { MAX_DATA_DISKS, MAX_DATA_DISKS_BY_SIZE, resolveSize } from "./sizes";
@@ -28,11 +30,16 @@ export interface LabVm {
   subnet: string;
   /** Static private IPv4 address. */
   privateIp: string;
-  /** Whether the IP came from the CSV or was assigned (first free usable address, CSV order). */
-  ipSource: "csv" | "assigned";
+  /** Where the IP comes from: written in the CSV, kept from the previous deployment, or assigned
+   * (the lowest usable address neither the CSV nor the previous deployment holds). */
+  ipSource: "csv" | "kept" | "assigned";
   osDisk: DiskRef;
-  /** Existing data disks, attached in order as LUN 0, 1, ... */
-  dataDisks: DiskRef[];
+  /** Existing data disks with their LUNs, in the CSV's order. */
+  dataDisks: DataDisk[];
+  /** The name it was deployed under before, when the row renames a deployed VM (found by its OS disk). */
+  previousName?: string;
+  /** Whether this machine (by name, or by OS disk for a rename) was declared by the previous deployment. */
+  deployedBefore: boolean;
   /** Tiers of the OS disk then the data disks, as far as the CSV gives them (cost estimate only). */
   diskTiers: string[];
   publicRdpPort?: number;
@@ -40,6 +47,13 @@ export interface LabVm {
   endpoints: number[];
   /** Names of the declared VMs this one is created after (boot order). Empty for BringOnline=No rows. */
   dependsOn: string[];
+}
+
+/** A data disk with its LUN: written in the CSV (`2:disk`), kept from the previous deployment, or
+ * assigned (the lowest LUN free on the VM). The guest finds a disk by its LUN, so it never moves. */
+export interface DataDisk extends DiskRef {
+  lun: number;
+  lunSource: "csv" | "kept" | "assigned";
 }
 
 /** The validated lab: settings, every CSV row as a VM, and warnings that do not stop a deployment. */
@@ -51,6 +65,8 @@ export interface Lab {
   /** The virtual network's DNS servers (IPv4), resolved from `dnsServers`; empty: Azure DNS. */
   dnsServers: string[];
   warnings: Problem[];
+  /** The previous deployment the lab was built against, if known. */
+  previous?: PreviousDeployment;
 }
 
 /** The VMs the stack declares (BringOnline=Yes), in boot order. */
@@ -69,14 +85,21 @@ const VM_NAME = /^[A-Za-z0-9-]{1,64}$/;
  *
  * Rules per column (README "CSV reference"): BringOnline/WaitForBoot Yes/No (empty = Yes/No);
  * VMName unique and valid for Azure; VMOSDiskName a disk name in `diskResourceGroupName` or a
- * full disk ID there, used by one row only; VMInstanceSize via `resolveSize`; SubnetName a key
- * of `subnets`; IPAddress in its subnet, not Azure-reserved, unique, or empty to assign the
- * first free usable address in CSV order; Location empty or the stack's region;
- * PublicRDPPort 1-65534 (a load balancer frontend port), unique. StorageAccount and AffinityGroup are classic-only and ignored.
+ * full disk ID there, used by one row only; DataDisks likewise, each optionally `LUN:disk`;
+ * VMInstanceSize via `resolveSize`; SubnetName a key of `subnets`; IPAddress in its subnet, not
+ * Azure-reserved, unique; Location empty or the stack's region; PublicRDPPort 1-65534 (a load
+ * balancer frontend port), unique. StorageAccount and AffinityGroup are classic-only and ignored.
+ *
+ * Addresses and LUNs never move once deployed: with `previous` (the last deployment), an empty
+ * IPAddress keeps the address its machine had (found by name, or by OS disk when the row renames
+ * it), and only new rows take the lowest usable address that neither the CSV nor the previous
+ * deployment holds (a fresh lab: the first VM of a subnet gets .4, as in the classic scripts).
+ * Data disks keep their LUN likewise. With `previous`, edits that Azure cannot apply in one
+ * `pulumi up` are problems too (`lifecycle.ts`).
  *
  * @returns the lab, or `undefined` with every problem found. Never throws.
  */
-export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFile: string): { lab?: Lab; problems: Problem[] } {
+export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFile: string, previous?: PreviousDeployment): { lab?: Lab; problems: Problem[] } {
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
   const report = (row: CsvRow, column: CsvColumn, message: string) => problems.push({ file: csvFile, line: row.line, column, message });
@@ -97,13 +120,17 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
 
   interface Draft {
     row: CsvRow;
-    vm: Omit<LabVm, "privateIp" | "ipSource" | "dependsOn"> & { privateIp?: string };
+    vm: Omit<LabVm, "privateIp" | "ipSource" | "dependsOn" | "dataDisks" | "deployedBefore"> & { privateIp?: string };
+    dataDisks: DataDiskItem[];
+    subnetCidr?: Cidr;
+    /** The previous deployment's row of this machine. */
+    before?: PreviousVm;
   }
   const drafts: Draft[] = [];
   const names = new Map<string, number>();
   const disks = new Map<string, number>();
   const ports = new Map<number, number>();
-  const ips = new Map<bigint, { line: number; assigned: boolean }>();
+  const written = new Map<bigint, number>();
   const endpointRows: { row: CsvRow; ports: number[]; publicRdpPort?: number }[] = [];
 
   for (const row of rows) {
@@ -122,19 +149,27 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
       warnings.push({ file: csvFile, line: row.line, column: "VMName", message: `'${name}' is longer than 15 characters, the Windows computer-name limit; the guest keeps the name stored on its disk` });
     }
 
-    const disk = (column: "VMOSDiskName" | "DataDisks", text: string): DiskRef | undefined => {
-      const parsed = parseDiskRef(text, settings.diskResourceGroupName);
-      if ("error" in parsed) return void report(row, column, parsed.error);
-      const key = parsed.disk.name.toLowerCase();
-      if (disks.has(key)) return void report(row, column, `disk '${parsed.disk.name}' is already attached by line ${disks.get(key)}; a disk can belong to one VM only`);
+    const claim = (column: "VMOSDiskName" | "DataDisks", disk: DiskRef): boolean => {
+      const key = diskKey(disk);
+      if (disks.has(key)) return void report(row, column, `disk '${disk.name}' is already attached by line ${disks.get(key)}; a disk can belong to one VM only`), false;
       disks.set(key, row.line);
-      return parsed.disk;
+      return true;
     };
     const diskText = c.VMOSDiskName ?? "";
     let osDisk: DiskRef = { resourceGroupName: settings.diskResourceGroupName, name: "" };
     if (diskText === "") report(row, "VMOSDiskName", `required: the name of the existing managed OS disk in resource group ${settings.diskResourceGroupName}, or its full resource ID`);
-    else osDisk = disk("VMOSDiskName", diskText) ?? osDisk;
-    const dataDisks = (c.DataDisks ?? "").split(";").map((t) => t.trim()).filter((t) => t !== "").map((t) => disk("DataDisks", t)).filter((d): d is DiskRef => d !== undefined);
+    else {
+      const parsed = parseDiskRef(diskText, settings.diskResourceGroupName);
+      if ("error" in parsed) report(row, "VMOSDiskName", parsed.error);
+      else if (claim("VMOSDiskName", parsed.disk)) osDisk = parsed.disk;
+    }
+    const dataDisks: DataDiskItem[] = [];
+    for (const text of (c.DataDisks ?? "").split(";").map((t) => t.trim()).filter((t) => t !== "")) {
+      const parsed = parseDataDiskItem(text, settings.diskResourceGroupName);
+      if ("error" in parsed) report(row, "DataDisks", parsed.error);
+      else if (parsed.item.lun !== undefined && dataDisks.some((d) => d.lun === parsed.item.lun)) report(row, "DataDisks", `LUN ${parsed.item.lun} is given to two disks`);
+      else if (claim("DataDisks", parsed.item.disk)) dataDisks.push(parsed.item);
+    }
 
     const sizeText = c.VMInstanceSize ?? "";
     let size = "";
@@ -169,24 +204,10 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
         report(row, "IPAddress", `${ipText} is not in subnet ${subnet.name} (${subnet.cidr.text})`);
       } else if (subnet && (ip < usableRange(subnet.cidr).first || ip > usableRange(subnet.cidr).last)) {
         report(row, "IPAddress", `${ipText} is reserved by Azure in ${subnet.cidr.text} (the first four and the last address); use ${formatIpv4(usableRange(subnet.cidr).first)} to ${formatIpv4(usableRange(subnet.cidr).last)}`);
-      } else if (ips.has(ip)) {
-        const earlier = ips.get(ip)!;
-        report(row, "IPAddress", earlier.assigned
-          ? `${ipText} was given to line ${earlier.line}, whose IPAddress is empty; write another address here (earlier rows keep theirs when rows are added)`
-          : `${ipText} is already used on line ${earlier.line}`);
+      } else if (written.has(ip)) {
+        report(row, "IPAddress", `${ipText} is already used on line ${written.get(ip)}`);
       } else {
-        ips.set(ip, { line: row.line, assigned: false });
-        privateIp = formatIpv4(ip);
-      }
-    } else if (subnet) {
-      // Empty: the first usable address no earlier row holds (the classic "the first VM booted
-      // gets .4"). Only earlier rows count, so adding rows never moves an existing VM's address.
-      const { first, last } = usableRange(subnet.cidr);
-      let ip = first;
-      while (ip <= last && ips.has(ip)) ip++;
-      if (ip > last) report(row, "IPAddress", `subnet ${subnet.name} (${subnet.cidr.text}) has no free address left; write an address or enlarge the subnet`);
-      else {
-        ips.set(ip, { line: row.line, assigned: true });
+        written.set(ip, row.line);
         privateIp = formatIpv4(ip);
       }
     }
@@ -224,7 +245,9 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
 
     drafts.push({
       row,
-      vm: { name, line: row.line, bringOnline, waitForBoot, size, classicSize, subnet: subnet?.name ?? subnetText, privateIp, osDisk, dataDisks, diskTiers, publicRdpPort, endpoints: endpoints.ports },
+      vm: { name, line: row.line, bringOnline, waitForBoot, size, classicSize, subnet: subnet?.name ?? subnetText, privateIp, osDisk, diskTiers, publicRdpPort, endpoints: endpoints.ports },
+      dataDisks,
+      subnetCidr: subnet?.cidr,
     });
   }
 
@@ -235,10 +258,56 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
     }
   }
 
+  // Which machine of the previous deployment each row is: the same name, or (a rename) the row
+  // whose OS disk it attaches when that row's name is gone from the CSV.
+  const previousByName = new Map((previous?.vms ?? []).map((p) => [p.name.toLowerCase(), p]));
+  for (const d of drafts) {
+    d.before = previousByName.get(d.vm.name.toLowerCase());
+    if (!d.before && d.vm.osDisk.name !== "") {
+      const renamed = previous?.vms.find((p) => p.osDisk === diskKey(d.vm.osDisk) && !names.has(p.name.toLowerCase()));
+      if (renamed) {
+        d.before = renamed;
+        if (renamed.online && d.vm.bringOnline) d.vm.previousName = renamed.name;
+      }
+    }
+  }
+
+  // Empty IPAddress cells: keep the previous deployment's address of the same machine in the same
+  // subnet, else the lowest usable address that neither the CSV nor the previous deployment holds
+  // (and no row above took). Written addresses were all reserved above, whatever their row.
+  const heldBefore = new Set((previous?.vms ?? []).map((p) => parseIpv4(p.privateIp)).filter((ip): ip is bigint => ip !== undefined));
+  const taken = new Set<bigint>(written.keys());
+  const ipSources = new Map<Draft, LabVm["ipSource"]>();
+  for (const d of drafts) {
+    if (d.vm.privateIp !== undefined) {
+      ipSources.set(d, "csv");
+      continue;
+    }
+    if (!d.subnetCidr) continue;
+    const { first, last } = usableRange(d.subnetCidr);
+    const kept = d.before && d.before.subnet.toLowerCase() === d.vm.subnet.toLowerCase() ? parseIpv4(d.before.privateIp) : undefined;
+    if (kept !== undefined && kept >= first && kept <= last && !taken.has(kept)) {
+      taken.add(kept);
+      d.vm.privateIp = formatIpv4(kept);
+      ipSources.set(d, "kept");
+      continue;
+    }
+    let ip = first;
+    while (ip <= last && (taken.has(ip) || heldBefore.has(ip))) ip++;
+    if (ip > last) report(d.row, "IPAddress", `subnet ${d.vm.subnet} (${d.subnetCidr.text}) has no free address left; write an address or enlarge the subnet`);
+    else {
+      taken.add(ip);
+      d.vm.privateIp = formatIpv4(ip);
+      ipSources.set(d, "assigned");
+    }
+  }
+
   const vms: LabVm[] = drafts.map((d) => ({
     ...d.vm,
     privateIp: d.vm.privateIp ?? "",
-    ipSource: (d.row.cells.IPAddress ?? "") !== "" ? "csv" : "assigned",
+    ipSource: ipSources.get(d) ?? "assigned",
+    dataDisks: assignLuns(d.dataDisks, d.before),
+    deployedBefore: d.before?.online ?? false,
     dependsOn: [],
   }));
 
@@ -279,5 +348,36 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
   }
 
   if (problems.length > 0) return { problems };
-  return { lab: { settings, csvFile, vms, dnsServers, warnings }, problems };
+  if (previous) {
+    const refused = lifecycleProblems(vms, previous, csvFile);
+    if (refused.length > 0) return { problems: refused };
+  }
+  return { lab: { settings, csvFile, vms, dnsServers, warnings, previous }, problems };
+}
+
+/**
+ * LUNs for a row's data disks: a written LUN stands; a disk the machine had before keeps its LUN;
+ * any other disk takes the lowest LUN still free on the VM. So adding or removing one data disk
+ * never moves another.
+ */
+function assignLuns(items: readonly DataDiskItem[], before: PreviousVm | undefined): DataDisk[] {
+  const used = new Set(items.flatMap((i) => (i.lun === undefined ? [] : [i.lun])));
+  const kept = new Map<DataDiskItem, number>();
+  for (const item of items) {
+    if (item.lun !== undefined) continue;
+    const lun = before?.dataDisks.find((d) => d.disk === diskKey(item.disk))?.lun;
+    if (lun !== undefined && !used.has(lun)) {
+      used.add(lun);
+      kept.set(item, lun);
+    }
+  }
+  return items.map((item) => {
+    if (item.lun !== undefined) return { ...item.disk, lun: item.lun, lunSource: "csv" };
+    const lun = kept.get(item);
+    if (lun !== undefined) return { ...item.disk, lun, lunSource: "kept" };
+    let free = 0;
+    while (used.has(free) && free <= MAX_LUN) free++;
+    used.add(free);
+    return { ...item.disk, lun: free, lunSource: "assigned" };
+  });
 }

@@ -1,16 +1,23 @@
 /**
  * The Pulumi program proper, shared by `index.ts` (real `pulumi up`/`preview`) and the
- * offline plan (the same code under the mock runtime): config + CSV -> validated lab ->
- * declared resources.
+ * offline plan (the same code under the mock runtime): config + CSV + the previous deployment ->
+ * validated lab -> declared resources.
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { decodeUtf8, readLabCsv } from "./csv";
+import { CsvRow, decodeUtf8, readLabCsv } from "./csv";
 import { readInputFile } from "./files";
 import { Lab, buildLab } from "./lab";
+import { CellEdit, writeCells } from "./pin";
+import { DEPLOYED_LAB_OUTPUT, DeployedLabRecord, PreviousDeployment, deployedLabRecord, findDeployedLabRecord, previousDeployment } from "./previous";
 import { LabValidationError, Problem, sortProblems } from "./problems";
-import { ConfigLocator, LOCATION_KEY, NAMESPACE, parseSettings } from "./settings";
+import { ConfigLocator, LOCATION_KEY, NAMESPACE, StackSettings, parseSettings } from "./settings";
+import { setKeyCommand, suggestSharedKey } from "./vpn";
 import { ExchangeLab } from "./azure/exchangeLab";
+
+/** `deploy`: `pulumi up`/`preview`, where a missing VPN key stops the run. `plan`: the offline
+ * plan, which shows the same as a warning and goes on. */
+export type RunMode = "deploy" | "plan";
 
 /** The stack's configuration as Pulumi hands it to the program: full key -> text. */
 export function readPulumiConfig(): Record<string, string> {
@@ -18,56 +25,197 @@ export function readPulumiConfig(): Record<string, string> {
   return Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith(`${NAMESPACE}:`) || k === LOCATION_KEY));
 }
 
+/** What {@link loadLab} needs besides the configuration. */
+export interface LoadOptions {
+  locate: ConfigLocator;
+  /** Directory the CSV path is relative to. */
+  baseDir: string;
+  /** The stack file's `secure:` keys, to warn about a plain-text VPN key. */
+  secretKeys?: readonly string[];
+  mode: RunMode;
+  previous?: PreviousDeployment;
+  /** The CSV's text, instead of reading the file the configuration names (a recorded deployment). */
+  csvText?: string;
+}
+
+/** A loaded lab, with the CSV text it came from and the same text with its addresses and LUNs written in. */
+export interface LoadedLab {
+  lab: Lab;
+  csvText: string;
+  pinnedCsv: string;
+}
+
 /**
  * Validates the configuration and reads and validates the CSV it names (relative to
- * `baseDir`). Throws {@link LabValidationError} with every problem found; pure apart from
- * reading the CSV file.
+ * `baseDir`), against the previous deployment when there is one. Throws
+ * {@link LabValidationError} with every problem found; pure apart from reading the CSV file.
  */
-export function loadLab(raw: Readonly<Record<string, string>>, locate: ConfigLocator, baseDir: string, secretKeys?: readonly string[]): Lab {
+export function loadLab(raw: Readonly<Record<string, string>>, options: LoadOptions): LoadedLab {
+  const { locate, secretKeys, previous } = options;
   const { settings, problems, warnings } = parseSettings(raw, locate);
   const keyName = `${NAMESPACE}:vpnSharedKey`;
   if (secretKeys && raw[keyName] !== undefined && !secretKeys.includes(keyName)) {
-    warnings.push({ ...locate(keyName), column: keyName, message: "the key is stored in plain text in the stack file; set it with: pulumi config set --secret vpnSharedKey" });
+    warnings.push({ ...locate(keyName), column: keyName, message: "the key is stored in plain text in the stack file; set it with: pulumi config set --secret exchange-lab:vpnSharedKey <key>" });
   }
+  if (settings?.vpn?.sharedKey === "missing") {
+    const message = `required when vpn is true, and never generated inside the stack (it would change at every pulumi destroy, and the DrayTek with it). Store this fresh key once, then type the same key into the DrayTek: ${setKeyCommand(suggestSharedKey())}`;
+    (options.mode === "deploy" ? problems : warnings).push({ ...locate(keyName), column: keyName, message });
+  }
+  if (settings && previous) gatewayChanges(settings, previous, locate, problems, warnings);
+
   const csvFile = settings?.csv ?? raw[`${NAMESPACE}:csv`] ?? "lab.csv";
   const csvProblems: Problem[] = [];
-  const file = readInputFile(path.resolve(baseDir, csvFile), csvFile, "lab CSV");
-  if ("problem" in file) csvProblems.push(file.problem);
+  const text = options.csvText !== undefined ? { text: options.csvText } : readCsvText(path.resolve(options.baseDir, csvFile), csvFile);
+  if ("problem" in text) csvProblems.push(text.problem);
   else {
-    const decoded = decodeUtf8(file.bytes, csvFile);
-    if ("problem" in decoded) csvProblems.push(decoded.problem);
-    else {
-      const read = readLabCsv(decoded.text, csvFile);
-      csvProblems.push(...read.problems);
-      if (settings && read.problems.length === 0) {
-        const built = buildLab(settings, read.rows, csvFile);
-        if (built.lab && problems.length === 0) return { ...built.lab, warnings: sortProblems([...warnings, ...built.lab.warnings]) };
-        csvProblems.push(...built.problems);
+    const read = readLabCsv(text.text, csvFile);
+    csvProblems.push(...read.problems);
+    if (settings && read.problems.length === 0) {
+      const built = buildLab(settings, read.rows, csvFile, previous);
+      if (built.lab && problems.length === 0) {
+        const pinned = writeCells(text.text, pinEdits(built.lab, read.rows));
+        const lab = { ...built.lab, warnings: sortProblems([...warnings, ...built.lab.warnings, ...notWrittenDown(built.lab, settings, read.rows)]) };
+        return { lab, csvText: text.text, pinnedCsv: "text" in pinned ? pinned.text : text.text };
       }
+      csvProblems.push(...built.problems);
     }
   }
   throw new LabValidationError(sortProblems([...problems, ...csvProblems]));
+}
+
+function readCsvText(filePath: string, shownAs: string): { text: string } | { problem: Problem } {
+  const file = readInputFile(filePath, shownAs, "lab CSV");
+  return "problem" in file ? file : decodeUtf8(file.bytes, shownAs);
+}
+
+/**
+ * The VPN gateway against the previous deployment: a new generation rebuilds it (a warning that
+ * says how long); new zones cannot be applied to its public IP in place (a problem with the two
+ * steps). Sources: https://learn.microsoft.com/azure/vpn-gateway/about-gateway-skus (resize within
+ * a generation, SKUs by generation); zones of a public IP are set at creation
+ * (https://learn.microsoft.com/azure/virtual-network/ip-services/public-ip-addresses#availability-zone).
+ */
+function gatewayChanges(settings: StackSettings, previous: PreviousDeployment, locate: ConfigLocator, problems: Problem[], warnings: Problem[]): void {
+  const before = previous.vpn;
+  const now = settings.vpn;
+  if (!before || !now) return;
+  if (before.gatewayGeneration !== now.gatewayGeneration) {
+    const key = `${NAMESPACE}:${locate(`${NAMESPACE}:vpnGatewayGeneration`).line > 0 ? "vpnGatewayGeneration" : "vpnGatewaySku"}`;
+    warnings.push({ ...locate(key), column: key, message: `the gateway changes from ${before.gatewayGeneration} to ${now.gatewayGeneration}: Azure rebuilds it, 45 minutes or more without the tunnel (its public IP, and so the DrayTek's peer, stays). Within one generation a SKU change is an in-place resize.` });
+  }
+  if ([...before.zones].sort().join(",") !== [...now.zones].sort().join(",")) {
+    const key = `${NAMESPACE}:vpnGatewayZones`;
+    problems.push({ ...locate(key), column: key, message: `the gateway's public IP was created in zones [${before.zones.join(", ")}], and a public IP's zones are fixed at creation. Two steps: set vpn: false and pulumi up (the gateway and its IP go), then set the zones with vpn: true and pulumi up (45 minutes or more; a new gateway address, but the same DNS name for the DrayTek)` });
+  }
+}
+
+/** The cells `--pin` writes: each address the CSV leaves empty, and the LUNs of data disks written without one. */
+export function pinEdits(lab: Lab, rows: readonly CsvRow[]): CellEdit[] {
+  const edits: CellEdit[] = [];
+  for (const vm of lab.vms) {
+    if (vm.ipSource !== "csv") edits.push({ line: vm.line, column: "IPAddress", value: vm.privateIp });
+    if (vm.dataDisks.some((d) => d.lunSource !== "csv")) {
+      const items = (rows.find((r) => r.line === vm.line)?.cells.DataDisks ?? "").split(";").map((t) => t.trim()).filter((t) => t !== "");
+      const value = items.map((item, i) => (/^\d{1,3}\s*:/.test(item) ? item : `${vm.dataDisks[i].lun}:${item}`)).join(";");
+      edits.push({ line: vm.line, column: "DataDisks", value });
+    }
+  }
+  return edits;
+}
+
+/**
+ * What the CSV does not write down: addresses and LUNs the program chose. They are kept while the
+ * stack is deployed (the previous deployment records them) but chosen anew after `pulumi destroy`;
+ * a kept address that a fresh lab would not get is named on its own row.
+ */
+function notWrittenDown(lab: Lab, settings: StackSettings, rows: readonly CsvRow[]): Problem[] {
+  const warnings: Problem[] = [];
+  const chosen = lab.vms.filter((v) => v.ipSource !== "csv" || v.dataDisks.some((d) => d.lunSource !== "csv"));
+  if (chosen.length === 0) return warnings;
+  if (lab.previous) {
+    const fresh = buildLab(settings, rows, lab.csvFile).lab;
+    for (const vm of lab.vms.filter((v) => v.ipSource === "kept")) {
+      const anew = fresh?.vms.find((v) => v.line === vm.line);
+      if (anew && anew.privateIp !== vm.privateIp) {
+        warnings.push({ file: lab.csvFile, line: vm.line, column: "IPAddress", message: `${vm.name} keeps ${vm.privateIp} from the last deployment, but after pulumi destroy it would get ${anew.privateIp}: write the address down (npm run plan -- --pin)` });
+      }
+    }
+  }
+  const addresses = chosen.filter((v) => v.ipSource !== "csv").map((v) => `${v.name} ${v.privateIp}`);
+  const luns = chosen.flatMap((v) => v.dataDisks.filter((d) => d.lunSource !== "csv").map((d) => `${d.name} LUN ${d.lun}`));
+  const list = [...(addresses.length ? [`addresses ${addresses.join(", ")}`] : []), ...(luns.length ? [`data disk LUNs ${luns.join(", ")}`] : [])].join("; ");
+  warnings.push({ file: lab.csvFile, line: 0, column: addresses.length ? "IPAddress" : "DataDisks", message: `not written in the CSV: ${list}. They stay while the lab is deployed and are worked out anew after pulumi destroy; write them down with: npm run plan -- --pin` });
+  return warnings;
+}
+
+// Whether Pulumi holds a config key as a secret: in @pulumi/pulumi 3.x's runtime, not in its
+// public typings, so it is reached through this narrow shape; absent, only secretKeys count.
+function isConfigSecret(key: string): boolean {
+  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean };
+  return runtime.isConfigSecret?.(key) ?? false;
 }
 
 /** What {@link runLab} declared. */
 export interface LabRun {
   lab: Lab;
   component: ExchangeLab;
+  /** The record this deployment exports as `deployedLab` for the next run. */
+  record: DeployedLabRecord;
+  /** The CSV with the chosen addresses and LUNs written in (what `--pin` writes). */
+  pinnedCsv: string;
+  previous?: PreviousDeployment;
 }
 
 /**
- * Runs the program: reads config from the Pulumi runtime, loads the lab and declares it.
- * Nothing is declared when the input is invalid ({@link LabValidationError} is thrown first).
+ * Reads the previous deployment from the stack's own last outputs, through a `StackReference` to
+ * this very stack (https://github.com/pulumi/pulumi/issues/3722; under the mock runtime the mocks
+ * answer it). Undefined on a first `pulumi up` and after `pulumi destroy` (no outputs), or when the
+ * output is not a record this program reads (then a warning says so).
+ */
+export async function readPreviousDeployment(): Promise<PreviousDeployment | undefined> {
+  const self = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
+  const reference = new pulumi.StackReference("exchange-lab-previous-deployment", { name: self });
+  const details = await reference.getOutputDetails(DEPLOYED_LAB_OUTPUT);
+  const value: unknown = details.value ?? details.secretValue;
+  if (value === undefined || value === null) return undefined;
+  const found = findDeployedLabRecord(value);
+  if ("error" in found) {
+    pulumi.log.warn(`the stack's previous ${DEPLOYED_LAB_OUTPUT} output is not readable (${found.error}); addresses follow the CSV alone this time`);
+    return undefined;
+  }
+  return previousDeployment(found.record);
+}
+
+/**
+ * Runs the program: reads config from the Pulumi runtime and the previous deployment from the
+ * stack, loads the lab and declares it. Nothing is declared when the input is invalid
+ * ({@link LabValidationError} is thrown first).
  *
  * @param options.locate where config keys are written, to point problems at their line.
- * @param options.secretKeys the stack file's `secure:` keys, to warn about a plain-text VPN key.
+ * @param options.secretKeys the stack file's `secure:` keys (kept out of the record; a plain-text key is warned about).
  * @param options.componentOptions options for the `ExchangeLab` component (the plan's spy).
+ * @param options.mode `deploy` (default) or `plan`.
+ * @param options.previous a previous deployment given directly (a recorded deployment replayed), instead of reading the stack's.
+ * @param options.csvText the CSV's text, instead of the file the configuration names.
  */
-export function runLab(
-  options: { locate?: ConfigLocator; secretKeys?: readonly string[]; baseDir?: string; componentOptions?: pulumi.ComponentResourceOptions } = {},
-): LabRun {
+export async function runLab(
+  options: {
+    locate?: ConfigLocator;
+    secretKeys?: readonly string[];
+    baseDir?: string;
+    componentOptions?: pulumi.ComponentResourceOptions;
+    mode?: RunMode;
+    previous?: PreviousDeployment | "none";
+    csvText?: string;
+  } = {},
+): Promise<LabRun> {
   const locate: ConfigLocator = options.locate ?? (() => ({ file: `Pulumi.${pulumi.getStack()}.yaml`, line: 0 }));
-  const lab = loadLab(readPulumiConfig(), locate, options.baseDir ?? process.cwd(), options.secretKeys);
+  const raw = readPulumiConfig();
+  const previous = options.previous === "none" ? undefined : options.previous ?? (await readPreviousDeployment());
+  const { lab, pinnedCsv } = loadLab(raw, {
+    locate, baseDir: options.baseDir ?? process.cwd(), secretKeys: options.secretKeys, mode: options.mode ?? "deploy", previous, csvText: options.csvText,
+  });
   const component = new ExchangeLab("lab", lab, options.componentOptions);
-  return { lab, component };
+  const record = deployedLabRecord(raw, (k) => (options.secretKeys ?? []).includes(k) || isConfigSecret(k), lab.csvFile, pinnedCsv);
+  return { lab, component, record, pinnedCsv, previous };
 }

@@ -11,7 +11,7 @@
  */
 import { AZURE_SMALLEST_SUBNET_PREFIX, Cidr, cidrContains, cidrOverlaps, isPublicIpv4, parseCidr } from "./addresses";
 import { Problem } from "./problems";
-import { IKE_VERSIONS, IkeVersion, VPN_GATEWAY_SKUS, VpnGatewaySku, VpnSettings, checkSharedKey, parseIpsecPolicy } from "./vpn";
+import { IKE_VERSIONS, IkeVersion, VPN_GATEWAY_GENERATIONS, VPN_GATEWAY_SKUS, VpnGatewayGeneration, VpnGatewaySku, VpnSettings, checkSharedKey, parseIpsecPolicy } from "./vpn";
 
 export const NAMESPACE = "exchange-lab";
 export const LOCATION_KEY = "azure-native:location";
@@ -42,7 +42,10 @@ export const CONFIG_KEYS = {
   vpnGatewayZones: { description: "Availability zones of the gateway's public IP; [] in a region without zones.", pulumiType: "array", default: ["1", "2", "3"] },
   ikeVersion: { description: "IKE version of the connection: IKEv2, or IKEv1 for older DrayTek firmware.", pulumiType: "string", default: "IKEv2" },
   ipsecPolicy: { description: "Custom IPsec/IKE policy fields overriding the default (AES256/SHA256/DHGroup14, PFS2048).", pulumiType: undefined },
-  vpnSharedKey: { description: "Pre-shared key of the connection (pulumi config set --secret); generated when absent.", pulumiType: undefined },
+  vpnSharedKey: { description: "Pre-shared key of the connection, a secret (pulumi config set --secret); required when vpn is true.", pulumiType: undefined },
+  vpnGatewayGeneration: { description: "Generation1 or Generation2; default Generation1 wherever the SKU exists in it, so SKU changes are in-place resizes.", pulumiType: undefined },
+  dnsLabel: { description: "DNS label of the lab's public IPs (<label>-vpn, <label>-lab); default from resourceGroupName and virtualNetworkName.", pulumiType: undefined },
+  dnsLabelScope: { description: "Azure's domain name label scope (TenantReuse, SubscriptionReuse, ResourceGroupReuse) for the public IPs' labels; default none.", pulumiType: undefined },
   allowedSourcePrefixes: { description: "Internet sources (IPv4 or CIDR) allowed to the public endpoints; default the DrayTek's publicIp/32.", pulumiType: undefined },
   dnsServers: { description: "DNS servers of the virtual network: VM names of lab.csv or IPv4 addresses; empty uses Azure DNS.", pulumiType: "array", default: [] },
   autoShutdown: { description: "Daily deallocation of every VM: { time: HHmm, timeZone: Windows time zone ID }.", pulumiType: undefined },
@@ -100,6 +103,34 @@ export interface StackSettings {
   dnsServersLocation: { file: string; line: number };
   /** Daily shutdown (deallocation) of every VM, if set. */
   autoShutdown?: { time: string; timeZone: string };
+  /** DNS labels of the public IPs: `<dns.label>-vpn` (gateway) and `<dns.label>-lab` (endpoints). */
+  dns: { label: string; scope?: DnsLabelScope };
+}
+
+/**
+ * The domain name label scopes a re-created public IP keeps its FQDN under (the FQDN then carries a
+ * hash of the tenant, subscription or resource group; `NoReuse` would give a new one every time):
+ * https://learn.microsoft.com/azure/virtual-network/ip-services/public-ip-addresses#domain-name-label-scope
+ */
+export const DNS_LABEL_SCOPES = ["TenantReuse", "SubscriptionReuse", "ResourceGroupReuse"] as const;
+export type DnsLabelScope = (typeof DNS_LABEL_SCOPES)[number];
+/** A public IP's DNS label: 3-63 lowercase letters, digits and '-', starting with a letter and
+ * ending with a letter or digit (public-ip-addresses, "Domain name label"). The lab's labels add
+ * `-vpn` / `-lab`, so the stack's label stops at 59 characters. */
+const DNS_LABEL = /^[a-z][a-z0-9-]{1,57}[a-z0-9]$/;
+
+/** The default DNS label: resource group and network names, lowercased, reduced to Azure's label
+ * alphabet and length. Deterministic, so a re-created public IP gets the same FQDN. */
+export function defaultDnsLabel(resourceGroupName: string, virtualNetworkName: string): string {
+  const text = `${resourceGroupName}-${virtualNetworkName}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-");
+  const label = text.replace(/^[^a-z]+/, "").slice(0, 59).replace(/-+$/, "");
+  return label.length >= 3 ? label : `lab-${label}`.replace(/-+$/, "").padEnd(3, "0");
+}
+
+/** The FQDN Azure gives a public IP with a label and no scope: `<label>.<region>.cloudapp.azure.com`
+ * (public-ip-addresses, "Domain name label"). With a scope Azure adds a hash known after creation. */
+export function publicIpFqdn(label: string, location: string): string {
+  return `${label}.${location}.cloudapp.azure.com`;
 }
 
 /** Sources that open an endpoint to the whole internet; accepted only when written literally. */
@@ -354,8 +385,18 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
       const keyProblem = checkSharedKey(key);
       if (keyProblem) report(full("vpnSharedKey"), `the key ${keyProblem}`);
     }
-    if (sku && ikeVersion) {
-      vpn = { gatewaySku: sku, gatewayGeneration: VPN_GATEWAY_SKUS[sku], zones, ikeVersion, policy: policy.policy, sharedKey: key === undefined ? "generated" : "configured" };
+    const generationText = text("vpnGatewayGeneration", false);
+    let generation: VpnGatewayGeneration | undefined = sku ? VPN_GATEWAY_SKUS[sku][0] : undefined;
+    if (generationText !== undefined) {
+      const named = VPN_GATEWAY_GENERATIONS.find((g) => g.toLowerCase() === generationText.toLowerCase());
+      if (!named) report(full("vpnGatewayGeneration"), `'${generationText}' is not a gateway generation; use Generation1 or Generation2`);
+      else if (sku && !(VPN_GATEWAY_SKUS[sku] as readonly string[]).includes(named)) {
+        report(full("vpnGatewayGeneration"), `${sku} exists only as ${VPN_GATEWAY_SKUS[sku].join(" or ")}`);
+      }
+      generation = named;
+    }
+    if (sku && ikeVersion && generation) {
+      vpn = { gatewaySku: sku, gatewayGeneration: generation, zones, ikeVersion, policy: policy.policy, sharedKey: key === undefined ? "missing" : "configured", dnsLabel: "" };
     }
   }
 
@@ -404,11 +445,24 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
     }
   }
 
+  // DNS labels of the public IPs: the router dials a name that survives pulumi destroy + up.
+  const dnsLabelText = text("dnsLabel", false);
+  const dnsLabel = dnsLabelText ?? defaultDnsLabel(resourceGroupName, virtualNetworkName);
+  if (dnsLabelText !== undefined && !DNS_LABEL.test(dnsLabelText)) {
+    report(full("dnsLabel"), `'${dnsLabelText}' is not a DNS label Azure accepts for the lab's public IPs (3-59 lowercase letters, digits and '-', starting with a letter, ending with a letter or digit; -vpn and -lab are added)`);
+  }
+  const scopeText = text("dnsLabelScope", false);
+  const dnsScope = scopeText === undefined ? undefined : DNS_LABEL_SCOPES.find((x) => x.toLowerCase() === scopeText.toLowerCase());
+  if (scopeText !== undefined && !dnsScope) {
+    report(full("dnsLabelScope"), `'${scopeText}' is not accepted; use ${DNS_LABEL_SCOPES.join(", ")} (NoReuse would give the router a new name after every destroy)`);
+  }
+  if (vpn) vpn.dnsLabel = `${dnsLabel}-vpn`;
+
   if (problems.length > 0 || !gatewaySubnet) return { problems, warnings };
   return {
     settings: {
       location, resourceGroupName, diskResourceGroupName, csv, virtualNetworkName, addressSpace, gatewaySubnet, subnets, onPremises, vpn,
-      allowedSourcePrefixes, dnsServers, dnsServersLocation: locate(full("dnsServers")), autoShutdown,
+      allowedSourcePrefixes, dnsServers, dnsServersLocation: locate(full("dnsServers")), autoShutdown, dns: { label: dnsLabel, scope: dnsScope },
     },
     problems,
     warnings,

@@ -15,16 +15,25 @@
  * - IKE main-mode SA lifetime fixed at 28,800 s: `vpn-gateway/vpn-gateway-vpn-faq.md`.
  * - Pre-shared key: "printable ASCII characters, except space, hyphen (-), or tilde (~)" (FAQ).
  */
+import { randomBytes } from "crypto";
 
-/** Gateway SKUs that can still be created, with the generation each is declared with. */
+/**
+ * Gateway SKUs that can still be created, with the generations each exists in; the first is the
+ * default. Generation1 wherever the SKU has it: within one generation a SKU change is an in-place
+ * resize, while a change of generation rebuilds the gateway (45 minutes or more), so VpnGw1AZ ->
+ * VpnGw2AZ -> VpnGw3AZ stay cheap ("About gateway SKUs", resize and SKUs by generation:
+ * https://learn.microsoft.com/azure/vpn-gateway/about-gateway-skus).
+ */
 export const VPN_GATEWAY_SKUS = {
-  VpnGw1AZ: "Generation1",
-  VpnGw2AZ: "Generation2",
-  VpnGw3AZ: "Generation2",
-  VpnGw4AZ: "Generation2",
-  VpnGw5AZ: "Generation2",
+  VpnGw1AZ: ["Generation1"],
+  VpnGw2AZ: ["Generation1", "Generation2"],
+  VpnGw3AZ: ["Generation1", "Generation2"],
+  VpnGw4AZ: ["Generation2"],
+  VpnGw5AZ: ["Generation2"],
 } as const;
 export type VpnGatewaySku = keyof typeof VPN_GATEWAY_SKUS;
+export const VPN_GATEWAY_GENERATIONS = ["Generation1", "Generation2"] as const;
+export type VpnGatewayGeneration = (typeof VPN_GATEWAY_GENERATIONS)[number];
 
 export const IKE_VERSIONS = ["IKEv2", "IKEv1"] as const;
 export type IkeVersion = (typeof IKE_VERSIONS)[number];
@@ -72,22 +81,46 @@ const MAX_INT32 = 2147483647;
 /** Azure's IKE (main mode, phase 1) SA lifetime: fixed, not configurable. */
 export const AZURE_IKE_SA_LIFETIME_SECONDS = 28800;
 
-/** Length of a generated pre-shared key. Letters and digits only: the key is pasted into the
+/** Length of a suggested pre-shared key. Letters and digits only: the key is pasted into the
  * router's web form, where such characters survive every firmware; 32 of them carry ~190 bits. */
-export const GENERATED_KEY_LENGTH = 32;
+export const SUGGESTED_KEY_LENGTH = 32;
 /** Longest pre-shared key accepted (the length Azure CLI generates up to; Microsoft documents no other limit). */
 export const MAX_SHARED_KEY_LENGTH = 128;
 
 /** The Azure side of the VPN, as validated from the stack settings. */
 export interface VpnSettings {
   gatewaySku: VpnGatewaySku;
-  gatewayGeneration: (typeof VPN_GATEWAY_SKUS)[VpnGatewaySku];
+  gatewayGeneration: VpnGatewayGeneration;
   /** Availability zones of the gateway's public IP; empty in a region without zones. */
   zones: string[];
   ikeVersion: IkeVersion;
   policy: IpsecPolicy;
-  /** Whether the key comes from the secret `vpnSharedKey` or is generated at `pulumi up`. */
-  sharedKey: "configured" | "generated";
+  /** Whether the secret `vpnSharedKey` is set. The key is never generated inside the stack: it
+   * would die with `pulumi destroy`, and the router would need the new one after every cycle. */
+  sharedKey: "configured" | "missing";
+  /** DNS label of the gateway's public IP: the router dials this name, which survives destroy/up. */
+  dnsLabel: string;
+}
+
+/**
+ * A fresh pre-shared key for the user to store with `pulumi config set --secret`: letters and
+ * digits from the operating system's CSPRNG (rejection sampling, so every character is equally
+ * likely). Never stored by the program.
+ */
+export function suggestSharedKey(length = SUGGESTED_KEY_LENGTH): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  let key = "";
+  while (key.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < 248 && key.length < length) key += alphabet[byte % alphabet.length];
+    }
+  }
+  return key;
+}
+
+/** The command that stores a key for the stack; the key is the one place this text is printed. */
+export function setKeyCommand(key: string): string {
+  return `pulumi config set --secret exchange-lab:vpnSharedKey ${key}`;
 }
 
 /**

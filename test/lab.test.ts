@@ -143,10 +143,9 @@ describe("the lab description built from CSV rows", () => {
       assert.deepEqual(after.slice(0, 2), before);
       assert.deepEqual(after, ["10.20.1.4", "10.20.1.5", "10.20.1.9", "10.20.1.6"]);
     });
-    it("rejects a later row that writes an address an earlier empty row was given", () => {
-      const p = onlyProblem(labOf([row("a"), row("b", { 6: "10.20.1.4" })]).problems);
-      assert.deepEqual([p.line, p.column], [3, "IPAddress"]);
-      assert.match(p.message, /was given to line 2, whose IPAddress is empty/);
+    it("when empty in a fresh lab, skips every address the CSV writes, in any row", () => {
+      const { lab } = labOf([row("a"), row("b", { 6: "10.20.1.4" })]);
+      assert.deepEqual(lab!.vms.map((v) => [v.privateIp, v.ipSource]), [["10.20.1.5", "assigned"], ["10.20.1.4", "csv"]]);
     });
     it("when empty in a full subnet, says so", () => {
       const settings = exampleSettings({ "exchange-lab:subnets": JSON.stringify({ Oxford: "10.20.1.0/29" }) });

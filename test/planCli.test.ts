@@ -18,9 +18,9 @@ describe("npm run plan", () => {
     const lines = stdout.split("\n");
     const vmLines = lines.filter((l) => /^\s+[1-9-]\s+mh-/.test(l)).map((l) => l.trim().split(/\s+/).slice(0, 2).join(" "));
     assert.deepEqual(vmLines, ["1 mh-oxf-dc1", "2 mh-lon-dc1", "3 mh-oxf-ex1", "4 mh-lon-ex1", "- mh-oxf-cl1"]);
-    assert.match(stdout, /Resources \(26\):/);
+    assert.match(stdout, /Resources \(25\):/);
     assert.match(stdout, /DrayTek Vigor: LAN-to-LAN profile/);
-    assert.match(stdout, /IKE Pre-Shared Key: +\[secret\]/);
+    assert.match(stdout, /IKE Pre-Shared Key: +\(not set: see the warning on exchange-lab:vpnSharedKey\)/);
     assert.match(stdout, /azure-native:compute:VirtualMachine\s+mh-oxf-ex1\s+mh-lon-dc1/);
   });
 
@@ -28,8 +28,8 @@ describe("npm run plan", () => {
     const { code, stdout } = await run("--json", "--stack", "oxford");
     assert.equal(code, 0);
     const out = JSON.parse(stdout);
-    assert.deepEqual(Object.keys(out), ["vms", "resources", "errors", "warnings", "draytek", "cost", "timeToReady"]);
-    assert.equal(out.draytek.preSharedKey, "[secret]");
+    assert.deepEqual(Object.keys(out), ["vms", "resources", "errors", "warnings", "draytek", "cost", "timeToReady", "deployedLab"]);
+    assert.match(out.draytek.preSharedKey, /not set/);
     assert.deepEqual(Object.keys(out.vms[0]).filter((k) => ["name", "size", "subnet", "privateIp", "osDiskId", "dependsOn", "publicRdpPort"].includes(k)).length, 7);
     assert.equal(out.vms[0].privateIp, "10.20.1.4");
     const vm = out.resources.find((r: { type: string }) => r.type === "azure-native:compute:VirtualMachine");
@@ -77,7 +77,7 @@ describe("npm run plan", () => {
   }
 
   it("parses every documented flag", () => {
-    assert.deepEqual(parseArgs(["--stack", "s", "--csv", "x.csv", "--json", "--show-secrets"]), { stack: "s", csv: "x.csv", format: "json", showSecrets: true });
+    assert.deepEqual(parseArgs(["--stack", "s", "--csv", "x.csv", "--json", "--show-secrets"]), { stack: "s", csv: "x.csv", format: "json", showSecrets: true, pin: false });
     assert.equal(parseArgs(["--format", "mermaid"]).format, "mermaid");
     assert.throws(() => parseArgs(["--format", "svg"]), /unknown format 'svg'/);
   });

@@ -1,16 +1,17 @@
 // The VPN key is a secret end to end: scan every output channel of the offline plan for it,
-// for a key written in the stack file (plain or encrypted) and for a generated one.
+// for a key written in the stack file (plain or encrypted). Without a key, pulumi up stops and the
+// plan warns, each with a fresh key to store (the key is never generated inside the stack).
 import { strict as assert } from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { main } from "../src/plan/cli";
-import { recordingMocks } from "../src/plan/mocks";
+import { Registration, recordingMocks } from "../src/plan/mocks";
 import { runLab } from "../src/program";
+import { LabValidationError } from "../src/problems";
 import { HEADER, ROOT, baseStackYaml, exampleConfig, writeLab } from "./helpers";
 
 const CSV = `${HEADER}\nYes,dc1,,dc1-os,Small,Oxford,,,,Yes,3389\n`;
 const PLAIN_KEY = "Pl4inKeyWrittenInTheFile";
-const GENERATED_KEY = "G3neratedKeyFromRandom";
 const CIPHERTEXT = "v1:c2VjcmV0Y2lwaGVydGV4dA==";
 
 /** Runs the plan CLI with every byte written to stdout/stderr captured, including stray writes. */
@@ -23,7 +24,7 @@ async function everything(stackYaml: string, ...argv: string[]): Promise<string>
   process.stdout.write = capture as typeof process.stdout.write;
   process.stderr.write = capture as typeof process.stderr.write;
   try {
-    await main(["--config", stackFile, "--csv", path.join(dir, "lab.csv"), ...argv], (s) => (captured += s), (s) => (captured += s), { generatedSecret: GENERATED_KEY });
+    await main(["--config", stackFile, "--csv", path.join(dir, "lab.csv"), ...argv], (s) => (captured += s), (s) => (captured += s));
   } finally {
     process.stdout.write = out;
     process.stderr.write = err;
@@ -34,7 +35,6 @@ async function everything(stackYaml: string, ...argv: string[]): Promise<string>
 const stacks: [string, string, string][] = [
   ["a key written in plain text", baseStackYaml() + `  exchange-lab:vpnSharedKey: ${PLAIN_KEY}\n`, PLAIN_KEY],
   ["an encrypted key (secure:)", baseStackYaml() + `  exchange-lab:vpnSharedKey:\n    secure: ${CIPHERTEXT}\n`, CIPHERTEXT],
-  ["a generated key", baseStackYaml(), GENERATED_KEY],
 ];
 
 describe("the VPN key in every output channel of the plan", () => {
@@ -48,8 +48,26 @@ describe("the VPN key in every output channel of the plan", () => {
     }
   }
 
-  it("a generated key is shown only on request (--show-secrets), in the connection's input", async () => {
-    assert.ok((await everything(stacks[2][1], "--json", "--show-secrets")).includes(GENERATED_KEY));
+  it("a plain key is shown only on request (--show-secrets), in the connection's input", async () => {
+    assert.ok((await everything(stacks[0][1], "--json", "--show-secrets")).includes(PLAIN_KEY));
+  });
+
+  it("without a key the plan goes on and warns with the exact command that stores a fresh one", async () => {
+    const printed = await everything(baseStackYaml());
+    assert.match(printed, /exchange-lab:vpnSharedKey: required when vpn is true, and never generated inside the stack .*: pulumi config set --secret exchange-lab:vpnSharedKey [A-Za-z0-9]{32}\n/);
+    assert.match(printed, /IKE Pre-Shared Key: +\(not set: see the warning on exchange-lab:vpnSharedKey\)/);
+  });
+
+  it("without a key pulumi up stops before declaring anything, with the same command", async () => {
+    const registrations: Registration[] = [];
+    await pulumi.runtime.setMocks(recordingMocks(registrations), "exchange-lab", "nokey", false, "organization");
+    pulumi.runtime.setAllConfig(exampleConfig());
+    await assert.rejects(runLab({ baseDir: ROOT, mode: "deploy" }), (err: unknown) => {
+      assert.ok(err instanceof LabValidationError);
+      assert.match(err.message, /vpnSharedKey: required when vpn is true.*pulumi config set --secret exchange-lab:vpnSharedKey [A-Za-z0-9]{32}/);
+      return true;
+    });
+    assert.deepEqual(registrations.filter((r) => r.type !== "pulumi:pulumi:StackReference"), []);
   });
 
   it("an invalid key is reported without being echoed", async () => {
@@ -59,11 +77,12 @@ describe("the VPN key in every output channel of the plan", () => {
     assert.ok(!printed.includes(bad));
   });
 
-  it("the stack outputs that carry the key are secrets, for a configured and a generated key", async () => {
-    for (const config of [exampleConfig({ "exchange-lab:vpnSharedKey": PLAIN_KEY }), exampleConfig()]) {
-      await pulumi.runtime.setMocks(recordingMocks([], GENERATED_KEY), "exchange-lab", "secrets", false);
+  it("the stack outputs that carry the key are secrets, and the deployedLab record carries no key", async () => {
+    for (const config of [exampleConfig({ "exchange-lab:vpnSharedKey": PLAIN_KEY })]) {
+      await pulumi.runtime.setMocks(recordingMocks([]), "exchange-lab", "secrets", false, "organization");
       pulumi.runtime.setAllConfig(config, ["exchange-lab:vpnSharedKey"]);
-      const { component } = runLab({ baseDir: ROOT });
+      const { component, record } = await runLab({ baseDir: ROOT });
+      assert.ok(!JSON.stringify(record).includes(PLAIN_KEY));
       assert.equal(await pulumi.isSecret(component.vpn!.draytek), true);
       assert.equal(await pulumi.isSecret(component.vpn!.draytekHints), true);
       assert.equal(await pulumi.isSecret(component.vpn!.connection.sharedKey), true);

@@ -21,6 +21,8 @@ export function declareAutoShutdown(
   schedule: { time: string; timeZone: string },
   args: { resourceGroupName: pulumi.Input<string>; location: string },
   opts: pulumi.CustomResourceOptions,
+  /** The VM's name in the previous deployment, when the row renames it: the schedule follows it. */
+  previousVmName?: string,
 ): devtestlab.GlobalSchedule {
   const name = shutdownScheduleName(vmName);
   return new devtestlab.GlobalSchedule(
@@ -36,6 +38,6 @@ export function declareAutoShutdown(
       targetResourceId: vm.id,
       notificationSettings: { status: devtestlab.EnableStatus.Disabled },
     },
-    opts,
+    { ...opts, aliases: previousVmName ? [{ name: shutdownScheduleName(previousVmName) }] : undefined },
   );
 }

@@ -8,6 +8,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as compute from "@pulumi/azure-native/compute";
 import * as resources from "@pulumi/azure-native/resources";
 import { Lab, onlineVms } from "../lab";
+import { publicIpFqdn } from "../settings";
 import { declareAutoShutdown } from "./autoShutdown";
 import { declareLoadBalancer, DeclaredLoadBalancer } from "./loadBalancer";
 import { declareNetwork } from "./network";
@@ -45,6 +46,8 @@ export class ExchangeLab extends pulumi.ComponentResource {
   readonly loadBalancer?: DeclaredLoadBalancer;
   /** The lab's public IP (endpoints and outbound). */
   readonly publicIp: pulumi.Output<string | undefined>;
+  /** The DNS name of the lab's public IP (the same after destroy and up). */
+  readonly publicFqdn: pulumi.Output<string | undefined>;
   /** How to reach each VM by RDP (text). */
   readonly rdp: pulumi.Output<string>;
 
@@ -62,7 +65,7 @@ export class ExchangeLab extends pulumi.ComponentResource {
     this.vpn = declareVpn(lab, { resourceGroupName, gatewaySubnet: net.gatewaySubnet, otherSubnets: [...net.subnets.values()] }, childOpts);
 
     const subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
-    this.loadBalancer = declareLoadBalancer(lab, { resourceGroupName, subscriptionId, virtualNetworkId: net.virtualNetwork.id }, childOpts);
+    this.loadBalancer = declareLoadBalancer(lab, { resourceGroupName, subscriptionId, virtualNetworkId: net.virtualNetwork.id, after: [net.lastSubnet] }, childOpts);
     const lb = this.loadBalancer;
 
     const machines = new Map<string, compute.VirtualMachine>();
@@ -71,27 +74,29 @@ export class ExchangeLab extends pulumi.ComponentResource {
       if (!subnet) throw new Error(`internal: subnet ${vm.subnet} of ${vm.name} was not declared`);
       const declared = declareVm(
         vm,
-        { resourceGroupName, location: s.location, subnet, subscriptionId, backendPoolIds: lb ? [lb.allVmsPoolId] : [] },
+        { resourceGroupName, location: s.location, subnet, subscriptionId, backendPoolIds: lb ? [lb.allVmsPoolId] : [], after: [net.lastSubnet] },
         vm.dependsOn.map((n) => machines.get(n)).filter((m): m is compute.VirtualMachine => m !== undefined),
         childOpts,
       );
       machines.set(vm.name, declared.vm);
-      if (s.autoShutdown) declareAutoShutdown(declared.vm, vm.name, s.autoShutdown, { resourceGroupName, location: s.location }, childOpts);
+      if (s.autoShutdown) declareAutoShutdown(declared.vm, vm.name, s.autoShutdown, { resourceGroupName, location: s.location }, childOpts, vm.previousName);
     }
 
     this.publicIp = lb ? lb.publicIp.ipAddress : pulumi.output(undefined);
-    this.vms = this.publicIp.apply((ip) =>
+    // The DNS name of the lab's public IP: RDP and the published ports by a name that destroy/up keeps.
+    this.publicFqdn = !lb ? pulumi.output(undefined) : s.dns.scope ? lb.publicIp.dnsSettings.apply((d) => d?.fqdn) : pulumi.output(publicIpFqdn(`${s.dns.label}-lab`, s.location));
+    this.vms = this.publicFqdn.apply((ip) =>
       onlineVms(lab).map((vm) => ({
         name: vm.name,
         size: vm.size,
         subnet: vm.subnet,
         privateIp: vm.privateIp,
-        publicRdp: vm.publicRdpPort !== undefined ? `${ip ?? "(public IP after pulumi up)"}:${vm.publicRdpPort}` : undefined,
+        publicRdp: vm.publicRdpPort !== undefined ? `${ip ?? "(public name after pulumi up)"}:${vm.publicRdpPort}` : undefined,
         endpoints: vm.endpoints,
         dependsOn: vm.dependsOn,
       })),
     );
     this.rdp = this.vms.apply(rdpText);
-    this.registerOutputs({ resourceGroupName, vms: this.vms, publicIp: this.publicIp, rdp: this.rdp, gatewayPublicIp: this.vpn?.gatewayPublicIp, draytek: this.vpn?.draytek });
+    this.registerOutputs({ resourceGroupName, vms: this.vms, publicIp: this.publicIp, publicFqdn: this.publicFqdn, rdp: this.rdp, gatewayPublicIp: this.vpn?.gatewayPublicIp, draytek: this.vpn?.draytek });
   }
 }

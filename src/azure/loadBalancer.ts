@@ -40,7 +40,13 @@ export interface DeclaredLoadBalancer {
 /** Declares the public IP and load balancer; `undefined` when no VM is online. */
 export function declareLoadBalancer(
   lab: Lab,
-  args: { resourceGroupName: pulumi.Input<string>; subscriptionId: pulumi.Input<string>; virtualNetworkId: pulumi.Input<string> },
+  args: {
+    resourceGroupName: pulumi.Input<string>;
+    subscriptionId: pulumi.Input<string>;
+    virtualNetworkId: pulumi.Input<string>;
+    /** What the load balancer waits for: the VNet's last subnet write (its pools reach into the VNet). */
+    after: pulumi.Resource[];
+  },
   opts: pulumi.CustomResourceOptions,
 ): DeclaredLoadBalancer | undefined {
   const vms = onlineVms(lab);
@@ -61,6 +67,8 @@ export function declareLoadBalancer(
       sku: { name: network.PublicIPAddressSkuName.Standard, tier: network.PublicIPAddressSkuTier.Regional },
       publicIPAllocationMethod: network.IPAllocationMethod.Static,
       publicIPAddressVersion: network.IPVersion.IPv4,
+      // A name for RDP and the published ports that a re-created IP keeps (settings.ts, dns).
+      dnsSettings: { domainNameLabel: `${s.dns.label}-lab`, domainNameLabelScope: s.dns.scope },
     },
     opts,
   );
@@ -117,7 +125,7 @@ export function declareLoadBalancer(
         },
       ],
     },
-    opts,
+    { ...opts, dependsOn: args.after },
   );
   return { publicIp, loadBalancer, allVmsPoolId: pulumi.interpolate`${loadBalancer.id}/backendAddressPools/${ALL_VMS_POOL}` };
 }

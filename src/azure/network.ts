@@ -21,6 +21,9 @@ export interface LabNetwork {
   gatewaySubnet: network.Subnet;
   /** The NSG of each lab subnet, keyed like `subnets`. */
   securityGroups: Map<string, network.NetworkSecurityGroup>;
+  /** The last subnet written: NICs and the load balancer wait for it, since ARM refuses writes
+   * that race a subnet write on the same virtual network (AnotherOperationInProgress). */
+  lastSubnet: network.Subnet;
 }
 
 /** The name Azure requires for the subnet of a virtual network gateway. */
@@ -78,5 +81,5 @@ export function declareNetwork(lab: Lab, resourceGroupName: pulumi.Input<string>
   };
   const gatewaySubnet = subnet(GATEWAY_SUBNET_NAME, s.gatewaySubnet.text);
   for (const { name, cidr } of s.subnets) subnets.set(name, subnet(name, cidr.text, securityGroups.get(name)));
-  return { virtualNetwork, subnets, gatewaySubnet, securityGroups };
+  return { virtualNetwork, subnets, gatewaySubnet, securityGroups, lastSubnet: previous ?? gatewaySubnet };
 }

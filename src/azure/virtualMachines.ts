@@ -5,8 +5,16 @@
  * Attaching an existing disk (Microsoft Learn, `virtual-machines/attach-os-disk.md` and the
  * ARM `OSDisk` schema): `createOption: Attach` + `managedDisk.id` + `osType`, no `osProfile`.
  * `deleteOption: Detach` keeps the disk when the VM is deleted; it is set explicitly, on the OS
- * disk and on every data disk (LUN 0, 1, ... in CSV order), so that no teardown path can
- * delete a disk.
+ * disk and on every data disk (each at the LUN the lab keeps for it), so that no teardown path
+ * can delete a disk.
+ *
+ * Over the lab's life (see `lifecycle.ts`): a renamed VM (same OS disk, new VMName) carries
+ * `aliases` to its old logical names, so Pulumi replaces it instead of creating a second VM beside
+ * the old one; `deleteBeforeReplace` then frees its disk and address before the new one takes
+ * them. A new OS disk replaces the VM (`replaceOnChanges`): azure-native would otherwise send it as
+ * an in-place OS-disk swap, which Azure accepts only from a deallocated VM
+ * (https://learn.microsoft.com/azure/virtual-machines/windows/os-disk-swap;
+ * https://github.com/Azure/azure-sdk-for-net/issues/37285).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/azure-native/compute";
@@ -19,6 +27,9 @@ export function diskId(subscriptionId: pulumi.Input<string>, disk: DiskRef): pul
   if (disk.id) return pulumi.output(disk.id);
   return pulumi.interpolate`/subscriptions/${subscriptionId}/resourceGroups/${disk.resourceGroupName}/providers/Microsoft.Compute/disks/${disk.name}`;
 }
+
+/** The VM input whose change replaces the VM (a running VM refuses an in-place OS-disk swap). */
+export const OS_DISK_ID_PATH = "storageProfile.osDisk.managedDisk.id";
 
 /** What one declared VM consists of. */
 export interface DeclaredVm {
@@ -42,6 +53,8 @@ export function declareVm(
     subscriptionId: pulumi.Input<string>;
     /** IDs of the load balancer backend pools the NIC joins. */
     backendPoolIds: pulumi.Input<string>[];
+    /** What the NIC waits for besides its subnet: the last subnet write of the VNet. */
+    after: pulumi.Resource[];
   },
   bootDependencies: compute.VirtualMachine[],
   opts: pulumi.CustomResourceOptions,
@@ -65,7 +78,7 @@ export function declareVm(
         },
       ],
     },
-    { ...opts, deleteBeforeReplace: true },
+    { ...opts, dependsOn: args.after, deleteBeforeReplace: true, aliases: vm.previousName ? [{ name: `${vm.previousName}-nic` }] : undefined },
   );
 
   const machine = new compute.VirtualMachine(
@@ -82,8 +95,8 @@ export function declareVm(
           osType: compute.OperatingSystemTypes.Windows,
           managedDisk: { id: diskId(args.subscriptionId, vm.osDisk) },
         },
-        dataDisks: vm.dataDisks.map((disk, lun) => ({
-          lun,
+        dataDisks: vm.dataDisks.map((disk) => ({
+          lun: disk.lun,
           createOption: compute.DiskCreateOptionTypes.Attach,
           deleteOption: compute.DiskDeleteOptionTypes.Detach,
           managedDisk: { id: diskId(args.subscriptionId, disk) },
@@ -93,7 +106,13 @@ export function declareVm(
       // Boot diagnostics with managed storage: a serial log and screenshot when a VM will not boot.
       diagnosticsProfile: { bootDiagnostics: { enabled: true } },
     },
-    { ...opts, dependsOn: bootDependencies, deleteBeforeReplace: true },
+    {
+      ...opts,
+      dependsOn: bootDependencies,
+      deleteBeforeReplace: true,
+      replaceOnChanges: [OS_DISK_ID_PATH],
+      aliases: vm.previousName ? [{ name: vm.previousName }] : undefined,
+    },
   );
   return { nic, vm: machine };
 }

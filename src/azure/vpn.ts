@@ -9,11 +9,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
-import * as random from "@pulumi/random";
 import { DraytekInput, draytekProfile, DraytekProfile, renderDraytekHints } from "../draytek";
 import { Lab, onlineVms } from "../lab";
-import { NAMESPACE } from "../settings";
-import { GENERATED_KEY_LENGTH } from "../vpn";
+import { NAMESPACE, publicIpFqdn } from "../settings";
 
 /** Create/update/delete time allowed for the gateway: twice the 45 minutes Microsoft documents. */
 export const GATEWAY_TIMEOUT = "90m";
@@ -27,6 +25,8 @@ export interface DeclaredVpn {
   /** The data the DrayTek hints are rendered from (also used by the offline plan). */
   draytekInput: DraytekInput;
   gatewayPublicIp: pulumi.Output<string | undefined>;
+  /** The name the router dials: the gateway IP's DNS name, the same after destroy and up. */
+  gatewayFqdn: pulumi.Output<string | undefined>;
   /** Secret. */
   draytek: pulumi.Output<DraytekProfile>;
   /** Secret. */
@@ -41,10 +41,16 @@ export function draytekInputOf(lab: Lab): DraytekInput | undefined {
   return { vpn, addressSpace, onPremises: onPremises.addressSpaces, keepAlive: first ? { ip: first.privateIp, vm: first.name } : undefined };
 }
 
+/** What the connection carries in place of a missing key; only the offline plan gets this far
+ * without one (`pulumi up` stops first, `program.ts`). */
+export const MISSING_KEY_PLACEHOLDER = "(missing: set exchange-lab:vpnSharedKey)";
+
 /**
- * Declares the VPN. The pre-shared key is the secret config `vpnSharedKey` or, when absent,
- * a `random.RandomPassword` of letters and digits (a subset of what Azure allows); it stays a
- * Pulumi secret end to end. Returns `undefined` when the stack's `vpn` is false.
+ * Declares the VPN. The pre-shared key is the secret config `vpnSharedKey`, a Pulumi secret end
+ * to end. It is never generated here: a key made inside the stack is destroyed with it, and the
+ * router would need a new one after every `pulumi destroy`. The gateway's public IP carries a DNS
+ * label, so the router dials a name that a re-created IP keeps.
+ * Returns `undefined` when the stack's `vpn` is false.
  */
 export function declareVpn(
   lab: Lab,
@@ -67,6 +73,7 @@ export function declareVpn(
       publicIPAllocationMethod: network.IPAllocationMethod.Static,
       publicIPAddressVersion: network.IPVersion.IPv4,
       zones: vpn.zones.length > 0 ? vpn.zones : undefined,
+      dnsSettings: { domainNameLabel: vpn.dnsLabel, domainNameLabelScope: s.dns.scope },
     },
     opts,
   );
@@ -92,8 +99,17 @@ export function declareVpn(
         },
       ],
     },
-    // After every subnet: ARM refuses a gateway write while the VNet's subnets are being written.
-    { ...opts, dependsOn: args.otherSubnets, customTimeouts: { create: GATEWAY_TIMEOUT, update: GATEWAY_TIMEOUT, delete: GATEWAY_TIMEOUT } },
+    {
+      ...opts,
+      // After every subnet: ARM refuses a gateway write while the VNet's subnets are being written.
+      dependsOn: args.otherSubnets,
+      customTimeouts: { create: GATEWAY_TIMEOUT, update: GATEWAY_TIMEOUT, delete: GATEWAY_TIMEOUT },
+      // A SKU change within a generation is an in-place resize; a new generation is a new gateway
+      // (https://learn.microsoft.com/azure/vpn-gateway/about-gateway-skus). The name is fixed, so
+      // the old one goes first; its public IP (and so the router's peer) stays.
+      replaceOnChanges: ["vpnGatewayGeneration"],
+      deleteBeforeReplace: true,
+    },
   );
 
   const localNetworkGateway = new network.LocalNetworkGateway(
@@ -109,11 +125,7 @@ export function declareVpn(
     opts,
   );
 
-  const configuredKey = new pulumi.Config(NAMESPACE).getSecret("vpnSharedKey");
-  const sharedKey = pulumi.secret(
-    configuredKey ??
-      new random.RandomPassword("vpn-shared-key", { length: GENERATED_KEY_LENGTH, special: false, minUpper: 1, minLower: 1, minNumeric: 1 }, opts).result,
-  );
+  const sharedKey = pulumi.secret(new pulumi.Config(NAMESPACE).getSecret("vpnSharedKey") ?? MISSING_KEY_PLACEHOLDER);
 
   const connection = new network.VirtualNetworkGatewayConnection(
     `${base}-to-draytek`,
@@ -131,12 +143,15 @@ export function declareVpn(
       usePolicyBasedTrafficSelectors: false,
       enableBgp: false,
     },
-    opts,
+    // A rebuilt gateway takes its connection with it (the connection's name is fixed).
+    { ...opts, replaceWith: [gateway], deleteBeforeReplace: true },
   );
 
   const gatewayPublicIp = publicIp.ipAddress;
+  // Without a scope the FQDN is known before the IP exists; with one Azure adds a hash.
+  const gatewayFqdn = s.dns.scope ? publicIp.dnsSettings.apply((d) => d?.fqdn) : pulumi.output(publicIpFqdn(vpn.dnsLabel, s.location));
   const draytek = pulumi.secret(
-    pulumi.all([gatewayPublicIp, sharedKey]).apply(([ip, key]) => draytekProfile(draytekInput, { gatewayIp: ip, sharedKey: key })),
+    pulumi.all([gatewayPublicIp, gatewayFqdn, sharedKey]).apply(([ip, fqdn, key]) => draytekProfile(draytekInput, { gatewayIp: ip, gatewayFqdn: fqdn, sharedKey: key })),
   );
-  return { publicIp, gateway, localNetworkGateway, connection, draytekInput, gatewayPublicIp, draytek, draytekHints: pulumi.secret(draytek.apply(renderDraytekHints)) };
+  return { publicIp, gateway, localNetworkGateway, connection, draytekInput, gatewayPublicIp, gatewayFqdn, draytek, draytekHints: pulumi.secret(draytek.apply(renderDraytekHints)) };
 }

@@ -6,10 +6,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { readInputFile } from "../files";
+import { DeployedLabRecord, findDeployedLabRecord } from "../previous";
 import { PlanResult, runPlan } from "./plan";
 import { renderPlan } from "./render";
 
-export const USAGE = "usage: npm run plan -- [--stack NAME | --config FILE] [--csv FILE] [--json | --format text|json|mermaid] [--show-secrets]";
+export const USAGE = "usage: npm run plan -- [--stack NAME | --config FILE] [--csv FILE] [--previous FILE] [--pin] [--json | --format text|json|mermaid] [--show-secrets]";
 
 /** Output formats: the report for a person, one JSON object, or the Mermaid diagram alone. */
 export const FORMATS = ["text", "json", "mermaid"] as const;
@@ -21,11 +23,15 @@ export interface PlanArgs {
   csv?: string;
   format: (typeof FORMATS)[number];
   showSecrets: boolean;
+  /** An earlier `npm run plan -- --json` or `pulumi stack output --json`: the previous deployment. */
+  previous?: string;
+  /** Write the chosen addresses and LUNs into the CSV. */
+  pin: boolean;
 }
 
 /** Parses the plan's arguments; throws an `Error` with a usage message on a bad one. */
 export function parseArgs(argv: readonly string[]): PlanArgs {
-  const args: PlanArgs = { format: "text", showSecrets: false };
+  const args: PlanArgs = { format: "text", showSecrets: false, pin: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -46,6 +52,8 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
         break;
       }
       case "--show-secrets": args.showSecrets = true; break;
+      case "--previous": args.previous = value(); break;
+      case "--pin": args.pin = true; break;
       case "--help": case "-h": throw new Error("help");
       default: throw new Error(`unknown argument '${flag}'`);
     }
@@ -72,33 +80,60 @@ export function resolveStackFile(args: PlanArgs, stacksDir: string): string {
   throw new Error(`several stacks under ${stacksDir}/ (${files.join(", ")}); choose one with --stack NAME`);
 }
 
+/**
+ * Reads `--previous FILE`: the JSON of an earlier `npm run plan -- --json` or of
+ * `pulumi stack output --json`, size-limited like every input. Throws an `Error` saying why the
+ * file cannot serve (a usage error).
+ */
+export function readPreviousFile(file: string): DeployedLabRecord {
+  const read = readInputFile(file, file, "--previous file");
+  if ("problem" in read) throw new Error(`--previous ${file}: ${read.problem.message}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(read.bytes.toString("utf8"));
+  } catch (err) {
+    throw new Error(`--previous ${file}: not JSON (${(err as Error).message})`);
+  }
+  const found = findDeployedLabRecord(json);
+  if ("error" in found) throw new Error(`--previous ${file}: ${found.error}`);
+  return found.record;
+}
+
 /** Runs the CLI; resolves to the exit code. `write` receives stdout text, `writeError` stderr text. */
-export async function main(
-  argv: readonly string[],
-  write: (s: string) => void,
-  writeError: (s: string) => void,
-  testing: { generatedSecret?: string } = {},
-): Promise<number> {
+export async function main(argv: readonly string[], write: (s: string) => void, writeError: (s: string) => void): Promise<number> {
   let args: PlanArgs;
   let stackFile: string;
+  let previous: DeployedLabRecord | undefined;
   try {
     args = parseArgs(argv);
     stackFile = resolveStackFile(args, "stacks");
+    if (args.previous !== undefined) previous = readPreviousFile(args.previous);
   } catch (err) {
     const message = (err as Error).message;
     writeError(message === "help" ? `${USAGE}\n` : `exchange-lab plan: ${message}\n${USAGE}\n`);
     return message === "help" ? 0 : 2;
   }
-  const result: PlanResult = await runPlan({ stackFile, csv: args.csv, showSecrets: args.showSecrets, generatedSecret: testing.generatedSecret });
+  const result: PlanResult = await runPlan({ stackFile, csv: args.csv, showSecrets: args.showSecrets, previous });
+  if (args.pin && result.errors.length === 0 && result.csvFile && result.pinnedCsv !== undefined) {
+    const csvPath = path.resolve(result.csvFile);
+    const before = fs.readFileSync(csvPath, "utf8");
+    if (before === result.pinnedCsv) writeError(`${result.csvFile}: every address and LUN is already written; nothing to pin\n`);
+    else {
+      fs.writeFileSync(csvPath, result.pinnedCsv);
+      writeError(`${result.csvFile}: wrote the chosen addresses and LUNs into the empty cells; every other byte is unchanged\n`);
+    }
+  }
   if (args.format === "json") {
     const out = {
       vms: result.vms,
       resources: result.resources,
       errors: result.errors,
       warnings: result.warnings,
+      ...(result.changes ? { changes: result.changes } : {}),
       ...(result.draytek ? { draytek: result.draytek } : {}),
       ...(result.cost ? { cost: result.cost } : {}),
       ...(result.timeToReady ? { timeToReady: result.timeToReady } : {}),
+      ...(result.deployedLab ? { deployedLab: result.deployedLab } : {}),
     };
     write(JSON.stringify(out, null, 2) + "\n");
   } else if (args.format === "mermaid" && result.mermaid) {

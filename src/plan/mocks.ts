@@ -8,9 +8,6 @@ import * as pulumi from "@pulumi/pulumi";
 /** The subscription ID the offline plan uses: nothing is known about the real one. */
 export const PLAN_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
 
-/** What the plan shows for a key that `pulumi up` will generate. */
-export const GENERATED_PLACEHOLDER = "(generated at pulumi up)";
-
 /** One registration seen by the mock runtime. */
 export interface Registration {
   type: string;
@@ -42,13 +39,19 @@ function azureName(inputs: Record<string, unknown>, type: string): string | unde
   return undefined;
 }
 
+/** The organization the mock runtime runs under: a DIY backend's (`pulumi login --local`) name. */
+export const PLAN_ORGANIZATION = "organization";
+
+/** The type token of a stack reference, which the program uses to read its own last outputs. */
+export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
+
 /**
  * Creates mocks that record registrations into `sink`. Invokes answered: azure-native's
  * `getClientConfig` (the all-zero subscription). Other invokes return their inputs.
- * `generatedSecret` is what a `RandomPassword` yields (default {@link GENERATED_PLACEHOLDER});
- * tests set a real-looking key to scan every output channel for it.
+ * A `StackReference` (the program reading its own stack) answers `stackOutputs`: the previous
+ * deployment's outputs (`--previous`), or none, as a first `pulumi up` or one after `pulumi destroy`.
  */
-export function recordingMocks(sink: Registration[], generatedSecret = GENERATED_PLACEHOLDER): pulumi.runtime.Mocks {
+export function recordingMocks(sink: Registration[], stackOutputs: Record<string, unknown> = {}): pulumi.runtime.Mocks {
   return {
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
       const inputs = args.inputs as Record<string, unknown>;
@@ -58,10 +61,8 @@ export function recordingMocks(sink: Registration[], generatedSecret = GENERATED
       if (args.type === "azure-native:resources:ResourceGroup") id = `/subscriptions/${PLAN_SUBSCRIPTION_ID}/resourceGroups/${name}`;
       const arm = ARM_TYPES[args.type];
       if (arm) id = `/subscriptions/${PLAN_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName}/providers/${arm.provider}/${arm.path(inputs, name)}`;
-      const state: Record<string, unknown> = { ...inputs, name };
-      // A generated secret is unknown before `pulumi up`; say so instead of inventing one.
-      if (args.type === "random:index/randomPassword:RandomPassword") state.result = generatedSecret;
-      return { id, state };
+      if (args.type === STACK_REFERENCE_TYPE) return { id, state: { name: inputs.name, outputs: stackOutputs, secretOutputNames: [] } };
+      return { id, state: { ...inputs, name } };
     },
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
       if (args.token === "azure-native:authorization:getClientConfig") {

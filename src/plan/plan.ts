@@ -13,10 +13,12 @@ import { TimeToReady, timeToReady } from "../readiness";
 import { emptySnapshot, loadSnapshot } from "../prices/snapshot";
 import { Lab, onlineVms } from "../lab";
 import { LabValidationError, Problem } from "../problems";
-import { runLab } from "../program";
-import { NAMESPACE } from "../settings";
+import { DEPLOYED_LAB_OUTPUT, DeployedLabRecord } from "../previous";
+import { LabRun, runLab } from "../program";
+import { NAMESPACE, publicIpFqdn } from "../settings";
 import { readStackFile } from "../stackFile";
-import { GENERATED_PLACEHOLDER, Registration, recordingMocks } from "./mocks";
+import { Change, diffResources } from "./changes";
+import { PLAN_ORGANIZATION, Registration, recordingMocks } from "./mocks";
 
 /** One VM row as the plan reports it. */
 export interface PlanVm {
@@ -27,16 +29,36 @@ export interface PlanVm {
   classicSize?: string;
   subnet: string;
   privateIp: string;
-  ipSource: "csv" | "assigned";
+  ipSource: "csv" | "kept" | "assigned";
+  /** The name it was deployed under before (a rename found by its OS disk). */
+  previousName?: string;
   /** The disk ID the declared VM attaches; `null` for a BringOnline=No row. */
   osDiskId: string | null;
-  /** Data disk IDs in LUN order (empty for a BringOnline=No row). */
+  /** Data disk IDs in the CSV's order (empty for a BringOnline=No row). */
   dataDiskIds: string[];
+  /** The LUN of each data disk, in the same order. */
+  dataDiskLuns: number[];
   /** TCP ports published through the load balancer. */
   endpoints: number[];
   dependsOn: string[];
   waitForBoot: boolean;
   publicRdpPort: number | null;
+}
+
+/** The resource options the plan shows: the first three always, the others when set. */
+export interface PlanOptionsShown {
+  retainOnDelete: boolean;
+  protect: boolean;
+  deleteBeforeReplace: boolean;
+  replaceOnChanges?: string[];
+  ignoreChanges?: string[];
+  /** Logical name of the resource it is deleted with. */
+  deletedWith?: string;
+  /** Logical names of the resources it is replaced with. */
+  replaceWith?: string[];
+  /** Former logical names (Pulumi aliases): a renamed VM keeps its state. */
+  aliases?: string[];
+  customTimeouts?: { create?: string; update?: string; delete?: string };
 }
 
 /** One declared resource. */
@@ -49,7 +71,7 @@ export interface PlanResource {
   inputs: Record<string, unknown>;
   /** Logical names of the resources it waits for: explicit `dependsOn` and references in its inputs. */
   dependsOn: string[];
-  options: { retainOnDelete: boolean; protect: boolean; deleteBeforeReplace: boolean };
+  options: PlanOptionsShown;
 }
 
 export interface PlanResult {
@@ -69,6 +91,12 @@ export interface PlanResult {
   timeToReady?: TimeToReady;
   /** The lab as a Mermaid flowchart. */
   mermaid?: string;
+  /** What `pulumi up` would change against `--previous`; absent without it. */
+  changes?: Change[];
+  /** The record `pulumi up` would export as `deployedLab` (and `--json` prints): the next `--previous`. */
+  deployedLab?: DeployedLabRecord;
+  /** The CSV text with every chosen address and LUN written in (`--pin`). */
+  pinnedCsv?: string;
 }
 
 export interface PlanOptions {
@@ -80,34 +108,36 @@ export interface PlanOptions {
   baseDir?: string;
   /** Show secret inputs in clear (`--show-secrets`). */
   showSecrets?: boolean;
-  /** What the mocked `RandomPassword` yields; tests use a real-looking key to scan the output for it. */
-  generatedSecret?: string;
+  /** The previous deployment (`--previous`): the program reads it as its stack's last outputs. */
+  previous?: DeployedLabRecord;
 }
 
 /** Text shown in place of a secret value. */
 export const SECRET_MASK = "[secret]";
 
-/**
- * Runs the plan. Resolves to the declared lab, or to `errors` (and no resources) when the
- * input is invalid. Rejects only on a defect of the program itself.
- */
-export async function runPlan(options: PlanOptions): Promise<PlanResult> {
-  const read = readStackFile(options.stackFile);
-  if (!read.stack) return { stackFile: options.stackFile, vms: [], resources: [], errors: read.problems, warnings: [] };
-  const stack = read.stack;
-  const stackName = path.basename(options.stackFile).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
+/** One run of the program under the mock runtime: what it declared. */
+interface Declared {
+  run: LabRun;
+  resources: PlanResource[];
+}
 
+/**
+ * Runs the program (src/program.ts) under the mock runtime with the given configuration and
+ * reads back every resource it declared, with inputs, dependencies and options. The mocks answer
+ * the program's read of its own stack with `stackOutputs`. Throws {@link LabValidationError}.
+ */
+async function declareUnderMocks(
+  setup: { config: Record<string, string>; secretKeys: string[]; stackName: string; stackOutputs: Record<string, unknown>; showSecrets: boolean },
+  program: Parameters<typeof runLab>[0],
+): Promise<Declared> {
   const registrations: Registration[] = [];
   const declared: { resource: pulumi.Resource; type: string; name: string; props: Record<string, unknown>; opts: pulumi.ResourceOptions }[] = [];
   const spy: pulumi.ResourceTransformation = (args) => {
     declared.push({ resource: args.resource, type: args.type, name: args.name, props: args.props, opts: args.opts });
     return undefined;
   };
-
-  await pulumi.runtime.setMocks(recordingMocks(registrations, options.generatedSecret), "exchange-lab", stackName, true);
-  const config = { ...stack.config };
-  if (options.csv !== undefined) config[`${NAMESPACE}:csv`] = options.csv;
-  pulumi.runtime.setAllConfig(config, stack.secretKeys);
+  await pulumi.runtime.setMocks(recordingMocks(registrations, setup.stackOutputs), "exchange-lab", setup.stackName, true, PLAN_ORGANIZATION);
+  pulumi.runtime.setAllConfig(setup.config, setup.secretKeys);
 
   // Pulumi records a stack trace with every promise it makes; under ts-node each one is
   // source-mapped, which made a 200-VM plan several times slower. Plain V8 traces while the
@@ -115,21 +145,17 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const traces = Error as unknown as { prepareStackTrace?: unknown };
   const sourceMappedTraces = traces.prepareStackTrace;
   traces.prepareStackTrace = undefined;
-  let run;
+  let run: LabRun;
   try {
-    run = runLab({ locate: stack.locate, secretKeys: stack.secretKeys, baseDir: options.baseDir, componentOptions: { transformations: [spy] } });
+    run = await runLab({ ...program, componentOptions: { transformations: [spy] } });
     // Every registration has reached the mocks once every URN is known (the spy saw them all).
     await Promise.all(declared.map((d) => settle(d.resource.urn)));
-  } catch (err) {
-    if (err instanceof LabValidationError) {
-      return { stackFile: options.stackFile, csvFile: config[`${NAMESPACE}:csv`], vms: [], resources: [], errors: [...err.problems], warnings: [] };
-    }
-    throw err;
   } finally {
     traces.prepareStackTrace = sourceMappedTraces;
   }
 
   const names = new Map<pulumi.Resource, string>(declared.map((d) => [d.resource, d.name]));
+  const nameOf = (r: pulumi.Resource | undefined) => (r ? names.get(r) : undefined);
   const resources: PlanResource[] = [];
   for (const d of declared) {
     if (!(d.resource instanceof pulumi.CustomResource)) continue;
@@ -138,22 +164,84 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     // resources makes Pulumi walk every object reachable from them, the whole lab each time.
     const explicit = d.opts.dependsOn === undefined ? [] : [d.opts.dependsOn].flat().filter((r): r is pulumi.Resource => pulumi.Resource.isInstance(r));
     const dependencies = new Set<string>();
-    for (const r of [explicit].flat()) if (names.has(r)) dependencies.add(names.get(r)!);
+    for (const r of explicit) if (names.has(r)) dependencies.add(names.get(r)!);
     for (const r of await referencedResources(d.props)) if (names.has(r) && r !== d.resource) dependencies.add(names.get(r)!);
     resources.push({
       type: d.type,
       name: d.name,
-      inputs: revealOrMask(registration?.inputs ?? {}, options.showSecrets ?? false) as Record<string, unknown>,
+      inputs: revealOrMask(registration?.inputs ?? {}, setup.showSecrets) as Record<string, unknown>,
       dependsOn: [...dependencies],
-      options: { retainOnDelete: d.opts.retainOnDelete ?? false, protect: d.opts.protect ?? false, deleteBeforeReplace: (d.opts as pulumi.CustomResourceOptions).deleteBeforeReplace ?? false },
+      options: optionsShown(d.opts as pulumi.CustomResourceOptions, nameOf),
     });
   }
+  return { run, resources };
+}
 
+/** The options worth showing, read from what the resource was declared with. */
+function optionsShown(o: pulumi.CustomResourceOptions, nameOf: (r: pulumi.Resource | undefined) => string | undefined): PlanOptionsShown {
+  const shown: PlanOptionsShown = { retainOnDelete: o.retainOnDelete ?? false, protect: o.protect ?? false, deleteBeforeReplace: o.deleteBeforeReplace ?? false };
+  if (o.replaceOnChanges?.length) shown.replaceOnChanges = [...o.replaceOnChanges];
+  if (o.ignoreChanges?.length) shown.ignoreChanges = [...o.ignoreChanges];
+  const deletedWith = nameOf(o.deletedWith);
+  if (deletedWith) shown.deletedWith = deletedWith;
+  const replaceWith = (o.replaceWith ?? []).map(nameOf).filter((n): n is string => n !== undefined);
+  if (replaceWith.length > 0) shown.replaceWith = replaceWith;
+  const aliases = (o.aliases ?? []).flatMap((a) => (typeof a === "object" && a !== null && "name" in a && typeof a.name === "string" ? [a.name] : []));
+  if (aliases.length > 0) shown.aliases = aliases;
+  if (o.customTimeouts) shown.customTimeouts = { ...o.customTimeouts };
+  return shown;
+}
+
+/**
+ * Runs the plan. Resolves to the declared lab, or to `errors` (and no resources) when the
+ * input is invalid. With `previous`, the program reads it as its stack's last outputs (addresses
+ * kept, conflicts refused) and the plan lists the changes against a replay of that deployment.
+ * Rejects only on a defect of the program itself.
+ */
+export async function runPlan(options: PlanOptions): Promise<PlanResult> {
+  const read = readStackFile(options.stackFile);
+  if (!read.stack) return { stackFile: options.stackFile, vms: [], resources: [], errors: read.problems, warnings: [] };
+  const stack = read.stack;
+  const stackName = path.basename(options.stackFile).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
+  const config = { ...stack.config };
+  if (options.csv !== undefined) config[`${NAMESPACE}:csv`] = options.csv;
+  const showSecrets = options.showSecrets ?? false;
+
+  let current: Declared;
+  try {
+    current = await declareUnderMocks(
+      { config, secretKeys: stack.secretKeys, stackName, stackOutputs: options.previous ? { [DEPLOYED_LAB_OUTPUT]: options.previous } : {}, showSecrets },
+      { locate: stack.locate, secretKeys: stack.secretKeys, baseDir: options.baseDir, mode: "plan" },
+    );
+  } catch (err) {
+    if (err instanceof LabValidationError) {
+      return { stackFile: options.stackFile, csvFile: config[`${NAMESPACE}:csv`], vms: [], resources: [], errors: [...err.problems], warnings: [] };
+    }
+    throw err;
+  }
+  const { run, resources } = current;
   const lab = run.lab;
+  const warnings = [...lab.warnings];
+
+  // The previous deployment replayed through the same program, for the list of changes.
+  let changes: Change[] | undefined;
+  if (options.previous) {
+    try {
+      const before = await declareUnderMocks(
+        { config: { ...options.previous.config }, secretKeys: [], stackName, stackOutputs: {}, showSecrets: false },
+        { locate: () => ({ file: "(previous deployment)", line: 0 }), baseDir: options.baseDir, mode: "plan", previous: "none", csvText: options.previous.csv },
+      );
+      changes = diffResources(before.resources.map(masked), resources.map(masked));
+    } catch (err) {
+      if (!(err instanceof LabValidationError)) throw err;
+      warnings.push({ file: "(previous deployment)", line: 0, column: "--previous", message: `the previous deployment does not pass today's rules, so its changes cannot be listed: ${err.problems.map((p) => p.message).join("; ")}` });
+    }
+  }
+
   const online = new Set(onlineVms(lab).map((vm) => vm.name));
   const vms: PlanVm[] = lab.vms.map((vm) => {
     const machine = resources.find((r) => r.type === "azure-native:compute:VirtualMachine" && r.name === vm.name);
-    const storage = machine?.inputs.storageProfile as { osDisk?: { managedDisk?: { id?: string } }; dataDisks?: { managedDisk?: { id?: string } }[] } | undefined;
+    const storage = machine?.inputs.storageProfile as { osDisk?: { managedDisk?: { id?: string } }; dataDisks?: { lun?: number; managedDisk?: { id?: string } }[] } | undefined;
     const osDisk = storage?.osDisk;
     return {
       name: vm.name,
@@ -164,8 +252,10 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
       subnet: vm.subnet,
       privateIp: vm.privateIp,
       ipSource: vm.ipSource,
+      ...(vm.previousName ? { previousName: vm.previousName } : {}),
       osDiskId: osDisk?.managedDisk?.id ?? null,
       dataDiskIds: (storage?.dataDisks ?? []).map((d) => d.managedDisk?.id ?? ""),
+      dataDiskLuns: (storage?.dataDisks ?? []).map((d) => d.lun ?? -1),
       endpoints: vm.endpoints,
       dependsOn: vm.dependsOn,
       waitForBoot: vm.waitForBoot,
@@ -179,14 +269,15 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   if (vpn) {
     const keyName = `${NAMESPACE}:vpnSharedKey`;
     const key = config[keyName];
-    const shownKey = !options.showSecrets
-      ? SECRET_MASK
-      : key === undefined
-        ? `${GENERATED_PLACEHOLDER}: pulumi stack output draytekHints --show-secrets`
+    const shownKey = key === undefined
+      ? "(not set: see the warning on exchange-lab:vpnSharedKey)"
+      : !showSecrets
+        ? SECRET_MASK
         : stack.secretKeys.includes(keyName)
           ? "(encrypted in the stack file: pulumi config get vpnSharedKey)"
           : key;
-    draytek = draytekProfile(vpn.draytekInput, { gatewayIp: undefined, sharedKey: shownKey });
+    const fqdn = lab.settings.dns.scope ? undefined : publicIpFqdn(vpn.draytekInput.vpn.dnsLabel, lab.settings.location);
+    draytek = draytekProfile(vpn.draytekInput, { gatewayIp: undefined, gatewayFqdn: fqdn, sharedKey: shownKey });
   }
   const region = lab.settings.location;
   const assumedTiers = billableOf(resources, lab);
@@ -196,13 +287,21 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     vms,
     resources,
     errors: [],
-    warnings: lab.warnings,
+    warnings,
     draytek,
     draytekHints: draytek ? renderDraytekHints(draytek) : undefined,
     cost: estimateCost(assumedTiers.billable, loadSnapshot(region) ?? emptySnapshot(region), assumedTiers.assumptions),
     timeToReady: timeToReady(resources),
     mermaid: mermaidDiagram(lab),
+    changes,
+    deployedLab: run.record,
+    pinnedCsv: run.pinnedCsv,
   };
+}
+
+/** A resource with its secrets masked, for comparing two plans without revealing or mismatching keys. */
+function masked(r: PlanResource): PlanResource {
+  return { ...r, inputs: revealOrMask(r.inputs, false) as Record<string, unknown> };
 }
 
 /** What bills: compute, gateway, IPs and rules counted from the declared resources; the disks

@@ -5,6 +5,7 @@
 import { formatProblem } from "../problems";
 import { portName } from "../endpoints";
 import { CostEstimate, HOURS_PER_MONTH } from "../cost";
+import { Change as PlanChange } from "./changes";
 import { PlanResult } from "./plan";
 
 /** Pads each column of a table to its widest cell. */
@@ -32,7 +33,7 @@ export function renderPlan(result: PlanResult): string {
   const rows = [["#", "VM", "size", "subnet", "private IP", "public", "created after"]];
   for (const vm of result.vms) {
     const size = vm.classicSize ? `${vm.size} (${vm.classicSize})` : vm.size;
-    const ip = `${vm.privateIp}${vm.ipSource === "assigned" ? " (assigned)" : ""}`;
+    const ip = `${vm.privateIp}${vm.ipSource === "csv" ? "" : ` (${vm.ipSource})`}`;
     const published = [...(vm.publicRdpPort !== null ? [`rdp:${vm.publicRdpPort}`] : []), ...vm.endpoints.map((p) => portName(p))].join(" ") || "-";
     if (!vm.bringOnline) {
       rows.push(["-", vm.name, size, vm.subnet, ip, "-", "BringOnline=No: not declared, name and IP kept"]);
@@ -40,7 +41,8 @@ export function renderPlan(result: PlanResult): string {
     }
     step++;
     const after = vm.dependsOn.length > 0 ? vm.dependsOn.join(", ") : "(starts first)";
-    rows.push([String(step), vm.name + (vm.waitForBoot ? " *" : ""), size, vm.subnet, ip, published, after]);
+    const renamed = vm.previousName ? ` (was ${vm.previousName})` : "";
+    rows.push([String(step), vm.name + (vm.waitForBoot ? " *" : "") + renamed, size, vm.subnet, ip, published, after]);
   }
   out.push(...table(rows).map((l) => `  ${l}`));
   out.push("  * WaitForBoot=Yes: later VMs are created after this one. public: ports on the lab's public IP (rdp:N maps N to 3389).", "");
@@ -50,6 +52,7 @@ export function renderPlan(result: PlanResult): string {
     ...table([["type", "name", "waits for"], ...result.resources.map((r) => [r.type, r.name, r.dependsOn.join(", ")])]).map((l) => `  ${l}`),
   );
 
+  if (result.changes) out.push("", ...renderChanges(result.changes));
   if (result.draytekHints) out.push("", result.draytekHints.trimEnd());
   if (result.timeToReady) {
     const t = result.timeToReady;
@@ -65,6 +68,17 @@ export function renderPlan(result: PlanResult): string {
     for (const w of result.warnings) out.push(`  ${formatProblem(w)}`);
   }
   return out.join("\n") + "\n";
+}
+
+/** The preview of `pulumi up` against the previous deployment: one line per changed resource. */
+export function renderChanges(changes: readonly PlanChange[]): string[] {
+  if (changes.length === 0) return ["Changes against the previous deployment: none (pulumi up would change nothing)."];
+  const mark = { create: "+ ", update: "~ ", replace: "+-", delete: "- " } as const;
+  const counts = (["create", "update", "replace", "delete"] as const).map((a) => `${changes.filter((c) => c.action === a).length} to ${a}`).join(", ");
+  return [
+    `Changes against the previous deployment (${counts}):`,
+    ...table(changes.map((c) => [mark[c.action], c.action, c.type, c.name, c.properties.join(", ")])).map((l) => `  ${l}`),
+  ];
 }
 
 /** The cost section: each line, then the two totals, labelled as an estimate with its source. */

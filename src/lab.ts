@@ -286,6 +286,14 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
     if (!d.subnetCidr) continue;
     const { first, last } = usableRange(d.subnetCidr);
     const kept = d.before && d.before.subnet.toLowerCase() === d.vm.subnet.toLowerCase() ? parseIpv4(d.before.privateIp) : undefined;
+    // A deployed machine with an empty cell holds its address: another row may not write it.
+    if (kept !== undefined && d.before?.online && written.has(kept)) {
+      const line = written.get(kept)!;
+      problems.push({
+        file: csvFile, line, column: "IPAddress",
+        message: `${formatIpv4(kept)} is the address ${d.vm.name} (line ${d.row.line}) was deployed with; its IPAddress is empty, so it keeps it. Write another address here, or first write a new address for ${d.vm.name}`,
+      });
+    }
     if (kept !== undefined && kept >= first && kept <= last && !taken.has(kept)) {
       taken.add(kept);
       d.vm.privateIp = formatIpv4(kept);

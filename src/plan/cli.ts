@@ -82,10 +82,11 @@ export function resolveStackFile(args: PlanArgs, stacksDir: string): string {
 
 /**
  * Reads `--previous FILE`: the JSON of an earlier `npm run plan -- --json` or of
- * `pulumi stack output --json`, size-limited like every input. Throws an `Error` saying why the
- * file cannot serve (a usage error).
+ * `pulumi stack output --json`, size-limited like every input. `{}` (a stack's outputs after
+ * `pulumi destroy`, or before its first `pulumi up`) is `"empty"`: nothing is deployed. Throws an
+ * `Error` saying why the file cannot serve (a usage error).
  */
-export function readPreviousFile(file: string): DeployedLabRecord {
+export function readPreviousFile(file: string): DeployedLabRecord | "empty" {
   const read = readInputFile(file, file, "--previous file");
   if ("problem" in read) throw new Error(`--previous ${file}: ${read.problem.message}`);
   let json: unknown;
@@ -94,6 +95,7 @@ export function readPreviousFile(file: string): DeployedLabRecord {
   } catch (err) {
     throw new Error(`--previous ${file}: not JSON (${(err as Error).message})`);
   }
+  if (typeof json === "object" && json !== null && !Array.isArray(json) && Object.keys(json).length === 0) return "empty";
   const found = findDeployedLabRecord(json);
   if ("error" in found) throw new Error(`--previous ${file}: ${found.error}`);
   return found.record;
@@ -103,7 +105,7 @@ export function readPreviousFile(file: string): DeployedLabRecord {
 export async function main(argv: readonly string[], write: (s: string) => void, writeError: (s: string) => void): Promise<number> {
   let args: PlanArgs;
   let stackFile: string;
-  let previous: DeployedLabRecord | undefined;
+  let previous: DeployedLabRecord | "empty" | undefined;
   try {
     args = parseArgs(argv);
     stackFile = resolveStackFile(args, "stacks");
@@ -117,9 +119,11 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
   if (args.pin && result.errors.length === 0 && result.csvFile && result.pinnedCsv !== undefined) {
     const csvPath = path.resolve(result.csvFile);
     const before = fs.readFileSync(csvPath, "utf8");
-    if (before === result.pinnedCsv) writeError(`${result.csvFile}: every address and LUN is already written; nothing to pin\n`);
+    // The CSV was decoded without its BOM (if any): put it back, as every other byte.
+    const pinned = (before.charCodeAt(0) === 0xfeff && result.pinnedCsv.charCodeAt(0) !== 0xfeff ? "\uFEFF" : "") + result.pinnedCsv;
+    if (before === pinned) writeError(`${result.csvFile}: every address and LUN is already written; nothing to pin\n`);
     else {
-      fs.writeFileSync(csvPath, result.pinnedCsv);
+      fs.writeFileSync(csvPath, pinned);
       writeError(`${result.csvFile}: wrote the chosen addresses and LUNs into the empty cells; every other byte is unchanged\n`);
     }
   }

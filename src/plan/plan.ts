@@ -108,8 +108,9 @@ export interface PlanOptions {
   baseDir?: string;
   /** Show secret inputs in clear (`--show-secrets`). */
   showSecrets?: boolean;
-  /** The previous deployment (`--previous`): the program reads it as its stack's last outputs. */
-  previous?: DeployedLabRecord;
+  /** The previous deployment (`--previous`): the program reads it as its stack's last outputs;
+   * `"empty"`: the stack has no outputs (after `pulumi destroy`), so everything is created. */
+  previous?: DeployedLabRecord | "empty";
 }
 
 /** Text shown in place of a secret value. */
@@ -210,7 +211,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   let current: Declared;
   try {
     current = await declareUnderMocks(
-      { config, secretKeys: stack.secretKeys, stackName, stackOutputs: options.previous ? { [DEPLOYED_LAB_OUTPUT]: options.previous } : {}, showSecrets },
+      { config, secretKeys: stack.secretKeys, stackName, stackOutputs: options.previous && options.previous !== "empty" ? { [DEPLOYED_LAB_OUTPUT]: options.previous } : {}, showSecrets },
       { locate: stack.locate, secretKeys: stack.secretKeys, baseDir: options.baseDir, mode: "plan" },
     );
   } catch (err) {
@@ -224,8 +225,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const warnings = [...lab.warnings];
 
   // The previous deployment replayed through the same program, for the list of changes.
-  let changes: Change[] | undefined;
-  if (options.previous) {
+  let changes: Change[] | undefined = options.previous === "empty" ? diffResources([], resources) : undefined;
+  if (options.previous && options.previous !== "empty") {
     try {
       const before = await declareUnderMocks(
         { config: { ...options.previous.config }, secretKeys: [], stackName, stackOutputs: {}, showSecrets: false },

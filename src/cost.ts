@@ -15,9 +15,14 @@ export const HOURS_PER_MONTH = 730;
 export interface Price {
   /** Currency units per `unit`. */
   price: number;
-  unit: "hour" | "month";
+  /** `GB`: a usage price (data processed, egress), stated per GB and never summed into the totals. */
+  unit: "hour" | "month" | "GB";
   /** Where the figure comes from (an API meter, a pricing page), and its date. */
   source: string;
+  /** The ARM region the figure was published for (`Global` for Load Balancer meters), when known. */
+  region?: string;
+  /** When the figure was captured, when known. */
+  date?: string;
 }
 
 /** A bundled or refreshed price list for one region. */
@@ -27,9 +32,12 @@ export interface PriceSnapshot {
   /** When the figures were taken (ISO date). */
   date: string;
   source: string;
-  /** Keys: `vm/<size>/windows`, `vpnGateway/<sku>`, `publicIp/standard`, `loadBalancer/first5Rules`,
-   * `loadBalancer/extraRule`, `disk/<tier>` (S10, E10, P10, ...). */
+  /** Keys: `vm/<size>/windows`, `vpnGateway/<sku>`, `vpnGateway/s2sTunnel`, `publicIp/standard`,
+   * `loadBalancer/first5Rules`, `loadBalancer/extraRule`, `loadBalancer/dataProcessedGB`,
+   * `egress/internetPerGB`, `disk/<tier>` (S10, E10, P10, ...). */
   prices: Record<string, Price>;
+  /** True when the region has no snapshot at all (see `emptySnapshot`): nothing can be priced. */
+  missing?: boolean;
 }
 
 /** One line of the estimate. `unitPrice` null: the price is unknown (never counted as 0). */
@@ -45,7 +53,21 @@ export interface CostLine {
   billsWhen: "running" | "always";
 }
 
+/** A usage price the estimate states per GB but cannot sum (the lab's traffic is unknown). */
+export interface UsagePrice {
+  item: string;
+  priceKey: string;
+  /** Per GB; null when the snapshot has no such price. */
+  unitPrice: number | null;
+  /** GB a month that cost nothing (Azure's free allowance), 0 when none. */
+  freeGbPerMonth: number;
+  source: string | null;
+}
+
 export interface CostEstimate {
+  /** Set when the region has no price snapshot: "no prices for REGION; run npm run prices -- --region REGION".
+   * Then every price is unknown and the totals are null, never 0. */
+  noPrices?: string;
   currency: string;
   region: string;
   /** Snapshot date and source, for the label. */
@@ -55,10 +77,12 @@ export interface CostEstimate {
   perHourRunning: number | null;
   /** Sum per month while parked (disks); null when a price is unknown. */
   perMonthParked: number | null;
-  /** The sums of the known prices only. */
-  knownPerHourRunning: number;
-  knownPerMonthParked: number;
+  /** The sums of the known prices only; null when the region has no prices at all. */
+  knownPerHourRunning: number | null;
+  knownPerMonthParked: number | null;
   lines: CostLine[];
+  /** Usage prices stated per GB, not in the totals. */
+  perGb: UsagePrice[];
   /** Price keys missing from the snapshot. */
   unknown: string[];
   /** Those of them that also bill while parked. */
@@ -76,22 +100,39 @@ export interface Billable {
   /** Load-balancing plus outbound rules (both are billed as rules). */
   loadBalancerRules: number;
   hasLoadBalancer: boolean;
+  /** Site-to-site connections on the gateway; 1 when absent and there is a gateway. */
+  s2sTunnels?: number;
 }
 
 /** Rules included in the Standard Load Balancer's base hourly price. */
 export const LOAD_BALANCER_INCLUDED_RULES = 5;
+
+/** Site-to-site tunnels a VpnGw1AZ-5AZ gateway's hourly price includes; each further one bills
+ * about USD 0.015/h (Azure Architecture Center, `docs/framework/cost/provision-networking.md`:
+ * "The first 10 tunnels are free"; meter 'S2S Connection' of the Retail Prices API). */
+export const VPN_INCLUDED_S2S_TUNNELS = 10;
+
+/** Internet egress free each month (Bandwidth pricing, Retail Prices API tier 0 of
+ * 'Standard Data Transfer Out': 0 up to 100 GB). */
+export const EGRESS_FREE_GB_PER_MONTH = 100;
 
 /** Estimates the cost of `billable` with `snapshot`'s prices. Pure. */
 export function estimateCost(billable: Billable, snapshot: PriceSnapshot, assumptions: string[] = []): CostEstimate {
   const lines: CostLine[] = [];
   const add = (item: string, quantity: number, priceKey: string, billsWhen: CostLine["billsWhen"], defaultUnit: "hour" | "month") => {
     if (quantity <= 0) return;
-    const p = snapshot.prices[priceKey];
+    const found = snapshot.prices[priceKey];
+    // A per-GB figure under a time-based key cannot be summed: treat it as unknown.
+    const p = found && found.unit !== "GB" ? { ...found, unit: found.unit } : undefined;
     lines.push({ item, quantity, priceKey, unitPrice: p ? p.price : null, unit: p ? p.unit : defaultUnit, source: p ? p.source : null, billsWhen });
   };
   const count = (xs: string[]) => [...xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>())];
   for (const [size, n] of count(billable.vmSizes)) add(`VM ${size} (Windows)`, n, `vm/${size}/windows`, "running", "hour");
-  if (billable.gatewaySku) add(`VPN gateway ${billable.gatewaySku}`, 1, `vpnGateway/${billable.gatewaySku}`, "running", "hour");
+  if (billable.gatewaySku) {
+    add(`VPN gateway ${billable.gatewaySku}`, 1, `vpnGateway/${billable.gatewaySku}`, "running", "hour");
+    const tunnels = billable.s2sTunnels ?? 1;
+    add(`Site-to-site tunnel beyond the ${VPN_INCLUDED_S2S_TUNNELS} included`, tunnels - VPN_INCLUDED_S2S_TUNNELS, "vpnGateway/s2sTunnel", "running", "hour");
+  }
   add("Standard public IP (static)", billable.publicIps, "publicIp/standard", "running", "hour");
   if (billable.hasLoadBalancer) {
     add(`Standard load balancer (first ${LOAD_BALANCER_INCLUDED_RULES} rules)`, 1, "loadBalancer/first5Rules", "running", "hour");
@@ -99,30 +140,43 @@ export function estimateCost(billable: Billable, snapshot: PriceSnapshot, assump
   }
   for (const [tier, n] of count(billable.diskTiers)) add(`Managed disk ${tier}`, n, `disk/${tier}`, "always", "month");
 
+  // A line's unit is "hour" or "month"; a snapshot's "GB" prices are only read through `usage`.
   const perHour = (l: CostLine) => (l.unitPrice === null ? 0 : (l.unit === "hour" ? l.unitPrice : l.unitPrice / HOURS_PER_MONTH) * l.quantity);
   const perMonth = (l: CostLine) => (l.unitPrice === null ? 0 : (l.unit === "month" ? l.unitPrice : l.unitPrice * HOURS_PER_MONTH) * l.quantity);
   const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+  const usage = (item: string, priceKey: string, freeGbPerMonth: number): UsagePrice => {
+    const p = snapshot.prices[priceKey];
+    return { item, priceKey, unitPrice: p ? p.price : null, freeGbPerMonth, source: p ? p.source : null };
+  };
+  const perGb = [
+    ...(billable.hasLoadBalancer ? [usage("Standard load balancer: data processed", "loadBalancer/dataProcessedGB", 0)] : []),
+    usage(`Internet egress beyond the free ${EGRESS_FREE_GB_PER_MONTH} GB a month`, "egress/internetPerGB", EGRESS_FREE_GB_PER_MONTH),
+  ];
   const unknown = lines.filter((l) => l.unitPrice === null).map((l) => l.priceKey);
   const knownPerHourRunning = round(lines.reduce((sum, l) => sum + perHour(l), 0), 4);
   const parked = lines.filter((l) => l.billsWhen === "always");
   const knownPerMonthParked = round(parked.reduce((sum, l) => sum + perMonth(l), 0), 2);
+  const missing = snapshot.missing === true;
   return {
+    ...(missing ? { noPrices: `no prices for ${snapshot.region}; run npm run prices -- --region ${snapshot.region}` } : {}),
     currency: snapshot.currency,
     region: snapshot.region,
     date: snapshot.date,
     source: snapshot.source,
     perHourRunning: unknown.length === 0 ? knownPerHourRunning : null,
     perMonthParked: parked.some((l) => l.unitPrice === null) ? null : knownPerMonthParked,
-    knownPerHourRunning,
-    knownPerMonthParked,
+    knownPerHourRunning: missing ? null : knownPerHourRunning,
+    knownPerMonthParked: missing ? null : knownPerMonthParked,
     lines,
+    perGb,
     unknown,
     unknownParked: parked.filter((l) => l.unitPrice === null).map((l) => l.priceKey),
     assumptions: [
       ...assumptions,
       "VMs at Windows pay-as-you-go rates: no Azure Hybrid Benefit, reservation or savings plan",
-      ...(billable.gatewaySku ? ["the one site-to-site tunnel is within the tunnels the gateway price includes"] : []),
-      "not included: data transfer, load balancer data processed, disk transactions, taxes",
+      ...(billable.gatewaySku ? [`site-to-site tunnels: the first ${VPN_INCLUDED_S2S_TUNNELS} are in the gateway's price; each further one is a line above`] : []),
+      "traffic is not in the totals: load balancer data processed and internet egress are stated per GB below; traffic through the VPN tunnel bills as egress too",
+      "not included: disk transactions, taxes",
     ],
   };
 }

@@ -2,13 +2,32 @@
  * What to type into the DrayTek Vigor's LAN-to-LAN profile, derived from the same VPN
  * description the Azure connection is declared from (`vpn.ts`). Pure.
  *
- * Menu and field names come from DrayTek's Vigor user guides (the "VPN and Remote Access"
- * chapter, and the telnet `vpn option` reference of the Vigor2927 User's Guide V2.2, whose
- * parameter descriptions use the web labels). Labels that could not be checked against a
- * manual are listed in `unconfirmed` and marked in the text, rather than guessed silently.
+ * Labels: each one the hints use is in {@link LABELS} with the DrayTek manual that confirms it,
+ * or `null` where no manual does; those are marked `[label not confirmed]` in the text rather
+ * than guessed silently. The confirming manuals are the Vigor2927 and Vigor3912 Series User's
+ * Guides, whose telnet command chapters (`vpn option`, `vpn remote`, `vpn mss`) describe each
+ * parameter with the web form's label.
+ *
+ * Decisions, with their sources:
+ * - PING to keep alive: never ticked. The only hosts behind the tunnel are the lab's VMs; none is
+ *   up whenever the tunnel should be (auto-shutdown deallocates every VM daily, a VM can be stopped
+ *   while the gateway stays, and Windows Firewall drops ICMP echo unless a rule allows it), and a
+ *   ping that goes unanswered makes the router drop and redial the tunnel. "Always on" already
+ *   redials a dropped tunnel. The first VM is named instead as the host to test the tunnel with.
+ * - Traffic selectors: a LAN-to-LAN profile proposes its local x remote networks (policy-based
+ *   selectors). Over IKEv2, an Azure gateway "accepts any traffic selectors proposed by a remote
+ *   gateway" (learn.microsoft.com/azure/vpn-gateway/custom-traffic-selectors), so the connection
+ *   keeps `usePolicyBasedTrafficSelectors: false` and the router initiates (Dial-Out, Always on).
+ *   Over IKEv1 Microsoft supports such a device only through `usePolicyBasedTrafficSelectors`, which
+ *   needs the device to "support IKEv2" (learn.microsoft.com/azure/vpn-gateway/
+ *   vpn-gateway-connect-multiple-policybased-rm-ps, "Azure support for policy-based VPN"):
+ *   so IKEv1 is accepted with a warning (settings) and a caution here, not declared differently.
+ * - TCP MSS: Microsoft asks for 1350 on the device (`vpn-gateway/vpn-gateway-about-vpn-devices.md`);
+ *   the router sets it with `vpn mss set 3 1350` (type 3 = IPsec, for every IPsec tunnel; default
+ *   1360, range 1-1381: Vigor2927 User's Guide, telnet `vpn mss`).
  */
 import { Cidr, dottedMask } from "./addresses";
-import { AZURE_IKE_SA_LIFETIME_SECONDS, IpsecPolicy, VpnSettings } from "./vpn";
+import { AZURE_IKE_SA_LIFETIME_SECONDS, IKE_GROUP_NUMBERS, IpsecPolicy, VpnSettings } from "./vpn";
 
 /** Azure DH/PFS group names -> IKE group numbers and their common names (RFC 3526, RFC 5903, RFC 5114). */
 const DH_GROUPS: Record<string, { group: number; name: string } | undefined> = {
@@ -25,6 +44,45 @@ const DH_GROUPS: Record<string, { group: number; name: string } | undefined> = {
   PFS24: { group: 24, name: "MODP 2048 with 256-bit subgroup" },
   None: undefined,
 };
+
+const dhGroupNumber = (name: string): number | undefined => IKE_GROUP_NUMBERS[name];
+
+const V2927 = "DrayTek Vigor2927 Series User's Guide, telnet commands";
+const V3912 = "DrayTek Vigor3912 Series User's Guide, telnet commands";
+
+/**
+ * Every label the hints use, with the manual (name, section) that confirms it; `null`: no manual
+ * confirms it (printed with `[label not confirmed]`).
+ */
+export const LABELS = {
+  remoteAccessControl: { text: "VPN and Remote Access >> Remote Access Control", source: `${V2927}, \`vpn remote\` (also ${V3912})` },
+  ipsecService: { text: "Enable IPsec VPN Service", source: null },
+  lanToLan: { text: "VPN and Remote Access >> LAN to LAN", source: `${V2927}, \`vpn option\` (the LAN-to-LAN profile; also ${V3912})` },
+  profileName: { text: "Profile Name", source: null },
+  enable: { text: "Enable this profile", source: `${V2927}, \`vpn option\`` },
+  callDirection: { text: "Call Direction", source: `${V2927}, \`vpn option\`` },
+  alwaysOn: { text: "Always on", source: `${V2927}, \`vpn option\`` },
+  pingToKeepAlive: { text: "PING to keep alive", source: `${V2927}, \`vpn option\`` },
+  typeOfServer: { text: "Type of Server I am calling", source: `${V2927}, \`vpn option\` (IPsec Tunnel)` },
+  ikeVersionChoice: { text: "IKE version", source: null },
+  serverIpOrHost: { text: "Server IP/Host Name for VPN", source: `${V2927}, \`vpn option\` ("such as draytek.com or 123.45.67.89")` },
+  ikeAuthentication: { text: "IKE Authentication Method", source: `${V2927}, \`vpn option\` (Pre-Shared Key)` },
+  preSharedKey: { text: "IKE Pre-Shared Key", source: `${V2927}, \`vpn option\` (IKE Authentication Method: Pre-Shared Key)` },
+  ipsecSecurityMethod: { text: "IPsec Security Method", source: null },
+  advanced: { text: "Advanced", source: null },
+  ikePhase1Mode: { text: "IKE phase 1 mode", source: `${V2927}, \`vpn option\` (IKEv1 only)` },
+  ikePhase1Proposal: { text: "IKE phase 1 proposal", source: null },
+  ikePhase2Proposal: { text: "IKE phase 2 proposal", source: null },
+  ikePhase1Lifetime: { text: "IKE phase 1 key lifetime", source: `${V2927}, \`vpn option\`` },
+  ikePhase2Lifetime: { text: "IKE phase 2 key lifetime", source: `${V2927}, \`vpn option\`` },
+  pfs: { text: "Perfect Forward Secret", source: `${V2927}, \`vpn option\` (on/off; no group of its own)` },
+  remoteNetwork: { text: "Remote Network IP / Mask", source: `${V2927}, \`vpn option\`` },
+  localNetwork: { text: "Local Network IP / Mask", source: `${V2927}, \`vpn option\`` },
+  more: { text: "More", source: null },
+  mode: { text: "Mode", source: `${V2927}, \`vpn option\` (Route)` },
+  mss: { text: "vpn mss set 3 1350", source: `${V2927}, \`vpn mss\` (type 3 = IPsec; default 1360, range 1-1381)` },
+  connectionManagement: { text: "VPN and Remote Access >> Connection Management", source: null },
+} as const satisfies Record<string, { text: string; source: string | null }>;
 
 /** A network as the router's forms want it: IP and dotted-decimal mask. */
 export interface DraytekNetwork {
@@ -45,7 +103,8 @@ export interface DraytekProfile {
   ikeAuthentication: "Pre-Shared Key";
   preSharedKey: string;
   ipsecSecurityMethod: string;
-  ikePhase1Mode: "Main mode";
+  /** IKEv1 only: IKEv2 has no main/aggressive mode. */
+  ikePhase1Mode?: "Main mode";
   ikePhase1Proposal: string;
   ikePhase2Proposal: string;
   ikePhase1KeyLifetimeSeconds: number;
@@ -53,11 +112,20 @@ export interface DraytekProfile {
   perfectForwardSecrecy: string;
   localNetworks: DraytekNetwork[];
   remoteNetworks: DraytekNetwork[];
-  pingToKeepAlive?: { ip: string; vm: string };
+  /** Every office x Azure network pair the profile proposes (one IPsec SA each). */
+  trafficSelectors: { local: string; remote: string }[];
+  /** Never ticked; `why` says why for this lab. */
+  pingToKeepAlive: { ticked: false; why: string };
+  /** A lab VM to ping from an office PC to test the tunnel, when one is online. */
+  testFromOffice?: { ip: string; vm: string };
   tcpMssClamp: number;
+  /** The telnet command that sets the clamp (global for all IPsec tunnels). */
+  tcpMssCommand: string;
+  /** What the router may not do as Azure expects, in words (empty when nothing). */
+  cautions: string[];
   /** The Azure side, for comparison when the tunnel does not come up. */
   azure: { gatewaySku: string; gatewayGeneration: string; ikeVersion: string; policy: IpsecPolicy };
-  /** Labels used here that could not be checked against a DrayTek manual. */
+  /** Labels used here that no DrayTek manual confirms (marked in the text). */
   unconfirmed: string[];
 }
 
@@ -68,8 +136,11 @@ export interface DraytekInput {
   addressSpace: readonly Cidr[];
   /** The office LANs: the router's local networks. */
   onPremises: readonly Cidr[];
-  /** A lab VM to ping through the tunnel (the first VM in boot order). */
+  /** The first VM in boot order. Not a keep-alive target (see the module comment): the hints
+   * name it as the host to test the tunnel with. */
   keepAlive?: { ip: string; vm: string };
+  /** The stack's `autoShutdown`, when set: the VMs are deallocated daily at `time` (HHmm). */
+  autoShutdown?: { time: string; timeZone: string };
 }
 
 /** MSS clamp Microsoft recommends on the device (`vpn-gateway/vpn-gateway-about-vpn-devices.md`). */
@@ -84,6 +155,14 @@ const gcm = (s: string) => s.startsWith("GCMAES");
 /** `AES256` -> `AES256`; `GCMAES256` -> `AES256-GCM`. */
 const cipher = (s: string) => (gcm(s) ? `AES${s.slice(6)}-GCM` : s === "DES3" ? "3DES" : s);
 
+/** Why the keep-alive ping stays off, for this lab. */
+function keepAliveWhy(input: DraytekInput): string {
+  if (input.autoShutdown) {
+    return `auto-shutdown deallocates every lab VM daily at ${input.autoShutdown.time} (${input.autoShutdown.timeZone}); a ping target that is down makes the router redial all night`;
+  }
+  return "no host behind the tunnel is sure to answer whenever the tunnel is up (a VM can be stopped while the gateway stays; Windows Firewall drops ping unless allowed), and an unanswered ping makes the router redial; Always on already redials a dropped tunnel";
+}
+
 /**
  * Builds the router profile. `endpoints.gatewayIp` is the gateway's public IP (undefined
  * before `pulumi up`), `endpoints.sharedKey` the text to show for the key (the key itself, or
@@ -93,8 +172,20 @@ export function draytekProfile(input: DraytekInput, endpoints: { gatewayIp?: str
   const { vpn } = input;
   const p = vpn.policy;
   const ipsecAuth = gcm(p.ipsecEncryption) ? "(GCM: integrity built in)" : `with authentication ${p.ipsecIntegrity}`;
+  const trafficSelectors = input.onPremises.flatMap((local) => input.addressSpace.map((remote) => ({ local: local.text, remote: remote.text })));
+  const cautions: string[] = [];
+  if (vpn.ikeVersion === "IKEv1") {
+    cautions.push(
+      "IKEv1: this profile proposes its local and remote networks (policy-based traffic selectors); Microsoft supports such a device only over IKEv2 (usePolicyBasedTrafficSelectors), so with IKEv1 phase 2 may be refused. Use IKEv2 unless the firmware has none.",
+    );
+  }
+  if (trafficSelectors.length > 1) {
+    cautions.push(
+      `${trafficSelectors.length} network pairs: put the first office and Azure networks in the fields below and the others with More, or make one profile per pair. Over IKEv2 Azure accepts each pair the router proposes.`,
+    );
+  }
   return {
-    menu: "VPN and Remote Access >> LAN to LAN",
+    menu: LABELS.lanToLan.text,
     profileName: "AzureLab",
     callDirection: "Dial-Out",
     alwaysOn: true,
@@ -107,67 +198,84 @@ export function draytekProfile(input: DraytekInput, endpoints: { gatewayIp?: str
     ikeAuthentication: "Pre-Shared Key",
     preSharedKey: endpoints.sharedKey,
     ipsecSecurityMethod: `High (ESP): ${cipher(p.ipsecEncryption)} ${ipsecAuth}`,
-    ikePhase1Mode: "Main mode",
+    ...(vpn.ikeVersion === "IKEv1" ? { ikePhase1Mode: "Main mode" as const } : {}),
     ikePhase1Proposal: `${cipher(p.ikeEncryption)} / ${p.ikeIntegrity} / ${group(p.dhGroup)}`,
     ikePhase2Proposal: gcm(p.ipsecEncryption) ? cipher(p.ipsecEncryption) : `${cipher(p.ipsecEncryption)} / ${p.ipsecIntegrity}`,
     ikePhase1KeyLifetimeSeconds: AZURE_IKE_SA_LIFETIME_SECONDS,
     ikePhase2KeyLifetimeSeconds: p.saLifeTimeSeconds,
-    perfectForwardSecrecy: p.pfsGroup === "None" ? "off" : `on, ${group(p.pfsGroup)}`,
+    perfectForwardSecrecy:
+      p.pfsGroup === "None"
+        ? "off"
+        : dhGroupNumber(p.pfsGroup) === dhGroupNumber(p.dhGroup)
+          ? `on (the router reuses its phase 1 group, ${group(p.pfsGroup)}, as Azure's ${p.pfsGroup})`
+          : `on, but Azure wants ${group(p.pfsGroup)} and the router can only reuse its phase 1 group (${group(p.dhGroup)}): see the warning on ipsecPolicy.pfsGroup`,
     localNetworks: input.onPremises.map(network),
     remoteNetworks: input.addressSpace.map(network),
-    pingToKeepAlive: input.keepAlive,
+    trafficSelectors,
+    pingToKeepAlive: { ticked: false, why: keepAliveWhy(input) },
+    ...(input.keepAlive ? { testFromOffice: input.keepAlive } : {}),
     tcpMssClamp: TCP_MSS_CLAMP,
+    tcpMssCommand: `vpn mss set 3 ${TCP_MSS_CLAMP}`,
+    cautions,
     azure: { gatewaySku: vpn.gatewaySku, gatewayGeneration: vpn.gatewayGeneration, ikeVersion: vpn.ikeVersion, policy: p },
-    unconfirmed: [
-      "Remote Access Control: the exact label of the IPsec service check box",
-      "the IKEv1/IKEv2 choice under Type of Server I am calling",
-      "the proposal names in the Advanced dialog's drop-downs (they vary with firmware)",
-      "where the web interface sets the TCP MSS (the telnet command is `vpn mss`)",
-      "the longest Profile Name the router accepts",
-    ],
+    unconfirmed: Object.values(LABELS).filter((l) => l.source === null).map((l) => l.text),
   };
 }
 
+/** A label as printed: its text, marked when no manual confirms it. */
+function label(l: { text: string; source: string | null }): string {
+  return l.source === null ? `${l.text} [label not confirmed]` : l.text;
+}
+
+/** `name:` padded to the column the values start in. */
+const field = (name: string, width = 31) => (name.length + 1 >= width ? `${name}: ` : `${name}:`.padEnd(width));
+
 /** Renders the profile as the step-by-step text of the `draytekHints` output. Pure. */
 export function renderDraytekHints(d: DraytekProfile): string {
-  const u = " [label not confirmed]";
+  const L = LABELS;
+  const more = (i: number) => (i === 0 ? "" : ` (add with ${label(L.more)})`);
   const lines = [
     "DrayTek Vigor: LAN-to-LAN profile for the Azure VPN gateway",
-    "Labels follow DrayTek's Vigor user guides; those marked [label not confirmed] could not be checked against a manual: use the nearest label your firmware shows.",
+    "Labels follow DrayTek's Vigor2927/3912 user guides; those marked [label not confirmed] are in no manual: use the nearest label your firmware shows.",
     "",
     "Before you start",
-    `  VPN and Remote Access >> Remote Access Control: enable the IPsec VPN service${u}.`,
+    `  ${L.remoteAccessControl.text}: tick ${label(L.ipsecService)},`,
+    "  or by telnet: vpn remote IPsec on (the change takes effect after a restart of the router).",
+    ...d.cautions.map((c) => `  Note: ${c}`),
     "",
     `${d.menu}: open an unused profile.`,
     "1. Common Settings",
-    `   Profile Name:                  ${d.profileName}`,
-    "   Enable this profile:           ticked",
-    `   Call Direction:                ${d.callDirection}`,
-    "   Always on:                     ticked",
-    d.pingToKeepAlive
-      ? `   PING to keep alive:            ticked; Ping to the IP: ${d.pingToKeepAlive.ip} (${d.pingToKeepAlive.vm}, inside the lab)`
-      : "   PING to keep alive:            not ticked (the lab has no VM online)",
+    `   ${field(label(L.profileName))}${d.profileName}`,
+    `   ${field(L.enable.text)}ticked`,
+    `   ${field(L.callDirection.text)}${d.callDirection}`,
+    `   ${field(L.alwaysOn.text)}ticked`,
+    `   ${field(L.pingToKeepAlive.text)}not ticked: ${d.pingToKeepAlive.why}`,
     "2. Dial-Out Settings",
-    `   Type of Server I am calling:   ${d.typeOfServer}${u}`,
-    `   Server IP/Host Name for VPN:   ${d.serverIpOrHost}`,
-    `   IKE Authentication Method:     ${d.ikeAuthentication}`,
-    `   IKE Pre-Shared Key:            ${d.preSharedKey}`,
-    `   IPsec Security Method:         ${d.ipsecSecurityMethod}`,
-    `   Advanced${u}:`,
-    `     IKE phase 1 mode:            ${d.ikePhase1Mode}`,
-    `     IKE phase 1 proposal:        ${d.ikePhase1Proposal}`,
-    `     IKE phase 2 proposal:        ${d.ikePhase2Proposal}`,
-    `     IKE phase 1 key lifetime:    ${d.ikePhase1KeyLifetimeSeconds} s (Azure's fixed IKE SA lifetime)`,
-    `     IKE phase 2 key lifetime:    ${d.ikePhase2KeyLifetimeSeconds} s`,
-    `     Perfect Forward Secret:      ${d.perfectForwardSecrecy}`,
+    `   ${field(L.typeOfServer.text)}IPsec Tunnel; ${label(L.ikeVersionChoice)}: ${d.ikeVersion}`,
+    `   ${field(L.serverIpOrHost.text)}${d.serverIpOrHost}`,
+    `   ${field(L.ikeAuthentication.text)}${d.ikeAuthentication}`,
+    `   ${field(L.preSharedKey.text)}${d.preSharedKey}`,
+    `   ${field(label(L.ipsecSecurityMethod))}${d.ipsecSecurityMethod}`,
+    `   ${label(L.advanced)}:`,
+    ...(d.ikePhase1Mode ? [`     ${field(L.ikePhase1Mode.text, 29)}${d.ikePhase1Mode}`] : []),
+    `     ${field(label(L.ikePhase1Proposal), 29)}${d.ikePhase1Proposal}`,
+    `     ${field(label(L.ikePhase2Proposal), 29)}${d.ikePhase2Proposal}`,
+    `     ${field(L.ikePhase1Lifetime.text, 29)}${d.ikePhase1KeyLifetimeSeconds} s (Azure's fixed IKE SA lifetime)`,
+    `     ${field(L.ikePhase2Lifetime.text, 29)}${d.ikePhase2KeyLifetimeSeconds} s`,
+    `     ${field(L.pfs.text, 29)}${d.perfectForwardSecrecy}`,
     "5. TCP/IP Network Settings",
-    ...d.remoteNetworks.map((n, i) => `   Remote Network IP / Mask:      ${n.ip} / ${n.mask}${i === 0 ? "" : " (add with More)"}   = Azure ${n.cidr}`),
-    ...d.localNetworks.map((n, i) => `   Local Network IP / Mask:       ${n.ip} / ${n.mask}${i === 0 ? "" : " (add with More)"}   = office ${n.cidr}`),
-    "   Mode (from first subnet to remote network): Route",
+    ...d.remoteNetworks.map((n, i) => `   ${field(L.remoteNetwork.text)}${n.ip} / ${n.mask}${more(i)}   = Azure ${n.cidr}`),
+    ...d.localNetworks.map((n, i) => `   ${field(L.localNetwork.text)}${n.ip} / ${n.mask}${more(i)}   = office ${n.cidr}`),
+    `   ${L.mode.text} (from first subnet to remote network): Route`,
+    ...(d.trafficSelectors.length > 1
+      ? ["   Network pairs the profile proposes (office <-> Azure):", ...d.trafficSelectors.map((t) => `     ${t.local} <-> ${t.remote}`)]
+      : []),
     "",
     "After saving",
-    `  Clamp the TCP MSS of VPN traffic to ${d.tcpMssClamp} (Microsoft's advice for Azure tunnels; telnet: vpn mss)${u}.`,
-    "  VPN and Remote Access >> Connection Management: the profile should show as connected within a minute.",
+    `  Clamp the TCP MSS to ${d.tcpMssClamp} (Microsoft's value for Azure tunnels), by telnet: ${d.tcpMssCommand}`,
+    "  (type 3 = IPsec; it applies to every IPsec tunnel on the router, not only this profile; vpn mss show displays it).",
+    `  ${label(L.connectionManagement)}: the profile should show as connected within a minute.`,
+    ...(d.testFromOffice ? [`  Test from an office PC once the lab runs: ping ${d.testFromOffice.ip} (${d.testFromOffice.vm}; Windows Firewall must allow ICMP echo).`] : []),
     "",
     "The Azure side, for comparison",
     `  Gateway ${d.azure.gatewaySku} (${d.azure.gatewayGeneration}), route-based, ${d.azure.ikeVersion}, one custom policy (Azure offers and accepts only this proposal):`,

@@ -11,7 +11,7 @@
  */
 import { AZURE_SMALLEST_SUBNET_PREFIX, Cidr, cidrContains, cidrOverlaps, isPublicIpv4, parseCidr } from "./addresses";
 import { Problem } from "./problems";
-import { IKE_VERSIONS, IkeVersion, VPN_GATEWAY_GENERATIONS, VPN_GATEWAY_SKUS, VpnGatewayGeneration, VpnGatewaySku, VpnSettings, checkSharedKey, parseIpsecPolicy } from "./vpn";
+import { IKE_VERSIONS, IkeVersion, VPN_GATEWAY_GENERATIONS, VPN_GATEWAY_SKUS, VpnGatewayGeneration, VpnGatewaySku, VpnSettings, checkSharedKey, draytekKeyWarnings, parseIpsecPolicy } from "./vpn";
 
 export const NAMESPACE = "exchange-lab";
 export const LOCATION_KEY = "azure-native:location";
@@ -368,6 +368,11 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
     const ikeText = text("ikeVersion", false) ?? String(CONFIG_DEFAULTS.ikeVersion);
     const ikeVersion = IKE_VERSIONS.find((v) => v.toLowerCase() === ikeText.toLowerCase()) as IkeVersion | undefined;
     if (!ikeVersion) report(full("ikeVersion"), `'${ikeText}' is not an IKE version; use IKEv2 or IKEv1`);
+    // A DrayTek LAN-to-LAN profile proposes its networks (policy-based traffic selectors); Microsoft
+    // supports that only over IKEv2 (vpn-gateway-connect-multiple-policybased-rm-ps). See draytek.ts.
+    if (ikeVersion === "IKEv1") {
+      warn(full("ikeVersion"), "IKEv1: a DrayTek LAN-to-LAN profile proposes its networks (policy-based traffic selectors), which Microsoft supports only over IKEv2 (usePolicyBasedTrafficSelectors); phase 2 may be refused: use IKEv2 unless the router's firmware has none");
+    }
     const zonesValue = structured("vpnGatewayZones", false) ?? CONFIG_DEFAULTS.vpnGatewayZones;
     const zoneItems: unknown[] = Array.isArray(zonesValue) ? zonesValue : [zonesValue];
     const zones = zoneItems.map((z) => (typeof z === "number" ? String(z) : z)).filter((z): z is string => typeof z === "string");
@@ -384,6 +389,7 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
     if (key !== undefined) {
       const keyProblem = checkSharedKey(key);
       if (keyProblem) report(full("vpnSharedKey"), `the key ${keyProblem}`);
+      else for (const message of draytekKeyWarnings(key)) warn(full("vpnSharedKey"), `the key ${message}`);
     }
     const generationText = text("vpnGatewayGeneration", false);
     let generation: VpnGatewayGeneration | undefined = sku ? VPN_GATEWAY_SKUS[sku][0] : undefined;
@@ -397,6 +403,12 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
     }
     if (sku && ikeVersion && generation) {
       vpn = { gatewaySku: sku, gatewayGeneration: generation, zones, ikeVersion, policy: policy.policy, sharedKey: key === undefined ? "missing" : "configured", dnsLabel: "" };
+    }
+    // A DrayTek profile proposes every office x Azure network pair (see draytek.ts).
+    const offices = onPremises?.addressSpaces.length ?? 0;
+    if (offices * addressSpace.length > 1) {
+      const [at, sub] = offices > 1 ? [full("onPremises"), "addressSpaces"] : [full("addressSpace"), undefined];
+      warn(at, `${offices} office x ${addressSpace.length} Azure networks: the DrayTek needs every pair, in one LAN-to-LAN profile (the other networks added with More) or one profile per pair; the hints list them`, sub);
     }
   }
 

@@ -177,5 +177,59 @@ export function parseIpsecPolicy(value: unknown): { policy: IpsecPolicy; problem
   for (const [field, weak] of [["ikeIntegrity", "MD5"], ["ikeIntegrity", "SHA1"], ["dhGroup", "DHGroup1"], ["dhGroup", "DHGroup2"], ["ipsecEncryption", "DES"], ["ipsecEncryption", "DES3"], ["ipsecEncryption", "None"], ["pfsGroup", "None"]] as const) {
     if ((p as unknown as Record<string, string>)[field] === weak) warnings.push([field, `${weak} is weak; use it only if the router offers nothing stronger`]);
   }
+  for (const [field, message] of draytekPolicyWarnings(p)) warnings.push([field, message]);
   return { policy: p, problems, warnings };
+}
+
+/** IKE group numbers of Azure's DH and PFS group names (RFC 3526, RFC 5903, RFC 5114); `None` has none. */
+export const IKE_GROUP_NUMBERS: Readonly<Record<string, number | undefined>> = {
+  DHGroup1: 1, PFS1: 1, DHGroup2: 2, PFS2: 2, DHGroup14: 14, DHGroup2048: 14, PFS2048: 14, ECP256: 19, ECP384: 20, DHGroup24: 24, PFS24: 24,
+};
+
+/** The pfsGroup name for each IKE group number. */
+const PFS_FOR_GROUP: Readonly<Record<number, string>> = { 1: "PFS1", 2: "PFS2", 14: "PFS2048", 19: "ECP256", 20: "ECP384", 24: "PFS24" };
+
+/**
+ * What a DrayTek LAN-to-LAN profile cannot match in a policy, as `[field, message]` warnings:
+ * its Perfect Forward Secret is on/off and reuses the phase 1 DH group (DrayTek Vigor2927 Series
+ * User's Guide, telnet `vpn option`), so a pfsGroup other than the dhGroup's cannot be matched;
+ * no DrayTek manual lists ECP groups or AES-GCM among a profile's phase 1 proposals. Pure.
+ */
+export function draytekPolicyWarnings(p: IpsecPolicy): [string, string][] {
+  const warnings: [string, string][] = [];
+  const dh = IKE_GROUP_NUMBERS[p.dhGroup];
+  const pfs = IKE_GROUP_NUMBERS[p.pfsGroup];
+  if (pfs !== undefined && pfs !== dh) {
+    const fix = dh === undefined ? "None" : `${PFS_FOR_GROUP[dh]} (the dhGroup's) or None`;
+    warnings.push(["pfsGroup", `${p.pfsGroup} (group ${pfs}) differs from dhGroup ${p.dhGroup}: a DrayTek has Perfect Forward Secret on or off only and then reuses its phase 1 group, so it cannot match; set pfsGroup to ${fix}`]);
+  }
+  if (p.dhGroup.startsWith("ECP")) {
+    warnings.push(["dhGroup", `${p.dhGroup} (group ${dh}): no DrayTek manual lists ECP groups for a LAN-to-LAN profile's phase 1; unless your router's proposals include group ${dh}, use DHGroup14 (MODP 2048)`]);
+  }
+  if (p.ikeEncryption.startsWith("GCMAES")) {
+    warnings.push(["ikeEncryption", `${p.ikeEncryption}: no DrayTek manual lists AES-GCM for IKE phase 1 (its proposals pair AES with a SHA hash); unless your router offers it, use AES256 with ikeIntegrity SHA256`]);
+  }
+  return warnings;
+}
+
+/** Longest pre-shared key to give a DrayTek: DrayTek documents "IKE pre-shared key: Maximum 64
+ * characters" (DrayTek Australia FAQ "Password requirements for DrayTek devices", 2020-07-08),
+ * and third-party guides report 63 on some firmware; 63 fits both. */
+export const DRAYTEK_MAX_KEY_LENGTH = 63;
+
+/** Characters the same DrayTek FAQ lists as not allowed in its passwords. */
+const DRAYTEK_FORBIDDEN_KEY_CHARACTERS = `"',<>*+`;
+
+/**
+ * Warnings for a pre-shared key Azure accepts but a DrayTek may not, without echoing the key
+ * (the messages give lengths and positions only). Pure.
+ */
+export function draytekKeyWarnings(key: string): string[] {
+  const warnings: string[] = [];
+  if (key.length > DRAYTEK_MAX_KEY_LENGTH) {
+    warnings.push(`is ${key.length} characters; a DrayTek takes at most 64 (63 on some firmware): use ${DRAYTEK_MAX_KEY_LENGTH} or fewer`);
+  }
+  const bad = [...key].findIndex((c) => DRAYTEK_FORBIDDEN_KEY_CHARACTERS.includes(c));
+  if (bad >= 0) warnings.push(`has a character at position ${bad + 1} that DrayTek's password rules do not allow (${DRAYTEK_FORBIDDEN_KEY_CHARACTERS.split("").join(" ")})`);
+  return warnings;
 }

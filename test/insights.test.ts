@@ -3,9 +3,10 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { HOURS_PER_MONTH, PriceSnapshot, estimateCost } from "../src/cost";
-import { loadSnapshot } from "../src/prices/snapshot";
+import { emptySnapshot, loadSnapshot } from "../src/prices/snapshot";
 import { RetailItem, priceKeyOf, snapshotFromRetailItems } from "../src/prices/retail";
-import { retailFilters } from "../src/prices/cli";
+import { RetailPage, fetchAll, retailFilters } from "../src/prices/cli";
+import { renderCost } from "../src/plan/render";
 import { PlanResult } from "../src/plan/plan";
 import { timeToReady } from "../src/readiness";
 import { HEADER, baseStackYaml, exampleSettings, onlyProblem, planOf, rowsOf, sharedExamplePlan } from "./helpers";
@@ -17,24 +18,47 @@ describe("the cost estimate", () => {
     plan = await sharedExamplePlan();
   });
 
-  it("prices the example lab with the bundled westeurope snapshot", () => {
+  it("prices every line of the example lab from the bundled westeurope snapshot, each with its source, so the totals are numbers", () => {
     const c = plan.cost!;
-    assert.deepEqual([c.region, c.currency, c.date], ["westeurope", "USD", "2026-11-21"]);
+    assert.deepEqual([c.region, c.currency, c.date, c.noPrices], ["westeurope", "USD", "2026-10-10", undefined]);
     assert.deepEqual(c.lines.map((l) => [l.item, l.quantity, l.unitPrice]), [
-      ["VM Standard_B1ms (Windows)", 2, null],
-      ["VM Standard_B4ms (Windows)", 2, null],
+      ["VM Standard_B1ms (Windows)", 2, 0.0277],
+      ["VM Standard_B4ms (Windows)", 2, 0.208],
       ["VPN gateway VpnGw1AZ", 1, 0.21],
       ["Standard public IP (static)", 2, 0.005],
       ["Standard load balancer (first 5 rules)", 1, 0.025],
       ["Standard load balancer rule beyond 5", 3, 0.01], // 4 RDP + 3 endpoint + 1 outbound rules
       ["Managed disk P10", 5, 21.68], // the BringOnline=No VM's disk bills too
-      ["Managed disk P15", 2, 41.81],
+      ["Managed disk P15", 2, 41.811428],
     ]);
-    // 0.21 + 2 x 0.005 + 0.025 + 3 x 0.01 + (5 x 21.68 + 2 x 41.81) / 730
-    assert.equal(c.knownPerHourRunning, 0.538);
-    assert.equal(c.perHourRunning, null, "a VM price is unknown, so there is no complete hourly figure");
-    assert.deepEqual(c.unknown, ["vm/Standard_B1ms/windows", "vm/Standard_B4ms/windows"]);
+    for (const l of c.lines) assert.match(l.source ?? "", /Retail Prices API|abby-v\/SevenThirty|rshade/, l.item);
+    assert.deepEqual([c.unknown, c.unknownParked], [[], []]);
+    const disks = 5 * 21.68 + 2 * 41.811428;
+    assert.equal(c.perHourRunning, Math.round((2 * 0.0277 + 2 * 0.208 + 0.21 + 2 * 0.005 + 0.025 + 3 * 0.01 + disks / 730) * 1e4) / 1e4);
     assert.equal(c.perMonthParked, 192.02, "5 x 21.68 + 2 x 41.81: only the disks bill after destroy");
+  });
+
+  it("states load balancer data processed and internet egress beyond the free 100 GB per GB, outside the totals", () => {
+    assert.deepEqual(plan.cost!.perGb.map((u) => [u.item, u.unitPrice, u.freeGbPerMonth]), [
+      ["Standard load balancer: data processed", 0.005, 0],
+      ["Internet egress beyond the free 100 GB a month", 0.087, 100],
+    ]);
+  });
+
+  it("prices site-to-site tunnels beyond the 10 the gateway includes at the tunnel rate", () => {
+    const s = loadSnapshot("westeurope")!;
+    const tunnels = (n: number) => estimateCost({ vmSizes: [], diskTiers: [], gatewaySku: "VpnGw1AZ", publicIps: 0, loadBalancerRules: 0, hasLoadBalancer: false, s2sTunnels: n }, s).lines;
+    assert.deepEqual(tunnels(1).map((l) => l.priceKey), ["vpnGateway/VpnGw1AZ"]);
+    const beyond = tunnels(12).find((l) => l.priceKey === "vpnGateway/s2sTunnel")!;
+    assert.deepEqual([beyond.quantity, beyond.unitPrice, beyond.unit], [2, 0.015, "hour"]);
+  });
+
+  it("says a region without a price file has no prices and how to get them, never USD 0", () => {
+    assert.equal(loadSnapshot("eastus"), undefined, "eastus could not be sourced offline, so no file is shipped");
+    const c = estimateCost({ vmSizes: ["Standard_B1ms"], diskTiers: ["S10"], publicIps: 1, loadBalancerRules: 0, hasLoadBalancer: false }, emptySnapshot("eastus"));
+    assert.equal(c.noPrices, "no prices for eastus; run npm run prices -- --region eastus");
+    assert.deepEqual([c.perHourRunning, c.perMonthParked, c.knownPerHourRunning, c.knownPerMonthParked], [null, null, null, null]);
+    assert.deepEqual(renderCost(c), ["Cost estimate: no prices for eastus; run npm run prices -- --region eastus."]);
   });
 
   it("shows an unknown price as unknown, never as 0", () => {
@@ -59,8 +83,10 @@ describe("the cost estimate", () => {
     const p = await planOf(`${HEADER}\nYes,dc1,,dc1-os,Small,Oxford,,,,No,\n`);
     const { renderPlan } = await import("../src/plan/render");
     const text = renderPlan(p);
-    assert.match(text, /Cost estimate \(westeurope, USD, prices of 2026-11-21; source: /);
-    assert.match(text, /plus the unknown vm\/Standard_B1ms\/windows/);
+    assert.match(text, /Cost estimate \(westeurope, USD, prices of 2026-10-10; source: /);
+    assert.match(text, /Managed disk S10 +1 +USD 5\.89\/month/);
+    assert.match(text, /Running: USD \d+\.\d+ per hour \(about/, "a number, not 'at least'");
+    assert.match(text, /Internet egress beyond the free 100 GB a month: USD 0\.0870\/GB/);
     assert.match(text, /priced as S10/);
   });
 
@@ -73,44 +99,65 @@ describe("the cost estimate", () => {
 });
 
 describe("price snapshots", () => {
-  it("bundles a well-formed snapshot for the example's region, with a source on every price", () => {
-    const s = loadSnapshot("westeurope")!;
-    assert.ok(Object.keys(s.prices).length > 0);
-    for (const [key, p] of Object.entries(s.prices)) assert.ok(p.source.length > 10 && p.price > 0, key);
+  const canned = (JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "retail-items.json"), "utf8")) as { Items: RetailItem[] }).Items;
+
+  it("bundles well-formed snapshots, each price with its source, region and date, never a zero", () => {
+    const regions = fs.readdirSync(path.join(__dirname, "..", "prices")).map((f) => f.replace(/\.json$/, "")).sort();
+    assert.deepEqual(regions, ["northeurope", "swedencentral", "uksouth", "westeurope"]);
+    for (const region of regions) {
+      const s = loadSnapshot(region)!;
+      assert.equal(s.region, region);
+      for (const [key, p] of Object.entries(s.prices)) {
+        assert.ok(p.source.length > 20 && p.price > 0 && p.date && p.region, `${region} ${key}`);
+        assert.equal(p.region!.startsWith("Global"), key.startsWith("loadBalancer/"), `${region} ${key}: only Load Balancer meters are Global`);
+      }
+    }
+    const we = loadSnapshot("westeurope")!.prices;
+    assert.deepEqual([we["vm/Standard_B1s/windows"].price, we["vm/Standard_B1s/windows"].region], [0.016, "westeurope"], "West Europe's B1s, not North Europe's 0.0153");
   });
 
-  it("turns Retail Prices API items into snapshot keys, ignoring Spot, Linux and other meters", () => {
-    const item = (o: Partial<RetailItem>): RetailItem => ({
-      currencyCode: "USD", retailPrice: 1, unitOfMeasure: "1 Hour", armRegionName: "westeurope", skuName: "", productName: "", meterName: "", serviceName: "", type: "Consumption", effectiveStartDate: "2026-01-01T00:00:00Z", ...o,
+  it("maps recorded API rows to snapshot keys: Global Load Balancer meters, no '- Free' twins or zero prices, Windows only, the first paid egress tier", () => {
+    const s = snapshotFromRetailItems("westeurope", canned, "2026-11-22");
+    assert.deepEqual(Object.fromEntries(Object.entries(s.prices).map(([k, p]) => [k, [p.price, p.unit, p.region]])), {
+      "disk/S10": [5.888, "month", "westeurope"],
+      "egress/internetPerGB": [0.087, "GB", "westeurope"],
+      "loadBalancer/dataProcessedGB": [0.005, "GB", "Global"],
+      "loadBalancer/extraRule": [0.01, "hour", "Global"],
+      "loadBalancer/first5Rules": [0.025, "hour", "Global"],
+      "publicIp/standard": [0.005, "hour", "westeurope"],
+      "vm/Standard_B1ms/windows": [0.0277, "hour", "westeurope"],
+      "vm/Standard_B4ms/windows": [0.208, "hour", "westeurope"],
+      "vpnGateway/VpnGw1AZ": [0.21, "hour", "westeurope"],
+      "vpnGateway/s2sTunnel": [0.015, "hour", "westeurope"],
     });
-    const items = [
-      item({ serviceName: "Virtual Machines", productName: "Virtual Machines BS Series Windows", armSkuName: "Standard_B1ms", meterName: "B1ms", retailPrice: 0.03 }),
-      item({ serviceName: "Virtual Machines", productName: "Virtual Machines BS Series Windows", armSkuName: "Standard_B1ms", meterName: "B1ms Spot", retailPrice: 0.01 }),
-      item({ serviceName: "Virtual Machines", productName: "Virtual Machines BS Series", armSkuName: "Standard_B1ms", meterName: "B1ms", retailPrice: 0.02 }),
-      item({ serviceName: "VPN Gateway", skuName: "VpnGw1AZ", meterName: "VpnGw1AZ", retailPrice: 0.21 }),
-      item({ serviceName: "Virtual Network", productName: "IP Addresses", skuName: "Standard", meterName: "Standard IPv4 Static Public IP", retailPrice: 0.005 }),
-      item({ serviceName: "Load Balancer", meterName: "Standard Included LB Rules and Outbound Rules", retailPrice: 0.025 }),
-      item({ serviceName: "Load Balancer", meterName: "Standard Overage LB Rules and Outbound Rules", retailPrice: 0.01 }),
-      item({ serviceName: "Storage", productName: "Premium SSD Managed Disks", meterName: "P10 LRS Disk", unitOfMeasure: "1/Month", retailPrice: 21.68 }),
-      item({ serviceName: "Storage", productName: "Premium SSD Managed Disks", meterName: "P10 LRS Disk", unitOfMeasure: "1/Month", retailPrice: 19, effectiveStartDate: "2025-01-01T00:00:00Z" }),
-      item({ serviceName: "VPN Gateway", skuName: "VpnGw1AZ", meterName: "VpnGw1AZ", retailPrice: 9, type: "Reservation" }),
-    ];
-    const s = snapshotFromRetailItems("westeurope", items, "2026-11-21");
-    assert.deepEqual(Object.fromEntries(Object.entries(s.prices).map(([k, p]) => [k, [p.price, p.unit]])), {
-      "disk/P10": [21.68, "month"],
-      "loadBalancer/extraRule": [0.01, "hour"],
-      "loadBalancer/first5Rules": [0.025, "hour"],
-      "publicIp/standard": [0.005, "hour"],
-      "vm/Standard_B1ms/windows": [0.03, "hour"],
-      "vpnGateway/VpnGw1AZ": [0.21, "hour"],
-    });
+    assert.match(s.prices["loadBalancer/first5Rules"].source, /meter 'Standard Included LB Rules and Outbound Rules'.*armRegionName Global, effective 2018-04-11/);
+  });
+
+  it("keeps the latest effective price per key and ignores other regions' rows", () => {
+    const item = (o: Partial<RetailItem>): RetailItem => ({ ...canned.find((i) => i.meterName === "S10 LRS Disk")!, ...o });
+    const s = snapshotFromRetailItems("westeurope", [item({ retailPrice: 5 }), item({ retailPrice: 6, effectiveStartDate: "2026-09-01T00:00:00Z" }), item({ retailPrice: 7, armRegionName: "northeurope", effectiveStartDate: "2026-10-01T00:00:00Z" })], "d");
+    assert.equal(s.prices["disk/S10"].price, 6);
     assert.equal(priceKeyOf(item({ serviceName: "Bandwidth" })), undefined);
+    assert.equal(priceKeyOf(item({ retailPrice: 0 })), undefined, "a zero price is never a snapshot price");
   });
 
-  it("asks the API for each VM size and each priced service of one region", () => {
+  it("asks the API for each VM size and each priced service, Load Balancer under region Global", () => {
     const filters = retailFilters("westeurope", ["Standard_B1ms"]);
-    assert.ok(filters.every((f) => f.startsWith("armRegionName eq 'westeurope' and priceType eq 'Consumption'")));
     assert.ok(filters.some((f) => f.includes("armSkuName eq 'Standard_B1ms'")));
+    const lb = filters.filter((f) => f.includes("'Load Balancer'"));
+    assert.deepEqual(lb, ["armRegionName eq 'Global' and priceType eq 'Consumption' and serviceName eq 'Load Balancer'"]);
+    assert.ok(filters.filter((f) => !lb.includes(f)).every((f) => f.startsWith("armRegionName eq 'westeurope' and priceType eq 'Consumption'")));
+  });
+
+  it("pages through NextPageLink with a progress line per page", async () => {
+    const pages: Record<string, RetailPage> = {};
+    const first = `https://prices.azure.com/api/retail/prices?$filter=${encodeURIComponent("f")}`;
+    pages[first] = { Items: canned.slice(0, 2), NextPageLink: "https://prices.azure.com/api/retail/prices?$filter=f&$skip=100" };
+    pages["https://prices.azure.com/api/retail/prices?$filter=f&$skip=100"] = { Items: canned.slice(2, 3), NextPageLink: null };
+    const lines: string[] = [];
+    const items = await fetchAll("f", (l) => lines.push(l), async (url) => pages[url]);
+    assert.equal(items.length, 3);
+    assert.deepEqual(lines, ["  f: page 1, 2 items, more to come\n", "  f: page 2, 1 items\n"]);
   });
 });
 

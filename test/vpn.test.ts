@@ -88,7 +88,7 @@ describe("the site-to-site VPN", () => {
       });
       it("accepts matching GCM IPsec encryption and integrity", () => assert.deepEqual(policy({ ipsecEncryption: "GCMAES128", ipsecIntegrity: "GCMAES128" }), []));
       it("rejects a policy that is not a map", () => assert.match(onlyProblem(policy("AES256")).message, /expected a map/));
-      it("warns about weak choices", () => assert.match(onlyProblem(warningsOf({ "exchange-lab:ipsecPolicy": S({ dhGroup: "DHGroup2" }) })).message, /DHGroup2 is weak/));
+      it("warns about weak choices", () => assert.match(onlyProblem(warningsOf({ "exchange-lab:ipsecPolicy": S({ dhGroup: "DHGroup2", pfsGroup: "PFS2" }) })).message, /DHGroup2 is weak/));
     });
 
     describe("vpnSharedKey", () => {
@@ -199,7 +199,7 @@ describe("the site-to-site VPN", () => {
       assert.deepEqual(p.draytek!.azure.policy, declared);
       assert.equal(p.draytek!.ikePhase1Proposal, "AES256-GCM / SHA384 / DH group 20 (ECP 384)");
       assert.equal(p.draytek!.ikePhase2Proposal, "AES256-GCM");
-      assert.equal(p.draytek!.perfectForwardSecrecy, "on, DH group 20 (ECP 384)");
+      assert.equal(p.draytek!.perfectForwardSecrecy, "on (the router reuses its phase 1 group, DH group 20 (ECP 384), as Azure's ECP384)");
       assert.equal(p.draytek!.ikePhase2KeyLifetimeSeconds, 3600);
     });
 

@@ -38,7 +38,7 @@ export function draytekInputOf(lab: Lab): DraytekInput | undefined {
   const { vpn, onPremises, addressSpace } = lab.settings;
   if (!vpn || !onPremises) return undefined;
   const first = onlineVms(lab)[0];
-  return { vpn, addressSpace, onPremises: onPremises.addressSpaces, keepAlive: first ? { ip: first.privateIp, vm: first.name } : undefined };
+  return { vpn, addressSpace, onPremises: onPremises.addressSpaces, keepAlive: first ? { ip: first.privateIp, vm: first.name } : undefined, autoShutdown: lab.settings.autoShutdown };
 }
 
 /** What the connection carries in place of a missing key; only the offline plan gets this far

@@ -81,20 +81,24 @@ export function renderChanges(changes: readonly PlanChange[]): string[] {
   ];
 }
 
-/** The cost section: each line, then the two totals, labelled as an estimate with its source. */
+/** The cost section: each line, then the two totals, labelled as an estimate with its source;
+ * per-GB usage prices after them. A region without prices says so, never "0". */
 export function renderCost(c: CostEstimate): string[] {
+  if (c.noPrices) return [`Cost estimate: ${c.noPrices}.`];
   const money = (x: number) => `${c.currency} ${x.toFixed(x < 1 ? 4 : 2)}`;
   const rows = [["item", "qty", "unit price", "bills"]];
   for (const l of c.lines) {
     rows.push([l.item, String(l.quantity), l.unitPrice === null ? `unknown (${l.priceKey})` : `${money(l.unitPrice)}/${l.unit}`, l.billsWhen === "always" ? "running and parked" : "running"]);
   }
-  const total = (known: number, unknown: string[], per: string) =>
-    unknown.length === 0 ? `${money(known)} ${per}` : `at least ${money(known)} ${per}, plus the unknown ${unknown.join(", ")}`;
+  const total = (known: number | null, unknown: string[], per: string) =>
+    unknown.length === 0 ? `${money(known ?? 0)} ${per}` : `at least ${money(known ?? 0)} ${per}, plus the unknown ${unknown.join(", ")}`;
   return [
     `Cost estimate (${c.region}, ${c.currency}, prices of ${c.date}; source: ${c.source}):`,
     ...table(rows).map((l) => `  ${l}`),
-    `  Running: ${total(c.knownPerHourRunning, c.unknown, "per hour")} (about ${money(c.knownPerHourRunning * HOURS_PER_MONTH)} for a month always on).`,
+    `  Running: ${total(c.knownPerHourRunning, c.unknown, "per hour")} (about ${money((c.knownPerHourRunning ?? 0) * HOURS_PER_MONTH)} for a month always on).`,
     `  Parked after pulumi destroy: ${total(c.knownPerMonthParked, c.unknownParked, "per month")} (the disks).`,
+    "  Traffic, per GB (not in the totals):",
+    ...c.perGb.map((u) => `  - ${u.item}: ${u.unitPrice === null ? `unknown (${u.priceKey})` : `${money(u.unitPrice)}/GB`}`),
     "  Assumptions:",
     ...c.assumptions.map((a) => `  - ${a}`),
   ];

@@ -6,34 +6,60 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CLASSIC_SIZES } from "../sizes";
-import { RetailItem, snapshotFromRetailItems } from "./retail";
+import { GLOBAL_REGION, RetailItem, snapshotFromRetailItems } from "./retail";
 import { PRICES_DIR } from "./snapshot";
 
 const API = "https://prices.azure.com/api/retail/prices";
 
-/** The OData filters asked for: one per service, VM sizes by name. */
+/** The OData filters asked for: one per service, VM sizes by name. Load Balancer meters are
+ * published only under region "Global", so that filter names it instead of the lab's region. */
 export function retailFilters(region: string, sizes: readonly string[]): string[] {
   const base = `armRegionName eq '${region}' and priceType eq 'Consumption'`;
   return [
     ...sizes.map((size) => `${base} and serviceName eq 'Virtual Machines' and armSkuName eq '${size}'`),
     `${base} and serviceName eq 'VPN Gateway'`,
     `${base} and serviceName eq 'Virtual Network' and productName eq 'IP Addresses'`,
-    `${base} and serviceName eq 'Load Balancer'`,
+    `armRegionName eq '${GLOBAL_REGION}' and priceType eq 'Consumption' and serviceName eq 'Load Balancer'`,
     `${base} and serviceName eq 'Storage' and contains(productName, 'Managed Disks')`,
+    `${base} and serviceName eq 'Bandwidth' and meterName eq 'Standard Data Transfer Out'`,
   ];
 }
 
-async function fetchAll(filter: string): Promise<RetailItem[]> {
+/** One page of the API's answer. */
+export interface RetailPage {
+  Items: RetailItem[];
+  NextPageLink: string | null;
+}
+
+/** Pages before the refresh gives up on one filter (the API returns 100 items a page). */
+export const MAX_PAGES = 200;
+
+/**
+ * Fetches every page of one filter, following `NextPageLink`, and writes a progress line per
+ * page to `progress`. `get` fetches one URL (the global `fetch` by default; tests pass a fake).
+ * Throws on an HTTP error, naming the URL, and when {@link MAX_PAGES} is reached.
+ */
+export async function fetchAll(
+  filter: string,
+  progress: (line: string) => void,
+  get: (url: string) => Promise<RetailPage> = getJson,
+): Promise<RetailItem[]> {
   const items: RetailItem[] = [];
   let url: string | null = `${API}?$filter=${encodeURIComponent(filter)}`;
-  for (let page = 0; url && page < 200; page++) {
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`${response.status} ${response.statusText} from ${url}`);
-    const body = (await response.json()) as { Items: RetailItem[]; NextPageLink: string | null };
+  for (let page = 1; url; page++) {
+    if (page > MAX_PAGES) throw new Error(`more than ${MAX_PAGES} pages for ${filter}; narrow the filter`);
+    const body = await get(url);
     items.push(...body.Items);
+    progress(`  ${filter}: page ${page}, ${body.Items.length} items${body.NextPageLink ? ", more to come" : ""}\n`);
     url = body.NextPageLink;
   }
   return items;
+}
+
+async function getJson(url: string): Promise<RetailPage> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${response.status} ${response.statusText} from ${url}`);
+  return (await response.json()) as RetailPage;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -44,7 +70,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const sizesArg = argv.includes("--sizes") ? argv[argv.indexOf("--sizes") + 1] : undefined;
   const sizes = sizesArg ? sizesArg.split(",") : [...Object.values(CLASSIC_SIZES).map((s) => s.current.name), "Standard_B2ms", "Standard_D2s_v5", "Standard_D4s_v5"];
-  const items = (await Promise.all(retailFilters(region, sizes).map(fetchAll))).flat();
+  const progress = (line: string) => process.stdout.write(line);
+  // One filter at a time: the API throttles bursts, and the progress lines stay in order.
+  const items: RetailItem[] = [];
+  for (const filter of retailFilters(region, sizes)) items.push(...(await fetchAll(filter, progress)));
   const snapshot = snapshotFromRetailItems(region, items, new Date().toISOString().slice(0, 10));
   const file = path.join(PRICES_DIR, `${region}.json`);
   fs.writeFileSync(file, JSON.stringify(snapshot, null, 2) + "\n");

@@ -20,12 +20,13 @@ export function loadSnapshot(region: string, dir = PRICES_DIR): PriceSnapshot | 
   const ok =
     typeof data.region === "string" && typeof data.currency === "string" && typeof data.date === "string" && typeof data.source === "string" &&
     typeof data.prices === "object" && data.prices !== null &&
-    Object.values(data.prices).every((p) => typeof p?.price === "number" && (p.unit === "hour" || p.unit === "month") && typeof p.source === "string");
+    Object.values(data.prices).every((p) => typeof p?.price === "number" && (p.unit === "hour" || p.unit === "month" || p.unit === "GB") && typeof p.source === "string");
   if (!ok) throw new Error(`${file} is not a price snapshot (region, currency, date, source, prices: { key: { price, unit, source } })`);
   return data as PriceSnapshot;
 }
 
-/** An empty snapshot: every price unknown (used when a region has none). */
+/** An empty snapshot for a region without a file: every price unknown, marked `missing` so the
+ * estimate says "no prices for REGION; run npm run prices -- --region REGION" instead of a 0. */
 export function emptySnapshot(region: string): PriceSnapshot {
-  return { region, currency: "USD", date: "-", source: `no price snapshot for ${region}: npm run prices -- --region ${region}`, prices: {} };
+  return { region, currency: "USD", date: "-", source: `no prices for ${region}; run npm run prices -- --region ${region}`, prices: {}, missing: true };
 }

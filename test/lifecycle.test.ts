@@ -262,3 +262,27 @@ describe("--previous and --pin on the command line", () => {
     assert.match(again.stderr, /nothing to pin/);
   });
 });
+
+describe("reading the previous deployment and avoiding write races (mock runtime)", () => {
+  it("reads deployedLab through a StackReference to the stack itself, and declares nothing when it has none", async () => {
+    const pulumi = await import("@pulumi/pulumi");
+    const { recordingMocks } = await import("../src/plan/mocks");
+    const { readPreviousDeployment } = await import("../src/program");
+    const first = await up(csv(...BASE));
+    for (const [outputs, expected] of [[{}, undefined], [{ deployedLab: first.deployedLab }, "dc1"]] as const) {
+      const registrations: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
+      await pulumi.runtime.setMocks(recordingMocks(registrations, outputs), "exchange-lab", "oxford", true, "organization");
+      const previous = await readPreviousDeployment();
+      assert.deepEqual(registrations.map((r) => [r.type, r.inputs.name]), [["pulumi:pulumi:StackReference", "organization/exchange-lab/oxford"]]);
+      assert.equal(previous?.vms[0].name, expected);
+    }
+  });
+
+  it("writes NICs and the load balancer only after the last subnet write of the virtual network", async () => {
+    const plan = await up(csv(...BASE));
+    const last = plan.resources.filter((r) => r.type === "azure-native:network:Subnet").pop()!.name;
+    for (const r of plan.resources.filter((x) => x.type === "azure-native:network:NetworkInterface" || x.type === "azure-native:network:LoadBalancer")) {
+      assert.ok(r.dependsOn.includes(last), `${r.name} waits for ${last}`);
+    }
+  });
+});

@@ -11,6 +11,7 @@ import { Lab, buildLab } from "./lab";
 import { LabValidationError, Problem, sortProblems } from "./problems";
 import { ConfigLocator, LOCATION_KEY, NAMESPACE, parseSettings } from "./settings";
 import { ExchangeLab } from "./azure/exchangeLab";
+import { readinessSkipProblems } from "./gates";
 
 /** The stack's configuration as Pulumi hands it to the program: full key -> text. */
 export function readPulumiConfig(): Record<string, string> {
@@ -41,8 +42,9 @@ export function loadLab(raw: Readonly<Record<string, string>>, locate: ConfigLoc
       csvProblems.push(...read.problems);
       if (settings && read.problems.length === 0) {
         const built = buildLab(settings, read.rows, csvFile);
-        if (built.lab && problems.length === 0) return { ...built.lab, warnings: sortProblems([...warnings, ...built.lab.warnings]) };
-        csvProblems.push(...built.problems);
+        const gateProblems = built.lab ? readinessSkipProblems(built.lab) : [];
+        if (built.lab && problems.length === 0 && gateProblems.length === 0) return { ...built.lab, warnings: sortProblems([...warnings, ...built.lab.warnings]) };
+        csvProblems.push(...built.problems, ...gateProblems);
       }
     }
   }

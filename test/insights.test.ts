@@ -130,12 +130,12 @@ describe("time to ready", () => {
     const csv = `${HEADER}\nYes,dc1,,dc1-os,Small,Oxford,,,,Yes,\nYes,dc2,,dc2-os,Small,Oxford,,,,No,\nYes,ex1,,ex1-os,Large,Oxford,,,,Yes,\nYes,cl1,,cl1-os,Small,London,,,,No,\n`;
     const p = await planOf(csv, baseStackYaml() + "  exchange-lab:vpn: false\n");
     assert.deepEqual(p.errors, []);
-    // dc1 is the first barrier; dc2 waits for it; ex1, the second barrier, waits for both; cl1 waits for ex1.
+    // dc1 is the first barrier; dc2 waits for its gate; ex1, the second barrier, waits for dc2 and dc1's gate; cl1 waits for ex1's gate.
     assert.deepEqual(p.timeToReady, {
-      vmsMinutes: 13.1,
+      vmsMinutes: 15.1,
       vpnMinutes: null,
-      criticalPath: ["exchange-lab", "MCMHybrid-lab-ip", "MCMHybrid-lb", "dc1-nic", "dc1", "dc2", "ex1", "cl1", "shutdown-computevm-cl1"],
-      sequentialMinutes: 16,
+      criticalPath: ["exchange-lab", "MCMHybrid-lab-ip", "MCMHybrid-lb", "dc1-nic", "dc1", "dc1-ready", "dc2", "ex1", "ex1-ready", "cl1", "shutdown-computevm-cl1"],
+      sequentialMinutes: 18,
     });
   });
 

@@ -29,7 +29,7 @@ export interface DeclaredVm {
 /**
  * Declares the NIC and VM of one lab VM.
  *
- * @param bootDependencies the already declared VMs this one is created after (`vm.dependsOn`).
+ * @param bootDependencies what this VM is created after (`vm.dependsOn`): each barrier's readiness gate, or the VM itself.
  * `deleteBeforeReplace` because both carry fixed names, the NIC a fixed IP and the VM a disk
  * that only one VM can hold: a replacement must free them before it takes them.
  */
@@ -43,7 +43,7 @@ export function declareVm(
     /** IDs of the load balancer backend pools the NIC joins. */
     backendPoolIds: pulumi.Input<string>[];
   },
-  bootDependencies: compute.VirtualMachine[],
+  bootDependencies: pulumi.Resource[],
   opts: pulumi.CustomResourceOptions,
 ): DeclaredVm {
   const nicName = `${vm.name}-nic`;

@@ -141,6 +141,13 @@ describe("the wait-ready script", () => {
     assert.match(script, /else \{ 'WindowsAzureGuestAgent' \}/, "other VMs: the agent runs");
   });
 
+  it("parses with tree-sitter's PowerShell grammar, which rejects a broken script (skipped where the parser is not built)", function () {
+    const parse = powershellParser();
+    if (!parse) return this.skip();
+    assert.deepEqual(parse(script), []);
+    assert.notDeepEqual(parse("if ($a -eq {\n  foreach (\n"), [], "the parser reports a broken script");
+  });
+
   it("only warns when SYSVOL is not shared: the check comes after the loop, with no exit of its own", () => {
     const after = script.slice(script.indexOf("Start-Sleep"));
     assert.match(after, /Win32_Share -Filter "Name='SYSVOL'"/);
@@ -167,4 +174,33 @@ async function gateOptions(): Promise<Map<string, { replaceWith?: string; delete
     });
   }
   return result;
+}
+
+/**
+ * A PowerShell syntax check from tree-sitter-powershell (devDependency, built from source at
+ * `npm ci`): returns the syntax errors of a script, as `line:column text`. `undefined` when the
+ * native parser is not available. The grammar's own index is an ES module with top-level await,
+ * which Node 20 cannot require, so its binding is loaded with node-gyp-build as that index does.
+ */
+function powershellParser(): ((text: string) => string[]) | undefined {
+  let Parser: typeof import("tree-sitter");
+  let language: unknown;
+  try {
+    Parser = require("tree-sitter") as typeof import("tree-sitter");
+    const load = require("node-gyp-build") as (dir: string) => unknown;
+    language = load(require("path").dirname(require.resolve("tree-sitter-powershell/package.json")));
+  } catch {
+    return undefined;
+  }
+  const parser = new Parser();
+  parser.setLanguage(language as Parameters<typeof parser.setLanguage>[0]);
+  return (text) => {
+    const errors: string[] = [];
+    const walk = (node: import("tree-sitter").SyntaxNode) => {
+      if (node.type === "ERROR" || node.isMissing) errors.push(`${node.startPosition.row + 1}:${node.startPosition.column + 1} ${node.text.slice(0, 40)}`);
+      node.children.forEach(walk);
+    };
+    walk(parser.parse(text).rootNode);
+    return errors;
+  };
 }

@@ -47,7 +47,7 @@ while ($true) {
   if ($passes -ge 2) { break }
   if ((Get-Date) -ge $deadline) {
     Write-Output "NOT READY: $env:COMPUTERNAME after $TimeoutSeconds s; last check:"
-    $result.Rows | Format-Table -AutoSize Check, Ok, Detail | Out-String -Width 100 | Write-Output
+    $result.Rows | Format-Table -Property @('Check', 'Ok', 'Detail') -AutoSize | Out-String -Width 100 | Write-Output
     exit 1
   }
   Start-Sleep -Seconds $PollSeconds

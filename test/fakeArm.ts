@@ -113,6 +113,7 @@ export async function startFakeArm(vms: Record<string, Partial<FakeVm>>): Promis
           log(`runCommand ${name}`);
           fake.runCommands.set(name, JSON.parse(body));
           if (vm.power !== "running") return send(409, { error: { code: "OperationNotAllowed", message: "Cannot run a command on a VM that is not running." } });
+          if (!vm.agentReady) return send(409, { error: { code: "VMAgentStatusCommunicationError", message: `VM '${name}' has not reported status for VM agent or extensions.` } });
           return longRunning(201, resource("Creating"), () => undefined);
         }
         if (req.method === "GET") return send(200, resource("Succeeded"));

@@ -77,8 +77,16 @@ describe("npm run lab (fake ARM on 127.0.0.1)", () => {
     fake = await fakeOf({ "mh-oxf-dc1": { fail: { status: 409, code: "OperationNotAllowed", message: "Operation could not be completed as it results in exceeding approved standardBSFamily Cores quota." } } });
     const { code, stderr } = await lab(fake, ["start"]);
     assert.equal(code, 3);
-    assert.match(stderr, /^mh-oxf-dc1: start failed: (OperationNotAllowed: )?Operation could not be completed as it results in exceeding approved standardBSFamily Cores quota\.\n/);
+    assert.match(stderr, /^mh-oxf-dc1: start failed: OperationNotAllowed: Operation could not be completed as it results in exceeding approved standardBSFamily Cores quota\.\n/);
     assert.match(stderr, /not started: mh-lon-dc1, mh-oxf-ex1, mh-lon-ex1/);
+  });
+
+  it("start: a barrier whose agent never turns Ready fails with Azure's message, naming the VM", async () => {
+    fake = await fakeOf({ "mh-oxf-dc1": { agentReady: false } });
+    const { code, stderr } = await lab(fake, ["start"]);
+    assert.equal(code, 3);
+    assert.match(stderr, /^mh-oxf-dc1: readiness check could not run: VMAgentStatusCommunicationError: VM 'mh-oxf-dc1' has not reported status for VM agent or extensions\.\n/);
+    assert.ok(!fake.calls.includes("start mh-lon-dc1"));
   });
 
   it("stop: deallocates every running VM in parallel and leaves a deallocated one alone", async () => {

@@ -5,6 +5,7 @@
 # TCP 389 and 53 answer on its own address and _ldap._tcp.dc._msdcs.<domain> resolves, twice
 # in a row (AutomatedLab's Test-LabADReady rule). Any other VM: the guest is up and its agent runs.
 # SYSVOL not shared is only a warning (a re-created DC: see README, "Readiness gates").
+# $RunId is not read: `npm run lab` changes it so that ARM runs the command again.
 param([int]$TimeoutSeconds = 1800, [int]$PollSeconds = 15, [string]$RunId = '')
 $ErrorActionPreference = 'Continue'
 $deadline = (Get-Date).AddSeconds($TimeoutSeconds)

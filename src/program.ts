@@ -14,6 +14,7 @@ import { LabValidationError, Problem, sortProblems } from "./problems";
 import { ConfigLocator, LOCATION_KEY, NAMESPACE, StackSettings, parseSettings } from "./settings";
 import { setKeyCommand, suggestSharedKey } from "./vpn";
 import { ExchangeLab } from "./azure/exchangeLab";
+import { readinessSkipProblems } from "./gates";
 
 /** `deploy`: `pulumi up`/`preview`, where a missing VPN key stops the run. `plan`: the offline
  * plan, which shows the same as a warning and goes on. */
@@ -72,12 +73,13 @@ export function loadLab(raw: Readonly<Record<string, string>>, options: LoadOpti
     csvProblems.push(...read.problems);
     if (settings && read.problems.length === 0) {
       const built = buildLab(settings, read.rows, csvFile, previous);
-      if (built.lab && problems.length === 0) {
+      const gateProblems = built.lab ? readinessSkipProblems(built.lab) : [];
+      if (built.lab && problems.length === 0 && gateProblems.length === 0) {
         const pinned = writeCells(text.text, pinEdits(built.lab, read.rows));
         const lab = { ...built.lab, warnings: sortProblems([...warnings, ...built.lab.warnings, ...notWrittenDown(built.lab, settings, read.rows)]) };
         return { lab, csvText: text.text, pinnedCsv: "text" in pinned ? pinned.text : text.text };
       }
-      csvProblems.push(...built.problems);
+      csvProblems.push(...built.problems, ...gateProblems);
     }
   }
   throw new LabValidationError(sortProblems([...problems, ...csvProblems]));

@@ -7,6 +7,13 @@
  * project's stated assumption for a typical region on a quiet day, not a measurement.
  */
 
+/** The Pulumi type of a WaitForBoot=Yes VM's readiness gate (src/azure/readinessGate.ts). */
+export const READINESS_GATE_TYPE = "azure-native:compute:VirtualMachineRunCommandByVirtualMachine";
+/** Expected wait of one readiness gate after its VM is created, in minutes: a stated assumption
+ * (a specialized disk boots Windows from scratch; AD DS starts after DNS and Netlogon), not a
+ * measurement. The gate itself gives up at `readinessTimeoutMinutes`. */
+export const READINESS_GATE_MINUTES = 5;
+
 /** Typical creation minutes per Pulumi type token; `source` says where each comes from. */
 export const CREATION_MINUTES: Readonly<Record<string, { minutes: number; source: string }>> = {
   "azure-native:resources:ResourceGroup": { minutes: 0.2, source: "assumption" },
@@ -17,6 +24,7 @@ export const CREATION_MINUTES: Readonly<Record<string, { minutes: number; source
   "azure-native:network:LoadBalancer": { minutes: 0.5, source: "assumption" },
   "azure-native:network:NetworkInterface": { minutes: 0.2, source: "assumption" },
   "azure-native:compute:VirtualMachine": { minutes: 3, source: "assumption: attach an existing disk and start" },
+  [READINESS_GATE_TYPE]: { minutes: READINESS_GATE_MINUTES, source: "assumption: the guest boots, its agent turns Ready and a domain controller's AD DS serves twice in a row; bounded by readinessTimeoutMinutes" },
   "azure-native:devtestlab:GlobalSchedule": { minutes: 0.2, source: "assumption" },
   "azure-native:network:VirtualNetworkGateway": { minutes: 45, source: "Microsoft Learn: 45 minutes or more" },
   "azure-native:network:LocalNetworkGateway": { minutes: 0.5, source: "assumption" },
@@ -35,7 +43,7 @@ export interface GraphNode {
 
 /** The estimate. Minutes from the start of `pulumi up`. */
 export interface TimeToReady {
-  /** Until the last VM is created (and started). */
+  /** Until the last VM is created (and started) and every readiness gate has passed. */
   vmsMinutes: number;
   /** Until the VPN connection is created; `null` without a VPN. */
   vpnMinutes: number | null;
@@ -79,7 +87,10 @@ export function timeToReady(nodes: readonly GraphNode[]): TimeToReady {
   nodes.forEach((n) => visit(n.name));
 
   const latest = (type: string) => nodes.filter((n) => n.type === type).reduce<string | undefined>((best, n) => (best === undefined || finish.get(n.name)! > finish.get(best)! ? n.name : best), undefined);
-  const lastVm = latest("azure-native:compute:VirtualMachine");
+  // A barrier is ready when its gate passes, which comes after its VM is created.
+  const lastVm = [latest("azure-native:compute:VirtualMachine"), latest(READINESS_GATE_TYPE)]
+    .filter((n): n is string => n !== undefined)
+    .reduce<string | undefined>((best, n) => (best === undefined || finish.get(n)! > finish.get(best)! ? n : best), undefined);
   const connection = latest("azure-native:network:VirtualNetworkGatewayConnection");
   const last = nodes.reduce<string | undefined>((best, n) => (best === undefined || finish.get(n.name)! > finish.get(best)! ? n.name : best), undefined);
   const path: string[] = [];

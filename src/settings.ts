@@ -19,7 +19,7 @@ export const LOCATION_KEY = "azure-native:location";
 /** How a key is declared in Pulumi.yaml: Pulumi's project schema types, or `undefined` when the
  * key cannot be declared there (maps have no schema type; an optional key without a default
  * would become required). */
-type PulumiSchemaType = "string" | "boolean" | "array" | undefined;
+type PulumiSchemaType = "string" | "boolean" | "integer" | "array" | undefined;
 /** What the project knows about one config key. */
 export interface ConfigKeySpec {
   description: string;
@@ -49,6 +49,9 @@ export const CONFIG_KEYS = {
   allowedSourcePrefixes: { description: "Internet sources (IPv4 or CIDR) allowed to the public endpoints; default the DrayTek's publicIp/32.", pulumiType: undefined },
   dnsServers: { description: "DNS servers of the virtual network: VM names of lab.csv or IPv4 addresses; empty uses Azure DNS.", pulumiType: "array", default: [] },
   autoShutdown: { description: "Daily deallocation of every VM: { time: HHmm, timeZone: Windows time zone ID }.", pulumiType: undefined },
+  readinessTimeoutMinutes: { description: "Deadline of each WaitForBoot=Yes VM's readiness gate, in minutes (5-85).", pulumiType: "integer", default: 30 },
+  readinessGates: { description: "Declare a readiness gate (a managed Run Command that waits until the VM serves) for each WaitForBoot=Yes VM.", pulumiType: "boolean", default: true },
+  readinessGatesSkip: { description: "WaitForBoot=Yes VMs without a readiness gate (a VM agent too old to run commands); later VMs wait for the VM itself.", pulumiType: "array", default: [] },
 } as const satisfies Record<string, ConfigKeySpec>;
 /** A key of {@link CONFIG_KEYS}: a typo in the program's own reads fails to compile. */
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -105,6 +108,8 @@ export interface StackSettings {
   autoShutdown?: { time: string; timeZone: string };
   /** DNS labels of the public IPs: `<dns.label>-vpn` (gateway) and `<dns.label>-lab` (endpoints). */
   dns: { label: string; scope?: DnsLabelScope };
+  /** Readiness gates of the WaitForBoot=Yes VMs (src/azure/readinessGate.ts). */
+  readiness: ReadinessSettings;
 }
 
 /**
@@ -132,6 +137,23 @@ export function defaultDnsLabel(resourceGroupName: string, virtualNetworkName: s
 export function publicIpFqdn(label: string, location: string): string {
   return `${label}.${location}.cloudapp.azure.com`;
 }
+
+/** The readiness gates' settings: the deadline, and which barriers have no gate. */
+export interface ReadinessSettings {
+  /** The gate script's deadline, in minutes. */
+  timeoutMinutes: number;
+  /** False: no gate at all (every later VM waits for the barrier VM, as before gates existed). */
+  gates: boolean;
+  /** VM names (as written) whose barrier has no gate; checked against the CSV in program.ts. */
+  skip: string[];
+  /** Where `readinessGatesSkip` is written. */
+  skipLocation: { file: string; line: number };
+}
+
+/** Bounds of `readinessTimeoutMinutes`: the gate's Run Command gets 5 more minutes, within the
+ * 90 minutes Run Command allows a script (learn.microsoft.com/azure/virtual-machines/windows/run-command). */
+export const MIN_READINESS_MINUTES = 5;
+export const MAX_READINESS_MINUTES = 85;
 
 /** Sources that open an endpoint to the whole internet; accepted only when written literally. */
 export const WHOLE_INTERNET = ["*", "Internet", "0.0.0.0/0", "Any"];
@@ -469,12 +491,28 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
     report(full("dnsLabelScope"), `'${scopeText}' is not accepted; use ${DNS_LABEL_SCOPES.join(", ")} (NoReuse would give the router a new name after every destroy)`);
   }
   if (vpn) vpn.dnsLabel = `${dnsLabel}-vpn`;
+  // Readiness gates: the deadline must leave the Run Command's own 90-minute limit some room.
+  const timeoutText = text("readinessTimeoutMinutes", false) ?? String(CONFIG_DEFAULTS.readinessTimeoutMinutes);
+  const timeoutMinutes = /^\d{1,3}$/.test(timeoutText) ? Number(timeoutText) : NaN;
+  if (!(timeoutMinutes >= MIN_READINESS_MINUTES && timeoutMinutes <= MAX_READINESS_MINUTES)) {
+    report(full("readinessTimeoutMinutes"), `expected whole minutes from ${MIN_READINESS_MINUTES} to ${MAX_READINESS_MINUTES}, got '${timeoutText}'`);
+  }
+  const gatesText = (text("readinessGates", false) ?? "true").toLowerCase();
+  if (gatesText !== "true" && gatesText !== "false") report(full("readinessGates"), `expected true or false, got '${raw[full("readinessGates")]}'`);
+  const skipValue = structured("readinessGatesSkip", false) ?? [];
+  const skip = (Array.isArray(skipValue) ? skipValue : [skipValue]).filter((v, i) => {
+    if (typeof v === "string" && v.trim() !== "") return true;
+    report(full("readinessGatesSkip"), `expected a VM name of the CSV, got ${JSON.stringify(v)}`, String(i));
+    return false;
+  }).map((v) => (v as string).trim());
+  const readiness: ReadinessSettings = { timeoutMinutes, gates: gatesText !== "false", skip, skipLocation: locate(full("readinessGatesSkip")) };
 
   if (problems.length > 0 || !gatewaySubnet) return { problems, warnings };
   return {
     settings: {
       location, resourceGroupName, diskResourceGroupName, csv, virtualNetworkName, addressSpace, gatewaySubnet, subnets, onPremises, vpn,
       allowedSourcePrefixes, dnsServers, dnsServersLocation: locate(full("dnsServers")), autoShutdown, dns: { label: dnsLabel, scope: dnsScope },
+      readiness,
     },
     problems,
     warnings,

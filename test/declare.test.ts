@@ -84,9 +84,9 @@ describe("the declared Azure resources (mock runtime)", () => {
     }
   });
 
-  it("creates VMs in boot order: each VM's dependsOn is its barrier VMs", () => {
+  it("creates VMs in boot order: each VM's dependsOn is its barriers' readiness gates", () => {
     const deps = Object.fromEntries(byType(plan, "azure-native:compute:VirtualMachine").map((r) => [r.name, r.dependsOn.filter((d) => !d.endsWith("-nic") && d !== "exchange-lab")]));
-    assert.deepEqual(deps, { "mh-oxf-dc1": [], "mh-lon-dc1": ["mh-oxf-dc1"], "mh-oxf-ex1": ["mh-lon-dc1"], "mh-lon-ex1": ["mh-lon-dc1"] });
+    assert.deepEqual(deps, { "mh-oxf-dc1": [], "mh-lon-dc1": ["mh-oxf-dc1-ready"], "mh-oxf-ex1": ["mh-lon-dc1-ready"], "mh-lon-ex1": ["mh-lon-dc1-ready"] });
   });
 
   it("sizes each VM from its classic size", () => {

@@ -8,7 +8,7 @@ import { RetailItem, priceKeyOf, snapshotFromRetailItems } from "../src/prices/r
 import { RetailPage, fetchAll, retailFilters } from "../src/prices/cli";
 import { renderCost } from "../src/plan/render";
 import { PlanResult } from "../src/plan/plan";
-import { timeToReady } from "../src/readiness";
+import { READINESS_GATE_MINUTES, READINESS_GATE_TYPE, timeToReady } from "../src/readiness";
 import { HEADER, baseStackYaml, exampleSettings, onlyProblem, planOf, rowsOf, sharedExamplePlan } from "./helpers";
 import { buildLab } from "../src/lab";
 
@@ -173,24 +173,36 @@ describe("time to ready", () => {
     assert.deepEqual(t, { vmsMinutes: 3.2, vpnMinutes: 47.2, criticalPath: ["rg", "gw", "conn"], sequentialMinutes: 53.2 });
   });
 
+  it("counts each readiness gate's assumed wait after its VM, on the VMs' path and in sequence", () => {
+    const t = timeToReady([
+      { type: "azure-native:resources:ResourceGroup", name: "rg", dependsOn: [] },
+      { type: "azure-native:compute:VirtualMachine", name: "dc", dependsOn: ["rg"] },
+      { type: READINESS_GATE_TYPE, name: "dc-ready", dependsOn: ["dc"] },
+      { type: "azure-native:compute:VirtualMachine", name: "ex", dependsOn: ["dc-ready"] },
+    ]);
+    assert.deepEqual(t, { vmsMinutes: 0.2 + 3 + READINESS_GATE_MINUTES + 3, vpnMinutes: null, criticalPath: ["rg", "dc", "dc-ready", "ex"], sequentialMinutes: 0.2 + 3 + READINESS_GATE_MINUTES + 3 });
+    const lastIsGate = timeToReady([{ type: "azure-native:compute:VirtualMachine", name: "dc", dependsOn: [] }, { type: READINESS_GATE_TYPE, name: "dc-ready", dependsOn: ["dc"] }]);
+    assert.equal(lastIsGate.vmsMinutes, 3 + READINESS_GATE_MINUTES, "the VMs are ready when the last gate passes");
+  });
+
   it("gives the critical path of a CSV with two barriers", async () => {
     const csv = `${HEADER}\nYes,dc1,,dc1-os,Small,Oxford,,,,Yes,\nYes,dc2,,dc2-os,Small,Oxford,,,,No,\nYes,ex1,,ex1-os,Large,Oxford,,,,Yes,\nYes,cl1,,cl1-os,Small,London,,,,No,\n`;
     const p = await planOf(csv, baseStackYaml() + "  exchange-lab:vpn: false\n");
     assert.deepEqual(p.errors, []);
-    // dc1 is the first barrier; dc2 waits for it; ex1, the second barrier, waits for both; cl1 waits for ex1.
-    // The load balancer and NICs wait for the last subnet write, so the subnets are on the path.
+    // dc1 is the first barrier; dc2 waits for its gate; ex1, the second barrier, waits for dc2 and dc1's gate; cl1 waits for ex1's gate.
     assert.deepEqual(p.timeToReady, {
-      vmsMinutes: 13.8,
+      vmsMinutes: 23.8,
       vpnMinutes: null,
-      criticalPath: ["exchange-lab", "MCMHybrid", "GatewaySubnet", "Oxford", "London", "MCMHybrid-lb", "dc1-nic", "dc1", "dc2", "ex1", "cl1", "shutdown-computevm-cl1"],
-      sequentialMinutes: 16,
+      // The load balancer and NICs wait for the last subnet write, so the subnets are on the path.
+      criticalPath: ["exchange-lab", "MCMHybrid", "GatewaySubnet", "Oxford", "London", "MCMHybrid-lb", "dc1-nic", "dc1", "dc1-ready", "dc2", "ex1", "ex1-ready", "cl1", "shutdown-computevm-cl1"],
+      sequentialMinutes: 26,
     });
   });
 
   it("puts the VPN gateway on the example's critical path, and the VMs well before it", async () => {
     const t = (await sharedExamplePlan()).timeToReady!;
     assert.deepEqual(t.criticalPath.slice(-2), ["MCMHybrid-vpngw", "MCMHybrid-to-draytek"]);
-    assert.ok(t.vmsMinutes < 15 && t.vpnMinutes! > 45, JSON.stringify(t));
+    assert.ok(t.vmsMinutes < 25 && t.vpnMinutes! > 45, JSON.stringify(t));
   });
 });
 

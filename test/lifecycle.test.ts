@@ -117,6 +117,9 @@ describe("the lab over its life (previous deployment known)", function () {
     assert.deepEqual(resource(after, "ex2").options.aliases, ["ex1"]);
     assert.deepEqual(resource(after, "ex2-nic").options.aliases, ["ex1-nic"]);
     assert.deepEqual(resource(after, "shutdown-computevm-ex2").options.aliases, ["shutdown-computevm-ex1"]);
+    const renamedBarrier = await edit(csv(row("dc9", { os: "dc1-os", wait: "Yes", rdp: "3389" }), BASE[1], BASE[2]));
+    assert.deepEqual(resource(renamedBarrier.after, "dc9-ready").options.aliases, ["dc1-ready"], "the readiness gate follows its VM");
+    assert.equal(change(renamedBarrier.after, "dc9-ready")!.action, "replace");
     assert.equal(ips(after).ex2, "10.20.1.5");
     assert.equal(after.vms.find((v) => v.name === "ex2")!.previousName, "ex1");
     assert.deepEqual(after.vms.find((v) => v.name === "ex2")!.dataDiskLuns, [0, 1]);

@@ -18,10 +18,10 @@ describe("npm run plan", () => {
     const lines = stdout.split("\n");
     const vmLines = lines.filter((l) => /^\s+[1-9-]\s+mh-/.test(l)).map((l) => l.trim().split(/\s+/).slice(0, 2).join(" "));
     assert.deepEqual(vmLines, ["1 mh-oxf-dc1", "2 mh-lon-dc1", "3 mh-oxf-ex1", "4 mh-lon-ex1", "- mh-oxf-cl1"]);
-    assert.match(stdout, /Resources \(25\):/);
+    assert.match(stdout, /Resources \(27\):/);
     assert.match(stdout, /DrayTek Vigor: LAN-to-LAN profile/);
     assert.match(stdout, /IKE Pre-Shared Key: +\(not set: see the warning on exchange-lab:vpnSharedKey\)/);
-    assert.match(stdout, /azure-native:compute:VirtualMachine\s+mh-oxf-ex1\s+mh-lon-dc1/);
+    assert.match(stdout, /azure-native:compute:VirtualMachine\s+mh-oxf-ex1\s+mh-lon-dc1-ready/);
   });
 
   it("--json prints one object with vms, resources and errors", async () => {

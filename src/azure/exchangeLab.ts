@@ -5,13 +5,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
-import * as compute from "@pulumi/azure-native/compute";
 import * as resources from "@pulumi/azure-native/resources";
 import { Lab, onlineVms } from "../lab";
 import { publicIpFqdn } from "../settings";
 import { declareAutoShutdown } from "./autoShutdown";
 import { declareLoadBalancer, DeclaredLoadBalancer } from "./loadBalancer";
 import { declareNetwork } from "./network";
+import { hasGate } from "../gates";
+import { declareReadinessGate } from "./readinessGate";
 import { declareVm } from "./virtualMachines";
 import { DeclaredVpn, declareVpn } from "./vpn";
 
@@ -68,17 +69,20 @@ export class ExchangeLab extends pulumi.ComponentResource {
     this.loadBalancer = declareLoadBalancer(lab, { resourceGroupName, subscriptionId, virtualNetworkId: net.virtualNetwork.id, after: [net.lastSubnet] }, childOpts);
     const lb = this.loadBalancer;
 
-    const machines = new Map<string, compute.VirtualMachine>();
+    // What later VMs wait for, by VM name: a barrier's readiness gate, or else the VM itself.
+    const machines = new Map<string, pulumi.Resource>();
     for (const vm of onlineVms(lab)) {
       const subnet = net.subnets.get(vm.subnet);
       if (!subnet) throw new Error(`internal: subnet ${vm.subnet} of ${vm.name} was not declared`);
       const declared = declareVm(
         vm,
         { resourceGroupName, location: s.location, subnet, subscriptionId, backendPoolIds: lb ? [lb.allVmsPoolId] : [], after: [net.lastSubnet] },
-        vm.dependsOn.map((n) => machines.get(n)).filter((m): m is compute.VirtualMachine => m !== undefined),
+        vm.dependsOn.map((n) => machines.get(n)).filter((m): m is pulumi.Resource => m !== undefined),
         childOpts,
       );
-      machines.set(vm.name, declared.vm);
+      machines.set(vm.name, hasGate(vm, s.readiness)
+        ? declareReadinessGate(vm, declared.vm, { resourceGroupName, location: s.location, timeoutMinutes: s.readiness.timeoutMinutes }, childOpts)
+        : declared.vm);
       if (s.autoShutdown) declareAutoShutdown(declared.vm, vm.name, s.autoShutdown, { resourceGroupName, location: s.location }, childOpts, vm.previousName);
     }
 

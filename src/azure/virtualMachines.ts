@@ -40,7 +40,7 @@ export interface DeclaredVm {
 /**
  * Declares the NIC and VM of one lab VM.
  *
- * @param bootDependencies the already declared VMs this one is created after (`vm.dependsOn`).
+ * @param bootDependencies what this VM is created after (`vm.dependsOn`): each barrier's readiness gate, or the VM itself.
  * `deleteBeforeReplace` because both carry fixed names, the NIC a fixed IP and the VM a disk
  * that only one VM can hold: a replacement must free them before it takes them.
  */
@@ -56,7 +56,7 @@ export function declareVm(
     /** What the NIC waits for besides its subnet: the last subnet write of the VNet. */
     after: pulumi.Resource[];
   },
-  bootDependencies: compute.VirtualMachine[],
+  bootDependencies: pulumi.Resource[],
   opts: pulumi.CustomResourceOptions,
 ): DeclaredVm {
   const nicName = `${vm.name}-nic`;

@@ -7,6 +7,7 @@ import { portName } from "../endpoints";
 import { CostEstimate, HOURS_PER_MONTH } from "../cost";
 import { Change as PlanChange } from "./changes";
 import { PlanResult } from "./plan";
+import { READINESS_GATE_MINUTES, READINESS_GATE_TYPE } from "../readiness";
 
 /** Pads each column of a table to its widest cell. */
 export function table(rows: string[][]): string[] {
@@ -59,6 +60,8 @@ export function renderPlan(result: PlanResult): string {
     out.push("", "Time to ready (estimate: the gateway's 45 minutes are Microsoft's, the other creation times assumptions):");
     out.push(`  VMs up after about ${t.vmsMinutes} min${t.vpnMinutes !== null ? `; tunnel up after about ${t.vpnMinutes} min` : ""}.`);
     out.push(`  Created one after another, as the 2014 scripts did: about ${t.sequentialMinutes} min.`);
+    const gates = result.resources.filter((r) => r.type === READINESS_GATE_TYPE).length;
+    if (gates > 0) out.push(`  Includes ${gates} readiness gate${gates === 1 ? "" : "s"} (WaitForBoot=Yes), each assumed to wait about ${READINESS_GATE_MINUTES} min after its VM is created.`);
     out.push(`  Critical path: ${t.criticalPath.join(" -> ")}`);
   }
   if (result.cost) out.push("", ...renderCost(result.cost));

@@ -1,0 +1,131 @@
+/**
+ * The few Azure Resource Manager calls `npm run lab` makes, through the Azure SDK for JavaScript
+ * (`@azure/arm-compute`, API 2025-04-01 in 24.x): start, deallocate, instance view, and a managed
+ * Run Command that runs the readiness script (src/azure/scripts/wait-ready.ps1).
+ *
+ * - Start / Deallocate: https://learn.microsoft.com/rest/api/compute/virtual-machines/start,
+ *   https://learn.microsoft.com/rest/api/compute/virtual-machines/deallocate (long-running operations).
+ * - Instance view (power state `PowerState/running`, `PowerState/deallocated`; the VM agent's status):
+ *   https://learn.microsoft.com/azure/virtual-machines/states-billing.
+ * - Managed Run Command: https://learn.microsoft.com/azure/virtual-machines/windows/run-command-managed.
+ *   Its own name (`exchange-lab-start-ready`), not the Pulumi gate's, so `npm run lab` never changes
+ *   what Pulumi owns; a new `RunId` parameter each time, because ARM re-runs a run command only when
+ *   it changes (https://github.com/Azure/bicep/issues/10422).
+ */
+import { ComputeManagementClient } from "@azure/arm-compute";
+import type { TokenCredential } from "@azure/identity";
+import { gateTimeouts, waitReadyScript } from "../gates";
+
+/** The run command `npm run lab -- start` puts on a barrier VM. */
+export const START_RUN_COMMAND_NAME = "exchange-lab-start-ready";
+
+/** How to reach Azure. */
+export interface AzureOptions {
+  credential: TokenCredential;
+  subscriptionId: string;
+  /** ARM endpoint; default https://management.azure.com (tests: a local fake). */
+  endpoint?: string;
+  /** Extra trusted CA certificates (PEM), for a test endpoint's self-signed certificate. */
+  ca?: string;
+  /** Interval of long-running-operation polls, in milliseconds (default 5000). */
+  pollIntervalMs?: number;
+  /** Cancels every call in flight (Ctrl-C). */
+  abortSignal?: AbortSignal;
+}
+
+/** A VM's state as `status` shows it. */
+export interface VmState {
+  /** `running`, `deallocated`, `stopped`, `starting`, ... (the `PowerState/` code), or `unknown`. */
+  power: string;
+  /** The VM agent's display status (`Ready`, `Not Ready`) and version, or `unknown`. */
+  agent: string;
+}
+
+/** The readiness script's outcome on one VM. */
+export interface ReadyResult {
+  ok: boolean;
+  /** What the script printed (Run Command keeps the last 4 KB). */
+  output: string;
+  /** Run Command's execution state and message, when it did not succeed. */
+  detail?: string;
+}
+
+/** An Azure error as one line: its code and message (RestError and plain errors alike). */
+export function azureMessage(err: unknown): string {
+  const e = err as { code?: string; message?: string; statusCode?: number };
+  const code = e.code && !String(e.message ?? "").includes(e.code) ? `${e.code}: ` : "";
+  return `${code}${e.message ?? String(err)}`.split("\n")[0];
+}
+
+/** The lab's VMs in Azure: one resource group, one subscription. */
+export class LabAzure {
+  private readonly client: ComputeManagementClient;
+  private readonly poll: { updateIntervalInMs: number; abortSignal?: AbortSignal };
+
+  constructor(private readonly resourceGroup: string, private readonly location: string, options: AzureOptions) {
+    this.client = new ComputeManagementClient(options.credential, options.subscriptionId, {
+      endpoint: options.endpoint,
+      tlsOptions: options.ca ? { ca: options.ca } : undefined,
+      // A failed call names the VM at once; the SDK's retries stay for throttling and 5xx.
+      retryOptions: { maxRetries: 2 },
+    });
+    this.poll = { updateIntervalInMs: options.pollIntervalMs ?? 5000, abortSignal: options.abortSignal };
+  }
+
+  /** Power state and agent status. */
+  async state(vm: string): Promise<VmState> {
+    const view = await this.client.virtualMachines.instanceView(this.resourceGroup, vm, { abortSignal: this.poll.abortSignal });
+    const power = view.statuses?.find((s) => s.code?.startsWith("PowerState/"))?.code?.slice("PowerState/".length) ?? "unknown";
+    const agentStatus = view.vmAgent?.statuses?.[0]?.displayStatus;
+    const agent = agentStatus ? `${agentStatus}${view.vmAgent?.vmAgentVersion ? ` (${view.vmAgent.vmAgentVersion})` : ""}` : "unknown";
+    return { power, agent };
+  }
+
+  /** Starts a VM and waits until Azure reports it started. */
+  async start(vm: string): Promise<void> {
+    await this.client.virtualMachines.start(this.resourceGroup, vm, this.poll);
+  }
+
+  /** Deallocates a VM (compute stops billing) and waits until Azure reports it done. */
+  async deallocate(vm: string): Promise<void> {
+    await this.client.virtualMachines.deallocate(this.resourceGroup, vm, this.poll);
+  }
+
+  /**
+   * Runs the readiness script on a VM and waits for it (asyncExecution false). Resolves with the
+   * script's verdict; rejects with Azure's error when the command cannot run (agent not ready, VM
+   * deallocated).
+   */
+  async waitReady(vm: string, timeoutMinutes: number): Promise<ReadyResult> {
+    const t = gateTimeouts(timeoutMinutes);
+    await this.client.virtualMachineRunCommands.createOrUpdate(
+      this.resourceGroup,
+      vm,
+      START_RUN_COMMAND_NAME,
+      {
+        location: this.location,
+        source: { script: waitReadyScript() },
+        parameters: [
+          { name: "TimeoutSeconds", value: String(t.scriptSeconds) },
+          { name: "RunId", value: new Date().toISOString() },
+        ],
+        asyncExecution: false,
+        // The verdict is read from the instance view below, with the script's output.
+        treatFailureAsDeploymentFailure: false,
+        timeoutInSeconds: t.runCommandSeconds,
+      },
+      this.poll,
+    );
+    const done = await this.client.virtualMachineRunCommands.getByVirtualMachine(this.resourceGroup, vm, START_RUN_COMMAND_NAME, {
+      expand: "instanceView",
+      abortSignal: this.poll.abortSignal,
+    });
+    const view = done.instanceView;
+    const ok = view?.executionState === "Succeeded" && view.exitCode === 0;
+    return {
+      ok,
+      output: (view?.output ?? "").trim(),
+      detail: ok ? undefined : `Run Command ${view?.executionState ?? "unknown"}, exit code ${view?.exitCode ?? "none"}${view?.executionMessage ? `: ${view.executionMessage}` : ""}`,
+    };
+  }
+}

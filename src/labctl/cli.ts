@@ -1,0 +1,187 @@
+/**
+ * `npm run lab -- start | stop | status [--stack NAME | --config FILE] [--csv FILE] [--subscription ID] [--dry-run]`
+ *
+ * Reads the same CSV and stack file as the Pulumi program and works on the VMs `pulumi up`
+ * created: `start` in boot order (each WaitForBoot=Yes VM waited for with the readiness script),
+ * `stop` deallocates every VM in parallel, `status` prints a table. Signs in to Azure with
+ * `DefaultAzureCredential` (`az login` is enough). Writes no file, so an interrupted run leaves
+ * nothing half-written; operations Azure already accepted finish in Azure.
+ *
+ * Exit codes: 0 done; 1 invalid lab input (every problem listed); 2 usage error; 3 an Azure
+ * operation or a readiness check failed (the VM and Azure's message are printed); 130 interrupted.
+ */
+import * as path from "path";
+import type { TokenCredential } from "@azure/identity";
+import { Lab } from "../lab";
+import { resolveStackFile } from "../plan/cli";
+import { LabValidationError, formatProblem } from "../problems";
+import { loadLab } from "../program";
+import { NAMESPACE } from "../settings";
+import { readStackFile } from "../stackFile";
+import { LabAzure } from "./azure";
+import { CommandResult, Renderer, renderStatus, startLab, statusLab, stopLab } from "./commands";
+import { renderOrder } from "./order";
+
+export const COMMANDS = ["start", "stop", "status"] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export const USAGE = `usage: npm run lab -- <command> [--stack NAME | --config FILE] [--csv FILE] [--subscription ID] [--dry-run]
+
+commands:
+  start    start the lab in boot order: the VMs up to each WaitForBoot=Yes VM in parallel, then that
+           VM, waiting until it serves (the readiness script through Run Command), then the next ones
+  stop     deallocate every VM of the lab, in parallel (compute stops billing; disks stay)
+  status   a table of each VM: power state, agent status, private IP, public RDP port, next auto-shutdown
+
+options:
+  --stack NAME        the stack file stacks/Pulumi.NAME.yaml (default: the only one there)
+  --config FILE       a stack file by path
+  --csv FILE          the lab CSV instead of the stack's csv key
+  --subscription ID   the Azure subscription (default: AZURE_SUBSCRIPTION_ID; see az account show)
+  --dry-run           print what would be done, in order, without calling Azure
+  --help              this text
+`;
+
+/** Parsed command line. */
+export interface LabArgs {
+  command: Command;
+  stack?: string;
+  config?: string;
+  csv?: string;
+  subscription?: string;
+  dryRun: boolean;
+}
+
+/** Parses the arguments; throws an `Error` with the reason on a bad one (`help` for --help). */
+export function parseLabArgs(argv: readonly string[]): LabArgs {
+  let command: Command | undefined;
+  const args: Omit<LabArgs, "command"> = { dryRun: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case "--stack": args.stack = value(); break;
+      case "--config": args.config = value(); break;
+      case "--csv": args.csv = value(); break;
+      case "--subscription": args.subscription = value(); break;
+      case "--dry-run": args.dryRun = true; break;
+      case "--help": case "-h": throw new Error("help");
+      default: {
+        const known = COMMANDS.find((c) => c === flag);
+        if (!known) throw new Error(flag.startsWith("-") ? `unknown option '${flag}'` : `unknown command '${flag}'; the commands are ${COMMANDS.join(", ")}`);
+        if (command) throw new Error(`give one command, not ${command} and ${known}`);
+        command = known;
+      }
+    }
+  }
+  if (!command) throw new Error(`give a command: ${COMMANDS.join(", ")}`);
+  if (args.stack && args.config) throw new Error("give --stack or --config, not both");
+  return { command, ...args };
+}
+
+/** What tests replace: the credential, the ARM endpoint and its CA, polling, progress, paths. */
+export interface LabTesting {
+  credential?: TokenCredential;
+  endpoint?: string;
+  ca?: string;
+  pollIntervalMs?: number;
+  renderer?: Renderer;
+  /** Directory of `stacks/` and of relative CSV paths (default: the current directory). */
+  baseDir?: string;
+  env?: Record<string, string | undefined>;
+  /** Aborts the run as Ctrl-C does. */
+  abortSignal?: AbortSignal;
+}
+
+/** Runs the command line; resolves to the exit code. */
+export async function main(argv: readonly string[], write: (s: string) => void, writeError: (s: string) => void, testing: LabTesting = {}): Promise<number> {
+  let args: LabArgs;
+  try {
+    args = parseLabArgs(argv);
+  } catch (err) {
+    const message = (err as Error).message;
+    if (message === "help") {
+      write(USAGE);
+      return 0;
+    }
+    writeError(`${message}\n${USAGE}`);
+    return 2;
+  }
+  const baseDir = testing.baseDir ?? process.cwd();
+  let lab: Lab;
+  try {
+    const stackFile = resolveStackFile({ stack: args.stack, config: args.config, format: "text", showSecrets: false, pin: false }, path.join(baseDir, "stacks"));
+    const read = readStackFile(stackFile);
+    if (!read.stack) throw new LabValidationError(read.problems);
+    const config = { ...read.stack.config };
+    if (args.csv !== undefined) config[`${NAMESPACE}:csv`] = args.csv;
+    // Starting and stopping needs no VPN key: read the lab as the plan does.
+    lab = loadLab(config, { locate: read.stack.locate, baseDir, secretKeys: read.stack.secretKeys, mode: "plan" }).lab;
+  } catch (err) {
+    if (err instanceof LabValidationError) {
+      for (const p of err.problems) writeError(`${formatProblem(p)}\n`);
+      return 1;
+    }
+    writeError(`${(err as Error).message}\n`);
+    return 2;
+  }
+
+  if (args.dryRun) {
+    write(renderOrder(lab, args.command));
+    return 0;
+  }
+
+  const env = testing.env ?? process.env;
+  const subscriptionId = args.subscription ?? env.AZURE_SUBSCRIPTION_ID;
+  if (!subscriptionId) {
+    writeError("no subscription: give --subscription ID or set AZURE_SUBSCRIPTION_ID (az account show --query id -o tsv)\n");
+    return 2;
+  }
+
+  // Ctrl-C aborts the calls in flight and starts nothing more.
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  testing.abortSignal?.addEventListener("abort", onSignal);
+  if (!testing.abortSignal) process.once("SIGINT", onSignal);
+  try {
+    const credential = testing.credential ?? new (await import("@azure/identity")).DefaultAzureCredential();
+    const azure = new LabAzure(lab.settings.resourceGroupName, lab.settings.location, {
+      credential, subscriptionId, endpoint: testing.endpoint, ca: testing.ca, pollIntervalMs: testing.pollIntervalMs, abortSignal: controller.signal,
+    });
+    const renderer = testing.renderer ?? "default";
+    if (args.command === "status") {
+      write(renderStatus(await statusLab(lab, azure)));
+      return 0;
+    }
+    const result = args.command === "start" ? await startLab(lab, azure, renderer) : await stopLab(lab, azure, renderer);
+    return report(result, controller.signal.aborted, write, writeError);
+  } finally {
+    process.removeListener("SIGINT", onSignal);
+    testing.abortSignal?.removeEventListener("abort", onSignal);
+  }
+}
+
+function report(result: CommandResult, interrupted: boolean, write: (s: string) => void, writeError: (s: string) => void): number {
+  for (const line of result.done) write(`${line}\n`);
+  if (interrupted) {
+    writeError(`interrupted: operations Azure had accepted finish in Azure; nothing else was started${result.notStarted.length ? ` (not started: ${result.notStarted.join(", ")})` : ""}\n`);
+    return 130;
+  }
+  for (const line of result.failures) writeError(`${line}\n`);
+  if (result.notStarted.length > 0) writeError(`not started: ${result.notStarted.join(", ")}\n`);
+  return result.failures.length > 0 ? 3 : 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s)).then(
+    (code) => (process.exitCode = code),
+    (err) => {
+      process.stderr.write(`internal error (a defect of exchange-lab): ${(err as Error).stack ?? err}\n`);
+      process.exitCode = 3;
+    },
+  );
+}

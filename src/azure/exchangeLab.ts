@@ -62,7 +62,7 @@ export class ExchangeLab extends pulumi.ComponentResource {
     this.vpn = declareVpn(lab, { resourceGroupName, gatewaySubnet: net.gatewaySubnet, otherSubnets: [...net.subnets.values()] }, childOpts);
 
     const subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
-    this.loadBalancer = declareLoadBalancer(lab, { resourceGroupName, subscriptionId, virtualNetworkId: net.virtualNetwork.id }, childOpts);
+    this.loadBalancer = declareLoadBalancer(lab, { resourceGroupName, subscriptionId }, childOpts);
     const lb = this.loadBalancer;
 
     const machines = new Map<string, compute.VirtualMachine>();
@@ -71,7 +71,7 @@ export class ExchangeLab extends pulumi.ComponentResource {
       if (!subnet) throw new Error(`internal: subnet ${vm.subnet} of ${vm.name} was not declared`);
       const declared = declareVm(
         vm,
-        { resourceGroupName, location: s.location, subnet, subscriptionId, backendPoolIds: lb ? [lb.allVmsPoolId] : [] },
+        { resourceGroupName, location: s.location, subnet, subscriptionId, backendPoolIds: lb ? lb.poolIdsOf(vm) : [] },
         vm.dependsOn.map((n) => machines.get(n)).filter((m): m is compute.VirtualMachine => m !== undefined),
         childOpts,
       );

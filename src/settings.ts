@@ -10,6 +10,7 @@
  * - resource and subnet names: `azure-resource-manager/management/resource-name-rules.md`.
  */
 import { AZURE_SMALLEST_SUBNET_PREFIX, Cidr, cidrContains, cidrOverlaps, isPublicIpv4, parseCidr } from "./addresses";
+import { findRegion, resolveTimeZone } from "./catalogues";
 import { Problem } from "./problems";
 import { IKE_VERSIONS, IkeVersion, VPN_GATEWAY_SKUS, VpnGatewaySku, VpnSettings, checkSharedKey, parseIpsecPolicy } from "./vpn";
 
@@ -203,7 +204,11 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
     report(LOCATION_KEY, "required: the Azure region, e.g. westeurope");
   } else {
     location = normaliseLocation(locationText);
-    if (!/^[a-z0-9]+$/.test(location)) report(LOCATION_KEY, `'${locationText}' is not an Azure region name such as westeurope`);
+    // Checked against the bundled region catalogue (src/catalogues.ts): a typo would otherwise
+    // reach Azure, and the cost estimate would find no prices.
+    const found = findRegion(locationText);
+    if ("error" in found) report(LOCATION_KEY, found.error);
+    else location = found.region.name;
   }
 
   // Resource groups: the disks must live outside the one the stack owns.
@@ -400,7 +405,15 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
       const timeZone = v.timeZone === undefined ? "UTC" : v.timeZone;
       if (typeof time !== "string" || !/^([01]\d|2[0-3])[0-5]\d$/.test(time)) report(key, `expected a time of day as HHmm (e.g. 1900), got ${JSON.stringify(v.time)}`, "time");
       else if (typeof timeZone !== "string" || timeZone.trim() === "") report(key, `expected a Windows time zone ID such as 'GMT Standard Time' or 'UTC', got ${JSON.stringify(v.timeZone)}`, "timeZone");
-      else autoShutdown = { time, timeZone: timeZone.trim() };
+      else {
+        // Azure's schedule takes a Windows time zone ID; an IANA name is mapped through CLDR.
+        const zone = resolveTimeZone(timeZone.trim());
+        if ("error" in zone) report(key, zone.error, "timeZone");
+        else {
+          if (zone.fromIana) warn(key, `'${zone.fromIana}' is an IANA name; Azure takes a Windows time zone ID, so '${zone.id}' is used (write it to silence this)`, "timeZone");
+          autoShutdown = { time, timeZone: zone.id };
+        }
+      }
     }
   }
 

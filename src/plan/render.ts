@@ -6,6 +6,7 @@ import { formatProblem } from "../problems";
 import { portName } from "../endpoints";
 import { CostEstimate, HOURS_PER_MONTH } from "../cost";
 import { PlanResult } from "./plan";
+import { catalogueLabels } from "../catalogues";
 
 /** Pads each column of a table to its widest cell. */
 export function table(rows: string[][]): string[] {
@@ -64,6 +65,7 @@ export function renderPlan(result: PlanResult): string {
     out.push("", `Warnings (${result.warnings.length}):`);
     for (const w of result.warnings) out.push(`  ${formatProblem(w)}`);
   }
+  out.push("", `Checked against catalogues: ${catalogueLabels().map((c) => `${c.name} of ${c.date} (${c.source})`).join(", ")}.`);
   return out.join("\n") + "\n";
 }
 
@@ -74,12 +76,14 @@ export function renderCost(c: CostEstimate): string[] {
   for (const l of c.lines) {
     rows.push([l.item, String(l.quantity), l.unitPrice === null ? `unknown (${l.priceKey})` : `${money(l.unitPrice)}/${l.unit}`, l.billsWhen === "always" ? "running and parked" : "running"]);
   }
+  // With no price known (a region without a snapshot) there is no lower bound worth printing.
+  const noneKnown = c.lines.every((l) => l.unitPrice === null);
   const total = (known: number, unknown: string[], per: string) =>
-    unknown.length === 0 ? `${money(known)} ${per}` : `at least ${money(known)} ${per}, plus the unknown ${unknown.join(", ")}`;
+    unknown.length === 0 ? `${money(known)} ${per}` : noneKnown ? `unknown ${per} (no price known for ${c.region})` : `at least ${money(known)} ${per}, plus the unknown ${unknown.join(", ")}`;
   return [
     `Cost estimate (${c.region}, ${c.currency}, prices of ${c.date}; source: ${c.source}):`,
     ...table(rows).map((l) => `  ${l}`),
-    `  Running: ${total(c.knownPerHourRunning, c.unknown, "per hour")} (about ${money(c.knownPerHourRunning * HOURS_PER_MONTH)} for a month always on).`,
+    `  Running: ${total(c.knownPerHourRunning, c.unknown, "per hour")}${noneKnown ? "" : ` (about ${money(c.knownPerHourRunning * HOURS_PER_MONTH)} for a month always on)`}.`,
     `  Parked after pulumi destroy: ${total(c.knownPerMonthParked, c.unknownParked, "per month")} (the disks).`,
     "  Assumptions:",
     ...c.assumptions.map((a) => `  - ${a}`),

@@ -1,0 +1,148 @@
+// What Azure really does: inputs the plan used to accept and Azure refuses, each through
+// `npm run plan` with its message checked, and the catalogues they are checked against.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { main } from "../src/plan/cli";
+import { catalogueLabels, closest, findRegion, regionCatalogue, resolveTimeZone, sizeCatalogue, windowsTimeZoneIds } from "../src/catalogues";
+import { AzLocation, AzSku, regionsFromLocations, sizesFromSkus } from "../src/catalogueRefresh";
+import { CLASSIC_SIZES, resolveSize } from "../src/sizes";
+import { HEADER, baseStackYaml, writeLab } from "./helpers";
+
+/** Runs the plan CLI on a CSV (text or bytes) and a stack file; returns exit code and output. */
+export async function planCli(csv: string | Buffer, stackYaml = baseStackYaml(), ...argv: string[]) {
+  const { dir, stackFile } = writeLab("", stackYaml);
+  fs.writeFileSync(path.join(dir, "lab.csv"), csv);
+  let stdout = "";
+  let stderr = "";
+  const code = await main(["--config", stackFile, "--csv", path.join(dir, "lab.csv"), ...argv], (s) => (stdout += s), (s) => (stderr += s));
+  return { code, stdout, stderr, dir, stackFile };
+}
+const ROW = "Yes,dc1,,dc1-os,Small,Oxford,,,,No,";
+const CSV = `${HEADER}\n${ROW}\n`;
+/** The example stack with one line replaced. */
+const stackWith = (from: string, to: string) => {
+  const yaml = baseStackYaml();
+  if (!yaml.includes(from)) throw new Error(`the example stack has no '${from}'`);
+  return yaml.replace(from, to);
+};
+
+describe("catalogues, not guesses", () => {
+  it("bundles dated regions and VM sizes with a named source, and time zones from windows-iana", () => {
+    for (const c of [regionCatalogue(), sizeCatalogue()]) {
+      assert.match(c.date, /^\d{4}-\d{2}-\d{2}$/);
+      assert.match(c.source, /Microsoft Learn|az /);
+    }
+    assert.deepEqual(catalogueLabels().map((c) => c.name), ["regions", "VM sizes", "time zones"]);
+    assert.ok(windowsTimeZoneIds().includes("GMT Standard Time") && windowsTimeZoneIds().includes("UTC"));
+  });
+
+  it("knows every size the project names, with the capacity the classic table claims", () => {
+    for (const { current } of Object.values(CLASSIC_SIZES)) {
+      const size = sizeCatalogue().entries.find((s) => s.name === current.name);
+      assert.deepEqual([size?.vcpus, size?.memoryGiB, size?.generation1], [current.vcpus, current.memoryGiB, true], current.name);
+    }
+    for (const name of ["Standard_B2ms", "Standard_D2s_v5", "Standard_D4s_v5", "Standard_D8s_v5", "Standard_D2as_v5", "Standard_D2s_v6", "Standard_E4s_v5", "Standard_B2s_v2", "Standard_B2als_v2"]) {
+      assert.ok(sizeCatalogue().entries.some((s) => s.name === name), name);
+    }
+  });
+
+  it("finds regions by either spelling and names the closest for a typo", () => {
+    assert.deepEqual(findRegion("West Europe"), { region: { name: "westeurope", displayName: "West Europe" } });
+    assert.match((findRegion("westeurop") as { error: string }).error, /did you mean westeurope/);
+    assert.deepEqual(closest("uksout", ["northeurope", "uksouth", "ukwest"], 1), ["uksouth"]);
+  });
+
+  it("maps an IANA name to its one Windows ID and refuses what maps to none", () => {
+    assert.deepEqual(resolveTimeZone("Europe/London"), { id: "GMT Standard Time", fromIana: "Europe/London" });
+    assert.deepEqual(resolveTimeZone("gmt standard time"), { id: "GMT Standard Time" });
+    assert.match((resolveTimeZone("GMT Standrd Time") as { error: string }).error, /did you mean GMT Standard Time/);
+  });
+
+  it("resolves a size in any case to the catalogue's spelling, and names the closest for an unknown one", () => {
+    assert.deepEqual(resolveSize("standard_d2s_v5"), { ok: true, size: "Standard_D2s_v5" });
+    const unknown = resolveSize("Standard_B2ss");
+    assert.ok(!unknown.ok && /did you mean Standard_B2s\b/.test(unknown.error), JSON.stringify(unknown));
+  });
+
+  it("refresh: maps az account list-locations output to physical regions only", () => {
+    const canned: AzLocation[] = [
+      { name: "westeurope", displayName: "West Europe", type: "Region", metadata: { regionType: "Physical" } },
+      { name: "europe", displayName: "Europe", type: "Region", metadata: { regionType: "Logical" } },
+      { name: "eastus2euap", displayName: "East US 2 EUAP", type: "Region", metadata: { regionType: "Physical" } },
+      { name: "losangeles", displayName: "Los Angeles", type: "EdgeZone", metadata: { regionType: "Physical" } },
+      { name: "uksouth", displayName: "UK South", type: "Region", metadata: { regionType: "Physical" } },
+    ];
+    assert.deepEqual(regionsFromLocations(canned), [{ name: "uksouth", displayName: "UK South" }, { name: "westeurope", displayName: "West Europe" }]);
+  });
+
+  it("refresh: maps az vm list-skus output to sizes with capacity, data disks and Generation 1 support", () => {
+    const caps = (vcpus: string, mem: string, disks: string, gens: string) => [
+      { name: "vCPUs", value: vcpus }, { name: "MemoryGB", value: mem }, { name: "MaxDataDiskCount", value: disks }, { name: "HyperVGenerations", value: gens },
+    ];
+    const canned: AzSku[] = [
+      { name: "Standard_B1ms", resourceType: "virtualMachines", capabilities: caps("1", "2", "2", "V1,V2") },
+      { name: "Standard_B1ms", resourceType: "virtualMachines", capabilities: caps("1", "2", "2", "V1,V2") },
+      { name: "Standard_D2s_v6", resourceType: "virtualMachines", capabilities: caps("2", "8", "8", "V2") },
+      { name: "Premium_LRS", resourceType: "disks", capabilities: [] },
+      { name: "Standard_Broken", resourceType: "virtualMachines", capabilities: [] },
+    ];
+    assert.deepEqual(sizesFromSkus(canned), [
+      { name: "Standard_B1ms", vcpus: 1, memoryGiB: 2, maxDataDisks: 2, generation1: true },
+      { name: "Standard_D2s_v6", vcpus: 2, memoryGiB: 8, maxDataDisks: 8, generation1: false },
+    ]);
+  });
+});
+
+describe("npm run plan refuses what Azure refuses (catalogues)", () => {
+  it("a region typo: exits 1 and names the closest region", async () => {
+    const r = await planCli(CSV, stackWith("azure-native:location: westeurope", "azure-native:location: westeurop"));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Pulumi\.test\.yaml:5: azure-native:location: 'westeurop' is not an Azure region \(catalogue of \d{4}-\d{2}-\d{2}\); did you mean westeurope/);
+  });
+
+  it("an unknown VM size: exits 1 and names the closest sizes", async () => {
+    const r = await planCli(`${HEADER}\nYes,dc1,,dc1-os,Standard_B2ss,Oxford,,,,No,\n`);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /lab\.csv:2: VMInstanceSize: Standard_B2ss is not a VM size of the catalogue .*did you mean Standard_B2s/);
+  });
+
+  it("data disks beyond the catalogue's limit for a size the classic table does not name", async () => {
+    const r = await planCli(`${HEADER},Endpoints,DataDisks\nYes,dc1,,dc1-os,Standard_E2s_v5,Oxford,,,,No,,,d1;d2;d3;d4;d5\n`);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /lab\.csv:2: DataDisks: 5 data disks, but Standard_E2s_v5 attaches at most 4/);
+  });
+
+  it("a size that boots only Generation 2 disks: plans, with a warning", async () => {
+    const r = await planCli(`${HEADER}\nYes,dc1,,dc1-os,Standard_D2s_v6,Oxford,,,,No,\n`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /VMInstanceSize: Standard_D2s_v6 boots Generation 2 disks only/);
+  });
+
+  it("an IANA time zone: plans with its Windows ID, and says so", async () => {
+    const r = await planCli(CSV, stackWith("timeZone: GMT Standard Time", "timeZone: Europe/London"), "--json");
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.ok(out.resources.filter((x: { type: string }) => x.type === "azure-native:devtestlab:GlobalSchedule").every((x: { inputs: { timeZoneId: string } }) => x.inputs.timeZoneId === "GMT Standard Time"));
+    assert.ok(out.warnings.some((w: { column: string; message: string }) => w.column === "exchange-lab:autoShutdown.timeZone" && /'Europe\/London' is an IANA name; .*'GMT Standard Time' is used/.test(w.message)));
+  });
+
+  it("a time zone that is neither: exits 1 and names the closest Windows IDs", async () => {
+    const r = await planCli(CSV, stackWith("timeZone: GMT Standard Time", "timeZone: GMT Standart Time"));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /exchange-lab:autoShutdown\.timeZone: 'GMT Standart Time' is not a Windows time zone ID .*did you mean GMT Standard Time/);
+  });
+
+  it("ends the text plan with each catalogue's date", async () => {
+    const r = await planCli(CSV);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Checked against catalogues: regions of \d{4}-\d{2}-\d{2} \(catalogues\/regions\.json\), VM sizes of \d{4}-\d{2}-\d{2} \(catalogues\/vm-sizes\.json\), time zones of 2024-12-12 \(windows-iana 5\.1\.0 \(CLDR windowsZones\)\)\.\n$/);
+  });
+
+  it("a region without a price snapshot: the cost reads unknown, not USD 0.0000", async () => {
+    const r = await planCli(`${HEADER}\nYes,dc1,,dc1-os,Small,Oxford,,North Europe,,No,\n`, stackWith("azure-native:location: westeurope", "azure-native:location: northeurope"));
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Running: unknown per hour \(no price known for northeurope\)\./);
+    assert.doesNotMatch(r.stdout, /0\.0000/);
+  });
+});

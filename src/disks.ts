@@ -37,6 +37,19 @@ export function parseDiskRef(text: string, diskResourceGroupName: string): { dis
   return { disk: { resourceGroupName: diskResourceGroupName, name: text } };
 }
 
+/** A subscription no real one has: the offline plan's mocks deploy to it, so nothing is compared. */
+export const UNKNOWN_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+
+/**
+ * The subscription a disk given by full resource ID lives in (lower case); `undefined` for a
+ * disk given by name, which is looked up in the deploying subscription. A VM attaches only
+ * managed disks of its own subscription (the disk and VM must share subscription and region:
+ * Microsoft Learn, `virtual-machines/attach-os-disk.md`, `managed-disks-overview.md`).
+ */
+export function diskSubscription(disk: DiskRef): string | undefined {
+  return disk.id ? /^\/subscriptions\/([^/]+)\//i.exec(disk.id)?.[1]?.toLowerCase() : undefined;
+}
+
 /**
  * Managed disk performance tiers by size (Microsoft Learn, `virtual-machines/disks-types.md`):
  * Standard HDD S4-S80, Standard SSD E1-E80, Premium SSD P1-P80. Used only for the cost estimate.

@@ -9,13 +9,14 @@ import { decodeUtf8, readLabCsv } from "./csv";
 import { readInputFile } from "./files";
 import { Lab, buildLab } from "./lab";
 import { LabValidationError, Problem, sortProblems } from "./problems";
-import { ConfigLocator, LOCATION_KEY, NAMESPACE, parseSettings } from "./settings";
+import { ConfigLocator, NAMESPACE, parseSettings } from "./settings";
+import { ENCRYPTED_PLACEHOLDER } from "./stackFile";
 import { ExchangeLab } from "./azure/exchangeLab";
 
-/** The stack's configuration as Pulumi hands it to the program: full key -> text. */
+/** The stack's configuration as Pulumi hands it to the program: full key -> text. Every key,
+ * so that one in another namespace or in none is reported (parseSettings), not dropped. */
 export function readPulumiConfig(): Record<string, string> {
-  const all = pulumi.runtime.allConfig();
-  return Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith(`${NAMESPACE}:`) || k === LOCATION_KEY));
+  return { ...pulumi.runtime.allConfig() };
 }
 
 /**
@@ -24,7 +25,9 @@ export function readPulumiConfig(): Record<string, string> {
  * reading the CSV file.
  */
 export function loadLab(raw: Readonly<Record<string, string>>, locate: ConfigLocator, baseDir: string, secretKeys?: readonly string[]): Lab {
-  const { settings, problems, warnings } = parseSettings(raw, locate);
+  // The offline plan sees a secure: value as its placeholder: such keys cannot be checked.
+  const unreadable = (secretKeys ?? []).filter((k) => raw[k] === ENCRYPTED_PLACEHOLDER);
+  const { settings, problems, warnings } = parseSettings(raw, locate, unreadable);
   const keyName = `${NAMESPACE}:vpnSharedKey`;
   if (secretKeys && raw[keyName] !== undefined && !secretKeys.includes(keyName)) {
     warnings.push({ ...locate(keyName), column: keyName, message: "the key is stored in plain text in the stack file; set it with: pulumi config set --secret vpnSharedKey" });

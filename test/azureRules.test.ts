@@ -7,7 +7,8 @@ import { main } from "../src/plan/cli";
 import { catalogueLabels, closest, findRegion, regionCatalogue, resolveTimeZone, sizeCatalogue, windowsTimeZoneIds } from "../src/catalogues";
 import { AzLocation, AzSku, regionsFromLocations, sizesFromSkus } from "../src/catalogueRefresh";
 import { CLASSIC_SIZES, resolveSize } from "../src/sizes";
-import { HEADER, baseStackYaml, writeLab } from "./helpers";
+import { diskSubscriptionProblems } from "../src/lab";
+import { HEADER, baseStackYaml, labOf, writeLab } from "./helpers";
 
 /** Runs the plan CLI on a CSV (text or bytes) and a stack file; returns exit code and output. */
 export async function planCli(csv: string | Buffer, stackYaml = baseStackYaml(), ...argv: string[]) {
@@ -144,5 +145,74 @@ describe("npm run plan refuses what Azure refuses (catalogues)", () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Running: unknown per hour \(no price known for northeurope\)\./);
     assert.doesNotMatch(r.stdout, /0\.0000/);
+  });
+});
+
+describe("npm run plan: stack-file rules", () => {
+  it("a key without a namespace: exits 1 and says which key was meant", async () => {
+    const r = await planCli(CSV, `${baseStackYaml()}  vpn: false\n`);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Pulumi\.test\.yaml:\d+: vpn: the key has no namespace, so nothing reads it; write exchange-lab:vpn/);
+  });
+
+  it("another project's namespace: exits 1 and names the key it resembles", async () => {
+    const r = await planCli(CSV, `${baseStackYaml()}  azure:location: westeurope\n  exchangelab:vpn: false\n`);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /azure:location: namespace 'azure' is not this project's \(exchange-lab\) nor one it uses \(azure-native, pulumi\), so nothing reads it; did you mean azure-native:location\?/);
+    assert.match(r.stderr, /exchangelab:vpn: namespace 'exchangelab' .*did you mean exchange-lab:vpn\?/);
+  });
+
+  it("the provider's and Pulumi's own namespaces: accepted", async () => {
+    const r = await planCli(CSV, `${baseStackYaml()}  azure-native:subscriptionId: 11111111-2222-3333-4444-555555555555\n  pulumi:disable-default-providers: []\n`);
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  it("a secure: value on a key that is not a secret: plans, with a warning that it is not checked", async () => {
+    const r = await planCli(CSV, stackWith("exchange-lab:resourceGroupName: exchange-lab", "exchange-lab:resourceGroupName:\n    secure: v1:AAAA"), "--json");
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.ok(out.warnings.some((w: { column: string; message: string }) => w.column === "exchange-lab:resourceGroupName" && /secure: value on a key that is not a secret: the plan cannot read it/.test(w.message)), JSON.stringify(out.warnings));
+  });
+
+  it("a secure: gatewaySubnet, which the plan cannot do without: says why", async () => {
+    const r = await planCli(CSV, stackWith("exchange-lab:gatewaySubnet: 10.20.0.0/27", "exchange-lab:gatewaySubnet:\n    secure: v1:AAAA"));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /exchange-lab:gatewaySubnet: the plan needs this value to lay out the network and it is encrypted/);
+  });
+
+  for (const [where, from, to, column] of [
+    ["addressSpace", "    - 10.20.0.0/16", "    - 10.20.0.0/16\n    - 169.254.0.0/16", "exchange-lab:addressSpace.1"],
+    ["subnets", "    London: 10.20.2.0/24", "    London: 10.20.2.0/24\n    Probe: 168.63.129.16/29", "exchange-lab:subnets.Probe"],
+    ["onPremises.addressSpaces", "      - 192.168.1.0/24", "      - 192.168.1.0/24\n      - 127.0.0.0/8", "exchange-lab:onPremises.addressSpaces.1"],
+  ] as const) {
+    it(`a reserved range in ${where}: exits 1 and names the range Azure reserves`, async () => {
+      const r = await planCli(CSV, stackWith(from, to));
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, new RegExp(`${column.replace(/\./g, "\\.")}: [0-9./]+ overlaps [0-9./]+ \\([^)]+\\), which Azure reserves and refuses in a virtual network`));
+    });
+  }
+
+  it("a disk ID in a named subscription: plans, with a warning that pulumi up checks it", async () => {
+    const id = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/exchange-lab-disks/providers/Microsoft.Compute/disks/dc1-os";
+    const r = await planCli(`${HEADER}\nYes,dc1,,${id},Small,Oxford,,,,No,\n`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /lab\.csv:2: VMOSDiskName: the disk ID names subscription 11111111-2222-3333-4444-555555555555; .*pulumi up stops if it deploys to another/);
+  });
+});
+
+describe("pulumi up: disks in another subscription", () => {
+  const id = (sub: string, name: string) => `/subscriptions/${sub}/resourceGroups/exchange-lab-disks/providers/Microsoft.Compute/disks/${name}`;
+  const A = "11111111-2222-3333-4444-555555555555";
+  const lab = labOf([`Yes,dc1,,${id(A, "dc1-os")},Small,Oxford,,,,No,`, "Yes,dc2,,dc2-os,Small,Oxford,,,,No,", `No,dc3,,${id("99999999-2222-3333-4444-555555555555", "dc3-os")},Small,Oxford,,,,No,`]).lab!;
+
+  it("is an error naming the row when the deploying subscription differs", () => {
+    const problems = diskSubscriptionProblems(lab, "22222222-2222-3333-4444-555555555555");
+    assert.deepEqual(problems.map((p) => [p.line, p.column]), [[2, "VMOSDiskName"]]);
+    assert.match(problems[0].message, /the disk is in subscription 11111111-.*but this stack deploys to 22222222-/);
+  });
+
+  it("is no problem in the same subscription (any case), nor under the offline plan's all-zero one", () => {
+    assert.deepEqual(diskSubscriptionProblems(lab, A.toUpperCase()), []);
+    assert.deepEqual(diskSubscriptionProblems(lab, "00000000-0000-0000-0000-000000000000"), []);
   });
 });

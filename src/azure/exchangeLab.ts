@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as compute from "@pulumi/azure-native/compute";
 import * as resources from "@pulumi/azure-native/resources";
-import { Lab, onlineVms } from "../lab";
+import { Lab, diskSubscriptionProblems, onlineVms } from "../lab";
+import { LabValidationError } from "../problems";
 import { declareAutoShutdown } from "./autoShutdown";
 import { declareLoadBalancer, DeclaredLoadBalancer } from "./loadBalancer";
 import { declareNetwork } from "./network";
@@ -61,7 +62,13 @@ export class ExchangeLab extends pulumi.ComponentResource {
     // No VM depends on the VPN: the lab comes up while the gateway is still building.
     this.vpn = declareVpn(lab, { resourceGroupName, gatewaySubnet: net.gatewaySubnet, otherSubnets: [...net.subnets.values()] }, childOpts);
 
-    const subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
+    // The deploying subscription; a disk given by ID in another one stops pulumi up here, before
+    // the load balancer (and so every NIC and VM, which depend on it) is declared to Azure.
+    const subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId.apply((deploying) => {
+      const problems = diskSubscriptionProblems(lab, deploying);
+      if (problems.length > 0) throw new LabValidationError(problems);
+      return deploying;
+    });
     this.loadBalancer = declareLoadBalancer(lab, { resourceGroupName, subscriptionId }, childOpts);
     const lb = this.loadBalancer;
 

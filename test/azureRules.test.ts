@@ -1,6 +1,7 @@
 // What Azure really does: inputs the plan used to accept and Azure refuses, each through
 // `npm run plan` with its message checked, and the catalogues they are checked against.
 import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { main } from "../src/plan/cli";
@@ -214,5 +215,99 @@ describe("pulumi up: disks in another subscription", () => {
   it("is no problem in the same subscription (any case), nor under the offline plan's all-zero one", () => {
     assert.deepEqual(diskSubscriptionProblems(lab, A.toUpperCase()), []);
     assert.deepEqual(diskSubscriptionProblems(lab, "00000000-0000-0000-0000-000000000000"), []);
+  });
+});
+
+describe("npm run plan: Excel as it really saves", () => {
+  const EP = `${HEADER},Endpoints`;
+  const semicolons = (line: string) => line.replace(/,/g, ";");
+
+  it("a semicolon-separated file (European Excel): plans, with quoted ';' lists", async () => {
+    const r = await planCli(`${semicolons(EP)}\r\n${semicolons(ROW)};"smtp;https"\r\n`, undefined, "--json");
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).vms[0].endpoints, [25, 443]);
+  });
+
+  it("a sep=; first line: plans, and keeps the file's line numbers", async () => {
+    const ok = await planCli(`sep=;\r\n${semicolons(EP)}\r\n${semicolons(ROW)};https\r\n`, undefined, "--json");
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.deepEqual(JSON.parse(ok.stdout).vms[0].endpoints, [443]);
+    const bad = await planCli(`\uFEFFsep=;\n${semicolons(HEADER)}\n${semicolons(ROW)}\n${semicolons(ROW).replace("dc1", "dc_2")}\n`);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /lab\.csv:4: VMName: 'dc_2' is not a valid Windows VM name/);
+  });
+
+  it("a sep= line with a separator the reader cannot use: says to save as CSV UTF-8 (Comma delimited)", async () => {
+    const r = await planCli(`sep=||\n${HEADER}\n${ROW}\n`);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /lab\.csv:1: \(file\): the first line 'sep=\|\|' is Excel's separator hint, .*save it from Excel as 'CSV UTF-8 \(Comma delimited\)'/);
+  });
+
+  it("trailing empty header cells over empty columns (...,DiskTiers,,,): plans", async () => {
+    const r = await planCli(`${HEADER},,,\n${ROW},,,\n${ROW.replace(/dc1/g, "dc2")},,,\n`);
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  it("a value under an empty trailing header cell: exits 1 naming the field", async () => {
+    const r = await planCli(`${HEADER},,\n${ROW},,oops\n`);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /lab\.csv:2: \(row\): field 13 holds 'oops' but its header cell is empty/);
+  });
+
+  const utf16 = (text: string, bigEndian: boolean, bom: boolean) => {
+    const le = Buffer.from(text, "utf16le");
+    const bytes = bigEndian ? Buffer.from(le.map((_, i) => le[i ^ 1])) : le;
+    return Buffer.concat([bom ? Buffer.from(bigEndian ? [0xfe, 0xff] : [0xff, 0xfe]) : Buffer.alloc(0), bytes]);
+  };
+  for (const [bigEndian, bom, named] of [[false, true, "little-endian, with a byte-order mark"], [false, false, "little-endian, without a byte-order mark"], [true, true, "big-endian, with a byte-order mark"], [true, false, "big-endian, without a byte-order mark"]] as const) {
+    it(`UTF-16 ${named}: exits 1 and names the encoding`, async () => {
+      const r = await planCli(utf16(`${HEADER}\r\n${ROW}\r\n`, bigEndian, bom));
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, new RegExp(`lab\\.csv:1: \\(file\\): the file is UTF-16 text \\(${named}\\), as Excel's 'Unicode Text' saves it; save it from Excel as 'CSV UTF-8 \\(Comma delimited\\)'`));
+    });
+  }
+});
+
+describe("npm run plan: bounded reads", () => {
+  async function run(...argv: string[]) {
+    let stdout = "";
+    let stderr = "";
+    const code = await main(argv, (s) => (stdout += s), (s) => (stderr += s));
+    return { code, stdout, stderr };
+  }
+
+  it("--csv /dev/zero: refused as a device before a byte is read", async () => {
+    const { stackFile } = writeLab(CSV);
+    const started = Date.now();
+    const r = await run("--config", stackFile, "--csv", "/dev/zero");
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /\/dev\/zero: \(file\): the lab CSV is a character device, such as \/dev\/zero, not a regular file/);
+    assert.ok(Date.now() - started < 5000);
+  });
+
+  it("--config /dev/zero: the stack file is refused the same way", async () => {
+    const r = await run("--config", "/dev/zero");
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /\/dev\/zero: \(file\): the stack file is a character device/);
+  });
+
+  it("a pipe (FIFO) as the CSV: refused without waiting for a writer", async function () {
+    const { dir, stackFile } = writeLab(CSV);
+    const fifo = path.join(dir, "lab.fifo");
+    try {
+      execFileSync("mkfifo", [fifo]);
+    } catch {
+      this.skip();
+    }
+    const r = await run("--config", stackFile, "--csv", fifo);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /the lab CSV is a pipe \(FIFO\), not a regular file/);
+  });
+
+  it("a directory as the CSV: refused", async () => {
+    const { dir, stackFile } = writeLab(CSV);
+    const r = await run("--config", stackFile, "--csv", dir);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /the lab CSV is a directory, not a regular file/);
   });
 });

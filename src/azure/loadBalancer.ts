@@ -16,7 +16,9 @@
  *   activation and updates without default outbound access. It shares the frontend with the
  *   inbound rules, which therefore set `disableOutboundSnat`: a frontend used by an outbound
  *   rule must not also give SNAT through a load-balancing rule
- *   (https://learn.microsoft.com/azure/load-balancer/outbound-rules).
+ *   (https://learn.microsoft.com/azure/load-balancer/outbound-rules; ARM's error otherwise,
+ *   LoadBalancingRuleMustDisableSNATSinceSameFrontendIPConfigurationIsReferencedByOutboundRule,
+ *   is quoted in ansible-collections/azure#743).
  *
  * Every pool is NIC-based: the load balancer declares the pools empty and each NIC's IP
  * configuration lists the pools it belongs to, the documented way for VMs ("Any addition or
@@ -29,11 +31,11 @@
  * Pool lifetimes follow Pulumi's step order (creates and updates in dependency order, removed
  * resources deleted last): a NIC depends on the load balancer (its pool IDs come from it), so a
  * new pool exists before a NIC joins it, but a pool the program stops declaring is dropped by
- * the load balancer's update before any NIC leaves it, which Azure does not allow for a pool in
- * use (the load balancer APIs refuse to change pools NICs are associated with:
- * Azure/bicep-registry-modules#3395, "ModificationOfNICIpConfigBackendPoolNotSupported" in
- * hashicorp/terraform-provider-azurerm#10496). So a pool lives as long as the CSV row that
- * could hold a NIC in it:
+ * the load balancer's update before any NIC leaves it. That is not safe: ARM refuses changes to
+ * pools that NICs are associated with (Azure/bicep-registry-modules#3395, an AVM contributor
+ * after working with the product group; "ModificationOfNICIpConfigBackendPoolNotSupported" in
+ * hashicorp/terraform-provider-azurerm#10496), and nothing documents that dropping a pool a NIC
+ * still lists succeeds. So a pool lives as long as the CSV row that could hold a NIC in it:
  * - `rdp-<vm>` exists for every CSV row, BringOnline=No rows included, and the row's NIC is
  *   always in it; PublicRDPPort only adds or removes the rule. Adding or removing a public RDP
  *   port, or bringing a row online or offline, is one `pulumi up`.

@@ -50,8 +50,9 @@ export const SAVE_AS_CSV = "save it from Excel as 'CSV UTF-8 (Comma delimited)'"
 /**
  * The separator of CSV text as Excel saves it, and the text to parse: a first line `sep=X`
  * (Excel's hint, written by some exports and by European Excel) names it and is blanked (so
- * line numbers stay the file's); otherwise a header line with `;` and no `,` is
- * semicolon-separated (Excel in locales whose decimal separator is a comma); otherwise `,`.
+ * line numbers stay the file's); otherwise a header line with no `,` whose `;`-separated cells
+ * name a column is semicolon-separated (Excel in locales whose decimal separator is a comma);
+ * otherwise `,`.
  * csv-parse takes any one-character separator and honours quotes around cells holding it.
  */
 export function detectSeparator(text: string): { delimiter: string; text: string } | { error: string } {
@@ -65,7 +66,9 @@ export function detectSeparator(text: string): { delimiter: string; text: string
     return { delimiter: sep, text: end < 0 ? "" : body.slice(end) };
   }
   const header = body.split(/\r\n|\r|\n/).find((line) => line.trim() !== "") ?? "";
-  return { delimiter: !header.includes(",") && header.includes(";") ? ";" : ",", text };
+  const names = header.split(";").map((cell) => cell.trim().replace(/^"(.*)"$/, "$1").toLowerCase());
+  const semicolons = header.includes(";") && !header.includes(",") && names.some((name) => CSV_COLUMNS.some((c) => c.toLowerCase() === name));
+  return { delimiter: semicolons ? ";" : ",", text };
 }
 
 /**

@@ -237,7 +237,13 @@ export function parseSettings(
   const cidrList = (key: string, value: unknown): Cidr[] => {
     const items = Array.isArray(value) ? value : [value];
     if (items.length === 0) report(key, "needs at least one CIDR block");
-    return items.map((v, i) => cidr(key, v, Array.isArray(value) ? `${i}` : undefined)).filter((c): c is Cidr => c !== undefined);
+    return items.map((v, i) => {
+      const sub = Array.isArray(value) ? `${i}` : undefined;
+      const block = cidr(key, v, sub);
+      const reserved = block && reservedOverlap(block);
+      if (reserved) report(key, reserved, sub);
+      return block;
+    }).filter((c): c is Cidr => c !== undefined);
   };
 
   /** A map-valued key: reports a non-map and unknown fields; returns the fields, or undefined. */
@@ -289,10 +295,6 @@ export function parseSettings(
   // Address space, GatewaySubnet, lab subnets
   const addressSpaceValue = structured("addressSpace", true);
   const addressSpace = addressSpaceValue === undefined ? [] : cidrList(full("addressSpace"), addressSpaceValue);
-  addressSpace.forEach((block, i) => {
-    const reserved = reservedOverlap(block);
-    if (reserved) report(full("addressSpace"), reserved, Array.isArray(addressSpaceValue) ? String(i) : undefined);
-  });
   for (let i = 0; i < addressSpace.length; i++) {
     for (let j = i + 1; j < addressSpace.length; j++) {
       if (cidrOverlaps(addressSpace[i], addressSpace[j])) {

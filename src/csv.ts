@@ -59,10 +59,11 @@ export function detectSeparator(text: string): { delimiter: string; text: string
   const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
   const end = body.search(/\r\n|\r|\n/);
   const first = end < 0 ? body : body.slice(0, end);
-  const hint = SEP_LINE.exec(first.trim());
+  // Not trimmed: the separator may be a tab (sep=<TAB>).
+  const hint = SEP_LINE.exec(first);
   if (hint) {
     const sep = hint[1];
-    if (sep.length !== 1 || /["\r\n]/.test(sep)) return { error: `the first line '${first.trim()}' is Excel's separator hint, with a separator this reader cannot use; ${SAVE_AS_CSV}` };
+    if (sep.length !== 1 || /["\r\n]/.test(sep)) return { error: `the first line '${first}' is Excel's separator hint, with a separator this reader cannot use; ${SAVE_AS_CSV}` };
     return { delimiter: sep, text: end < 0 ? "" : body.slice(end) };
   }
   const header = body.split(/\r\n|\r|\n/).find((line) => line.trim() !== "") ?? "";

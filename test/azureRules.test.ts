@@ -8,6 +8,7 @@ import { main } from "../src/plan/cli";
 import { catalogueLabels, closest, findRegion, regionCatalogue, resolveTimeZone, sizeCatalogue, windowsTimeZoneIds } from "../src/catalogues";
 import { AzLocation, AzSku, regionsFromLocations, sizesFromSkus } from "../src/catalogueRefresh";
 import { CLASSIC_SIZES, resolveSize } from "../src/sizes";
+import { detectSeparator } from "../src/csv";
 import { diskSubscriptionProblems } from "../src/lab";
 import { HEADER, baseStackYaml, labOf, writeLab } from "./helpers";
 
@@ -309,5 +310,14 @@ describe("npm run plan: bounded reads", () => {
     const r = await run("--config", stackFile, "--csv", dir);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /the lab CSV is a directory, not a regular file/);
+  });
+});
+
+describe("Excel's separators (pure)", () => {
+  it("takes a tab from sep=<TAB>, a comma file with ';' lists as comma-separated, and a one-column header as comma-separated", () => {
+    assert.deepEqual(detectSeparator("sep=\t\nVMName\tSubnetName\n"), { delimiter: "\t", text: "\nVMName\tSubnetName\n" });
+    assert.equal((detectSeparator(`${HEADER},Endpoints\n${ROW},smtp;https\n`) as { delimiter: string }).delimiter, ",");
+    assert.equal((detectSeparator("AffinityGroup\n,,\n") as { delimiter: string }).delimiter, ",");
+    assert.equal((detectSeparator("\uFEFFVMName;VMOSDiskName\n") as { delimiter: string }).delimiter, ";");
   });
 });

@@ -42,9 +42,10 @@ export const UNKNOWN_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 
 /**
  * The subscription a disk given by full resource ID lives in (lower case); `undefined` for a
- * disk given by name, which is looked up in the deploying subscription. A VM attaches only
- * managed disks of its own subscription (the disk and VM must share subscription and region:
- * Microsoft Learn, `virtual-machines/attach-os-disk.md`, `managed-disks-overview.md`).
+ * disk given by name, which is looked up in the deploying subscription. A VM attaches managed
+ * disks of its own subscription; a disk is moved or copied to serve another (Microsoft Learn,
+ * `azure-resource-manager/management/move-resource-group-and-subscription.md`). The exact ARM
+ * error for a cross-subscription attach was not checked here (no subscription).
  */
 export function diskSubscription(disk: DiskRef): string | undefined {
   return disk.id ? /^\/subscriptions\/([^/]+)\//i.exec(disk.id)?.[1]?.toLowerCase() : undefined;

@@ -305,11 +305,10 @@ describe("load balancer pools across Pulumi's step order (NIC-based pools)", () 
         assert.deepEqual(p.errors, []);
         const { declared, fromCsv } = publishedPorts(p);
         assert.deepEqual(declared, fromCsv);
-        if (all(p, "network:LoadBalancer").length > 0) assert.deepEqual(p.resources.find((r) => r.type === "azure-native:network:LoadBalancer")!.inputs.backendAddressPools, declaredPools(labOfPlan(csv)).map((name) => ({ name })));
+        if (all(p, "network:LoadBalancer").length > 0) assert.deepEqual(p.resources.find((r) => r.type === "azure-native:network:LoadBalancer")!.inputs.backendAddressPools, declaredPools(lab(...csv)).map((name) => ({ name })));
       }),
       { numRuns: 6, seed: 10 },
     );
     assert.equal(runs, 6);
   });
-  const labOfPlan = (csv: string[]) => lab(...csv);
 });

@@ -37,6 +37,20 @@ export function parseDiskRef(text: string, diskResourceGroupName: string): { dis
   return { disk: { resourceGroupName: diskResourceGroupName, name: text } };
 }
 
+/** A subscription no real one has: the offline plan's mocks deploy to it, so nothing is compared. */
+export const UNKNOWN_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+
+/**
+ * The subscription a disk given by full resource ID lives in (lower case); `undefined` for a
+ * disk given by name, which is looked up in the deploying subscription. A VM attaches managed
+ * disks of its own subscription; a disk is moved or copied to serve another (Microsoft Learn,
+ * `azure-resource-manager/management/move-resource-group-and-subscription.md`). The exact ARM
+ * error for a cross-subscription attach was not checked here (no subscription).
+ */
+export function diskSubscription(disk: DiskRef): string | undefined {
+  return disk.id ? /^\/subscriptions\/([^/]+)\//i.exec(disk.id)?.[1]?.toLowerCase() : undefined;
+}
+
 /**
  * Managed disk performance tiers by size (Microsoft Learn, `virtual-machines/disks-types.md`):
  * Standard HDD S4-S80, Standard SSD E1-E80, Premium SSD P1-P80. Used only for the cost estimate.

@@ -5,7 +5,7 @@
  */
 import { Cidr, cidrHas, formatIpv4, parseIpv4, usableRange } from "./addresses";
 import { CsvColumn, CsvRow } from "./csv";
-import { DISK_TIERS, DataDiskItem, DiskRef, MAX_LUN, diskKey, parseDataDiskItem, parseDiskRef } from "./disks";
+import { DISK_TIERS, DataDiskItem, DiskRef, MAX_LUN, UNKNOWN_SUBSCRIPTION, diskKey, diskSubscription, parseDataDiskItem, parseDiskRef } from "./disks";
 import { MAX_PUBLIC_PORT, RDP_PORT, SMTP_PORT, parseEndpoints } from "./endpoints";
 import { lifecycleProblems } from "./lifecycle";
 import { PreviousDeployment, PreviousVm } from "./previous";
@@ -355,6 +355,14 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
     }
   }
 
+  // Disks given by ID in a named subscription: the plan cannot know the deploying one.
+  const named = new Set<string>();
+  for (const { line, column, subscription } of diskSubscriptions(vms)) {
+    if (named.has(subscription)) continue;
+    named.add(subscription);
+    warnings.push({ file: csvFile, line, column, message: `the disk ID names subscription ${subscription}; a VM attaches only disks of its own subscription, which the plan cannot know: pulumi up stops if it deploys to another` });
+  }
+
   if (problems.length > 0) return { problems };
   if (previous) {
     const refused = lifecycleProblems(vms, previous, csvFile);
@@ -388,4 +396,25 @@ function assignLuns(items: readonly DataDiskItem[], before: PreviousVm | undefin
     used.add(free);
     return { ...item.disk, lun: free, lunSource: "assigned" };
   });
+}
+
+/** Every disk of an online VM given by ID, with its subscription and where the CSV names it. */
+function diskSubscriptions(vms: readonly LabVm[]): { line: number; column: CsvColumn; subscription: string }[] {
+  return vms.filter((vm) => vm.bringOnline).flatMap((vm) =>
+    [{ column: "VMOSDiskName" as const, disk: vm.osDisk }, ...vm.dataDisks.map((disk) => ({ column: "DataDisks" as const, disk }))]
+      .map(({ column, disk }) => ({ line: vm.line, column, subscription: diskSubscription(disk) }))
+      .filter((d): d is { line: number; column: "VMOSDiskName" | "DataDisks"; subscription: string } => d.subscription !== undefined));
+}
+
+/**
+ * At `pulumi up`: the disks of online VMs given by ID in another subscription than `deploying`
+ * (the one `getClientConfig` reports), as problems; none when the subscription is unknown (the
+ * offline plan's). Pure.
+ */
+export function diskSubscriptionProblems(lab: Lab, deploying: string): Problem[] {
+  const here = deploying.toLowerCase();
+  if (here === UNKNOWN_SUBSCRIPTION) return [];
+  return diskSubscriptions(lab.vms)
+    .filter((d) => d.subscription !== here)
+    .map((d) => ({ file: lab.csvFile, line: d.line, column: d.column, message: `the disk is in subscription ${d.subscription}, but this stack deploys to ${here}; a VM attaches only disks of its own subscription` }));
 }

@@ -14,6 +14,7 @@
  */
 import { readLabCsv } from "./csv";
 import { diskKey, parseDataDiskItem, parseDiskRef } from "./disks";
+import { parseEndpoints } from "./endpoints";
 import { LOCATION_KEY, NAMESPACE, parseSettings } from "./settings";
 
 /** The format tag of the record; a record of another format is refused, never guessed at. */
@@ -43,6 +44,8 @@ export interface PreviousVm {
   osDisk: string;
   /** Its data disks ({@link diskKey}) with their LUNs. */
   dataDisks: { disk: string; lun: number }[];
+  /** The TCP ports its row published: its NIC is in those load balancer pools. */
+  endpoints: number[];
 }
 
 /** The previous deployment as the lab rules need it. */
@@ -109,6 +112,7 @@ export function previousDeployment(record: DeployedLabRecord): PreviousDeploymen
       privateIp: c.IPAddress ?? "",
       osDisk: "error" in os ? "" : diskKey(os.disk),
       dataDisks,
+      endpoints: parseEndpoints(c.Endpoints ?? "").ports,
     });
   }
   const { settings } = parseSettings(record.config, () => ({ file: "(previous deployment)", line: 0 }));

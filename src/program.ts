@@ -11,7 +11,8 @@ import { Lab, buildLab } from "./lab";
 import { CellEdit, writeCells } from "./pin";
 import { DEPLOYED_LAB_OUTPUT, DeployedLabRecord, PreviousDeployment, deployedLabRecord, findDeployedLabRecord, previousDeployment } from "./previous";
 import { LabValidationError, Problem, sortProblems } from "./problems";
-import { ConfigLocator, LOCATION_KEY, NAMESPACE, StackSettings, parseSettings } from "./settings";
+import { ConfigLocator, NAMESPACE, StackSettings, parseSettings } from "./settings";
+import { ENCRYPTED_PLACEHOLDER } from "./stackFile";
 import { setKeyCommand, suggestSharedKey } from "./vpn";
 import { ExchangeLab } from "./azure/exchangeLab";
 import { readinessSkipProblems } from "./gates";
@@ -20,10 +21,10 @@ import { readinessSkipProblems } from "./gates";
  * plan, which shows the same as a warning and goes on. */
 export type RunMode = "deploy" | "plan";
 
-/** The stack's configuration as Pulumi hands it to the program: full key -> text. */
+/** The stack's configuration as Pulumi hands it to the program: full key -> text. Every key,
+ * so that one in another namespace or in none is reported (parseSettings), not dropped. */
 export function readPulumiConfig(): Record<string, string> {
-  const all = pulumi.runtime.allConfig();
-  return Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith(`${NAMESPACE}:`) || k === LOCATION_KEY));
+  return { ...pulumi.runtime.allConfig() };
 }
 
 /** What {@link loadLab} needs besides the configuration. */
@@ -53,7 +54,9 @@ export interface LoadedLab {
  */
 export function loadLab(raw: Readonly<Record<string, string>>, options: LoadOptions): LoadedLab {
   const { locate, secretKeys, previous } = options;
-  const { settings, problems, warnings } = parseSettings(raw, locate);
+  // The offline plan sees a secure: value as its placeholder: such keys cannot be checked.
+  const unreadable = (secretKeys ?? []).filter((k) => raw[k] === ENCRYPTED_PLACEHOLDER);
+  const { settings, problems, warnings } = parseSettings(raw, locate, unreadable);
   const keyName = `${NAMESPACE}:vpnSharedKey`;
   if (secretKeys && raw[keyName] !== undefined && !secretKeys.includes(keyName)) {
     warnings.push({ ...locate(keyName), column: keyName, message: "the key is stored in plain text in the stack file; set it with: pulumi config set --secret exchange-lab:vpnSharedKey <key>" });

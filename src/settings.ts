@@ -10,6 +10,7 @@
  * - resource and subnet names: `azure-resource-manager/management/resource-name-rules.md`.
  */
 import { AZURE_SMALLEST_SUBNET_PREFIX, Cidr, cidrContains, cidrOverlaps, isPublicIpv4, parseCidr } from "./addresses";
+import { findRegion, resolveTimeZone } from "./catalogues";
 import { Problem } from "./problems";
 import { IKE_VERSIONS, IkeVersion, VPN_GATEWAY_GENERATIONS, VPN_GATEWAY_SKUS, VpnGatewayGeneration, VpnGatewaySku, VpnSettings, checkSharedKey, draytekKeyWarnings, parseIpsecPolicy } from "./vpn";
 
@@ -155,6 +156,36 @@ export interface ReadinessSettings {
 export const MIN_READINESS_MINUTES = 5;
 export const MAX_READINESS_MINUTES = 85;
 
+/**
+ * Namespaces a stack file may use besides `exchange-lab:`: `azure-native:` is the Azure
+ * provider's own configuration (`location`, which the program reads, and keys such as
+ * `subscriptionId`, `tenantId` or `environment`, which Pulumi hands to the provider and the
+ * provider checks), and `pulumi:` holds Pulumi's own settings (e.g.
+ * `pulumi:disable-default-providers`). A key in any other namespace, or in none, is read by
+ * nobody: an error, so that `vpn: false` written without `exchange-lab:` cannot leave the VPN on.
+ */
+export const OTHER_NAMESPACES = ["azure-native", "pulumi"] as const;
+
+/**
+ * Ranges Azure refuses in a virtual network's address space (Microsoft Learn,
+ * `virtual-network/virtual-networks-faq.md`, "Are there any restrictions on using IP addresses
+ * within these address spaces?"): multicast, broadcast, loopback, link-local and the Azure
+ * platform address (DNS, DHCP, health probes).
+ */
+export const RESERVED_RANGES: readonly { cidr: Cidr; why: string }[] = [
+  { cidr: parseCidr("224.0.0.0/4"), why: "multicast" },
+  { cidr: parseCidr("255.255.255.255/32"), why: "broadcast" },
+  { cidr: parseCidr("127.0.0.0/8"), why: "loopback" },
+  { cidr: parseCidr("169.254.0.0/16"), why: "link-local" },
+  { cidr: parseCidr("168.63.129.16/32"), why: "Azure's platform address for DNS, DHCP and health probes" },
+];
+
+/** The reserved range a block overlaps, as a message; `undefined` when it overlaps none. */
+export function reservedOverlap(block: Cidr): string | undefined {
+  const hit = RESERVED_RANGES.find((r) => cidrOverlaps(block, r.cidr));
+  return hit && `${block.text} overlaps ${hit.cidr.text} (${hit.why}), which Azure reserves and refuses in a virtual network`;
+}
+
 /** Sources that open an endpoint to the whole internet; accepted only when written literally. */
 export const WHOLE_INTERNET = ["*", "Internet", "0.0.0.0/0", "Any"];
 
@@ -183,10 +214,17 @@ export function normaliseLocation(text: string): string {
  * @param raw full config keys (`exchange-lab:subnets`) to their text; structured values
  *   (lists, maps) are JSON text, as Pulumi stores them.
  * @param locate where each key is written, for problem locations.
+ * @param unreadable keys whose value is encrypted and unknown here (the offline plan's `secure:`
+ *   values): a warning each unless it is `vpnSharedKey`, the one secret; their own checks are
+ *   skipped (`pulumi up` makes them), and `csv` falls back to its default.
  * @returns the settings, or `undefined` with at least one problem; warnings do not stop a
  *   deployment. Never throws. Messages never contain the value of `vpnSharedKey`.
  */
-export function parseSettings(raw: Readonly<Record<string, string>>, locate: ConfigLocator): { settings?: StackSettings; problems: Problem[]; warnings: Problem[] } {
+export function parseSettings(
+  raw: Readonly<Record<string, string>>,
+  locate: ConfigLocator,
+  unreadable: readonly string[] = [],
+): { settings?: StackSettings; problems: Problem[]; warnings: Problem[] } {
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
   const report = (key: string, message: string, sub?: string) => {
@@ -199,10 +237,26 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
   const full = (key: ConfigKey) => `${NAMESPACE}:${key}`;
 
   for (const key of Object.keys(raw)) {
-    if (key.startsWith(`${NAMESPACE}:`) && !configKeySpec(key.slice(NAMESPACE.length + 1))) {
-      report(key, `unknown configuration key; the keys are ${Object.keys(CONFIG_KEYS).join(", ")}`);
+    const colon = key.indexOf(":");
+    const namespace = colon < 0 ? undefined : key.slice(0, colon);
+    const name = colon < 0 ? key : key.slice(colon + 1);
+    const ours = configKeySpec(name) ? `${NAMESPACE}:${name}` : name.toLowerCase() === "location" ? LOCATION_KEY : undefined;
+    if (namespace === NAMESPACE) {
+      if (!configKeySpec(name)) report(key, `unknown configuration key; the keys are ${Object.keys(CONFIG_KEYS).join(", ")}`);
+    } else if (namespace === undefined) {
+      const message = `the key has no namespace, so nothing reads it; write ${ours ?? `${NAMESPACE}:<key>`}`;
+      if (key.trim() === "") problems.push({ ...locate(key), column: "(empty key)", message });
+      else report(key, message);
+    } else if (!(OTHER_NAMESPACES as readonly string[]).includes(namespace)) {
+      report(key, `namespace '${namespace}' is not this project's (${NAMESPACE}) nor one it uses (${OTHER_NAMESPACES.join(", ")}), so nothing reads it${ours ? `; did you mean ${ours}?` : ""}`);
     }
   }
+  for (const key of unreadable) {
+    if (key !== full("vpnSharedKey") && raw[key] !== undefined) {
+      warn(key, "a secure: value on a key that is not a secret: the plan cannot read it, so it is not checked here (pulumi up checks it); only vpnSharedKey needs --secret");
+    }
+  }
+  const isUnreadable = (key: string) => key !== full("vpnSharedKey") && unreadable.includes(key);
 
   const text = (key: ConfigKey, required: boolean): string | undefined => {
     const value = raw[full(key)];
@@ -236,7 +290,13 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
   const cidrList = (key: string, value: unknown): Cidr[] => {
     const items = Array.isArray(value) ? value : [value];
     if (items.length === 0) report(key, "needs at least one CIDR block");
-    return items.map((v, i) => cidr(key, v, Array.isArray(value) ? `${i}` : undefined)).filter((c): c is Cidr => c !== undefined);
+    return items.map((v, i) => {
+      const sub = Array.isArray(value) ? `${i}` : undefined;
+      const block = cidr(key, v, sub);
+      const reserved = block && reservedOverlap(block);
+      if (reserved) report(key, reserved, sub);
+      return block;
+    }).filter((c): c is Cidr => c !== undefined);
   };
 
   /** A map-valued key: reports a non-map and unknown fields; returns the fields, or undefined. */
@@ -256,7 +316,11 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
     report(LOCATION_KEY, "required: the Azure region, e.g. westeurope");
   } else {
     location = normaliseLocation(locationText);
-    if (!/^[a-z0-9]+$/.test(location)) report(LOCATION_KEY, `'${locationText}' is not an Azure region name such as westeurope`);
+    // Checked against the bundled region catalogue (src/catalogues.ts): a typo would otherwise
+    // reach Azure, and the cost estimate would find no prices.
+    const found = findRegion(locationText);
+    if ("error" in found) report(LOCATION_KEY, found.error);
+    else location = found.region.name;
   }
 
   // Resource groups: the disks must live outside the one the stack owns.
@@ -274,7 +338,7 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
     );
   }
 
-  const csv = text("csv", false) ?? String(CONFIG_DEFAULTS.csv);
+  const csv = isUnreadable(full("csv")) ? String(CONFIG_DEFAULTS.csv) : text("csv", false) ?? String(CONFIG_DEFAULTS.csv);
   const virtualNetworkName = text("virtualNetworkName", false) ?? String(CONFIG_DEFAULTS.virtualNetworkName);
   // Virtual networks: 2-64 characters of the same set as subnets.
   if (!SUBNET_NAME.test(virtualNetworkName) || virtualNetworkName.length < 2 || virtualNetworkName.length > 64) {
@@ -321,6 +385,8 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
         const block = cidr(full("subnets"), value, name);
         if (!block) continue;
         if (block.prefix > AZURE_SMALLEST_SUBNET_PREFIX) report(full("subnets"), `${block.text} is smaller than /29, the smallest subnet Azure accepts`, name);
+        const reserved = reservedOverlap(block);
+        if (reserved) report(full("subnets"), reserved, name);
         if (!inAddressSpace(block)) report(full("subnets"), `${block.text} is not inside addressSpace (${addressSpace.map((c) => c.text).join(", ")})`, name);
         if (gatewaySubnet && cidrOverlaps(block, gatewaySubnet)) report(full("subnets"), `${block.text} overlaps gatewaySubnet ${gatewaySubnet.text}`, name);
         for (const other of subnets) {
@@ -346,6 +412,8 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
         items.forEach((v, i) => {
           const block = cidr(key, v, `addressSpaces.${i}`);
           if (!block) return;
+          const reserved = reservedOverlap(block);
+          if (reserved) report(key, reserved, `addressSpaces.${i}`);
           for (const space of addressSpace) {
             if (cidrOverlaps(block, space)) report(key, `${block.text} overlaps the lab's addressSpace ${space.text}; the two ends of a VPN need distinct networks`, `addressSpaces.${i}`);
           }
@@ -475,7 +543,15 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
       const timeZone = v.timeZone === undefined ? "UTC" : v.timeZone;
       if (typeof time !== "string" || !/^([01]\d|2[0-3])[0-5]\d$/.test(time)) report(key, `expected a time of day as HHmm (e.g. 1900), got ${JSON.stringify(v.time)}`, "time");
       else if (typeof timeZone !== "string" || timeZone.trim() === "") report(key, `expected a Windows time zone ID such as 'GMT Standard Time' or 'UTC', got ${JSON.stringify(v.timeZone)}`, "timeZone");
-      else autoShutdown = { time, timeZone: timeZone.trim() };
+      else {
+        // Azure's schedule takes a Windows time zone ID; an IANA name is mapped through CLDR.
+        const zone = resolveTimeZone(timeZone.trim());
+        if ("error" in zone) report(key, zone.error, "timeZone");
+        else {
+          if (zone.fromIana) warn(key, `'${zone.fromIana}' is an IANA name; Azure takes a Windows time zone ID, so '${zone.id}' is used (write it to silence this)`, "timeZone");
+          autoShutdown = { time, timeZone: zone.id };
+        }
+      }
     }
   }
 
@@ -507,6 +583,13 @@ export function parseSettings(raw: Readonly<Record<string, string>>, locate: Con
   }).map((v) => (v as string).trim());
   const readiness: ReadinessSettings = { timeoutMinutes, gates: gatesText !== "false", skip, skipLocation: locate(full("readinessGatesSkip")) };
 
+  // An encrypted value was checked as its placeholder text: those findings say nothing.
+  for (let i = problems.length - 1; i >= 0; i--) {
+    if (unreadable.some((k) => isUnreadable(k) && (problems[i].column === k || problems[i].column.startsWith(`${k}.`)))) problems.splice(i, 1);
+  }
+  if (problems.length === 0 && !gatewaySubnet && isUnreadable(full("gatewaySubnet"))) {
+    report(full("gatewaySubnet"), "the plan needs this value to lay out the network and it is encrypted (secure:); write it in plain text (it is not a secret), or use pulumi preview");
+  }
   if (problems.length > 0 || !gatewaySubnet) return { problems, warnings };
   return {
     settings: {

@@ -10,7 +10,10 @@
  *   `virtual-machines/sizes/general-purpose/bv1-series.md` (azure-compute-docs).
  *   Each classic size maps to the smallest Bv1 size with at least its vCPUs and memory:
  *   burstable sizes suit a lab that idles most of the day.
+ * - Any other size must be in the bundled VM size catalogue (src/catalogues.ts), which also
+ *   says which sizes boot Generation 1 disks.
  */
+import { closest, didYouMean, findSize, sizeCatalogue } from "./catalogues";
 
 /** A current size with its capacity (vCPUs, memory in GiB). */
 export interface SizeInfo {
@@ -29,21 +32,10 @@ export const CLASSIC_SIZES: Readonly<Record<string, { classic: SizeInfo; current
 };
 
 /**
- * Data disks a size can attach, for the sizes this project names (Microsoft Learn, size pages
- * `sizes/general-purpose/bv1-series.md`, `dsv5-series.md`). Other sizes are checked against
- * Azure's largest figure, 64, only.
+ * Data disks a size can attach, from the bundled VM size catalogue (`catalogues/vm-sizes.json`,
+ * Microsoft Learn size pages). Every size {@link resolveSize} accepts is in it.
  */
-export const MAX_DATA_DISKS_BY_SIZE: Readonly<Record<string, number>> = {
-  Standard_B1s: 2,
-  Standard_B1ms: 2,
-  Standard_B2s: 4,
-  Standard_B2ms: 4,
-  Standard_B4ms: 8,
-  Standard_B8ms: 16,
-  Standard_D2s_v5: 4,
-  Standard_D4s_v5: 8,
-  Standard_D8s_v5: 16,
-};
+export const MAX_DATA_DISKS_BY_SIZE: Readonly<Record<string, number>> = Object.fromEntries(sizeCatalogue().entries.map((s) => [s.name, s.maxDataDisks]));
 /** The most data disks any Azure size attaches. */
 export const MAX_DATA_DISKS = 64;
 
@@ -52,22 +44,19 @@ export type SizeResolution =
   | { ok: true; size: string; classic?: string; warning?: string }
   | { ok: false; error: string };
 
-const SIZE_NAME = /^(Standard|Basic)_[A-Za-z0-9_-]+$/;
+const SIZE_NAME = /^(Standard|Basic)_[A-Za-z0-9_-]+$/i;
 // Basic_A0..A4 and Standard_A0..A11 (A-series v1 and compute-intensive A8-A11) are retired;
 // Standard_A1_v2 and the like (Av2) are not.
 const RETIRED = /^(Basic_A\d+|Standard_A\d+)$/i;
 // Arm64 sizes carry a 'p' in their feature letters (D2ps_v5, B2pls_v2, E4pds_v5): they
 // cannot boot an x64 Windows Server disk.
 const ARM64 = /^Standard_[A-Z]+\d+[a-z]*p[a-z]*_v\d+$/;
-// Sizes documented as Generation 2 only in ../shared/azure-facts.md (Bsv2 family); Microsoft's
-// pages disagree over time, so this is a warning, not an error.
-const GEN2_ONLY = /^Standard_B\d+(s|ls|as|als)_v2$/i;
-
 /**
  * Resolves a VMInstanceSize cell: a classic name (case-insensitive) maps through
  * {@link CLASSIC_SIZES}; any other text must look like an Azure size name
- * (`Standard_D2s_v5`). Retired and Arm64 sizes are errors; a size Azure may refuse for a
- * Generation 1 disk is a warning. Never throws.
+ * (`Standard_D2s_v5`) of the size catalogue (any case; the catalogue's spelling is returned).
+ * Retired, Arm64 and unknown sizes are errors (an unknown one names the closest); a size that
+ * boots only Generation 2 disks is a warning. Never throws.
  */
 export function resolveSize(text: string): SizeResolution {
   const classic = Object.keys(CLASSIC_SIZES).find((k) => k.toLowerCase() === text.toLowerCase());
@@ -84,8 +73,14 @@ export function resolveSize(text: string): SizeResolution {
   if (ARM64.test(text)) {
     return { ok: false, error: `${text} is an Arm64 size and cannot boot an x64 Windows disk` };
   }
-  if (GEN2_ONLY.test(text)) {
-    return { ok: true, size: text, warning: `${text} (Bsv2) may support Generation 2 disks only; BIOS-era lab disks are Generation 1` };
+  const known = findSize(text);
+  if (!known) {
+    const catalogue = sizeCatalogue();
+    const names = [...Object.keys(CLASSIC_SIZES), ...catalogue.entries.map((s) => s.name)];
+    return { ok: false, error: `${text} is not a VM size of the catalogue (${catalogue.date}; npm run catalogues refreshes it); ${didYouMean(closest(text, names))}` };
   }
-  return { ok: true, size: text };
+  if (!known.generation1) {
+    return { ok: true, size: known.name, warning: `${known.name} boots Generation 2 disks only; BIOS-era lab disks are Generation 1 (check: az disk show --query hyperVGeneration)` };
+  }
+  return { ok: true, size: known.name };
 }

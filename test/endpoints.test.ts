@@ -1,6 +1,8 @@
 // Public endpoints, outbound access, NSGs, lab DNS, data disks, auto-shutdown and the teardown
 // invariants, read back from the program under the mock runtime.
 import { strict as assert } from "assert";
+import fc from "fast-check";
+import { declaredPools, poolsDroppedWhileInUse } from "../src/azure/loadBalancer";
 import { rdpText } from "../src/azure/exchangeLab";
 import { PlanResource, PlanResult } from "../src/plan/plan";
 import { parseSettings } from "../src/settings";
@@ -18,10 +20,30 @@ type Rule = { name: string; frontendPort: number; backendPort: number; backendAd
 type NsgRule = { name: string; sourceAddressPrefix?: string; sourceAddressPrefixes?: string[]; destinationAddressPrefixes: string[]; destinationPortRange: string };
 const poolsOfNic = (plan: PlanResult, vm: string) =>
   (dig(named(plan, "network:NetworkInterface", `${vm}-nic`).inputs, "ipConfigurations", 0, "loadBalancerBackendAddressPools") as { id: string }[]).map((p) => p.id.split("/").pop());
-/** The private IPs of an IP-based backend pool of the lab's load balancer. */
-const poolMembers = (plan: PlanResult, pool: string) =>
-  ((dig(named(plan, "network:LoadBalancer", "MCMHybrid-lb").inputs, "backendAddressPools") as { name: string; loadBalancerBackendAddresses?: { ipAddress: string }[] }[])
-    .find((p) => p.name === pool)?.loadBalancerBackendAddresses ?? []).map((a) => a.ipAddress);
+/** The VMs whose NICs list a backend pool (by its full ID) in their IP configuration. */
+const nicMembers = (plan: PlanResult, poolId: string) =>
+  all(plan, "network:NetworkInterface")
+    .filter((nic) => ((dig(nic.inputs, "ipConfigurations", 0, "loadBalancerBackendAddressPools") as { id: string }[] | undefined) ?? []).some((p) => p.id === poolId))
+    .map((nic) => nic.name.replace(/-nic$/, ""))
+    .sort();
+const poolMembers = (plan: PlanResult, pool: string) => nicMembers(plan, `${lbId(plan)}/backendAddressPools/${pool}`);
+const lbId = (plan: PlanResult) => `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${named(plan, "network:LoadBalancer", lbName(plan)).inputs.resourceGroupName}/providers/Microsoft.Network/loadBalancers/${lbName(plan)}`;
+const lbName = (plan: PlanResult) => all(plan, "network:LoadBalancer")[0]?.name ?? "(none)";
+/**
+ * For every load-balancing rule: its frontend port and the VMs whose NICs are in the pool it
+ * targets. And what the CSV says: per public RDP port its online VM, per published port the
+ * online VMs that list it.
+ */
+function publishedPorts(plan: PlanResult): { declared: Record<number, string[]>; fromCsv: Record<number, string[]> } {
+  const rules = (dig(all(plan, "network:LoadBalancer")[0]?.inputs, "loadBalancingRules") as Rule[] | undefined) ?? [];
+  const declared = Object.fromEntries(rules.map((r) => [r.frontendPort, nicMembers(plan, r.backendAddressPool.id)]));
+  const fromCsv: Record<number, string[]> = {};
+  for (const vm of plan.vms.filter((v) => v.bringOnline)) {
+    if (vm.publicRdpPort !== null) fromCsv[vm.publicRdpPort] = [vm.name];
+    for (const p of vm.endpoints) fromCsv[p] = [...(fromCsv[p] ?? []), vm.name].sort();
+  }
+  return { declared, fromCsv };
+}
 const sourcesOf = (r: NsgRule) => r.sourceAddressPrefixes ?? [r.sourceAddressPrefix];
 
 describe("endpoints, outbound access and NSGs (mock runtime)", () => {
@@ -39,27 +61,41 @@ describe("endpoints, outbound access and NSGs (mock runtime)", () => {
     assert.deepEqual(dig(lb, "inboundNatRules"), undefined, "no inbound NAT rules");
   });
 
-  it("maps each VM's PublicRDPPort to its 3389 through a pool holding only that VM", () => {
+  it("maps each VM's PublicRDPPort to its 3389 through a pool whose only NIC is that VM's", () => {
     const rules = dig(named(plan, "network:LoadBalancer", "MCMHybrid-lb").inputs, "loadBalancingRules") as Rule[];
     const rdp = Object.fromEntries(rules.filter((r) => r.name.startsWith("rdp-")).map((r) => [r.backendAddressPool.id.split("/").pop(), [r.frontendPort, r.backendPort]]));
     assert.deepEqual(rdp, { "rdp-mh-oxf-dc1": [3389, 3389], "rdp-mh-lon-dc1": [3390, 3389], "rdp-mh-oxf-ex1": [3391, 3389], "rdp-mh-lon-ex1": [3392, 3389] });
-    assert.deepEqual(poolMembers(plan, "rdp-mh-oxf-ex1"), ["10.20.1.10"]);
-    assert.deepEqual(poolMembers(plan, "rdp-mh-lon-dc1"), ["10.20.2.4"]);
+    assert.deepEqual(poolMembers(plan, "rdp-mh-oxf-ex1"), ["mh-oxf-ex1"]);
+    assert.deepEqual(poolMembers(plan, "rdp-mh-lon-dc1"), ["mh-lon-dc1"]);
   });
 
-  it("balances an endpoint port across every VM that lists it", () => {
+  it("balances an endpoint port across the NICs of every VM that lists it", () => {
     const rules = dig(named(plan, "network:LoadBalancer", "MCMHybrid-lb").inputs, "loadBalancingRules") as Rule[];
     assert.deepEqual(rules.filter((r) => r.name.startsWith("port-")).map((r) => [r.name, r.frontendPort, r.backendPort]), [["port-smtp", 25, 25], ["port-http", 80, 80], ["port-https", 443, 443]]);
-    assert.deepEqual(poolMembers(plan, "port-https"), ["10.20.1.10", "10.20.2.10"]);
-    assert.deepEqual(poolMembers(plan, "port-smtp"), ["10.20.1.10"]);
+    assert.deepEqual(poolMembers(plan, "port-https"), ["mh-lon-ex1", "mh-oxf-ex1"]);
+    assert.deepEqual(poolMembers(plan, "port-smtp"), ["mh-oxf-ex1"]);
   });
 
-  it("keeps NICs out of the pools that come and go with the CSV: they join only the all-VMs pool", () => {
-    for (const vm of ["mh-oxf-dc1", "mh-lon-dc1", "mh-oxf-ex1", "mh-lon-ex1"]) assert.deepEqual(poolsOfNic(plan, vm), ["all-vms"], vm);
-    const pools = dig(named(plan, "network:LoadBalancer", "MCMHybrid-lb").inputs, "backendAddressPools") as { name: string; loadBalancerBackendAddresses?: { virtualNetwork: { id: string } }[] }[];
-    for (const pool of pools.filter((p) => p.name !== "all-vms")) {
-      for (const member of pool.loadBalancerBackendAddresses ?? []) assert.match(member.virtualNetwork.id, /virtualNetworks\/MCMHybrid$/, pool.name);
-    }
+  it("example lab: for every published port, the rule's pool holds exactly the NICs of the VMs the CSV lists", () => {
+    const { declared, fromCsv } = publishedPorts(plan);
+    assert.deepEqual(declared, fromCsv);
+    assert.deepEqual(Object.keys(declared).map(Number), [25, 80, 443, 3389, 3390, 3391, 3392]);
+  });
+
+  it("declares every pool empty (NIC-based): no addresses inline in the load balancer", () => {
+    const pools = dig(named(plan, "network:LoadBalancer", "MCMHybrid-lb").inputs, "backendAddressPools") as Record<string, unknown>[];
+    for (const pool of pools) assert.deepEqual(Object.keys(pool), ["name"], String(pool.name));
+  });
+
+  it("keeps the RDP pool of a BringOnline=No row, and each NIC in its own RDP pool and its row's port pools", () => {
+    const pools = (dig(named(plan, "network:LoadBalancer", "MCMHybrid-lb").inputs, "backendAddressPools") as { name: string }[]).map((p) => p.name);
+    assert.deepEqual(pools, ["all-vms", "rdp-mh-oxf-dc1", "rdp-mh-lon-dc1", "rdp-mh-oxf-ex1", "rdp-mh-lon-ex1", "rdp-mh-oxf-cl1", "port-smtp", "port-http", "port-https"]);
+    assert.deepEqual(poolsOfNic(plan, "mh-oxf-ex1"), ["all-vms", "rdp-mh-oxf-ex1", "port-smtp", "port-https", "port-http"]);
+    assert.deepEqual(poolsOfNic(plan, "mh-oxf-dc1"), ["all-vms", "rdp-mh-oxf-dc1"]);
+  });
+
+  it("makes every NIC wait for the load balancer, so a new pool exists before a NIC joins it", () => {
+    for (const nic of all(plan, "network:NetworkInterface")) assert.ok(nic.dependsOn.includes("MCMHybrid-lb"), nic.name);
   });
 
   it("gives every VM an outbound path through an outbound rule, with no default outbound access", () => {
@@ -219,5 +255,60 @@ describe("a teardown that can never lose a disk (every declared resource)", () =
     assert.deepEqual(plan.vms.find((v) => v.name === "mh-oxf-ex1")!.dataDiskIds, [
       "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/exchange-lab-disks/providers/Microsoft.Compute/disks/mh-oxf-ex1-db",
     ]);
+  });
+});
+
+describe("load balancer pools across Pulumi's step order (NIC-based pools)", () => {
+  const settings = exampleSettings();
+  const lab = (...r: string[]) => {
+    const built = buildLab(settings, rowsOf([H, ...r].join("\n")), "lab.csv");
+    if (!built.lab) throw new Error(JSON.stringify(built.problems));
+    return built.lab;
+  };
+  const row = (name: string, online: string, rdp: string, endpoints: string) => `${online},${name},,${name}-os,Small,Oxford,,,,No,${rdp},${endpoints},`;
+  const a = row("a", "Yes", "3389", "https;8080");
+  const b = row("b", "Yes", "3390", "https");
+
+  it("adds or removes a public RDP port, or brings a row online or offline, in one pulumi up", () => {
+    for (const after of [lab(row("a", "Yes", "", "https;8080"), b), lab(row("a", "No", "3389", "https;8080"), b)]) {
+      assert.deepEqual(poolsDroppedWhileInUse(lab(a, b), after), []);
+      assert.deepEqual(poolsDroppedWhileInUse(after, lab(a, b)), []);
+    }
+    assert.deepEqual(poolsDroppedWhileInUse(lab(a, b), lab(a, b, row("c", "Yes", "3391", "smtp"))), [], "adding a row");
+  });
+
+  it("withdraws a port from one VM in one pulumi up while another row still lists it", () => {
+    assert.deepEqual(poolsDroppedWhileInUse(lab(a, b), lab(row("a", "Yes", "3389", "8080"), b)), []);
+  });
+
+  it("removes a row in two steps: BringOnline=No first keeps its pools while its NIC is deleted", () => {
+    assert.deepEqual(poolsDroppedWhileInUse(lab(a, b), lab(b)), ["rdp-a", "port-8080"], "removing the row at once drops pools a NIC holds");
+    assert.deepEqual(poolsDroppedWhileInUse(lab(a, b), lab(row("a", "No", "3389", "https;8080"), b)), []);
+    assert.deepEqual(poolsDroppedWhileInUse(lab(row("a", "No", "3389", "https;8080"), b), lab(b)), []);
+  });
+
+  it("withdraws the last listing of a port in two steps, through a BringOnline=No row", () => {
+    const parked = row("p", "No", "", "8080");
+    assert.deepEqual(poolsDroppedWhileInUse(lab(a, b), lab(row("a", "Yes", "3389", "https"), b)), ["port-8080"]);
+    assert.deepEqual(poolsDroppedWhileInUse(lab(a, b), lab(row("a", "Yes", "3389", "https"), b, parked)), []);
+    assert.deepEqual(poolsDroppedWhileInUse(lab(row("a", "Yes", "3389", "https"), b, parked), lab(row("a", "Yes", "3389", "https"), b)), []);
+  });
+
+  it("generated labs: for every published port, the rule's pool holds exactly the NICs of the VMs the CSV lists", async () => {
+    const vmRow = fc.tuple(fc.constantFrom("Yes", "Yes", "No"), fc.constantFrom("Oxford", "London"), fc.boolean(), fc.subarray(["smtp", "https", "http", "8443", "submission"]));
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(vmRow, { minLength: 1, maxLength: 7 }), async (rows) => {
+        runs++;
+        const csv = rows.map(([online, subnet, rdp, endpoints], i) => `${online},vm${i},,vm${i}-os,Small,${subnet},,,,No,${rdp ? 4000 + i : ""},${endpoints.join(";")},`);
+        const p = await planOf([H, ...csv].join("\n"));
+        assert.deepEqual(p.errors, []);
+        const { declared, fromCsv } = publishedPorts(p);
+        assert.deepEqual(declared, fromCsv);
+        if (all(p, "network:LoadBalancer").length > 0) assert.deepEqual(p.resources.find((r) => r.type === "azure-native:network:LoadBalancer")!.inputs.backendAddressPools, declaredPools(lab(...csv)).map((name) => ({ name })));
+      }),
+      { numRuns: 6, seed: 10 },
+    );
+    assert.equal(runs, 6);
   });
 });

@@ -61,10 +61,11 @@ describe("the lab over its life (previous deployment known)", function () {
     assert.deepEqual(after.changes, []);
   });
 
-  it("append: only the new VM, its NIC and schedule are created; every address stays", async () => {
+  it("append: only the new VM, its NIC and schedule are created (and its row's pool added); every address stays", async () => {
     const { before, after } = await edit(csv(...BASE, row("cl1")));
     assert.deepEqual(of(after, "create"), ["cl1", "cl1-nic", "shutdown-computevm-cl1"]);
-    assert.deepEqual([...of(after, "update"), ...of(after, "replace"), ...of(after, "delete")], []);
+    assert.deepEqual(change(after, "MCMHybrid-lb")?.properties, ["backendAddressPools"]);
+    assert.deepEqual([...of(after, "update").filter((n) => n !== "MCMHybrid-lb"), ...of(after, "replace"), ...of(after, "delete")], []);
     assert.deepEqual({ ...ips(after), cl1: undefined }, { ...ips(before), cl1: undefined });
     assert.equal(ips(after).cl1, "10.20.1.6");
   });
@@ -81,12 +82,19 @@ describe("the lab over its life (previous deployment known)", function () {
     assert.match(after.warnings.map((w) => w.message).join("\n"), /ex1 keeps 10\.20\.1\.5 from the last deployment, but after pulumi destroy it would get 10\.20\.1\.6/);
   });
 
-  it("delete: the row's VM, NIC and schedule are deleted, the load balancer loses its rules, the others stay", async () => {
+  it("delete: the row's VM, NIC, gate and schedule are deleted, the load balancer loses its rules but keeps the NIC's pools for this run, the others stay", async () => {
     const { after } = await edit(csv(BASE[0], BASE[2]));
     assert.deepEqual(of(after, "delete"), ["ex1", "ex1-nic", "shutdown-computevm-ex1"]);
     assert.ok(of(after, "update").includes("MCMHybrid-lb"));
+    const pools = (p: PlanResult) => (resource(p, "MCMHybrid-lb").inputs.backendAddressPools as { name: string }[]).map((x) => x.name);
+    const rules = (p: PlanResult) => (resource(p, "MCMHybrid-lb").inputs.loadBalancingRules as { name: string }[]).map((x) => x.name);
+    // The NIC is deleted last, after the load balancer's update: a pool it is in must outlive that update.
+    assert.ok(pools(after).includes("rdp-ex1") && pools(after).includes("port-https"), pools(after).join());
+    assert.ok(!rules(after).some((r) => r.includes("ex1") || r.includes("https")), rules(after).join());
     assert.equal(change(after, "dc1-nic"), undefined);
     assert.equal(ips(after).lon1, "10.20.2.4");
+    const next = await up(csv(BASE[0], BASE[2]), after.deployedLab);
+    assert.ok(!pools(next).includes("rdp-ex1") && !pools(next).includes("port-https"), "the next pulumi up drops the empty pools");
   });
 
   it("reorder: addresses and inputs stay; only the boot order changes", async () => {
@@ -228,7 +236,7 @@ describe("--previous and --pin on the command line", () => {
     for (const file of [planFile, outputsFile]) {
       const next = await cli("--config", stackFile, "--csv", path.join(dir, "lab.csv"), "--previous", file);
       assert.equal(next.code, 0, next.stderr);
-      assert.match(next.stdout, /Changes against the previous deployment \(3 to create, 0 to update, 0 to replace, 0 to delete\):\n.*\+ +create +azure-native:network:NetworkInterface +cl1-nic/);
+      assert.match(next.stdout, /Changes against the previous deployment \(3 to create, 1 to update, 0 to replace, 0 to delete\):[\s\S]*\+ +create +azure-native:network:NetworkInterface +cl1-nic/);
     }
   });
 
@@ -237,7 +245,7 @@ describe("--previous and --pin on the command line", () => {
     const cases: [string, RegExp][] = [
       [path.join(dir, "missing.json"), /--previous .*missing\.json: cannot read/],
       [stackFile, /not JSON/],
-      ["/dev/null", /not JSON/],
+      ["/dev/null", /not a regular file/],
     ];
     const foreign = path.join(dir, "foreign.json");
     fs.writeFileSync(foreign, JSON.stringify({ bucketName: "x" }));

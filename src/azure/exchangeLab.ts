@@ -6,7 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
-import { Lab, onlineVms } from "../lab";
+import { Lab, diskSubscriptionProblems, onlineVms } from "../lab";
+import { LabValidationError } from "../problems";
 import { publicIpFqdn } from "../settings";
 import { declareAutoShutdown } from "./autoShutdown";
 import { declareLoadBalancer, DeclaredLoadBalancer } from "./loadBalancer";
@@ -65,8 +66,14 @@ export class ExchangeLab extends pulumi.ComponentResource {
     // No VM depends on the VPN: the lab comes up while the gateway is still building.
     this.vpn = declareVpn(lab, { resourceGroupName, gatewaySubnet: net.gatewaySubnet, otherSubnets: [...net.subnets.values()] }, childOpts);
 
-    const subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
-    this.loadBalancer = declareLoadBalancer(lab, { resourceGroupName, subscriptionId, virtualNetworkId: net.virtualNetwork.id, after: [net.lastSubnet] }, childOpts);
+    // The deploying subscription; a disk given by ID in another one stops pulumi up here, before
+    // the load balancer (and so every NIC and VM, which depend on it) is declared to Azure.
+    const subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId.apply((deploying) => {
+      const problems = diskSubscriptionProblems(lab, deploying);
+      if (problems.length > 0) throw new LabValidationError(problems);
+      return deploying;
+    });
+    this.loadBalancer = declareLoadBalancer(lab, { resourceGroupName, subscriptionId, after: [net.lastSubnet] }, childOpts);
     const lb = this.loadBalancer;
 
     // What later VMs wait for, by VM name: a barrier's readiness gate, or else the VM itself.
@@ -76,7 +83,7 @@ export class ExchangeLab extends pulumi.ComponentResource {
       if (!subnet) throw new Error(`internal: subnet ${vm.subnet} of ${vm.name} was not declared`);
       const declared = declareVm(
         vm,
-        { resourceGroupName, location: s.location, subnet, subscriptionId, backendPoolIds: lb ? [lb.allVmsPoolId] : [], after: [net.lastSubnet] },
+        { resourceGroupName, location: s.location, subnet, subscriptionId, backendPoolIds: lb ? lb.poolIdsOf(vm) : [], after: [net.lastSubnet] },
         vm.dependsOn.map((n) => machines.get(n)).filter((m): m is pulumi.Resource => m !== undefined),
         childOpts,
       );

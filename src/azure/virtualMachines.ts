@@ -51,7 +51,7 @@ export function declareVm(
     location: string;
     subnet: network.Subnet;
     subscriptionId: pulumi.Input<string>;
-    /** IDs of the load balancer backend pools the NIC joins. */
+    /** IDs of the load balancer backend pools the NIC joins (NIC-based pools: see loadBalancer.ts). */
     backendPoolIds: pulumi.Input<string>[];
     /** What the NIC waits for besides its subnet: the last subnet write of the VNet. */
     after: pulumi.Resource[];

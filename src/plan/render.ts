@@ -8,6 +8,7 @@ import { CostEstimate, HOURS_PER_MONTH } from "../cost";
 import { Change as PlanChange } from "./changes";
 import { PlanResult } from "./plan";
 import { READINESS_GATE_MINUTES, READINESS_GATE_TYPE } from "../readiness";
+import { catalogueLabels } from "../catalogues";
 
 /** Pads each column of a table to its widest cell. */
 export function table(rows: string[][]): string[] {
@@ -70,6 +71,7 @@ export function renderPlan(result: PlanResult): string {
     out.push("", `Warnings (${result.warnings.length}):`);
     for (const w of result.warnings) out.push(`  ${formatProblem(w)}`);
   }
+  out.push("", `Checked against catalogues: ${catalogueLabels().map((c) => `${c.name} of ${c.date} (${c.source})`).join(", ")}.`);
   return out.join("\n") + "\n";
 }
 

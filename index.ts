@@ -3,9 +3,9 @@
 // is an async function (Pulumi awaits it and exports what it returns) because it first reads the
 // stack's previous deployment.
 import * as pulumi from "@pulumi/pulumi";
-import { formatProblem } from "./src/problems";
+import { formatProblem } from "./src/input/problems";
 import { runLab } from "./src/program";
-import { readStackFile } from "./src/stackFile";
+import { readStackFile } from "./src/input/stackFile";
 
 export = async () => {
   const stackFile = `stacks/Pulumi.${pulumi.getStack()}.yaml`;
@@ -27,7 +27,7 @@ export = async () => {
     draytek: component.vpn?.draytek,
     draytekHints: component.vpn?.draytekHints,
     // For the next pulumi up: the configuration and the CSV as deployed, with every address and
-    // LUN written in, so that they never move (src/previous.ts). No secrets.
+    // LUN written in, so that they never move (src/input/previous.ts). No secrets.
     deployedLab: record,
   };
 };

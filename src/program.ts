@@ -5,17 +5,17 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { CsvRow, decodeUtf8, readLabCsv } from "./csv";
-import { readInputFile } from "./files";
-import { Lab, buildLab } from "./lab";
-import { CellEdit, writeCells } from "./pin";
-import { DEPLOYED_LAB_OUTPUT, DeployedLabRecord, PreviousDeployment, deployedLabRecord, findDeployedLabRecord, previousDeployment } from "./previous";
-import { LabValidationError, Problem, sortProblems } from "./problems";
-import { ConfigLocator, NAMESPACE, StackSettings, parseSettings } from "./settings";
-import { ENCRYPTED_PLACEHOLDER } from "./stackFile";
-import { setKeyCommand, suggestSharedKey } from "./vpn";
+import { CsvRow, decodeUtf8, readLabCsv } from "./input/csv";
+import { readInputFile } from "./input/files";
+import { Lab, buildLab } from "./input/lab";
+import { CellEdit, writeCells } from "./input/pin";
+import { DEPLOYED_LAB_OUTPUT, DeployedLabRecord, PreviousDeployment, deployedLabRecord, findDeployedLabRecord, previousDeployment } from "./input/previous";
+import { LabValidationError, Problem, sortProblems } from "./input/problems";
+import { ConfigLocator, NAMESPACE, StackSettings, parseSettings } from "./input/settings";
+import { ENCRYPTED_PLACEHOLDER } from "./input/stackFile";
+import { setKeyCommand, suggestSharedKey } from "./input/vpn";
 import { ExchangeLab } from "./azure/exchangeLab";
-import { readinessSkipProblems } from "./gates";
+import { readinessSkipProblems } from "./azure/gates";
 
 /** `deploy`: `pulumi up`/`preview`, where a missing VPN key stops the run. `plan`: the offline
  * plan, which shows the same as a warning and goes on. */

@@ -5,11 +5,11 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { main } from "../src/plan/cli";
-import { catalogueLabels, closest, findRegion, regionCatalogue, resolveTimeZone, sizeCatalogue, windowsTimeZoneIds } from "../src/catalogues";
-import { AzLocation, AzSku, regionsFromLocations, sizesFromSkus } from "../src/catalogueRefresh";
-import { CLASSIC_SIZES, resolveSize } from "../src/sizes";
-import { detectSeparator } from "../src/csv";
-import { diskSubscriptionProblems } from "../src/lab";
+import { catalogueLabels, closest, findRegion, regionCatalogue, resolveTimeZone, sizeCatalogue, windowsTimeZoneIds } from "../src/input/catalogues";
+import { AzLocation, AzSku, regionsFromLocations, sizesFromSkus } from "../src/catalogues/cli";
+import { CLASSIC_SIZES, resolveSize } from "../src/input/sizes";
+import { detectSeparator } from "../src/input/csv";
+import { diskSubscriptionProblems } from "../src/input/lab";
 import { HEADER, baseStackYaml, labOf, writeLab } from "./helpers";
 
 /** Runs the plan CLI on a CSV (text or bytes) and a stack file; returns exit code and output. */

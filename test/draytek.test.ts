@@ -2,10 +2,10 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { DraytekInput, LABELS, draytekProfile, renderDraytekHints } from "../src/draytek";
-import { parseSettings } from "../src/settings";
-import { parseCidr } from "../src/addresses";
-import { DEFAULT_IPSEC_POLICY, IpsecPolicy, VpnSettings, draytekKeyWarnings, draytekPolicyWarnings } from "../src/vpn";
+import { DraytekInput, LABELS, draytekProfile, renderDraytekHints } from "../src/report/draytek";
+import { parseSettings } from "../src/input/settings";
+import { parseCidr } from "../src/input/addresses";
+import { DEFAULT_IPSEC_POLICY, IpsecPolicy, VpnSettings, draytekKeyWarnings, draytekPolicyWarnings } from "../src/input/vpn";
 import { exampleConfig, exampleSettings } from "./helpers";
 
 const S = (v: unknown) => JSON.stringify(v);

@@ -2,11 +2,11 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CsvRow, readLabCsv } from "../src/csv";
-import { Lab, buildLab } from "../src/lab";
-import { Problem } from "../src/problems";
-import { StackSettings, parseSettings } from "../src/settings";
-import { parseStackFile } from "../src/stackFile";
+import { CsvRow, readLabCsv } from "../src/input/csv";
+import { Lab, buildLab } from "../src/input/lab";
+import { Problem } from "../src/input/problems";
+import { StackSettings, parseSettings } from "../src/input/settings";
+import { parseStackFile } from "../src/input/stackFile";
 import { PlanResult, runPlan } from "../src/plan/plan";
 
 export const ROOT = path.resolve(__dirname, "..");

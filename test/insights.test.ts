@@ -2,15 +2,15 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { HOURS_PER_MONTH, PriceSnapshot, estimateCost } from "../src/cost";
+import { HOURS_PER_MONTH, PriceSnapshot, estimateCost } from "../src/report/cost";
 import { emptySnapshot, loadSnapshot } from "../src/prices/snapshot";
 import { RetailItem, priceKeyOf, snapshotFromRetailItems } from "../src/prices/retail";
 import { RetailPage, fetchAll, retailFilters } from "../src/prices/cli";
 import { renderCost } from "../src/plan/render";
 import { PlanResult } from "../src/plan/plan";
-import { READINESS_GATE_MINUTES, READINESS_GATE_TYPE, timeToReady } from "../src/readiness";
+import { READINESS_GATE_MINUTES, READINESS_GATE_TYPE, timeToReady } from "../src/report/readiness";
 import { HEADER, baseStackYaml, exampleSettings, onlyProblem, planOf, rowsOf, sharedExamplePlan } from "./helpers";
-import { buildLab } from "../src/lab";
+import { buildLab } from "../src/input/lab";
 
 describe("the cost estimate", () => {
   let plan: PlanResult;

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { onlineVms } from "../src/lab";
-import { CLASSIC_SIZES } from "../src/sizes";
+import { onlineVms } from "../src/input/lab";
+import { CLASSIC_SIZES } from "../src/input/sizes";
 import { exampleSettings, labOf, onlyProblem } from "./helpers";
 
 // The classic example row from the 2014 article (../shared/seed-excerpts/): empty IPAddress,

@@ -1,7 +1,7 @@
 // `npm run lab -- start | stop | status`: the real Azure SDK client against a fake ARM on 127.0.0.1.
 import { strict as assert } from "assert";
 import type { TokenCredential } from "@azure/identity";
-import { waitReadyScript } from "../src/gates";
+import { waitReadyScript } from "../src/azure/gates";
 import { START_RUN_COMMAND_NAME } from "../src/labctl/azure";
 import { LabTesting, main, parseLabArgs } from "../src/labctl/cli";
 import { FakeArm, FakeVm, startFakeArm } from "./fakeArm";

@@ -3,9 +3,9 @@
 // step changes address unless its own row's IPAddress (or subnet) changed. Pure: no mock runtime.
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { readLabCsv } from "../src/csv";
-import { DeployedLabRecord, deployedLabRecord, previousDeployment } from "../src/previous";
-import { LabValidationError } from "../src/problems";
+import { readLabCsv } from "../src/input/csv";
+import { DeployedLabRecord, deployedLabRecord, previousDeployment } from "../src/input/previous";
+import { LabValidationError } from "../src/input/problems";
 import { loadLab } from "../src/program";
 import { exampleConfig } from "./helpers";
 

@@ -7,7 +7,7 @@ import * as path from "path";
 import { Change } from "../src/plan/changes";
 import { main } from "../src/plan/cli";
 import { PlanResult, runPlan } from "../src/plan/plan";
-import { DeployedLabRecord } from "../src/previous";
+import { DeployedLabRecord } from "../src/input/previous";
 import { baseStackYaml, writeLab } from "./helpers";
 
 const HEADER = "BringOnline,VMName,StorageAccount,VMOSDiskName,VMInstanceSize,SubnetName,IPAddress,Location,AffinityGroup,WaitForBoot,PublicRDPPort,Endpoints,DataDisks";

@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { CONFIG_DEFAULTS, CONFIG_KEYS, ConfigKeySpec } from "../src/settings";
+import { CONFIG_DEFAULTS, CONFIG_KEYS, ConfigKeySpec } from "../src/input/settings";
 import { ROOT } from "./helpers";
 
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
@@ -40,4 +40,27 @@ describe("the project files", () => {
       assert.ok(ci.split("\n").includes(command) || ci.includes(`${command}\n`), `.ci/run: ${command}`);
     }
   });
+});
+
+describe("the source folders", () => {
+  // What each folder of src/ may import (its README says the same): data flows one way.
+  const allowed: Record<string, string[]> = {
+    input: [],
+    azure: ["input", "report"],
+    report: ["input"],
+    plan: ["input", "report", "prices", "program"],
+    prices: ["input", "report"],
+    catalogues: ["input"],
+    labctl: ["input", "azure", "plan", "program"],
+  };
+  for (const [folder, may] of Object.entries(allowed)) {
+    it(`src/${folder} imports only ${may.length ? may.join(", ") : "npm packages"} of src/, and says so in its README`, () => {
+      const dir = path.join(ROOT, "src", folder);
+      assert.ok(fs.existsSync(path.join(dir, "README.md")), `${folder}/README.md`);
+      for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
+        const text = fs.readFileSync(path.join(dir, file), "utf8");
+        for (const m of text.matchAll(/from "\.\.\/([a-z]+)/g)) assert.ok(may.includes(m[1]), `src/${folder}/${file} imports ../${m[1]}`);
+      }
+    });
+  }
 });

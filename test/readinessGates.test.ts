@@ -1,7 +1,7 @@
 // Readiness gates: one managed Run Command per WaitForBoot=Yes VM, later VMs waiting for it.
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import { GATE_RUN_COMMAND_NAME, WAIT_READY_SCRIPT_PATH, gateTimeouts } from "../src/gates";
+import { GATE_RUN_COMMAND_NAME, WAIT_READY_SCRIPT_PATH, gateTimeouts } from "../src/azure/gates";
 import { PlanResult } from "../src/plan/plan";
 import { EXAMPLE_CSV, baseStackYaml, planOf, sharedExamplePlan } from "./helpers";
 

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { main } from "../src/plan/cli";
 import { Registration, recordingMocks } from "../src/plan/mocks";
 import { runLab } from "../src/program";
-import { LabValidationError } from "../src/problems";
+import { LabValidationError } from "../src/input/problems";
 import { HEADER, ROOT, baseStackYaml, exampleConfig, writeLab } from "./helpers";
 
 const CSV = `${HEADER}\nYes,dc1,,dc1-os,Small,Oxford,,,,Yes,3389\n`;

@@ -3,13 +3,13 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { draytekProfile, renderDraytekHints } from "../src/draytek";
+import { draytekProfile, renderDraytekHints } from "../src/report/draytek";
 import { main } from "../src/plan/cli";
 import { recordingMocks } from "../src/plan/mocks";
 import { runLab } from "../src/program";
 import { PlanResult, SECRET_MASK } from "../src/plan/plan";
-import { parseSettings } from "../src/settings";
-import { DEFAULT_IPSEC_POLICY, IPSEC_POLICY_VALUES, IpsecPolicy, VpnSettings, checkSharedKey } from "../src/vpn";
+import { parseSettings } from "../src/input/settings";
+import { DEFAULT_IPSEC_POLICY, IPSEC_POLICY_VALUES, IpsecPolicy, VpnSettings, checkSharedKey } from "../src/input/vpn";
 import { HEADER, ROOT, baseStackYaml, dig, exampleConfig, exampleSettings, onlyProblem, planOf, writeLab, sharedExamplePlan } from "./helpers";
 
 const S = (v: unknown) => JSON.stringify(v);

@@ -6,13 +6,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
-import { Lab, diskSubscriptionProblems, onlineVms } from "../lab";
-import { LabValidationError } from "../problems";
-import { publicIpFqdn } from "../settings";
+import { Lab, diskSubscriptionProblems, onlineVms } from "../input/lab";
+import { LabValidationError } from "../input/problems";
+import { publicIpFqdn } from "../input/settings";
 import { declareAutoShutdown } from "./autoShutdown";
 import { declareLoadBalancer, DeclaredLoadBalancer } from "./loadBalancer";
 import { declareNetwork } from "./network";
-import { hasGate } from "../gates";
+import { hasGate } from "./gates";
 import { declareReadinessGate } from "./readinessGate";
 import { declareVm } from "./virtualMachines";
 import { DeclaredVpn, declareVpn } from "./vpn";

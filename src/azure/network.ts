@@ -10,8 +10,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
-import { Lab } from "../lab";
-import { securityRulesFor } from "../securityRules";
+import { Lab } from "../input/lab";
+import { securityRulesFor } from "./securityRules";
 
 /** The declared network: the VNet and its subnets by name (lab subnets and `GatewaySubnet`). */
 export interface LabNetwork {

@@ -19,8 +19,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
-import { DiskRef } from "../disks";
-import { LabVm } from "../lab";
+import { DiskRef } from "../input/disks";
+import { LabVm } from "../input/lab";
 
 /** The ARM resource ID of a managed disk (`Microsoft.Compute/disks`). */
 export function diskId(subscriptionId: pulumi.Input<string>, disk: DiskRef): pulumi.Output<string> {

@@ -9,9 +9,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
-import { DraytekInput, draytekProfile, DraytekProfile, renderDraytekHints } from "../draytek";
-import { Lab, onlineVms } from "../lab";
-import { NAMESPACE, publicIpFqdn } from "../settings";
+import { DraytekInput, draytekProfile, DraytekProfile, renderDraytekHints } from "../report/draytek";
+import { Lab, onlineVms } from "../input/lab";
+import { NAMESPACE, publicIpFqdn } from "../input/settings";
 
 /** Create/update/delete time allowed for the gateway: twice the 45 minutes Microsoft documents. */
 export const GATEWAY_TIMEOUT = "90m";

@@ -14,7 +14,7 @@
  */
 import { ComputeManagementClient } from "@azure/arm-compute";
 import type { TokenCredential } from "@azure/identity";
-import { gateTimeouts, waitReadyScript } from "../gates";
+import { gateTimeouts, waitReadyScript } from "../azure/gates";
 
 /** The run command `npm run lab -- start` puts on a barrier VM. */
 export const START_RUN_COMMAND_NAME = "exchange-lab-start-ready";

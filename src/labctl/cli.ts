@@ -12,12 +12,12 @@
  */
 import * as path from "path";
 import type { TokenCredential } from "@azure/identity";
-import { Lab } from "../lab";
+import { Lab } from "../input/lab";
 import { resolveStackFile } from "../plan/cli";
-import { LabValidationError, formatProblem } from "../problems";
+import { LabValidationError, formatProblem } from "../input/problems";
 import { loadLab } from "../program";
-import { NAMESPACE } from "../settings";
-import { readStackFile } from "../stackFile";
+import { NAMESPACE } from "../input/settings";
+import { readStackFile } from "../input/stackFile";
 import { LabAzure } from "./azure";
 import { CommandResult, Renderer, renderStatus, startLab, statusLab, stopLab } from "./commands";
 import { renderOrder } from "./order";

@@ -6,8 +6,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { readInputFile } from "../files";
-import { DeployedLabRecord, findDeployedLabRecord } from "../previous";
+import { readInputFile } from "../input/files";
+import { DeployedLabRecord, findDeployedLabRecord } from "../input/previous";
 import { PlanResult, runPlan } from "./plan";
 import { renderPlan } from "./render";
 

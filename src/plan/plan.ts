@@ -5,18 +5,18 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { Billable, CostEstimate, estimateCost } from "../cost";
-import { mermaidDiagram } from "../diagram";
-import { ASSUMED_DISK_TIER } from "../disks";
-import { DraytekProfile, draytekProfile, renderDraytekHints } from "../draytek";
-import { TimeToReady, timeToReady } from "../readiness";
+import { Billable, CostEstimate, estimateCost } from "../report/cost";
+import { mermaidDiagram } from "../report/diagram";
+import { ASSUMED_DISK_TIER } from "../input/disks";
+import { DraytekProfile, draytekProfile, renderDraytekHints } from "../report/draytek";
+import { TimeToReady, timeToReady } from "../report/readiness";
 import { emptySnapshot, loadSnapshot } from "../prices/snapshot";
-import { Lab, onlineVms } from "../lab";
-import { LabValidationError, Problem } from "../problems";
-import { DEPLOYED_LAB_OUTPUT, DeployedLabRecord } from "../previous";
+import { Lab, onlineVms } from "../input/lab";
+import { LabValidationError, Problem } from "../input/problems";
+import { DEPLOYED_LAB_OUTPUT, DeployedLabRecord } from "../input/previous";
 import { LabRun, runLab } from "../program";
-import { NAMESPACE, publicIpFqdn } from "../settings";
-import { readStackFile } from "../stackFile";
+import { NAMESPACE, publicIpFqdn } from "../input/settings";
+import { readStackFile } from "../input/stackFile";
 import { Change, diffResources } from "./changes";
 import { PLAN_ORGANIZATION, Registration, recordingMocks } from "./mocks";
 

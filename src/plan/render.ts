@@ -2,13 +2,13 @@
  * Renders a plan result as text for a person: the VMs in boot order, then the resources,
  * then warnings; or every problem when the input is invalid. Pure.
  */
-import { formatProblem } from "../problems";
-import { portName } from "../endpoints";
-import { CostEstimate, HOURS_PER_MONTH } from "../cost";
+import { formatProblem } from "../input/problems";
+import { portName } from "../input/endpoints";
+import { CostEstimate, HOURS_PER_MONTH } from "../report/cost";
 import { Change as PlanChange } from "./changes";
 import { PlanResult } from "./plan";
-import { READINESS_GATE_MINUTES, READINESS_GATE_TYPE } from "../readiness";
-import { catalogueLabels } from "../catalogues";
+import { READINESS_GATE_MINUTES, READINESS_GATE_TYPE } from "../report/readiness";
+import { catalogueLabels } from "../input/catalogues";
 
 /** Pads each column of a table to its widest cell. */
 export function table(rows: string[][]): string[] {

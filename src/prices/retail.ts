@@ -14,7 +14,7 @@
  * - Internet egress ("Standard Data Transfer Out") is tiered by `tierMinimumUnits`; the snapshot
  *   keeps the first paid tier (from 100 GB).
  */
-import { Price, PriceSnapshot } from "../cost";
+import { Price, PriceSnapshot } from "../report/cost";
 
 /** The fields of an API item this project reads. */
 export interface RetailItem {

@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { PriceSnapshot } from "../cost";
+import { PriceSnapshot } from "../report/cost";
 
 /** Where the snapshots live: `prices/` at the project root. */
 export const PRICES_DIR = path.resolve(__dirname, "..", "..", "prices");

@@ -26,8 +26,8 @@
  *   the router sets it with `vpn mss set 3 1350` (type 3 = IPsec, for every IPsec tunnel; default
  *   1360, range 1-1381: Vigor2927 User's Guide, telnet `vpn mss`).
  */
-import { Cidr, dottedMask } from "./addresses";
-import { AZURE_IKE_SA_LIFETIME_SECONDS, IKE_GROUP_NUMBERS, IpsecPolicy, VpnSettings } from "./vpn";
+import { Cidr, dottedMask } from "../input/addresses";
+import { AZURE_IKE_SA_LIFETIME_SECONDS, IKE_GROUP_NUMBERS, IpsecPolicy, VpnSettings } from "../input/vpn";
 
 /** Azure DH/PFS group names -> IKE group numbers and their common names (RFC 3526, RFC 5903, RFC 5114). */
 const DH_GROUPS: Record<string, { group: number; name: string } | undefined> = {

@@ -5,7 +5,7 @@
  * closest valid values. Pure apart from reading the bundled catalogues once.
  *
  * - Regions and VM sizes: `catalogues/regions.json` and `catalogues/vm-sizes.json`, each with
- *   its date and public source, refreshed by `npm run catalogues` (src/catalogueRefresh.ts).
+ *   its date and public source, refreshed by `npm run catalogues` (src/catalogues/cli.ts).
  * - Time zones: the `windows-iana` package (CLDR's windowsZones mapping, Unicode's public data):
  *   every Windows time zone ID, and the IANA names each stands for. Azure's auto-shutdown
  *   schedule takes a Windows ID (`timeZoneId`, e.g. `GMT Standard Time`), so an IANA name is
@@ -17,7 +17,7 @@ import { distance } from "fastest-levenshtein";
 import { WINDOWS_TO_IANA_MAP, findWindows } from "windows-iana";
 
 /** Where the bundled catalogues live: `catalogues/` at the project root. */
-export const CATALOGUES_DIR = path.resolve(__dirname, "..", "catalogues");
+export const CATALOGUES_DIR = path.resolve(__dirname, "..", "..", "catalogues");
 
 /** An Azure region: its ARM name (`westeurope`) and display name (`West Europe`). */
 export interface Region {

@@ -10,7 +10,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { CATALOGUES_DIR, Region, VmSize } from "./catalogues";
+import { CATALOGUES_DIR, Region, VmSize } from "../input/catalogues";
 
 /** The fields of one `az account list-locations` item this project reads. */
 export interface AzLocation {

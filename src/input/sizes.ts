@@ -10,7 +10,7 @@
  *   `virtual-machines/sizes/general-purpose/bv1-series.md` (azure-compute-docs).
  *   Each classic size maps to the smallest Bv1 size with at least its vCPUs and memory:
  *   burstable sizes suit a lab that idles most of the day.
- * - Any other size must be in the bundled VM size catalogue (src/catalogues.ts), which also
+ * - Any other size must be in the bundled VM size catalogue (src/input/catalogues.ts), which also
  *   says which sizes boot Generation 1 disks.
  */
 import { closest, didYouMean, findSize, sizeCatalogue } from "./catalogues";

@@ -5,12 +5,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { Lab, LabVm, onlineVms } from "./lab";
-import { Problem } from "./problems";
-import { ReadinessSettings } from "./settings";
+import { Lab, LabVm, onlineVms } from "../input/lab";
+import { Problem } from "../input/problems";
+import { ReadinessSettings } from "../input/settings";
 
 /** The gate script's path (a file of its own, read when the gate is declared). */
-export const WAIT_READY_SCRIPT_PATH = path.join(__dirname, "azure", "scripts", "wait-ready.ps1");
+export const WAIT_READY_SCRIPT_PATH = path.join(__dirname, "scripts", "wait-ready.ps1");
 
 /** The gate script's text (Windows PowerShell 5.1). Throws if the file is missing (a packaging defect). */
 export function waitReadyScript(): string {

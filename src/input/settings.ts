@@ -316,7 +316,7 @@ export function parseSettings(
     report(LOCATION_KEY, "required: the Azure region, e.g. westeurope");
   } else {
     location = normaliseLocation(locationText);
-    // Checked against the bundled region catalogue (src/catalogues.ts): a typo would otherwise
+    // Checked against the bundled region catalogue (src/input/catalogues.ts): a typo would otherwise
     // reach Azure, and the cost estimate would find no prices.
     const found = findRegion(locationText);
     if ("error" in found) report(LOCATION_KEY, found.error);

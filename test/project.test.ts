@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { CONFIG_DEFAULTS, CONFIG_KEYS, ConfigKeySpec } from "../src/input/settings";
+import { regenerateReadme } from "../src/docs/readme";
 import { ROOT } from "./helpers";
 
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
@@ -32,6 +33,11 @@ describe("the project files", () => {
     for (const key of Object.keys(CONFIG_KEYS)) assert.ok(readme.includes(`\`${key}\``), key);
   });
 
+  it("README's configuration and CSV tables are the ones generated from the tables in code (npm run docs)", () => {
+    const readme = read("README.md");
+    assert.equal(readme, regenerateReadme(readme), "run npm run docs");
+  });
+
   it(".ci/run runs exactly the README's two set-up commands", () => {
     const readme = read("README.md");
     const ci = read(".ci/run");
@@ -52,6 +58,7 @@ describe("the source folders", () => {
     prices: ["input", "report"],
     catalogues: ["input"],
     labctl: ["input", "azure", "plan", "program"],
+    docs: ["input"],
   };
   for (const [folder, may] of Object.entries(allowed)) {
     it(`src/${folder} imports only ${may.length ? may.join(", ") : "npm packages"} of src/, and says so in its README`, () => {

@@ -2,35 +2,17 @@
  * Reads `lab.csv` with csv-parse into rows of named cells, each with its line number.
  * Column meaning is validated in `lab.ts`; this file only knows the shape of the file.
  *
- * The columns are those of the 2014 classic scripts (`../shared/seed-excerpts/`), so an
- * existing CSV keeps working: header required, any order, names case-insensitive.
+ * The columns (`csvColumns.ts`) are those of the 2014 classic scripts ("Building an inexpensive
+ * Exchange lab in Azure", 2014), so an existing CSV keeps working: header required, any order,
+ * names case-insensitive.
  */
 import { parse } from "csv-parse/sync";
 import { MAX_INPUT_BYTES } from "./files";
 import { Problem } from "./problems";
 
-/** Every column the CSV may have, with the canonical spelling: the classic ones in their order,
- * then this project's optional `Endpoints`, `DataDisks` and `DiskTiers`. */
-export const CSV_COLUMNS = [
-  "BringOnline",
-  "VMName",
-  "StorageAccount",
-  "VMOSDiskName",
-  "VMInstanceSize",
-  "SubnetName",
-  "IPAddress",
-  "Location",
-  "AffinityGroup",
-  "WaitForBoot",
-  "PublicRDPPort",
-  "Endpoints",
-  "DataDisks",
-  "DiskTiers",
-] as const;
-export type CsvColumn = (typeof CSV_COLUMNS)[number];
-
-/** Columns without which a row cannot describe a VM. */
-export const REQUIRED_COLUMNS: readonly CsvColumn[] = ["VMName", "VMOSDiskName", "VMInstanceSize", "SubnetName"];
+export { CSV_COLUMNS, REQUIRED_COLUMNS } from "./csvColumns";
+export type { CsvColumn } from "./csvColumns";
+import { CSV_COLUMNS, CsvColumn, REQUIRED_COLUMNS } from "./csvColumns";
 
 /** Limits that keep a mistaken input (a log file, a disk image) from exhausting memory. */
 export const MAX_CSV_BYTES = MAX_INPUT_BYTES;

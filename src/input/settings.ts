@@ -14,58 +14,9 @@ import { findRegion, resolveTimeZone } from "./catalogues";
 import { Problem } from "./problems";
 import { IKE_VERSIONS, IkeVersion, VPN_GATEWAY_GENERATIONS, VPN_GATEWAY_SKUS, VpnGatewayGeneration, VpnGatewaySku, VpnSettings, checkSharedKey, draytekKeyWarnings, parseIpsecPolicy } from "./vpn";
 
-export const NAMESPACE = "exchange-lab";
-export const LOCATION_KEY = "azure-native:location";
-
-/** How a key is declared in Pulumi.yaml: Pulumi's project schema types, or `undefined` when the
- * key cannot be declared there (maps have no schema type; an optional key without a default
- * would become required). */
-type PulumiSchemaType = "string" | "boolean" | "integer" | "array" | undefined;
-/** What the project knows about one config key. */
-export interface ConfigKeySpec {
-  description: string;
-  pulumiType: PulumiSchemaType;
-  default?: unknown;
-}
-
-/** Every key the stack file may set under `exchange-lab:` (mirrored in Pulumi.yaml and README). */
-export const CONFIG_KEYS = {
-  resourceGroupName: { description: "Resource group the stack creates and owns (deleted by pulumi destroy).", pulumiType: "string" },
-  diskResourceGroupName: { description: "Existing resource group holding the VMs' managed disks; never owned by the stack.", pulumiType: "string" },
-  csv: { description: "Path of the lab CSV, relative to the project directory.", pulumiType: "string", default: "lab.csv" },
-  virtualNetworkName: { description: "Name of the lab's virtual network.", pulumiType: "string", default: "exchange-lab-vnet" },
-  addressSpace: { description: "List of the virtual network's address spaces (CIDR).", pulumiType: "array" },
-  gatewaySubnet: { description: "CIDR of GatewaySubnet, inside addressSpace (/29 minimum, /27 or larger recommended).", pulumiType: "string" },
-  subnets: { description: "Map from lab subnet name (the CSV's SubnetName) to CIDR.", pulumiType: undefined },
-  onPremises: { description: "The DrayTek side: { publicIp or fqdn, addressSpaces: [CIDR...] }.", pulumiType: undefined },
-  vpn: { description: "Declare the site-to-site VPN to the DrayTek (gateway, local network gateway, connection).", pulumiType: "boolean", default: true },
-  vpnGatewaySku: { description: "VPN gateway SKU: VpnGw1AZ to VpnGw5AZ.", pulumiType: "string", default: "VpnGw1AZ" },
-  vpnGatewayZones: { description: "Availability zones of the gateway's public IP; [] in a region without zones.", pulumiType: "array", default: ["1", "2", "3"] },
-  ikeVersion: { description: "IKE version of the connection: IKEv2, or IKEv1 for older DrayTek firmware.", pulumiType: "string", default: "IKEv2" },
-  ipsecPolicy: { description: "Custom IPsec/IKE policy fields overriding the default (AES256/SHA256/DHGroup14, PFS2048).", pulumiType: undefined },
-  vpnSharedKey: { description: "Pre-shared key of the connection, a secret (pulumi config set --secret); required when vpn is true.", pulumiType: undefined },
-  vpnGatewayGeneration: { description: "Generation1 or Generation2; default Generation1 wherever the SKU exists in it, so SKU changes are in-place resizes.", pulumiType: undefined },
-  dnsLabel: { description: "DNS label of the lab's public IPs (<label>-vpn, <label>-lab); default from resourceGroupName and virtualNetworkName.", pulumiType: undefined },
-  dnsLabelScope: { description: "Azure's domain name label scope (TenantReuse, SubscriptionReuse, ResourceGroupReuse) for the public IPs' labels; default none.", pulumiType: undefined },
-  allowedSourcePrefixes: { description: "Internet sources (IPv4 or CIDR) allowed to the public endpoints; default the DrayTek's publicIp/32.", pulumiType: undefined },
-  dnsServers: { description: "DNS servers of the virtual network: VM names of lab.csv or IPv4 addresses; empty uses Azure DNS.", pulumiType: "array", default: [] },
-  autoShutdown: { description: "Daily deallocation of every VM: { time: HHmm, timeZone: Windows time zone ID }.", pulumiType: undefined },
-  readinessTimeoutMinutes: { description: "Deadline of each WaitForBoot=Yes VM's readiness gate, in minutes (5-85).", pulumiType: "integer", default: 30 },
-  readinessGates: { description: "Declare a readiness gate (a managed Run Command that waits until the VM serves) for each WaitForBoot=Yes VM.", pulumiType: "boolean", default: true },
-  readinessGatesSkip: { description: "WaitForBoot=Yes VMs without a readiness gate (a VM agent too old to run commands); later VMs wait for the VM itself.", pulumiType: "array", default: [] },
-} as const satisfies Record<string, ConfigKeySpec>;
-/** A key of {@link CONFIG_KEYS}: a typo in the program's own reads fails to compile. */
-export type ConfigKey = keyof typeof CONFIG_KEYS;
-
-/** The spec of a key named at run time (a stack file's key), or `undefined` for an unknown one. */
-export function configKeySpec(name: string): ConfigKeySpec | undefined {
-  return Object.prototype.hasOwnProperty.call(CONFIG_KEYS, name) ? (CONFIG_KEYS as Record<string, ConfigKeySpec>)[name] : undefined;
-}
-
-/** Defaults of the optional keys, as the program applies them (Pulumi.yaml mirrors them). */
-export const CONFIG_DEFAULTS = Object.fromEntries(
-  Object.entries(CONFIG_KEYS as Record<string, ConfigKeySpec>).filter(([, k]) => k.default !== undefined).map(([name, k]) => [name, k.default]),
-) as Readonly<Record<string, unknown>>;
+export { CONFIG_DEFAULTS, CONFIG_KEYS, LOCATION_KEY, LOCATION_SPEC, NAMESPACE, configKeySpec } from "./stackKeys";
+export type { ConfigKey, ConfigKeySpec } from "./stackKeys";
+import { CONFIG_DEFAULTS, CONFIG_KEYS, ConfigKey, LOCATION_KEY, NAMESPACE, configKeySpec } from "./stackKeys";
 
 /** A lab subnet: its name (as used in the CSV) and address block. */
 export interface SubnetSetting {

@@ -1,0 +1,169 @@
+/**
+ * Every stack key, declared once: its one-line description (Pulumi.yaml mirrors it), Pulumi
+ * schema type and default, and the README's meaning and default cells, from which `npm run docs`
+ * generates the README's configuration table (a test fails when the two differ). The rules that
+ * validate each key are in `settings.ts`. Pure data.
+ */
+
+export const NAMESPACE = "exchange-lab";
+export const LOCATION_KEY = "azure-native:location";
+
+/** How a key is declared in Pulumi.yaml: Pulumi's project schema types, or `undefined` when the
+ * key cannot be declared there (maps have no schema type; an optional key without a default
+ * would become required). */
+type PulumiSchemaType = "string" | "boolean" | "integer" | "array" | undefined;
+/** What the project knows about one config key. */
+export interface ConfigKeySpec {
+  /** One line, for Pulumi.yaml (whose `description` mirrors it). */
+  description: string;
+  pulumiType: PulumiSchemaType;
+  default?: unknown;
+  /** The README's "meaning" cell (Markdown), generated into the configuration table by `npm run docs`. */
+  meaning: string;
+  /** The README's "default" cell (Markdown). */
+  defaultText: string;
+}
+
+/** The region key, outside the project's namespace: its README row. */
+export const LOCATION_SPEC = { meaning: "Azure region, e.g. `westeurope` (`West Europe` is accepted); must be in the bundled region catalogue (see \"Catalogues\")", defaultText: "required" } as const;
+
+/** Every key the stack file may set under `exchange-lab:` (mirrored in Pulumi.yaml and README). */
+export const CONFIG_KEYS = {
+  resourceGroupName: {
+    description: "Resource group the stack creates and owns (deleted by pulumi destroy).", pulumiType: "string",
+    meaning: "resource group the stack creates and owns; `pulumi destroy` deletes it",
+    defaultText: "required",
+  },
+  diskResourceGroupName: {
+    description: "Existing resource group holding the VMs' managed disks; never owned by the stack.", pulumiType: "string",
+    meaning: "existing resource group holding the managed disks; never owned; must differ from `resourceGroupName`",
+    defaultText: "required",
+  },
+  csv: {
+    description: "Path of the lab CSV, relative to the project directory.", pulumiType: "string", default: "lab.csv",
+    meaning: "path of the lab CSV, relative to the project directory",
+    defaultText: "`lab.csv`",
+  },
+  virtualNetworkName: {
+    description: "Name of the lab's virtual network.", pulumiType: "string", default: "exchange-lab-vnet",
+    meaning: "name of the virtual network",
+    defaultText: "`exchange-lab-vnet`",
+  },
+  addressSpace: {
+    description: "List of the virtual network's address spaces (CIDR).", pulumiType: "array",
+    meaning: "list of CIDRs of the virtual network (no overlaps)",
+    defaultText: "required",
+  },
+  gatewaySubnet: {
+    description: "CIDR of GatewaySubnet, inside addressSpace (/29 minimum, /27 or larger recommended).", pulumiType: "string",
+    meaning: "CIDR of `GatewaySubnet`, inside `addressSpace`, /29 or larger (/27 recommended)",
+    defaultText: "required",
+  },
+  subnets: {
+    description: "Map from lab subnet name (the CSV's SubnetName) to CIDR.", pulumiType: undefined,
+    meaning: "map from subnet name (the CSV's `SubnetName`) to CIDR; inside `addressSpace`, disjoint from each other and from `GatewaySubnet`, /29 or larger",
+    defaultText: "required",
+  },
+  onPremises: {
+    description: "The DrayTek side: { publicIp or fqdn, addressSpaces: [CIDR...] }.", pulumiType: undefined,
+    meaning: "`{ publicIp, addressSpaces: [CIDR...] }` (or `fqdn` instead of `publicIp` for a dynamic WAN address, e.g. DrayTek DDNS): the DrayTek's public WAN address and the office LANs; must not overlap `addressSpace`",
+    defaultText: "required when `vpn` is true",
+  },
+  vpn: {
+    description: "Declare the site-to-site VPN to the DrayTek (gateway, local network gateway, connection).", pulumiType: "boolean", default: true,
+    meaning: "declare the site-to-site VPN (gateway, local network gateway, connection)",
+    defaultText: "`true`",
+  },
+  vpnGatewaySku: {
+    description: "VPN gateway SKU: VpnGw1AZ to VpnGw5AZ.", pulumiType: "string", default: "VpnGw1AZ",
+    meaning: "`VpnGw1AZ` ... `VpnGw5AZ` (the only SKUs Azure still creates)",
+    defaultText: "`VpnGw1AZ`",
+  },
+  vpnGatewayZones: {
+    description: "Availability zones of the gateway's public IP; [] in a region without zones.", pulumiType: "array", default: ["1", "2", "3"],
+    meaning: "zones of the gateway's public IP; `[]` in a region without availability zones",
+    defaultText: "`[\"1\",\"2\",\"3\"]`",
+  },
+  ikeVersion: {
+    description: "IKE version of the connection: IKEv2, or IKEv1 for older DrayTek firmware.", pulumiType: "string", default: "IKEv2",
+    meaning: "`IKEv2`, or `IKEv1` only for DrayTek firmware without IKEv2 (with a warning: see \"The VPN to the DrayTek\")",
+    defaultText: "`IKEv2`",
+  },
+  ipsecPolicy: {
+    description: "Custom IPsec/IKE policy fields overriding the default (AES256/SHA256/DHGroup14, PFS2048).", pulumiType: undefined,
+    meaning: "fields overriding the one custom IPsec/IKE policy (below)",
+    defaultText: "the default policy",
+  },
+  vpnSharedKey: {
+    description: "Pre-shared key of the connection, a secret (pulumi config set --secret); required when vpn is true.", pulumiType: undefined,
+    meaning: "the pre-shared key, a secret: `pulumi config set --secret exchange-lab:vpnSharedKey <key>`. Printable ASCII without space, `-` or `~`, at most 128 characters; over 63 characters, or with one of `\" ' , < > * +` (DrayTek's password rules), a warning, as the router may not take it. Required when `vpn` is true: it is never generated inside the stack, where `pulumi destroy` would take it and the DrayTek would need a new one after every cycle. Without it `pulumi up` stops before declaring anything and prints the exact command with a fresh 32-character key; the plan shows the same as a warning",
+    defaultText: "required with the VPN",
+  },
+  vpnGatewayGeneration: {
+    description: "Generation1 or Generation2; default Generation1 wherever the SKU exists in it, so SKU changes are in-place resizes.", pulumiType: undefined,
+    meaning: "`Generation1` or `Generation2`. The default keeps Generation1 wherever the SKU exists in it (VpnGw1AZ-3AZ; VpnGw4AZ/5AZ are Generation2 only), so VpnGw1AZ -> 2AZ -> 3AZ are in-place resizes; a change of generation rebuilds the gateway (45 minutes or more; the plan warns)",
+    defaultText: "by SKU",
+  },
+  dnsLabel: {
+    description: "DNS label of the lab's public IPs (<label>-vpn, <label>-lab); default from resourceGroupName and virtualNetworkName.", pulumiType: undefined,
+    meaning: "DNS label of the lab's two public IPs: the gateway's is `<label>-vpn`, the endpoints' `<label>-lab`, each reachable as `<label>-vpn.<region>.cloudapp.azure.com`. A re-created IP with the same label gets the same name, so the DrayTek and your RDP shortcuts survive `pulumi destroy` + `pulumi up`. Lowercase letters, digits, `-`; unique in the region across all of Azure",
+    defaultText: "`<resourceGroupName>-<virtualNetworkName>`, lowercased",
+  },
+  dnsLabelScope: {
+    description: "Azure's domain name label scope (TenantReuse, SubscriptionReuse, ResourceGroupReuse) for the public IPs' labels; default none.", pulumiType: undefined,
+    meaning: "`TenantReuse`, `SubscriptionReuse` or `ResourceGroupReuse`: Azure adds a hash of that scope to the name, so nobody outside it can take the label while the lab is parked; the name is then known after the first `pulumi up` and stays the same after it. A preview feature not offered in every region",
+    defaultText: "none",
+  },
+  allowedSourcePrefixes: {
+    description: "Internet sources (IPv4 or CIDR) allowed to the public endpoints; default the DrayTek's publicIp/32.", pulumiType: undefined,
+    meaning: "internet sources (IPv4 address or CIDR) admitted to public RDP and the published endpoints; `Internet`, `*` or `0.0.0.0/0` open them to everyone, only when written literally (with a warning)",
+    defaultText: "`onPremises.publicIp`/32",
+  },
+  dnsServers: {
+    description: "DNS servers of the virtual network: VM names of lab.csv or IPv4 addresses; empty uses Azure DNS.", pulumiType: "array", default: [],
+    meaning: "the virtual network's DNS servers: VM names of the CSV (resolved to their private IPs) or IPv4 addresses",
+    defaultText: "`[]` (Azure DNS)",
+  },
+  autoShutdown: {
+    description: "Daily deallocation of every VM: { time: HHmm, timeZone: Windows time zone ID }.", pulumiType: undefined,
+    meaning: "`{ time: \"HHmm\", timeZone: <Windows time zone ID, e.g. GMT Standard Time> }`: deallocate every VM daily. An IANA name (`Europe/London`) that maps to one Windows ID is replaced by it, with a warning",
+    defaultText: "none",
+  },
+  readinessTimeoutMinutes: {
+    description: "Deadline of each WaitForBoot=Yes VM's readiness gate, in minutes (5-85).", pulumiType: "integer", default: 30,
+    meaning: "deadline, in whole minutes from 5 to 85, of each WaitForBoot=Yes VM's readiness gate (see \"Readiness gates\")",
+    defaultText: "`30`",
+  },
+  readinessGates: {
+    description: "Declare a readiness gate (a managed Run Command that waits until the VM serves) for each WaitForBoot=Yes VM.", pulumiType: "boolean", default: true,
+    meaning: "declare a readiness gate for each WaitForBoot=Yes VM; `false`: later VMs wait only for the barrier VM to be created",
+    defaultText: "`true`",
+  },
+  readinessGatesSkip: {
+    description: "WaitForBoot=Yes VMs without a readiness gate (a VM agent too old to run commands); later VMs wait for the VM itself.", pulumiType: "array", default: [],
+    meaning: "WaitForBoot=Yes VMs (CSV names) without a gate, for a VM agent too old to run commands",
+    defaultText: "`[]`",
+  },
+} as const satisfies Record<string, ConfigKeySpec>;
+/** A key of {@link CONFIG_KEYS}: a typo in the program's own reads fails to compile. */
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+/** The spec of a key named at run time (a stack file's key), or `undefined` for an unknown one. */
+export function configKeySpec(name: string): ConfigKeySpec | undefined {
+  return Object.prototype.hasOwnProperty.call(CONFIG_KEYS, name) ? (CONFIG_KEYS as Record<string, ConfigKeySpec>)[name] : undefined;
+}
+
+/** Defaults of the optional keys, as the program applies them (Pulumi.yaml mirrors them). */
+export const CONFIG_DEFAULTS = Object.fromEntries(
+  Object.entries(CONFIG_KEYS as Record<string, ConfigKeySpec>).filter(([, k]) => k.default !== undefined).map(([name, k]) => [name, k.default]),
+) as Readonly<Record<string, unknown>>;
+
+/** The README's configuration table (Markdown), rendered from {@link CONFIG_KEYS}. */
+export function stackKeysTable(): string {
+  return [
+    "| key | meaning | default |",
+    "|---|---|---|",
+    `| \`${LOCATION_KEY}\` | ${LOCATION_SPEC.meaning} | ${LOCATION_SPEC.defaultText} |`,
+    ...Object.entries(CONFIG_KEYS as Record<string, ConfigKeySpec>).map(([key, k]) => `| \`${key}\` | ${k.meaning} | ${k.defaultText} |`),
+  ].join("\n") + "\n";
+}

@@ -175,7 +175,7 @@ describe("endpoints, outbound access and NSGs (mock runtime)", () => {
   });
 
   it("declares no schedule without autoShutdown", async () => {
-    const p = await planOf(`${H}\nYes,dc1,,dc1-os,Small,Oxford,,,,No,,,\n`, baseStackYaml().replace(/  exchange-lab:autoShutdown:\n.*\n.*\n/, ""));
+    const p = await planOf(`${H}\nYes,dc1,,dc1-os,Small,Oxford,,,,No,,,\n`, baseStackYaml().replace(/ {2}exchange-lab:autoShutdown:\n.*\n.*\n/, ""));
     assert.deepEqual(all(p, "devtestlab:GlobalSchedule"), []);
   });
 

@@ -19,7 +19,7 @@ export const HEADER = "BringOnline,VMName,StorageAccount,VMOSDiskName,VMInstance
  * controllers, which the tests' own small CSVs do not have, so the key is left out.
  */
 export function baseStackYaml(): string {
-  return fs.readFileSync(EXAMPLE_STACK, "utf8").replace(/\n  # Lab members resolve[^\n]*\n  exchange-lab:dnsServers:\n(    - [^\n]*\n)+/, "\n");
+  return fs.readFileSync(EXAMPLE_STACK, "utf8").replace(/\n {2}# Lab members resolve[^\n]*\n {2}exchange-lab:dnsServers:\n( {4}- [^\n]*\n)+/, "\n");
 }
 
 /** The example stack's config map, optionally with keys replaced (`undefined` removes a key). */

@@ -114,6 +114,7 @@ describe("the wait-ready script", () => {
 
   it("is small, plain ASCII and free of PowerShell 7-only syntax (it runs under Windows PowerShell 5.1)", () => {
     assert.ok(Buffer.byteLength(script) <= 4096, `${Buffer.byteLength(script)} bytes`);
+    // eslint-disable-next-line no-control-regex -- tab, LF and CR are the point: they are allowed
     assert.ok(/^[\x09\x0a\x0d\x20-\x7e]*$/.test(script), "ASCII only: 5.1 reads a script without BOM in the ANSI code page");
     for (const seven of ["??", "?.", "&&", "||", "-Parallel", "ForEach-Object -Parallel"]) assert.ok(!script.includes(seven), seven);
   });
@@ -173,6 +174,8 @@ async function gateOptions(): Promise<Map<string, { replaceWith?: string; delete
 function powershellParser(): ((text: string) => string[]) | undefined {
   let Parser: typeof import("tree-sitter");
   let language: unknown;
+  // require(), not import: both are optional native packages (optionalDependencies) that may be absent.
+  /* eslint-disable @typescript-eslint/no-require-imports */
   try {
     Parser = require("tree-sitter") as typeof import("tree-sitter");
     const load = require("node-gyp-build") as (dir: string) => unknown;
@@ -180,6 +183,7 @@ function powershellParser(): ((text: string) => string[]) | undefined {
   } catch {
     return undefined;
   }
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const parser = new Parser();
   parser.setLanguage(language as Parameters<typeof parser.setLanguage>[0]);
   return (text) => {

@@ -63,20 +63,7 @@ export function declareVpn(
   const vpn = draytekInput.vpn;
   const base = s.virtualNetworkName;
 
-  const publicIp = new network.PublicIPAddress(
-    `${base}-vpngw-ip`,
-    {
-      resourceGroupName: args.resourceGroupName,
-      publicIpAddressName: `${base}-vpngw-ip`,
-      location: s.location,
-      sku: { name: network.PublicIPAddressSkuName.Standard, tier: network.PublicIPAddressSkuTier.Regional },
-      publicIPAllocationMethod: network.IPAllocationMethod.Static,
-      publicIPAddressVersion: network.IPVersion.IPv4,
-      zones: vpn.zones.length > 0 ? vpn.zones : undefined,
-      dnsSettings: { domainNameLabel: vpn.dnsLabel, domainNameLabelScope: s.dns.scope },
-    },
-    opts,
-  );
+  const publicIp = declareGatewayPublicIp(lab, args.resourceGroupName, opts);
 
   const gateway = new network.VirtualNetworkGateway(
     `${base}-vpngw`,
@@ -154,4 +141,28 @@ export function declareVpn(
     pulumi.all([gatewayPublicIp, gatewayFqdn, sharedKey]).apply(([ip, fqdn, key]) => draytekProfile(draytekInput, { gatewayIp: ip, gatewayFqdn: fqdn, sharedKey: key })),
   );
   return { publicIp, gateway, localNetworkGateway, connection, draytekInput, gatewayPublicIp, gatewayFqdn, draytek, draytekHints: pulumi.secret(draytek.apply(renderDraytekHints)) };
+}
+
+/**
+ * The gateway's Standard static public IP (a new gateway needs one: VPN FAQ,
+ * https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-vpn-faq), with the DNS label the router
+ * dials. Only called with the VPN on.
+ */
+function declareGatewayPublicIp(lab: Lab, resourceGroupName: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): network.PublicIPAddress {
+  const s = lab.settings;
+  const vpn = s.vpn!;
+  return new network.PublicIPAddress(
+    `${s.virtualNetworkName}-vpngw-ip`,
+    {
+      resourceGroupName,
+      publicIpAddressName: `${s.virtualNetworkName}-vpngw-ip`,
+      location: s.location,
+      sku: { name: network.PublicIPAddressSkuName.Standard, tier: network.PublicIPAddressSkuTier.Regional },
+      publicIPAllocationMethod: network.IPAllocationMethod.Static,
+      publicIPAddressVersion: network.IPVersion.IPv4,
+      zones: vpn.zones.length > 0 ? vpn.zones : undefined,
+      dnsSettings: { domainNameLabel: vpn.dnsLabel, domainNameLabelScope: s.dns.scope },
+    },
+    opts,
+  );
 }

@@ -121,25 +121,7 @@ export function readLabCsv(text: string, file: string): { rows: CsvRow[]; proble
   let width = header.record.length;
   while (width > 0 && header.record[width - 1].trim() === "") width--;
   const spare = header.record.length - width;
-  const columns: (CsvColumn | undefined)[] = [];
-  const seen = new Set<CsvColumn>();
-  for (const raw of header.record.slice(0, width)) {
-    const name = raw.trim();
-    const column = CSV_COLUMNS.find((c) => c.toLowerCase() === name.toLowerCase());
-    if (!column) {
-      problem(headerLine, name || "(empty)", `unknown column '${name}'; the columns are ${CSV_COLUMNS.join(", ")}`);
-    } else if (seen.has(column)) {
-      problem(headerLine, column, `column ${column} appears more than once in the header`);
-    } else {
-      seen.add(column);
-    }
-    columns.push(column && !columns.includes(column) ? column : undefined);
-  }
-  for (const required of REQUIRED_COLUMNS) {
-    if (!seen.has(required)) {
-      problem(headerLine, required, `required column ${required} is missing from the header`);
-    }
-  }
+  const columns = headerColumns(header.record.slice(0, width), (column, message) => problem(headerLine, column, message));
 
   const rows: CsvRow[] = [];
   for (const r of data) {
@@ -217,4 +199,29 @@ export function detectUtf16(bytes: Uint8Array): string | undefined {
   if (zeroOdd * 3 >= pairs && zeroOdd > zeroEven) return "little-endian, without a byte-order mark";
   if (zeroEven * 3 >= pairs && zeroEven > zeroOdd) return "big-endian, without a byte-order mark";
   return undefined;
+}
+
+/**
+ * The header's cells as columns (`undefined` for an unknown or repeated one, whose cells are
+ * dropped); reports each unknown, repeated or missing required column.
+ */
+function headerColumns(cells: readonly string[], problem: (column: string, message: string) => void): (CsvColumn | undefined)[] {
+  const columns: (CsvColumn | undefined)[] = [];
+  const seen = new Set<CsvColumn>();
+  for (const raw of cells) {
+    const name = raw.trim();
+    const column = CSV_COLUMNS.find((c) => c.toLowerCase() === name.toLowerCase());
+    if (!column) {
+      problem(name || "(empty)", `unknown column '${name}'; the columns are ${CSV_COLUMNS.join(", ")}`);
+    } else if (seen.has(column)) {
+      problem(column, `column ${column} appears more than once in the header`);
+    } else {
+      seen.add(column);
+    }
+    columns.push(column && !columns.includes(column) ? column : undefined);
+  }
+  for (const required of REQUIRED_COLUMNS) {
+    if (!seen.has(required)) problem(required, `required column ${required} is missing from the header`);
+  }
+  return columns;
 }

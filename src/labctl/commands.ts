@@ -39,7 +39,7 @@ export async function startLab(lab: Lab, azure: LabAzure, renderer: Renderer): P
       if (state.power === "running") return "already running";
       await azure.start(vm.name);
     } catch (err) {
-      throw new Error(`${vm.name}: start failed: ${azureMessage(err)}`);
+      throw new Error(`${vm.name}: start failed: ${azureMessage(err)}`, { cause: err });
     }
     return `started (was ${state.power})`;
   };
@@ -66,7 +66,7 @@ export async function startLab(lab: Lab, azure: LabAzure, renderer: Renderer): P
       } catch (err) {
         const message = `${vm.name}: readiness check could not run: ${azureMessage(err)}`;
         result.failures.push(message);
-        throw new Error(message);
+        throw new Error(message, { cause: err });
       }
       if (!ready.ok) {
         const message = `${vm.name}: not ready (${ready.detail}).${ready.output ? `\n${ready.output}` : ""}`;
@@ -103,7 +103,7 @@ export async function stopLab(lab: Lab, azure: LabAzure, renderer: Renderer): Pr
       } catch (err) {
         const message = `${vm.name}: deallocate failed: ${azureMessage(err)}`;
         result.failures.push(message);
-        throw new Error(message);
+        throw new Error(message, { cause: err });
       }
     },
   }));

@@ -93,7 +93,7 @@ export function readPreviousFile(file: string): DeployedLabRecord | "empty" {
   try {
     json = JSON.parse(read.bytes.toString("utf8"));
   } catch (err) {
-    throw new Error(`--previous ${file}: not JSON (${(err as Error).message})`);
+    throw new Error(`--previous ${file}: not JSON (${(err as Error).message})`, { cause: err });
   }
   if (typeof json === "object" && json !== null && !Array.isArray(json) && Object.keys(json).length === 0) return "empty";
   const found = findDeployedLabRecord(json);

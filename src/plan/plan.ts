@@ -263,23 +263,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
       publicRdpPort: vm.publicRdpPort ?? null,
     };
   });
-  // The DrayTek hints from the same input the program renders them from; the gateway's
-  // address exists only after `pulumi up`, and the key is shown only when asked for.
-  let draytek: DraytekProfile | undefined;
-  const vpn = run.component.vpn;
-  if (vpn) {
-    const keyName = `${NAMESPACE}:vpnSharedKey`;
-    const key = config[keyName];
-    const shownKey = key === undefined
-      ? "(not set: see the warning on exchange-lab:vpnSharedKey)"
-      : !showSecrets
-        ? SECRET_MASK
-        : stack.secretKeys.includes(keyName)
-          ? "(encrypted in the stack file: pulumi config get vpnSharedKey)"
-          : key;
-    const fqdn = lab.settings.dns.scope ? undefined : publicIpFqdn(vpn.draytekInput.vpn.dnsLabel, lab.settings.location);
-    draytek = draytekProfile(vpn.draytekInput, { gatewayIp: undefined, gatewayFqdn: fqdn, sharedKey: shownKey });
-  }
+  const draytek = offlineDraytekProfile(run, config, stack.secretKeys, showSecrets);
   const region = lab.settings.location;
   const assumedTiers = billableOf(resources, lab);
   return {
@@ -298,6 +282,28 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     deployedLab: run.record,
     pinnedCsv: run.pinnedCsv,
   };
+}
+
+/**
+ * The DrayTek hints from the same input the program renders them from: the gateway's name is
+ * known offline (without a DNS label scope), its address only after `pulumi up`, and the key is
+ * shown only when asked for and written in plain text.
+ */
+function offlineDraytekProfile(run: LabRun, config: Readonly<Record<string, string>>, secretKeys: readonly string[], showSecrets: boolean): DraytekProfile | undefined {
+  const vpn = run.component.vpn;
+  if (!vpn) return undefined;
+  const keyName = `${NAMESPACE}:vpnSharedKey`;
+  const key = config[keyName];
+  const shownKey = key === undefined
+    ? "(not set: see the warning on exchange-lab:vpnSharedKey)"
+    : !showSecrets
+      ? SECRET_MASK
+      : secretKeys.includes(keyName)
+        ? "(encrypted in the stack file: pulumi config get vpnSharedKey)"
+        : key;
+  const settings = run.lab.settings;
+  const fqdn = settings.dns.scope ? undefined : publicIpFqdn(vpn.draytekInput.vpn.dnsLabel, settings.location);
+  return draytekProfile(vpn.draytekInput, { gatewayIp: undefined, gatewayFqdn: fqdn, sharedKey: shownKey });
 }
 
 /** A resource with its secrets masked, for comparing two plans without revealing or mismatching keys. */

@@ -100,6 +100,13 @@ export function snapshotFromRetailItems(region: string, items: readonly RetailIt
     currency,
     date,
     source: "Azure Retail Prices API (pay-as-you-go retail prices)",
-    prices: Object.fromEntries(Object.entries(prices).sort(([a], [b]) => a.localeCompare(b)).map(([k, { effective: _e, ...p }]) => [k, p])),
+    prices: Object.fromEntries(Object.entries(prices).sort(([a], [b]) => a.localeCompare(b)).map(([k, withDate]) => [k, withoutEffective(withDate)])),
   };
+}
+
+/** A price without the bookkeeping field that chose it (the latest effective date). */
+function withoutEffective(price: Price & { effective: string }): Price {
+  const copy: Partial<Price & { effective: string }> = { ...price };
+  delete copy.effective;
+  return copy as Price;
 }

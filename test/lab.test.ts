@@ -3,7 +3,7 @@ import { onlineVms } from "../src/input/lab";
 import { CLASSIC_SIZES } from "../src/input/sizes";
 import { exampleSettings, labOf, onlyProblem } from "./helpers";
 
-// The classic example row from the 2014 article (../shared/seed-excerpts/): empty IPAddress,
+// The classic example row from the 2014 article ("Building an inexpensive Exchange lab in Azure"): empty IPAddress,
 // size Small, subnet Oxford, Location West Europe, WaitForBoot Yes, RDP 3389.
 const SEED_ROW = "Yes,mh-oxf-dc1,portalvhdsjv47jtq9qdrmb,mh-oxf-mbx2-mh-oxf-mbx2-0-201312301745030496,Small,Oxford,,West Europe,C7Solutions-AG,Yes,3389";
 

@@ -4,7 +4,7 @@
  * - RDP: per VM with PublicRDPPort, a load-balancing rule from that public port to the VM's
  *   3389 through a backend pool holding only that VM. A rule per VM is deterministic (the same
  *   VM always gets the same port) and uses no inbound NAT feature with an announced retirement
- *   (`load-balancer/inbound-nat-rules.md`). Several rules may use backend port 3389 because
+ *   (https://learn.microsoft.com/azure/load-balancer/inbound-nat-rules). Several rules may use backend port 3389 because
  *   each targets a different VM: without floating IP a rule's flows go to the VM's own
  *   IP:backend port, and only rules that reach the same VM on the same backend port need
  *   floating IP (https://learn.microsoft.com/azure/load-balancer/load-balancer-multivip-overview).

@@ -2,11 +2,11 @@
  * The lab's virtual network: one VNet with the stack's address space (and the lab's DNS
  * servers), one subnet per lab subnet with its own network security group, and
  * `GatewaySubnet` for the VPN gateway (never with an NSG: Microsoft does not support one there,
- * `vpn-gateway/vpn-gateway-about-vpn-gateway-settings.md`).
+ * https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-about-vpn-gateway-settings).
  *
  * Lab subnets set `defaultOutboundAccess: false`: the VMs reach the internet through the load
  * balancer's outbound rule, the explicit method Azure requires of new subnets from network API
- * 2025-07-01 (`virtual-network/ip-services/default-outbound-access.md`).
+ * 2025-07-01 (https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";

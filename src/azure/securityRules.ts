@@ -4,7 +4,7 @@
  * Admitted: the office networks over the VPN, the virtual network itself, and the published
  * ports (RDP to 3389, the Endpoints ports) from `allowedSourcePrefixes` only. Nothing else:
  * Azure's default rules end in DenyAllInBound, and allow the load balancer's health probes
- * (AllowAzureLoadBalancerInBound) (`virtual-network/network-security-groups-overview.md`).
+ * (AllowAzureLoadBalancerInBound) (https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview).
  * With a Standard Load Balancer the NSG sees the client's address and the VM's own IP and
  * port, so the rules name the VMs' private IPs and backend ports.
  */

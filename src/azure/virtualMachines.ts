@@ -2,7 +2,7 @@
  * The lab's VMs: per BringOnline row a NIC with its static private IP and a VM that
  * attaches the row's existing managed OS disk, created in the CSV's boot order.
  *
- * Attaching an existing disk (Microsoft Learn, `virtual-machines/attach-os-disk.md` and the
+ * Attaching an existing disk (Microsoft Learn, https://learn.microsoft.com/azure/virtual-machines/attach-os-disk and the
  * ARM `OSDisk` schema): `createOption: Attach` + `managedDisk.id` + `osType`, no `osProfile`.
  * `deleteOption: Detach` keeps the disk when the VM is deleted; it is set explicitly, on the OS
  * disk and on every data disk (each at the LUN the lab keeps for it), so that no teardown path

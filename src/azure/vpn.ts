@@ -4,8 +4,8 @@
  * office, and an IPsec `VirtualNetworkGatewayConnection` with exactly one custom policy.
  *
  * Sources (Microsoft Learn): a new gateway needs a Standard-SKU static public IP
- * (`vpn-gateway/vpn-gateway-vpn-faq.md`); creation "can take 45 minutes or more"
- * (`vpn-gateway/vpn-gateway-about-vpn-gateway-settings.md`).
+ * (https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-vpn-faq); creation "can take 45 minutes or more"
+ * (https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-about-vpn-gateway-settings).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";

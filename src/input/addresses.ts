@@ -1,6 +1,6 @@
 /**
  * IPv4 address arithmetic for the lab, on top of the `ip-address` library.
- * Azure's rules encoded here come from Microsoft Learn, `virtual-network/virtual-networks-faq.md`:
+ * Azure's rules encoded here come from Microsoft Learn, https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq:
  * a subnet's first four addresses (network, default gateway, two for Azure DNS) and its
  * last address (broadcast) are reserved; the smallest subnet is /29.
  */

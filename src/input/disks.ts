@@ -3,7 +3,7 @@
  * disk: it attaches them by ID, derived from the CSV and the stack settings alone, so the
  * next `pulumi up` after a `pulumi destroy` attaches the very same disks.
  *
- * Name rules (Microsoft Learn, `azure-resource-manager/management/resource-name-rules.md`,
+ * Name rules (Microsoft Learn, https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules,
  * Microsoft.Compute/disks): 1-80 letters, digits, '_', '.', '-'; starts with a letter or digit,
  * ends with a letter, digit or '_'.
  */
@@ -44,7 +44,7 @@ export const UNKNOWN_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
  * The subscription a disk given by full resource ID lives in (lower case); `undefined` for a
  * disk given by name, which is looked up in the deploying subscription. A VM attaches managed
  * disks of its own subscription; a disk is moved or copied to serve another (Microsoft Learn,
- * `azure-resource-manager/management/move-resource-group-and-subscription.md`). The exact ARM
+ * https://learn.microsoft.com/azure/azure-resource-manager/management/move-resource-group-and-subscription). The exact ARM
  * error for a cross-subscription attach was not checked here (no subscription).
  */
 export function diskSubscription(disk: DiskRef): string | undefined {
@@ -52,7 +52,7 @@ export function diskSubscription(disk: DiskRef): string | undefined {
 }
 
 /**
- * Managed disk performance tiers by size (Microsoft Learn, `virtual-machines/disks-types.md`):
+ * Managed disk performance tiers by size (Microsoft Learn, https://learn.microsoft.com/azure/virtual-machines/disks-types):
  * Standard HDD S4-S80, Standard SSD E1-E80, Premium SSD P1-P80. Used only for the cost estimate.
  */
 export const DISK_TIERS: readonly string[] = [

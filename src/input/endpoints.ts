@@ -21,7 +21,7 @@ export const ENDPOINT_NAMES: Readonly<Record<string, number>> = {
 export const MAX_PUBLIC_PORT = 65534;
 /** The VM port RDP listens on. */
 export const RDP_PORT = 3389;
-/** SMTP, whose outbound direction most subscriptions block (`virtual-network/troubleshoot-outbound-smtp-connectivity.md`). */
+/** SMTP, whose outbound direction most subscriptions block (https://learn.microsoft.com/azure/virtual-network/troubleshoot-outbound-smtp-connectivity). */
 export const SMTP_PORT = 25;
 
 /** A port's name for rule and pool names: `https` for 443, else the number. */

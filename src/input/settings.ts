@@ -4,10 +4,10 @@
  * form both `pulumi.runtime.allConfig()` and the offline plan's stack-file reader give.
  *
  * Network rules come from Microsoft Learn:
- * - subnet sizes and reserved addresses: `virtual-network/virtual-networks-faq.md`;
+ * - subnet sizes and reserved addresses: https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq;
  * - `GatewaySubnet` name, /29 minimum, /27 recommended:
- *   `vpn-gateway/vpn-gateway-about-vpn-gateway-settings.md`;
- * - resource and subnet names: `azure-resource-manager/management/resource-name-rules.md`.
+ *   https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-about-vpn-gateway-settings;
+ * - resource and subnet names: https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules.
  */
 import { AZURE_SMALLEST_SUBNET_PREFIX, Cidr, cidrContains, cidrOverlaps, isPublicIpv4, parseCidr } from "./addresses";
 import { findRegion, resolveTimeZone } from "./catalogues";
@@ -121,7 +121,7 @@ export const OTHER_NAMESPACES = ["azure-native", "pulumi"] as const;
 
 /**
  * Ranges Azure refuses in a virtual network's address space (Microsoft Learn,
- * `virtual-network/virtual-networks-faq.md`, "Are there any restrictions on using IP addresses
+ * https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq, "Are there any restrictions on using IP addresses
  * within these address spaces?"): multicast, broadcast, loopback, link-local and the Azure
  * platform address (DNS, DHCP, health probes).
  */

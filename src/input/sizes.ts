@@ -5,9 +5,9 @@
  * Sources (Microsoft Learn):
  * - classic names = A0..A4 with 1/1/2/4/8 vCPU and 0.75/1.75/3.5/7/14 GiB, and the
  *   retirement of Basic and Standard A-series on 31 Aug 2024:
- *   `virtual-machines/sizes-previous-gen.md`, `virtual-machines/av1-series-retirement.md`.
+ *   https://learn.microsoft.com/azure/virtual-machines/sizes-previous-gen, https://learn.microsoft.com/azure/virtual-machines/av1-series-retirement.
  * - B-series v1 (B1s, B1ms, B2s, B2ms, B4ms, B8ms) supports Generation 1 and 2:
- *   `virtual-machines/sizes/general-purpose/bv1-series.md` (azure-compute-docs).
+ *   https://learn.microsoft.com/azure/virtual-machines/sizes/general-purpose/bv1-series (azure-compute-docs).
  *   Each classic size maps to the smallest Bv1 size with at least its vCPUs and memory:
  *   burstable sizes suit a lab that idles most of the day.
  * - Any other size must be in the bundled VM size catalogue (src/input/catalogues.ts), which also

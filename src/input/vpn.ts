@@ -5,14 +5,14 @@
  * description, so the two ends agree by construction.
  *
  * Sources (Microsoft Learn, MicrosoftDocs/azure-docs):
- * - SKUs: `vpn-gateway/gateway-sku-consolidation.md` (only the AZ SKUs can be created);
- *   generations: `includes/vpn-gateway-table-gwtype-aggtput-include.md` (VpnGw1AZ only as
+ * - SKUs: https://learn.microsoft.com/azure/vpn-gateway/gateway-sku-consolidation (only the AZ SKUs can be created);
+ *   generations: https://learn.microsoft.com/azure/vpn-gateway/about-gateway-skus (VpnGw1AZ only as
  *   Generation1; VpnGw2AZ/3AZ as Generation1 or 2; VpnGw4AZ/5AZ Generation2).
- * - Policy values and limits: `includes/vpn-gateway-ipsec-ike-algorithm-include.md` via
- *   `vpn-gateway/ipsec-ike-policy-howto.md` ("If you use GCMAES for IPsec, you must use the
+ * - Policy values and limits: https://learn.microsoft.com/azure/vpn-gateway/ipsec-ike-policy-howto via
+ *   https://learn.microsoft.com/azure/vpn-gateway/ipsec-ike-policy-howto ("If you use GCMAES for IPsec, you must use the
  *   same GCMAES algorithm and key length for both IPsec encryption and integrity"; SA lifetime
  *   minimum 300 s, default 27,000 s; SA data size minimum 1,024 KB, default 102,400,000 KB).
- * - IKE main-mode SA lifetime fixed at 28,800 s: `vpn-gateway/vpn-gateway-vpn-faq.md`.
+ * - IKE main-mode SA lifetime fixed at 28,800 s: https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-vpn-faq.
  * - Pre-shared key: "printable ASCII characters, except space, hyphen (-), or tilde (~)" (FAQ).
  */
 import { randomBytes } from "crypto";

@@ -3,7 +3,7 @@
  * `pulumi destroy` (only the disks still bill). From the declared resources and a price
  * snapshot (`prices/<region>.json`, refreshed by `npm run prices`). Pure.
  *
- * Billing facts (Microsoft Learn, `virtual-machines/states-billing.md`): a deallocated VM bills
+ * Billing facts (Microsoft Learn, https://learn.microsoft.com/azure/virtual-machines/states-billing): a deallocated VM bills
  * no compute; disks bill whether attached or not; a Standard public IP bills while it exists.
  * A VM attached to a Windows disk without Azure Hybrid Benefit bills the Windows rate.
  */
@@ -108,7 +108,8 @@ export interface Billable {
 export const LOAD_BALANCER_INCLUDED_RULES = 5;
 
 /** Site-to-site tunnels a VpnGw1AZ-5AZ gateway's hourly price includes; each further one bills
- * about USD 0.015/h (Azure Architecture Center, `docs/framework/cost/provision-networking.md`:
+ * about USD 0.015/h (Azure Well-Architected Framework, cost of networking,
+ * https://learn.microsoft.com/azure/well-architected/cost-optimization/ (provision-networking):
  * "The first 10 tunnels are free"; meter 'S2S Connection' of the Retail Prices API). */
 export const VPN_INCLUDED_S2S_TUNNELS = 10;
 

@@ -22,7 +22,7 @@
  *   needs the device to "support IKEv2" (learn.microsoft.com/azure/vpn-gateway/
  *   vpn-gateway-connect-multiple-policybased-rm-ps, "Azure support for policy-based VPN"):
  *   so IKEv1 is accepted with a warning (settings) and a caution here, not declared differently.
- * - TCP MSS: Microsoft asks for 1350 on the device (`vpn-gateway/vpn-gateway-about-vpn-devices.md`);
+ * - TCP MSS: Microsoft asks for 1350 on the device (https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-about-vpn-devices);
  *   the router sets it with `vpn mss set 3 1350` (type 3 = IPsec, for every IPsec tunnel; default
  *   1360, range 1-1381: Vigor2927 User's Guide, telnet `vpn mss`).
  */
@@ -143,7 +143,7 @@ export interface DraytekInput {
   autoShutdown?: { time: string; timeZone: string };
 }
 
-/** MSS clamp Microsoft recommends on the device (`vpn-gateway/vpn-gateway-about-vpn-devices.md`). */
+/** MSS clamp Microsoft recommends on the device (https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-about-vpn-devices). */
 export const TCP_MSS_CLAMP = 1350;
 
 const network = (c: Cidr): DraytekNetwork => ({ cidr: c.text, ip: c.text.split("/")[0], mask: dottedMask(c) });

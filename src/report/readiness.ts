@@ -3,7 +3,7 @@
  * is up, from the declared dependency graph and a table of typical creation times. Pure.
  *
  * The gateway's 45 minutes are Microsoft's ("can take 45 minutes or more",
- * `vpn-gateway/vpn-gateway-about-vpn-gateway-settings.md`); every other figure is this
+ * https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-about-vpn-gateway-settings); every other figure is this
  * project's stated assumption for a typical region on a quiet day, not a measurement.
  */
 

@@ -224,20 +224,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const lab = run.lab;
   const warnings = [...lab.warnings];
 
-  // The previous deployment replayed through the same program, for the list of changes.
-  let changes: Change[] | undefined = options.previous === "empty" ? diffResources([], resources) : undefined;
-  if (options.previous && options.previous !== "empty") {
-    try {
-      const before = await declareUnderMocks(
-        { config: { ...options.previous.config }, secretKeys: [], stackName, stackOutputs: {}, showSecrets: false },
-        { locate: () => ({ file: "(previous deployment)", line: 0 }), baseDir: options.baseDir, mode: "plan", previous: "none", csvText: options.previous.csv },
-      );
-      changes = diffResources(before.resources.map(masked), resources.map(masked));
-    } catch (err) {
-      if (!(err instanceof LabValidationError)) throw err;
-      warnings.push({ file: "(previous deployment)", line: 0, column: "--previous", message: `the previous deployment does not pass today's rules, so its changes cannot be listed: ${err.problems.map((p) => p.message).join("; ")}` });
-    }
-  }
+  const changes = await changesAgainst(options, run, resources, stackName, warnings);
 
   const online = new Set(onlineVms(lab).map((vm) => vm.name));
   const vms: PlanVm[] = lab.vms.map((vm) => {
@@ -304,6 +291,45 @@ function offlineDraytekProfile(run: LabRun, config: Readonly<Record<string, stri
   const settings = run.lab.settings;
   const fqdn = settings.dns.scope ? undefined : publicIpFqdn(vpn.draytekInput.vpn.dnsLabel, settings.location);
   return draytekProfile(vpn.draytekInput, { gatewayIp: undefined, gatewayFqdn: fqdn, sharedKey: shownKey });
+}
+
+/**
+ * The changes `pulumi up` would make against `options.previous`: the recorded deployment replayed
+ * through the same program (or recalled, when this process planned it), diffed with `resources`.
+ * Undefined without `--previous`; a record today's rules refuse adds a warning instead.
+ */
+async function changesAgainst(options: PlanOptions, run: LabRun, resources: PlanResource[], stackName: string, warnings: Problem[]): Promise<Change[] | undefined> {
+  let changes: Change[] | undefined = options.previous === "empty" ? diffResources([], resources) : undefined;
+  if (!options.previous) rememberReplay(run.record, stackName, options.baseDir, resources.map(masked));
+  const replayed = options.previous && options.previous !== "empty" ? recalledReplay(options.previous, stackName, options.baseDir) : undefined;
+  if (replayed) changes = diffResources(replayed, resources.map(masked));
+  else if (options.previous && options.previous !== "empty") {
+    try {
+      const before = await declareUnderMocks(
+        { config: { ...options.previous.config }, secretKeys: [], stackName, stackOutputs: {}, showSecrets: false },
+        { locate: () => ({ file: "(previous deployment)", line: 0 }), baseDir: options.baseDir, mode: "plan", previous: "none", csvText: options.previous.csv },
+      );
+      changes = diffResources(before.resources.map(masked), resources.map(masked));
+    } catch (err) {
+      if (!(err instanceof LabValidationError)) throw err;
+      warnings.push({ file: "(previous deployment)", line: 0, column: "--previous", message: `the previous deployment does not pass today's rules, so its changes cannot be listed: ${err.problems.map((p) => p.message).join("; ")}` });
+    }
+  }
+
+  return changes;
+}
+
+// Replaying a record declares its pinned CSV and configuration with no previous deployment: the
+// very run of a plan made without --previous that produced the record. Such plans are remembered
+// (a few, in this process), so that a plan against one of them skips the replay.
+const replays = new Map<string, PlanResource[]>();
+const replayKey = (record: DeployedLabRecord, stackName: string, baseDir: string | undefined) => JSON.stringify([record, stackName, baseDir ?? ""]);
+function rememberReplay(record: DeployedLabRecord, stackName: string, baseDir: string | undefined, resources: PlanResource[]): void {
+  if (replays.size >= 32) replays.delete(replays.keys().next().value as string);
+  replays.set(replayKey(record, stackName, baseDir), resources);
+}
+function recalledReplay(record: DeployedLabRecord, stackName: string, baseDir: string | undefined): PlanResource[] | undefined {
+  return replays.get(replayKey(record, stackName, baseDir));
 }
 
 /** A resource with its secrets masked, for comparing two plans without revealing or mismatching keys. */

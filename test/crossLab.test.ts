@@ -3,8 +3,10 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { crossLabProblems } from "../src/input/crossLab";
 import { main } from "../src/plan/cli";
 import { draytekProfileName } from "../src/report/draytek";
+import { exampleSettings, labOf } from "./helpers";
 
 const HEADER = "BringOnline,VMName,StorageAccount,VMOSDiskName,VMInstanceSize,SubnetName,IPAddress,Location,AffinityGroup,WaitForBoot,PublicRDPPort,Endpoints,DataDisks";
 
@@ -170,6 +172,29 @@ describe("npm run plan with several labs", function () {
       assert.match((await run("--all", "--stack", "oxford")).stderr, /--all or --stack\/--config, not both/);
       assert.match((await run("--stack", "oxford", "--stack", "oxford")).stderr, /given twice/);
     });
+  });
+
+  it("refuses a lab whose office LAN overlaps another lab's address space behind the same router (pure check, no plan run)", () => {
+    const a = labOf(["Yes,dc1,,dc1-os,Small,Oxford,,,,No,"]).lab!;
+    const b = labOf(["Yes,dc2,,dc2-os,Small,Training,,,,No,"], exampleSettings({
+      "exchange-lab:resourceGroupName": "lab-b",
+      "exchange-lab:diskResourceGroupName": "lab-b-disks",
+      "exchange-lab:virtualNetworkName": "lab-b-vnet",
+      "exchange-lab:dnsLabel": "lab-b",
+      "exchange-lab:addressSpace": JSON.stringify(["10.30.0.0/16"]),
+      "exchange-lab:gatewaySubnet": "10.30.0.0/27",
+      "exchange-lab:subnets": JSON.stringify({ Training: "10.30.1.0/24" }),
+      "exchange-lab:onPremises": JSON.stringify({ publicIp: "203.0.113.10", addressSpaces: ["10.20.5.0/24"] }),
+    })).lab!;
+    const at = (file: string) => () => ({ file, line: 1 });
+    const { errors, warnings } = crossLabProblems([
+      { stackFile: "stacks/Pulumi.a.yaml", lab: a, locate: at("stacks/Pulumi.a.yaml") },
+      { stackFile: "stacks/Pulumi.b.yaml", lab: b, locate: at("stacks/Pulumi.b.yaml") },
+    ]);
+    assert.deepEqual(warnings, []);
+    assert.equal(errors.length, 1, JSON.stringify(errors));
+    assert.equal(errors[0].file, "stacks/Pulumi.b.yaml");
+    assert.match(errors[0].message, /the office network 10\.20\.5\.0\/24 overlaps 10\.20\.0\.0\/16 of stacks\/Pulumi\.a\.yaml:1, and both labs are behind the office router 203\.0\.113\.10/);
   });
 
   it("derives each lab's DrayTek profile name from its stack name, within 10 characters", () => {

@@ -10,7 +10,8 @@
  *   to one VM at a time;
  * - the same `virtualNetworkName` in the same resource group: both stacks would own one network;
  * - overlapping `addressSpace` between labs behind the same office router (`onPremises.publicIp`,
- *   or `fqdn`): the router cannot route one network to two tunnels;
+ *   or `fqdn`), or one lab's `addressSpace` overlapping the other's office LANs: the router cannot
+ *   route one network to two places;
  * - the same `dnsLabel` in the same region: a public IP's DNS label is unique in its region.
  * Warnings: two labs share a `diskResourceGroupName` (fine: the stacks never own it); two labs
  * behind one router whose DrayTek profile names agree. The same public RDP port in two labs is
@@ -44,7 +45,7 @@ export function officeRouter(lab: Lab): string | undefined {
 function disksOf(lab: Lab): { disk: DiskRef; vm: string; line: number; column: string }[] {
   return lab.vms.flatMap((vm) => [
     { disk: vm.osDisk, vm: vm.name, line: vm.line, column: "VMOSDiskName" },
-    ...vm.dataDisks.map((d) => ({ disk: d as DiskRef, vm: vm.name, line: vm.line, column: "DataDisks" })),
+    ...vm.dataDisks.map((d) => ({ disk: d, vm: vm.name, line: vm.line, column: "DataDisks" })),
   ]);
 }
 
@@ -112,7 +113,15 @@ export function crossLabProblems(labs: readonly CrossLabInput[]): { errors: Prob
       const routerA = officeRouter(a.lab);
       const routerB = officeRouter(b.lab);
       if (routerA !== undefined && routerA === routerB) {
-        const overlaps = sb.addressSpace.flatMap((x) => sa.addressSpace.filter((y) => cidrOverlaps(x, y)).map((y) => `${x.text} overlaps ${y.text}`));
+        // The router routes every lab's Azure networks and the office LANs: none may overlap
+        // another lab's (each lab already keeps its own apart, in settings.ts).
+        const officeA = sa.onPremises?.addressSpaces ?? [];
+        const officeB = sb.onPremises?.addressSpaces ?? [];
+        const overlaps = [
+          ...sb.addressSpace.flatMap((x) => sa.addressSpace.filter((y) => cidrOverlaps(x, y)).map((y) => `${x.text} overlaps ${y.text}`)),
+          ...sb.addressSpace.flatMap((x) => officeA.filter((y) => cidrOverlaps(x, y)).map((y) => `${x.text} overlaps the office network ${y.text}`)),
+          ...officeB.flatMap((x) => sa.addressSpace.filter((y) => cidrOverlaps(x, y)).map((y) => `the office network ${x.text} overlaps ${y.text}`)),
+        ];
         if (overlaps.length > 0) {
           errors.push({
             ...at(b, "addressSpace"),

@@ -133,6 +133,18 @@ export function pinEdits(lab: Lab, rows: readonly CsvRow[]): CellEdit[] {
  * stack is deployed (the previous deployment records them) but chosen anew after `pulumi destroy`;
  * a kept address that a fresh lab would not get is named on its own row.
  */
+/** The command that writes chosen values into the CSV, naming the stack: with several stack files
+ * under `stacks/`, a bare `npm run plan -- --pin` is a usage error. */
+function pinCommand(): string {
+  let stack = "";
+  try {
+    stack = pulumi.getStack();
+  } catch {
+    // Outside a Pulumi run (no stack known): the bare command.
+  }
+  return stack ? `npm run plan -- --stack ${stack} --pin` : "npm run plan -- --pin";
+}
+
 function notWrittenDown(lab: Lab, settings: StackSettings, rows: readonly CsvRow[]): Problem[] {
   const warnings: Problem[] = [];
   const chosen = lab.vms.filter((v) => v.ipSource !== "csv" || v.dataDisks.some((d) => d.lunSource !== "csv"));
@@ -142,14 +154,14 @@ function notWrittenDown(lab: Lab, settings: StackSettings, rows: readonly CsvRow
     for (const vm of lab.vms.filter((v) => v.ipSource === "kept")) {
       const anew = fresh?.vms.find((v) => v.line === vm.line);
       if (anew && anew.privateIp !== vm.privateIp) {
-        warnings.push({ file: lab.csvFile, line: vm.line, column: "IPAddress", message: `${vm.name} keeps ${vm.privateIp} from the last deployment, but after pulumi destroy it would get ${anew.privateIp}: write the address down (npm run plan -- --pin)` });
+        warnings.push({ file: lab.csvFile, line: vm.line, column: "IPAddress", message: `${vm.name} keeps ${vm.privateIp} from the last deployment, but after pulumi destroy it would get ${anew.privateIp}: write the address down (${pinCommand()})` });
       }
     }
   }
   const addresses = chosen.filter((v) => v.ipSource !== "csv").map((v) => `${v.name} ${v.privateIp}`);
   const luns = chosen.flatMap((v) => v.dataDisks.filter((d) => d.lunSource !== "csv").map((d) => `${d.name} LUN ${d.lun}`));
   const list = [...(addresses.length ? [`addresses ${addresses.join(", ")}`] : []), ...(luns.length ? [`data disk LUNs ${luns.join(", ")}`] : [])].join("; ");
-  warnings.push({ file: lab.csvFile, line: 0, column: addresses.length ? "IPAddress" : "DataDisks", message: `not written in the CSV: ${list}. They stay while the lab is deployed and are worked out anew after pulumi destroy; write them down with: npm run plan -- --pin` });
+  warnings.push({ file: lab.csvFile, line: 0, column: addresses.length ? "IPAddress" : "DataDisks", message: `not written in the CSV: ${list}. They stay while the lab is deployed and are worked out anew after pulumi destroy; write them down with: ${pinCommand()}` });
   return warnings;
 }
 

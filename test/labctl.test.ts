@@ -32,7 +32,7 @@ describe("npm run lab (fake ARM on 127.0.0.1)", () => {
 
   it("start: each barrier is started and its readiness script passes before the next step; the last group starts in parallel", async () => {
     fake = await fakeOf();
-    const { code, stdout, stderr } = await lab(fake, ["start"]);
+    const { code, stdout, stderr } = await lab(fake, ["start", "--stack", "oxford"]);
     assert.equal(code, 0, stderr);
     const at = (call: string) => {
       const i = fake!.calls.indexOf(call);
@@ -57,7 +57,7 @@ describe("npm run lab (fake ARM on 127.0.0.1)", () => {
 
   it("start: a failing readiness script stops the run, names the VM with the script's table, and starts nothing after it", async () => {
     fake = await fakeOf({ "mh-lon-dc1": { readyExitCode: 1, readyOutput: "NOT READY: MH-LON-DC1 after 1800 s; last check:\nCheck        Ok Detail\nservice ADWS False Stopped" } });
-    const { code, stderr } = await lab(fake, ["start"]);
+    const { code, stderr } = await lab(fake, ["start", "--stack", "oxford"]);
     assert.equal(code, 3);
     assert.match(stderr, /mh-lon-dc1: not ready \(Run Command Failed, exit code 1\)\.\nNOT READY: MH-LON-DC1[^\n]*\nCheck[^\n]*\nservice ADWS False Stopped\n/);
     assert.match(stderr, /not started: mh-oxf-ex1, mh-lon-ex1\n/);
@@ -66,7 +66,7 @@ describe("npm run lab (fake ARM on 127.0.0.1)", () => {
 
   it("start: a VM already running is not started again, but a barrier's readiness is still checked", async () => {
     fake = await fakeOf({ "mh-oxf-dc1": { power: "running" } });
-    const { code, stdout } = await lab(fake, ["start"]);
+    const { code, stdout } = await lab(fake, ["start", "--stack", "oxford"]);
     assert.equal(code, 0);
     assert.ok(!fake.calls.includes("start mh-oxf-dc1"));
     assert.ok(fake.calls.includes("runCommand mh-oxf-dc1"));
@@ -75,7 +75,7 @@ describe("npm run lab (fake ARM on 127.0.0.1)", () => {
 
   it("start: Azure's refusal names the VM and carries Azure's code and message", async () => {
     fake = await fakeOf({ "mh-oxf-dc1": { fail: { status: 409, code: "OperationNotAllowed", message: "Operation could not be completed as it results in exceeding approved standardBSFamily Cores quota." } } });
-    const { code, stderr } = await lab(fake, ["start"]);
+    const { code, stderr } = await lab(fake, ["start", "--stack", "oxford"]);
     assert.equal(code, 3);
     assert.match(stderr, /^mh-oxf-dc1: start failed: OperationNotAllowed: Operation could not be completed as it results in exceeding approved standardBSFamily Cores quota\.\n/);
     assert.match(stderr, /not started: mh-lon-dc1, mh-oxf-ex1, mh-lon-ex1/);
@@ -83,7 +83,7 @@ describe("npm run lab (fake ARM on 127.0.0.1)", () => {
 
   it("start: a barrier whose agent never turns Ready fails with Azure's message, naming the VM", async () => {
     fake = await fakeOf({ "mh-oxf-dc1": { agentReady: false } });
-    const { code, stderr } = await lab(fake, ["start"]);
+    const { code, stderr } = await lab(fake, ["start", "--stack", "oxford"]);
     assert.equal(code, 3);
     assert.match(stderr, /^mh-oxf-dc1: readiness check could not run: VMAgentStatusCommunicationError: VM 'mh-oxf-dc1' has not reported status for VM agent or extensions\.\n/);
     assert.ok(!fake.calls.includes("start mh-lon-dc1"));
@@ -91,7 +91,7 @@ describe("npm run lab (fake ARM on 127.0.0.1)", () => {
 
   it("stop: deallocates every running VM in parallel and leaves a deallocated one alone", async () => {
     fake = await fakeOf({ "mh-lon-ex1": { power: "deallocated" } }, "running");
-    const { code, stdout } = await lab(fake, ["stop"]);
+    const { code, stdout } = await lab(fake, ["stop", "--stack", "oxford"]);
     assert.equal(code, 0);
     assert.deepEqual(fake.calls.filter((c) => c.startsWith("deallocate")).sort(), ["deallocate mh-lon-dc1", "deallocate mh-oxf-dc1", "deallocate mh-oxf-ex1"]);
     assert.ok([...fake.vms.values()].every((v) => v.power === "deallocated"));
@@ -100,7 +100,7 @@ describe("npm run lab (fake ARM on 127.0.0.1)", () => {
 
   it("status: prints power state, agent status, private IP, public RDP port and next auto-shutdown per VM", async () => {
     fake = await fakeOf({ "mh-oxf-ex1": { power: "deallocated" } }, "running");
-    const { code, stdout } = await lab(fake, ["status"]);
+    const { code, stdout } = await lab(fake, ["status", "--stack", "oxford"]);
     assert.equal(code, 0);
     const rows = stdout.trimEnd().split("\n").map((l) => l.split(/\s{2,}/));
     assert.deepEqual(rows[0], ["VM", "power state", "agent", "private IP", "public RDP port", "next auto-shutdown"]);
@@ -116,14 +116,14 @@ describe("npm run lab (fake ARM on 127.0.0.1)", () => {
     fake.onCall = (call) => {
       if (call === "runCommand mh-oxf-dc1") interrupt.abort();
     };
-    const { code, stderr } = await lab(fake, ["start"], { abortSignal: interrupt.signal });
+    const { code, stderr } = await lab(fake, ["start", "--stack", "oxford"], { abortSignal: interrupt.signal });
     assert.equal(code, 130);
     assert.match(stderr, /^interrupted: .*not started: mh-lon-dc1, mh-oxf-ex1, mh-lon-ex1\)\n$/);
     assert.ok(!fake.calls.includes("start mh-lon-dc1"));
   });
 
   it("--dry-run prints the order without calling Azure; --help lists the commands; a bad command is a usage error", async () => {
-    const start = await lab(undefined, ["start", "--dry-run"], { env: {} });
+    const start = await lab(undefined, ["start", "--dry-run", "--stack", "oxford"], { env: {} });
     assert.equal(start.code, 0);
     assert.equal(start.stdout, [
       "dry run: would start, in resource group exchange-lab:",
@@ -138,9 +138,15 @@ describe("npm run lab (fake ARM on 127.0.0.1)", () => {
     for (const c of ["start", "stop", "status", "--dry-run", "--stack", "--config"]) assert.ok(help.stdout.includes(c), c);
     assert.equal((await lab(undefined, ["restart"])).code, 2);
     assert.throws(() => parseLabArgs(["start", "--stack", "a", "--config", "b"]), /not both/);
-    const noSubscription = await lab(undefined, ["status"], { env: {} });
+    const noSubscription = await lab(undefined, ["status", "--stack", "oxford"], { env: {} });
     assert.equal(noSubscription.code, 2);
     assert.match(noSubscription.stderr, /AZURE_SUBSCRIPTION_ID/);
+  });
+
+  it("needs exactly one stack: with several stack files and no --stack it is a usage error that says to choose one", async () => {
+    const r = await lab(undefined, ["start", "--dry-run"], { env: {} });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /several stacks under .*Pulumi\.oxford\.yaml, Pulumi\.training\.yaml.*choose one with --stack NAME/);
   });
 
   it("uses the run command name of its own, never the Pulumi gate's", () => {

@@ -13,7 +13,7 @@ async function run(...argv: string[]): Promise<{ code: number; stdout: string; s
 
 describe("npm run plan", () => {
   it("prints the example lab's VMs in boot order, then its resources, and exits 0", async () => {
-    const { code, stdout } = await run();
+    const { code, stdout } = await run("--stack", "oxford");
     assert.equal(code, 0);
     const lines = stdout.split("\n");
     const vmLines = lines.filter((l) => /^\s+[1-9-]\s+mh-/.test(l)).map((l) => l.trim().split(/\s+/).slice(0, 2).join(" "));
@@ -22,6 +22,18 @@ describe("npm run plan", () => {
     assert.match(stdout, /DrayTek Vigor: LAN-to-LAN profile/);
     assert.match(stdout, /IKE Pre-Shared Key: +\(not set: see the warning on exchange-lab:vpnSharedKey\)/);
     assert.match(stdout, /azure-native:compute:VirtualMachine\s+mh-oxf-ex1\s+mh-lon-dc1-ready/);
+  });
+
+  it("with no --stack plans both example labs (oxford and training) together and exits 0", async () => {
+    const { code, stdout, stderr } = await run("--json");
+    assert.equal(code, 0, stderr);
+    const out = JSON.parse(stdout);
+    assert.deepEqual(Object.keys(out), ["labs", "errors", "warnings", "routers"]);
+    assert.deepEqual(out.labs.map((l: { stack: string; errors: unknown[] }) => [l.stack, l.errors.length]), [["oxford", 0], ["training", 0]]);
+    assert.deepEqual(Object.keys(out.labs[0]).slice(0, 6), ["stack", "stackFile", "vms", "resources", "errors", "warnings"]);
+    assert.deepEqual(out.errors, []);
+    assert.deepEqual(out.warnings.map((w: { column: string }) => w.column), ["exchange-lab:diskResourceGroupName"]);
+    assert.deepEqual(out.routers.map((r: { router: string; profiles: { profileName: string }[] }) => [r.router, r.profiles.map((p) => p.profileName)]), [["203.0.113.10", ["AzOxford", "AzTraining"]]]);
   });
 
   it("--json prints one object with vms, resources and errors", async () => {

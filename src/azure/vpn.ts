@@ -9,7 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
-import { DraytekInput, draytekProfile, DraytekProfile, renderDraytekHints } from "../report/draytek";
+import { DraytekInput, draytekProfile, DraytekProfile, draytekProfileName, renderDraytekHints } from "../report/draytek";
 import { Lab, onlineVms } from "../input/lab";
 import { NAMESPACE, publicIpFqdn } from "../input/settings";
 
@@ -33,12 +33,13 @@ export interface DeclaredVpn {
   draytekHints: pulumi.Output<string>;
 }
 
-/** The router-side input of the hints, from the lab alone (no Azure values). */
-export function draytekInputOf(lab: Lab): DraytekInput | undefined {
+/** The router-side input of the hints, from the lab and its stack's name (the profile name; by
+ * default the running stack's, which the offline plan sets to the stack file's). No Azure values. */
+export function draytekInputOf(lab: Lab, stackName: string = pulumi.getStack()): DraytekInput | undefined {
   const { vpn, onPremises, addressSpace } = lab.settings;
   if (!vpn || !onPremises) return undefined;
   const first = onlineVms(lab)[0];
-  return { vpn, addressSpace, onPremises: onPremises.addressSpaces, keepAlive: first ? { ip: first.privateIp, vm: first.name } : undefined, autoShutdown: lab.settings.autoShutdown };
+  return { vpn, addressSpace, onPremises: onPremises.addressSpaces, keepAlive: first ? { ip: first.privateIp, vm: first.name } : undefined, autoShutdown: lab.settings.autoShutdown, profileName: draytekProfileName(stackName) };
 }
 
 /** What the connection carries in place of a missing key; only the offline plan gets this far

@@ -1,17 +1,24 @@
 /**
- * `npm run plan -- [--stack NAME | --config FILE] [--csv FILE] [--json] [--show-secrets]`
+ * `npm run plan -- [--stack NAME... | --config FILE... | --all] [--csv FILE] [--json] [--show-secrets]`
  *
- * Exit codes: 0 the lab is valid and was planned; 1 the input is invalid (every problem
- * listed, no resources); 2 a usage error.
+ * Several labs (several `--stack`/`--config`, `--all`, or no choice with more than one stack file
+ * under `stacks/`) are planned one after another, then checked against each other
+ * (src/input/crossLab.ts).
+ *
+ * Exit codes: 0 the lab (every lab) is valid and was planned; 1 the input is invalid (every
+ * problem listed, no resources) or two labs collide; 2 a usage error.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { readInputFile } from "../input/files";
 import { DeployedLabRecord, findDeployedLabRecord } from "../input/previous";
+import { crossLabProblems, officeRouter } from "../input/crossLab";
+import { Problem } from "../input/problems";
+import { RouterProfiles, routerProfiles } from "../report/draytek";
 import { PlanResult, runPlan } from "./plan";
-import { renderPlan } from "./render";
+import { renderCrossLab, renderPlan } from "./render";
 
-export const USAGE = "usage: npm run plan -- [--stack NAME | --config FILE] [--csv FILE] [--previous FILE] [--pin] [--json | --format text|json|mermaid] [--show-secrets]";
+export const USAGE = "usage: npm run plan -- [--stack NAME... | --config FILE... | --all] [--csv FILE] [--previous FILE] [--pin] [--json | --format text|json|mermaid] [--show-secrets]";
 
 /** Output formats: the report for a person, one JSON object, or the Mermaid diagram alone. */
 export const FORMATS = ["text", "json", "mermaid"] as const;
@@ -27,11 +34,19 @@ export interface PlanArgs {
   previous?: string;
   /** Write the chosen addresses and LUNs into the CSV. */
   pin: boolean;
+  /** Every `--stack` given, in order, when more than one (`stack` is the first). */
+  stacks?: string[];
+  /** Every `--config` given, in order, when more than one (`config` is the first). */
+  configs?: string[];
+  /** `--all`: every stack file under `stacks/`. */
+  all?: boolean;
 }
 
 /** Parses the plan's arguments; throws an `Error` with a usage message on a bad one. */
 export function parseArgs(argv: readonly string[]): PlanArgs {
   const args: PlanArgs = { format: "text", showSecrets: false, pin: false };
+  const stacks: string[] = [];
+  const configs: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -40,8 +55,9 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
       return v;
     };
     switch (flag) {
-      case "--stack": args.stack = value(); break;
-      case "--config": args.config = value(); break;
+      case "--stack": stacks.push(value()); break;
+      case "--config": configs.push(value()); break;
+      case "--all": args.all = true; break;
       case "--csv": args.csv = value(); break;
       case "--json": args.format = "json"; break;
       case "--format": {
@@ -58,13 +74,46 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
       default: throw new Error(`unknown argument '${flag}'`);
     }
   }
+  if (stacks.length > 0) args.stack = stacks[0];
+  if (configs.length > 0) args.config = configs[0];
+  if (stacks.length > 1) args.stacks = stacks;
+  if (configs.length > 1) args.configs = configs;
   if (args.stack && args.config) throw new Error("give --stack or --config, not both");
+  if (args.all && (args.stack || args.config)) throw new Error("give --all or --stack/--config, not both");
   return args;
+}
+
+/**
+ * Finds the stack files to plan: each `--stack`/`--config` given, every stack file under
+ * `stacksDir` with `--all` or when nothing is chosen and there are several, or the single one.
+ * Throws an `Error` (a usage error) for an unknown stack, a missing file or one given twice.
+ */
+export function resolveStackFiles(args: PlanArgs, stacksDir: string): string[] {
+  const chosen = args.stacks?.map((stack) => ({ stack })) ?? args.configs?.map((config) => ({ config })) ?? [];
+  if (chosen.length === 0 && (args.all || (!args.stack && !args.config))) {
+    const files = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir).filter((f) => /^Pulumi\..+\.ya?ml$/.test(f)).sort() : [];
+    if (files.length > 1) return files.map((f) => path.join(stacksDir, f));
+  }
+  if (chosen.length === 0) return [resolveStackFile(args, stacksDir)];
+  const resolved = chosen.map((c) => resolveStackFile({ ...args, stack: undefined, config: undefined, ...c }, stacksDir));
+  const twice = resolved.find((f, i) => resolved.findIndex((g) => path.resolve(g) === path.resolve(f)) !== i);
+  if (twice) throw new Error(`${twice} is given twice`);
+  return resolved;
+}
+
+/** The options that apply to one lab only, as given: a usage error with several stacks. */
+function singleLabOptions(args: PlanArgs): string[] {
+  return [
+    ...(args.previous !== undefined ? ["--previous"] : []),
+    ...(args.pin ? ["--pin"] : []),
+    ...(args.csv !== undefined ? ["--csv"] : []),
+    ...(args.format === "mermaid" ? ["--format mermaid"] : []),
+  ];
 }
 
 /** Finds the stack file: `--config`, `--stack`, or the single stack file under `stacksDir`. */
 export function resolveStackFile(args: PlanArgs, stacksDir: string): string {
-  const files = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir).filter((f) => /^Pulumi\..+\.ya?ml$/.test(f)) : [];
+  const files = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir).filter((f) => /^Pulumi\..+\.ya?ml$/.test(f)).sort() : [];
   const names = files.map((f) => f.replace(/^Pulumi\.|\.ya?ml$/g, ""));
   if (args.config) {
     if (!fs.existsSync(args.config)) throw new Error(`no such stack file: ${args.config}`);
@@ -104,17 +153,23 @@ export function readPreviousFile(file: string): DeployedLabRecord | "empty" {
 /** Runs the CLI; resolves to the exit code. `write` receives stdout text, `writeError` stderr text. */
 export async function main(argv: readonly string[], write: (s: string) => void, writeError: (s: string) => void): Promise<number> {
   let args: PlanArgs;
-  let stackFile: string;
+  let stackFiles: string[];
   let previous: DeployedLabRecord | "empty" | undefined;
   try {
     args = parseArgs(argv);
-    stackFile = resolveStackFile(args, "stacks");
+    stackFiles = resolveStackFiles(args, "stacks");
+    const single = singleLabOptions(args);
+    if (stackFiles.length > 1 && single.length > 0) {
+      throw new Error(`${single.join(", ")} appl${single.length === 1 ? "ies" : "y"} to one lab; ${stackFiles.length} stacks are chosen (${stackFiles.join(", ")}): choose one with --stack NAME`);
+    }
     if (args.previous !== undefined) previous = readPreviousFile(args.previous);
   } catch (err) {
     const message = (err as Error).message;
     writeError(message === "help" ? `${USAGE}\n` : `exchange-lab plan: ${message}\n${USAGE}\n`);
     return message === "help" ? 0 : 2;
   }
+  if (stackFiles.length > 1) return planSeveral(stackFiles, args, write, writeError);
+  const stackFile = stackFiles[0];
   const result: PlanResult = await runPlan({ stackFile, csv: args.csv, showSecrets: args.showSecrets, previous });
   if (args.pin && result.errors.length === 0 && result.csvFile && result.pinnedCsv !== undefined) {
     const csvPath = path.resolve(result.csvFile);
@@ -128,24 +183,66 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
     }
   }
   if (args.format === "json") {
-    const out = {
-      vms: result.vms,
-      resources: result.resources,
-      errors: result.errors,
-      warnings: result.warnings,
-      ...(result.changes ? { changes: result.changes } : {}),
-      ...(result.draytek ? { draytek: result.draytek } : {}),
-      ...(result.cost ? { cost: result.cost } : {}),
-      ...(result.timeToReady ? { timeToReady: result.timeToReady } : {}),
-      ...(result.deployedLab ? { deployedLab: result.deployedLab } : {}),
-    };
-    write(JSON.stringify(out, null, 2) + "\n");
+    write(JSON.stringify(planJson(result), null, 2) + "\n");
   } else if (args.format === "mermaid" && result.mermaid) {
     write(result.mermaid);
   } else {
     (result.errors.length > 0 ? writeError : write)(renderPlan(result));
   }
   return result.errors.length > 0 ? 1 : 0;
+}
+
+/** One lab's plan as `--json` prints it (documented in the README). */
+function planJson(result: PlanResult): Record<string, unknown> {
+  return {
+    vms: result.vms,
+    resources: result.resources,
+    errors: result.errors,
+    warnings: result.warnings,
+    ...(result.changes ? { changes: result.changes } : {}),
+    ...(result.draytek ? { draytek: result.draytek } : {}),
+    ...(result.cost ? { cost: result.cost } : {}),
+    ...(result.timeToReady ? { timeToReady: result.timeToReady } : {}),
+    ...(result.deployedLab ? { deployedLab: result.deployedLab } : {}),
+  };
+}
+
+/** What a multi-lab plan found across its labs. */
+export interface CrossLabFindings {
+  errors: Problem[];
+  warnings: Problem[];
+  /** Each office router with the LAN-to-LAN profiles it needs (labs with a VPN only). */
+  routers: RouterProfiles[];
+}
+
+/**
+ * Plans several labs one after another (each run sets Pulumi's global mocks, so they cannot
+ * overlap), then checks the valid ones against each other. Text: each lab's plan, then the
+ * findings across labs and the routers' profiles; `--json`: `{ labs, errors, warnings, routers }`.
+ * Resolves to 1 when a lab is invalid or two labs collide, else 0.
+ */
+async function planSeveral(stackFiles: readonly string[], args: PlanArgs, write: (s: string) => void, writeError: (s: string) => void): Promise<number> {
+  const results: PlanResult[] = [];
+  for (const stackFile of stackFiles) results.push(await runPlan({ stackFile, showSecrets: args.showSecrets }));
+  const valid = results.flatMap((r) => (r.lab && r.locate ? [{ stackFile: r.stackFile, lab: r.lab, locate: r.locate, profileName: r.draytek?.profileName }] : []));
+  const checked = crossLabProblems(valid);
+  const routers = routerProfiles(
+    results.flatMap((r) => {
+      const router = r.lab ? officeRouter(r.lab) : undefined;
+      return r.draytek && router ? [{ stackFile: r.stackFile, router, profile: r.draytek }] : [];
+    }),
+  );
+  const findings: CrossLabFindings = { ...checked, routers };
+  const failed = results.some((r) => r.errors.length > 0) || findings.errors.length > 0;
+  if (args.format === "json") {
+    const stackName = (file: string) => path.basename(file).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
+    const labs = results.map((r) => ({ stack: stackName(r.stackFile), stackFile: r.stackFile, ...planJson(r) }));
+    write(JSON.stringify({ labs, errors: findings.errors, warnings: findings.warnings, routers: findings.routers }, null, 2) + "\n");
+  } else {
+    for (const r of results) (r.errors.length > 0 ? writeError : write)(renderPlan(r) + "\n");
+    (findings.errors.length > 0 ? writeError : write)(renderCrossLab(results.map((r) => r.stackFile), findings));
+  }
+  return failed ? 1 : 0;
 }
 
 if (require.main === module) {

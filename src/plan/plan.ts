@@ -15,7 +15,7 @@ import { Lab, onlineVms } from "../input/lab";
 import { LabValidationError, Problem } from "../input/problems";
 import { DEPLOYED_LAB_OUTPUT, DeployedLabRecord } from "../input/previous";
 import { LabRun, runLab } from "../program";
-import { NAMESPACE, publicIpFqdn } from "../input/settings";
+import { ConfigLocator, NAMESPACE, publicIpFqdn } from "../input/settings";
 import { readStackFile } from "../input/stackFile";
 import { Change, diffResources } from "./changes";
 import { PLAN_ORGANIZATION, Registration, recordingMocks } from "./mocks";
@@ -97,6 +97,10 @@ export interface PlanResult {
   deployedLab?: DeployedLabRecord;
   /** The CSV text with every chosen address and LUN written in (`--pin`). */
   pinnedCsv?: string;
+  /** The validated lab (absent when the input is invalid), for the checks across labs; not in `--json`. */
+  lab?: Lab;
+  /** Where each key of the stack file is written; not in `--json`. */
+  locate?: ConfigLocator;
 }
 
 export interface PlanOptions {
@@ -268,6 +272,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     changes,
     deployedLab: run.record,
     pinnedCsv: run.pinnedCsv,
+    lab,
+    locate: stack.locate,
   };
 }
 

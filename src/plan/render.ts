@@ -9,6 +9,8 @@ import { Change as PlanChange } from "./changes";
 import { PlanResult } from "./plan";
 import { READINESS_GATE_MINUTES, READINESS_GATE_TYPE } from "../report/readiness";
 import { catalogueLabels } from "../input/catalogues";
+import { Problem } from "../input/problems";
+import { RouterProfiles, renderRouterProfiles } from "../report/draytek";
 
 /** Pads each column of a table to its widest cell. */
 export function table(rows: string[][]): string[] {
@@ -107,4 +109,21 @@ export function renderCost(c: CostEstimate): string[] {
     "  Assumptions:",
     ...c.assumptions.map((a) => `  - ${a}`),
   ];
+}
+
+/** The multi-lab plan's closing section: the labs checked together, the office routers' profiles,
+ * then the errors and warnings across labs (each names both stack files). Pure. */
+export function renderCrossLab(stackFiles: readonly string[], findings: { errors: readonly Problem[]; warnings: readonly Problem[]; routers: readonly RouterProfiles[] }): string {
+  const out = [`Across ${stackFiles.length} labs (${stackFiles.join(", ")}):`];
+  if (findings.routers.length > 0) out.push(...renderRouterProfiles(findings.routers).map((l) => `  ${l}`));
+  if (findings.errors.length === 0 && findings.warnings.length === 0) out.push("  No collisions: resource groups, disks, networks, address spaces and DNS labels are each lab's own.");
+  if (findings.errors.length > 0) {
+    out.push(`  Errors across labs (${findings.errors.length}):`);
+    for (const p of findings.errors) out.push(`    ${formatProblem(p)}`);
+  }
+  if (findings.warnings.length > 0) {
+    out.push(`  Warnings across labs (${findings.warnings.length}):`);
+    for (const p of findings.warnings) out.push(`    ${formatProblem(p)}`);
+  }
+  return out.join("\n") + "\n";
 }

@@ -141,6 +141,32 @@ export interface DraytekInput {
   keepAlive?: { ip: string; vm: string };
   /** The stack's `autoShutdown`, when set: the VMs are deallocated daily at `time` (HHmm). */
   autoShutdown?: { time: string; timeZone: string };
+  /** The LAN-to-LAN profile's name, {@link draytekProfileName} of the stack; default {@link DEFAULT_PROFILE_NAME}. */
+  profileName?: string;
+}
+
+/** The profile name of a lab whose stack name is unknown. */
+export const DEFAULT_PROFILE_NAME = "AzureLab";
+
+/**
+ * Longest profile name the hints propose. No DrayTek manual we could find states the length the
+ * Profile Name field takes (the label itself is unconfirmed, see {@link LABELS}); 10 characters
+ * is kept as a conservative guess, so a longer name is cut rather than refused by the router.
+ */
+export const PROFILE_NAME_MAX_LENGTH = 10;
+
+/**
+ * The LAN-to-LAN profile name of a stack: `Az` + the stack name with its first letter upper-cased
+ * and anything but letters, digits, `-` and `_` left out, cut to {@link PROFILE_NAME_MAX_LENGTH}
+ * characters (`oxford` -> `AzOxford`, `training` -> `AzTraining`). Derived from the stack alone,
+ * so a lab keeps its profile name whichever other labs share the router; labs behind the same
+ * router thus get distinct names unless two stack names agree in their first 8 characters (the
+ * multi-lab plan warns then). Pure.
+ */
+export function draytekProfileName(stackName: string): string {
+  const clean = stackName.replace(/[^A-Za-z0-9_-]/g, "");
+  if (clean === "") return DEFAULT_PROFILE_NAME;
+  return `Az${clean[0].toUpperCase()}${clean.slice(1)}`.slice(0, PROFILE_NAME_MAX_LENGTH);
 }
 
 /** MSS clamp Microsoft recommends on the device (https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-about-vpn-devices). */
@@ -186,7 +212,7 @@ export function draytekProfile(input: DraytekInput, endpoints: { gatewayIp?: str
   }
   return {
     menu: LABELS.lanToLan.text,
-    profileName: "AzureLab",
+    profileName: input.profileName ?? DEFAULT_PROFILE_NAME,
     callDirection: "Dial-Out",
     alwaysOn: true,
     typeOfServer: `IPsec Tunnel, ${vpn.ikeVersion}`,
@@ -283,4 +309,40 @@ export function renderDraytekHints(d: DraytekProfile): string {
     "  Lab VMs that use a DNS server of their own need it to forward to 168.63.129.16 to resolve Azure names.",
   ];
   return lines.join("\n") + "\n";
+}
+
+/** One office router and the LAN-to-LAN profiles it needs: one per lab behind it. */
+export interface RouterProfiles {
+  /** The router's WAN address or DNS name (`onPremises.publicIp` or `fqdn`). */
+  router: string;
+  profiles: { stackFile: string; profileName: string; serverIpOrHost: string; localNetworks: string[]; remoteNetworks: string[] }[];
+}
+
+/**
+ * Groups the labs' DrayTek profiles by office router (`router`: the lab's `onPremises.publicIp` or
+ * `fqdn`), in the labs' order: what each router needs, one LAN-to-LAN profile per lab. Pure.
+ */
+export function routerProfiles(labs: readonly { stackFile: string; router: string; profile: DraytekProfile }[]): RouterProfiles[] {
+  const routers: RouterProfiles[] = [];
+  for (const lab of labs) {
+    let entry = routers.find((r) => r.router === lab.router);
+    if (!entry) routers.push((entry = { router: lab.router, profiles: [] }));
+    entry.profiles.push({
+      stackFile: lab.stackFile,
+      profileName: lab.profile.profileName,
+      serverIpOrHost: lab.profile.serverIpOrHost,
+      localNetworks: lab.profile.localNetworks.map((n) => n.cidr),
+      remoteNetworks: lab.profile.remoteNetworks.map((n) => n.cidr),
+    });
+  }
+  return routers;
+}
+
+/** The routers' profile lists as text, for the multi-lab plan. Pure. */
+export function renderRouterProfiles(routers: readonly RouterProfiles[]): string[] {
+  return routers.flatMap((r) => [
+    `DrayTek ${r.router}: ${r.profiles.length} LAN-to-LAN profile${r.profiles.length === 1 ? "" : "s"} (${LABELS.lanToLan.text}, one per lab; each lab's hints above give every field):`,
+    ...r.profiles.map((p) => `  ${p.profileName.padEnd(PROFILE_NAME_MAX_LENGTH)}  ${p.stackFile}: dials ${p.serverIpOrHost}; office ${p.localNetworks.join(", ")} <-> Azure ${p.remoteNetworks.join(", ")}`),
+    `  The TCP MSS clamp (vpn mss set 3 ${TCP_MSS_CLAMP}) is one setting for every IPsec tunnel of the router: set it once.`,
+  ]);
 }

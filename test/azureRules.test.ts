@@ -2,7 +2,6 @@
 // `npm run plan` with its message checked, and the catalogues they are checked against.
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
 import { main } from "../src/plan/cli";
 import { catalogueLabels, closest, findRegion, regionCatalogue, resolveTimeZone, sizeCatalogue, windowsTimeZoneIds } from "../src/input/catalogues";
@@ -10,17 +9,8 @@ import { AzLocation, AzSku, regionsFromLocations, sizesFromSkus } from "../src/c
 import { CLASSIC_SIZES, resolveSize } from "../src/input/sizes";
 import { detectSeparator } from "../src/input/csv";
 import { diskSubscriptionProblems } from "../src/input/lab";
-import { HEADER, baseStackYaml, labOf, writeLab } from "./helpers";
+import { HEADER, baseStackYaml, labOf, planCli, writeLab } from "./helpers";
 
-/** Runs the plan CLI on a CSV (text or bytes) and a stack file; returns exit code and output. */
-export async function planCli(csv: string | Buffer, stackYaml = baseStackYaml(), ...argv: string[]) {
-  const { dir, stackFile } = writeLab("", stackYaml);
-  fs.writeFileSync(path.join(dir, "lab.csv"), csv);
-  let stdout = "";
-  let stderr = "";
-  const code = await main(["--config", stackFile, "--csv", path.join(dir, "lab.csv"), ...argv], (s) => (stdout += s), (s) => (stderr += s));
-  return { code, stdout, stderr, dir, stackFile };
-}
 const ROW = "Yes,dc1,,dc1-os,Small,Oxford,,,,No,";
 const CSV = `${HEADER}\n${ROW}\n`;
 /** The example stack with one line replaced. */

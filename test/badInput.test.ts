@@ -4,19 +4,10 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import fc from "fast-check";
-import { main } from "../src/plan/cli";
 import { runPlan } from "../src/plan/plan";
-import { HEADER, baseStackYaml, writeLab } from "./helpers";
+import { HEADER, baseStackYaml, planCli, writeLab } from "./helpers";
 
-/** Runs the plan CLI on a CSV (text or bytes) and optional stack YAML; returns exit code and output. */
-async function plan(csv: string | Buffer, stackYaml?: string, ...argv: string[]) {
-  const { dir, stackFile } = writeLab("", stackYaml);
-  fs.writeFileSync(path.join(dir, "lab.csv"), csv);
-  let stdout = "";
-  let stderr = "";
-  const code = await main(["--config", stackFile, "--csv", path.join(dir, "lab.csv"), ...argv], (s) => (stdout += s), (s) => (stderr += s));
-  return { code, stdout, stderr, dir, stackFile };
-}
+const plan = (csv: string | Buffer, stackYaml?: string, ...argv: string[]) => planCli(csv, stackYaml, ...argv);
 const ROW = "Yes,dc1,,dc1-os,Small,Oxford,,,,No,";
 
 describe("bad input, through npm run plan", () => {

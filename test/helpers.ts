@@ -7,6 +7,7 @@ import { Lab, buildLab } from "../src/input/lab";
 import { Problem } from "../src/input/problems";
 import { StackSettings, parseSettings } from "../src/input/settings";
 import { parseStackFile } from "../src/input/stackFile";
+import { main } from "../src/plan/cli";
 import { PlanResult, runPlan } from "../src/plan/plan";
 
 export const ROOT = path.resolve(__dirname, "..");
@@ -90,4 +91,14 @@ export function onlyProblem(problems: readonly Problem[]): Problem {
 /** Reads a nested input (`dig(inputs, "storageProfile", "osDisk")`); `undefined` where the path ends. */
 export function dig(value: unknown, ...path: (string | number)[]): unknown {
   return path.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string | number, unknown>)[k] : undefined), value);
+}
+
+/** Runs the plan CLI on a CSV (text or bytes) and a stack file; returns exit code, output and where they were written. */
+export async function planCli(csv: string | Buffer, stackYaml = baseStackYaml(), ...argv: string[]) {
+  const { dir, stackFile } = writeLab("", stackYaml);
+  fs.writeFileSync(path.join(dir, "lab.csv"), csv);
+  let stdout = "";
+  let stderr = "";
+  const code = await main(["--config", stackFile, "--csv", path.join(dir, "lab.csv"), ...argv], (s) => (stdout += s), (s) => (stderr += s));
+  return { code, stdout, stderr, dir, stackFile };
 }

@@ -9,9 +9,9 @@ import { Billable, CostEstimate, estimateCost } from "../report/cost";
 import { mermaidDiagram } from "../report/diagram";
 import { ASSUMED_DISK_TIER } from "../input/disks";
 import { DraytekProfile, draytekProfile, renderDraytekHints } from "../report/draytek";
-import { TimeToReady, timeToReady } from "../report/readiness";
+import { FROM_IMAGE_VM_MINUTES, TimeToReady, timeToReady } from "../report/readiness";
 import { emptySnapshot, loadSnapshot } from "../prices/snapshot";
-import { Lab, onlineVms } from "../input/lab";
+import { Lab, LabVm, onlineVms } from "../input/lab";
 import { LabValidationError, Problem } from "../input/problems";
 import { DEPLOYED_LAB_OUTPUT, DeployedLabRecord } from "../input/previous";
 import { LabRun, runLab } from "../program";
@@ -43,6 +43,20 @@ export interface PlanVm {
   dependsOn: string[];
   waitForBoot: boolean;
   publicRdpPort: number | null;
+  /** An Image row's two lives: the image, its disk, and which life this run declares. */
+  image?: PlanImage;
+}
+
+/** How an Image row's VM gets its OS disk, first and ever after. */
+export interface PlanImage {
+  /** As written in the CSV (alias or URN). */
+  image: string;
+  generation: 1 | 2;
+  osDisk: string;
+  /** What this run declares: `fromImage` while the disk is absent (offline: unless `--previous` has the VM deployed). */
+  mode: "fromImage" | "attach";
+  /** "first up: built from IMAGE; after that: the disk NAME is attached". */
+  lives: string;
 }
 
 /** The resource options the plan shows: the first three always, the others when set. */
@@ -261,6 +275,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
       dependsOn: vm.dependsOn,
       waitForBoot: vm.waitForBoot,
       publicRdpPort: vm.publicRdpPort ?? null,
+      ...(vm.image ? { image: planImage(vm) } : {}),
     };
   });
   const draytek = offlineDraytekProfile(run, config, stack.secretKeys, showSecrets);
@@ -276,7 +291,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     draytek,
     draytekHints: draytek ? renderDraytekHints(draytek) : undefined,
     cost: estimateCost(assumedTiers.billable, loadSnapshot(region) ?? emptySnapshot(region), assumedTiers.assumptions),
-    timeToReady: timeToReady(resources),
+    timeToReady: timeToReady(resources.map((r) => (builtFromImage(r) ? { ...r, minutes: FROM_IMAGE_VM_MINUTES } : r))),
     mermaid: mermaidDiagram(lab),
     changes,
     deployedLab: run.record,
@@ -306,10 +321,31 @@ function offlineDraytekProfile(run: LabRun, config: Readonly<Record<string, stri
   return draytekProfile(vpn.draytekInput, { gatewayIp: undefined, gatewayFqdn: fqdn, sharedKey: shownKey });
 }
 
+/** An Image row's lives, as the plan shows them. */
+function planImage(vm: LabVm): PlanImage {
+  const image = vm.image!;
+  return {
+    image: image.text,
+    generation: image.generation,
+    osDisk: vm.osDisk.name,
+    mode: vm.osDiskMode?.kind ?? "fromImage",
+    lives: `first up: built from ${image.text}; after that: the disk ${vm.osDisk.name} is attached`,
+  };
+}
+
+/** Whether a declared resource is a VM that creates its OS disk from an image. */
+function builtFromImage(r: PlanResource): boolean {
+  return r.type === "azure-native:compute:VirtualMachine" && (r.inputs.storageProfile as { osDisk?: { createOption?: string } } | undefined)?.osDisk?.createOption === "FromImage";
+}
+
 /** A resource with its secrets masked, for comparing two plans without revealing or mismatching keys. */
 function masked(r: PlanResource): PlanResource {
   return { ...r, inputs: revealOrMask(r.inputs, false) as Record<string, unknown> };
 }
+
+/** The tier of a 127 GiB OS disk (the Windows Server images' size) by storage type (disks-types:
+ * S10/E10/P10 are 128 GiB). ZRS disks are priced at their LRS tier. */
+const IMAGE_DISK_TIERS: Readonly<Record<string, string>> = { Standard_LRS: "S10", StandardSSD_LRS: "E10", StandardSSD_ZRS: "E10", Premium_LRS: "P10", Premium_ZRS: "P10" };
 
 /** What bills: compute, gateway, IPs and rules counted from the declared resources; the disks
  * from every CSV row, with tiers from the DiskTiers column or assumed. */
@@ -322,11 +358,14 @@ export function billableOf(resources: readonly PlanResource[], lab: Lab): { bill
     outboundRules?: unknown[];
   };
   // Every disk of the CSV bills, BringOnline=No rows' included: the disks exist either way.
+  // An Image row's OS disk, created by the stack, has the images' 127 GiB in osDiskSku's tier.
   let assumed = 0;
+  const imageTier = IMAGE_DISK_TIERS[lab.settings.vmImage.osDiskSku];
+  const created = lab.vms.filter((vm) => vm.image && vm.diskTiers[0] === undefined);
   const diskTiers = lab.vms.flatMap((vm) => {
     const disks = 1 + vm.dataDisks.length;
-    assumed += Math.max(0, disks - vm.diskTiers.length);
-    return Array.from({ length: disks }, (_, i) => vm.diskTiers[i] ?? ASSUMED_DISK_TIER);
+    assumed += Math.max(0, disks - vm.diskTiers.length) - (created.includes(vm) ? 1 : 0);
+    return Array.from({ length: disks }, (_, i) => vm.diskTiers[i] ?? (i === 0 && vm.image ? imageTier : ASSUMED_DISK_TIER));
   });
   const lb = of("network:LoadBalancer")[0];
   return {
@@ -339,7 +378,10 @@ export function billableOf(resources: readonly PlanResource[], lab: Lab): { bill
       hasLoadBalancer: lb !== undefined,
       s2sTunnels: of("network:VirtualNetworkGatewayConnection").length,
     },
-    assumptions: assumed > 0 ? [`${assumed} disk${assumed === 1 ? "" : "s"} without a DiskTiers entry priced as ${ASSUMED_DISK_TIER} (128 GiB Standard HDD)`] : [],
+    assumptions: [
+      ...(assumed > 0 ? [`${assumed} disk${assumed === 1 ? "" : "s"} without a DiskTiers entry priced as ${ASSUMED_DISK_TIER} (128 GiB Standard HDD)`] : []),
+      ...(created.length > 0 ? [`${created.length} OS disk${created.length === 1 ? "" : "s"} created from an image (${created.map((vm) => vm.osDisk.name).join(", ")}) priced as ${imageTier}: the Windows Server images' 127 GiB on osDiskSku ${lab.settings.vmImage.osDiskSku}${/ZRS/.test(lab.settings.vmImage.osDiskSku) ? " (at the LRS price)" : ""}; they bill from the first pulumi up, parked or not`] : []),
+    ],
   };
 }
 

@@ -32,7 +32,7 @@ export interface PlanVm {
   ipSource: "csv" | "kept" | "assigned";
   /** The name it was deployed under before (a rename found by its OS disk). */
   previousName?: string;
-  /** The disk ID the declared VM attaches; `null` for a BringOnline=No row. */
+  /** The disk ID the declared VM attaches; `null` for a BringOnline=No row, and for an Image row whose VM is built from its image (see `image`). */
   osDiskId: string | null;
   /** Data disk IDs in the CSV's order (empty for a BringOnline=No row). */
   dataDiskIds: string[];
@@ -253,31 +253,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     }
   }
 
-  const online = new Set(onlineVms(lab).map((vm) => vm.name));
-  const vms: PlanVm[] = lab.vms.map((vm) => {
-    const machine = resources.find((r) => r.type === "azure-native:compute:VirtualMachine" && r.name === vm.name);
-    const storage = machine?.inputs.storageProfile as { osDisk?: { managedDisk?: { id?: string } }; dataDisks?: { lun?: number; managedDisk?: { id?: string } }[] } | undefined;
-    const osDisk = storage?.osDisk;
-    return {
-      name: vm.name,
-      line: vm.line,
-      bringOnline: online.has(vm.name),
-      size: vm.size,
-      classicSize: vm.classicSize,
-      subnet: vm.subnet,
-      privateIp: vm.privateIp,
-      ipSource: vm.ipSource,
-      ...(vm.previousName ? { previousName: vm.previousName } : {}),
-      osDiskId: osDisk?.managedDisk?.id ?? null,
-      dataDiskIds: (storage?.dataDisks ?? []).map((d) => d.managedDisk?.id ?? ""),
-      dataDiskLuns: (storage?.dataDisks ?? []).map((d) => d.lun ?? -1),
-      endpoints: vm.endpoints,
-      dependsOn: vm.dependsOn,
-      waitForBoot: vm.waitForBoot,
-      publicRdpPort: vm.publicRdpPort ?? null,
-      ...(vm.image ? { image: planImage(vm) } : {}),
-    };
-  });
+  const vms = planVms(lab, resources);
   const draytek = offlineDraytekProfile(run, config, stack.secretKeys, showSecrets);
   const region = lab.settings.location;
   const assumedTiers = billableOf(resources, lab);
@@ -319,6 +295,35 @@ function offlineDraytekProfile(run: LabRun, config: Readonly<Record<string, stri
   const settings = run.lab.settings;
   const fqdn = settings.dns.scope ? undefined : publicIpFqdn(vpn.draytekInput.vpn.dnsLabel, settings.location);
   return draytekProfile(vpn.draytekInput, { gatewayIp: undefined, gatewayFqdn: fqdn, sharedKey: shownKey });
+}
+
+/** Every CSV row as the plan reports it, with the disks its declared VM attaches. */
+function planVms(lab: Lab, resources: readonly PlanResource[]): PlanVm[] {
+  const online = new Set(onlineVms(lab).map((vm) => vm.name));
+  return lab.vms.map((vm) => {
+    const machine = resources.find((r) => r.type === "azure-native:compute:VirtualMachine" && r.name === vm.name);
+    const storage = machine?.inputs.storageProfile as { osDisk?: { managedDisk?: { id?: string } }; dataDisks?: { lun?: number; managedDisk?: { id?: string } }[] } | undefined;
+    const osDisk = storage?.osDisk;
+    return {
+      name: vm.name,
+      line: vm.line,
+      bringOnline: online.has(vm.name),
+      size: vm.size,
+      classicSize: vm.classicSize,
+      subnet: vm.subnet,
+      privateIp: vm.privateIp,
+      ipSource: vm.ipSource,
+      ...(vm.previousName ? { previousName: vm.previousName } : {}),
+      osDiskId: osDisk?.managedDisk?.id ?? null,
+      dataDiskIds: (storage?.dataDisks ?? []).map((d) => d.managedDisk?.id ?? ""),
+      dataDiskLuns: (storage?.dataDisks ?? []).map((d) => d.lun ?? -1),
+      endpoints: vm.endpoints,
+      dependsOn: vm.dependsOn,
+      waitForBoot: vm.waitForBoot,
+      publicRdpPort: vm.publicRdpPort ?? null,
+      ...(vm.image ? { image: planImage(vm) } : {}),
+    };
+  });
 }
 
 /** An Image row's lives, as the plan shows them. */

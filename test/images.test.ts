@@ -113,6 +113,15 @@ describe("a VM built from an image: first pulumi up (the disk is absent)", () =>
     it("changes nothing against the first deployment: the flip is inside ignoreChanges", () => {
       assert.deepEqual(second.changes, []);
     });
+
+    it("refuses a one-run rename of the deployed VM (its replacement would get the FromImage inputs back), with the two steps", async () => {
+      const renamed = first.pinnedCsv!.replace("Yes,lab-dc1,", "Yes,lab-dc9,");
+      const lab = writeLab(renamed, STACK);
+      const result = await runPlan({ stackFile: lab.stackFile, baseDir: lab.dir, previous: first.deployedLab });
+      assert.equal(result.errors.length, 1, JSON.stringify(result.errors));
+      assert.deepEqual([result.errors[0].line, result.errors[0].column], [2, "VMName"]);
+      assert.match(result.errors[0].message, /lab-dc1 was built from an image and is deployed.*Two steps: set the row BringOnline=No/);
+    });
   });
 });
 

@@ -11,6 +11,8 @@ import { PlanResource, PlanResult, runPlan } from "../src/plan/plan";
 import { renderPlan } from "../src/plan/render";
 import { runLab } from "../src/program";
 import { LabValidationError } from "../src/input/problems";
+import { CLASSIC_SIZES } from "../src/input/sizes";
+import { findSize } from "../src/input/catalogues";
 import { checkAdminPassword, checkAdminUsername, defaultOsDiskName, parseImage } from "../src/input/images";
 import { ROOT, baseStackYaml, dig, exampleConfig, sharedExamplePlan, writeLab } from "./helpers";
 
@@ -257,6 +259,10 @@ describe("the rules behind the new cells and keys", () => {
       [["2022-datacenter", 1], ["2022-datacenter-g2", 2], ["2025-datacenter", 1], ["2025-datacenter-g2", 2]]);
     const urn = parseImage("MicrosoftWindowsServer:WindowsServer:2025-datacenter-g2:26100.2314.241107");
     assert.ok("image" in urn && urn.image.generation === 2 && urn.assumed === undefined);
+  });
+
+  it("classic sizes map to sizes that boot Generation 1 images (B-series v1 boots both generations)", () => {
+    for (const [classic, { current }] of Object.entries(CLASSIC_SIZES)) assert.equal(findSize(current.name)?.generation1, true, classic);
   });
 
   it("a derived disk name fits Azure's 80 characters and stays unique when cut", () => {

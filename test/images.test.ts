@@ -10,6 +10,7 @@ import { GET_DISK_TOKEN, Registration, invokeError, recordingMocks } from "../sr
 import { PlanResource, PlanResult, runPlan } from "../src/plan/plan";
 import { renderPlan } from "../src/plan/render";
 import { runLab } from "../src/program";
+import { classifyDiskLookupError } from "../src/azure/osDisk";
 import { LabValidationError } from "../src/input/problems";
 import { CLASSIC_SIZES } from "../src/input/sizes";
 import { findSize } from "../src/input/catalogues";
@@ -169,6 +170,11 @@ describe("what Azure says about an Image row's disk, at pulumi up", () => {
       });
     });
   }
+
+  it("only ResourceNotFound is absence: another 404 code, such as SubscriptionNotFound, stops the run", () => {
+    assert.deepEqual(classifyDiskLookupError(new Error("RESPONSE 404: 404 Not Found\nERROR CODE: ResourceNotFound"), DISK_GROUP), { absent: true });
+    assert.equal(classifyDiskLookupError(new Error("RESPONSE 404: 404 Not Found\nERROR CODE: SubscriptionNotFound"), DISK_GROUP).absent, false);
+  });
 
   it("without adminPassword pulumi up stops before declaring anything, with the exact command", async () => {
     const config = exampleConfig({ "exchange-lab:adminUsername": "labadmin", "exchange-lab:vpnSharedKey": "Pl4inKey" });

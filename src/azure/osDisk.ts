@@ -26,7 +26,10 @@ export function classifyDiskLookupError(error: unknown, diskGroup: string): { ab
   if (/AuthorizationFailed|\b403\b/i.test(text)) {
     return { absent: false, message: `the deploying identity may not read disks in ${diskGroup}: it needs Microsoft.Compute/disks/read there (see the README, "Building from an image: the disk resource group"). Azure said: ${text}` };
   }
-  if (/\bResourceNotFound\b|\bNotFound\b|\b404\b/.test(text)) return { absent: true };
+  // A 404 names its code: only ResourceNotFound (or none) is the disk's absence; SubscriptionNotFound
+  // and the like are not.
+  const otherNotFound = [...text.matchAll(/\b(\w+NotFound)\b/g)].some((m) => m[1] !== "ResourceNotFound");
+  if (!otherNotFound && /\bResourceNotFound\b|\bNotFound\b|\b404\b/.test(text)) return { absent: true };
   return { absent: false, message: `could not find out whether the OS disk exists, so the run stops rather than build the VM from its image over a disk that may exist: ${text}` };
 }
 

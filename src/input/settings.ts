@@ -192,7 +192,7 @@ export function normaliseLocation(text: string): string {
  *   values): a warning each unless it is `vpnSharedKey`, the one secret; their own checks are
  *   skipped (`pulumi up` makes them), and `csv` falls back to its default.
  * @returns the settings, or `undefined` with at least one problem; warnings do not stop a
- *   deployment. Never throws. Messages never contain the value of `vpnSharedKey`.
+ *   deployment. Never throws. Messages never contain the value of `vpnSharedKey` or `adminPassword`.
  */
 export function parseSettings(
   raw: Readonly<Record<string, string>>,

@@ -15,6 +15,9 @@
  * an in-place OS-disk swap, which Azure accepts only from a deallocated VM
  * (https://learn.microsoft.com/azure/virtual-machines/windows/os-disk-swap;
  * https://github.com/Azure/azure-sdk-for-net/issues/37285).
+ *
+ * A row with `Image` is built from a marketplace image while its OS disk is absent: its VM lives
+ * in the disk resource group and takes its storage, OS and security inputs from `imageVm.ts`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/azure-native/compute";

@@ -14,8 +14,10 @@ import { LabValidationError, Problem, sortProblems } from "./input/problems";
 import { ConfigLocator, NAMESPACE, StackSettings, parseSettings } from "./input/settings";
 import { ENCRYPTED_PLACEHOLDER } from "./input/stackFile";
 import { setKeyCommand, suggestSharedKey } from "./input/vpn";
+import { imageCredentialProblems } from "./input/imageCredentials";
 import { ExchangeLab } from "./azure/exchangeLab";
 import { readinessSkipProblems } from "./azure/gates";
+import { withOsDiskModes } from "./azure/osDisk";
 
 /** `deploy`: `pulumi up`/`preview`, where a missing VPN key stops the run. `plan`: the offline
  * plan, which shows the same as a warning and goes on. */
@@ -77,6 +79,9 @@ export function loadLab(raw: Readonly<Record<string, string>>, options: LoadOpti
     if (settings && read.problems.length === 0) {
       const built = buildLab(settings, read.rows, csvFile, previous);
       const gateProblems = built.lab ? readinessSkipProblems(built.lab) : [];
+      const credentials = built.lab ? imageCredentialProblems(built.lab, raw, locate, options.mode === "deploy", secretKeys) : { problems: [], warnings: [] };
+      problems.push(...credentials.problems);
+      warnings.push(...credentials.warnings);
       if (built.lab && problems.length === 0 && gateProblems.length === 0) {
         const pinned = writeCells(text.text, pinEdits(built.lab, read.rows));
         const lab = { ...built.lab, warnings: sortProblems([...warnings, ...built.lab.warnings, ...notWrittenDown(built.lab, settings, read.rows)]) };
@@ -114,11 +119,15 @@ function gatewayChanges(settings: StackSettings, previous: PreviousDeployment, l
   }
 }
 
-/** The cells `--pin` writes: each address the CSV leaves empty, and the LUNs of data disks written without one. */
+/** The cells `--pin` writes: each address the CSV leaves empty, the LUNs of data disks written without one, and
+ * the OS disk names derived for Image rows. */
 export function pinEdits(lab: Lab, rows: readonly CsvRow[]): CellEdit[] {
   const edits: CellEdit[] = [];
   for (const vm of lab.vms) {
     if (vm.ipSource !== "csv") edits.push({ line: vm.line, column: "IPAddress", value: vm.privateIp });
+    // An Image row's derived disk name: written down, a rename of the VM keeps its disk.
+    // (Only where the header has the column: an edit of a missing column would void the whole pin.)
+    if (vm.osDiskDerived && rows.find((r) => r.line === vm.line)?.cells.VMOSDiskName !== undefined) edits.push({ line: vm.line, column: "VMOSDiskName", value: vm.osDisk.name });
     if (vm.dataDisks.some((d) => d.lunSource !== "csv")) {
       const items = (rows.find((r) => r.line === vm.line)?.cells.DataDisks ?? "").split(";").map((t) => t.trim()).filter((t) => t !== "");
       const value = items.map((item, i) => (/^\d{1,3}\s*:/.test(item) ? item : `${vm.dataDisks[i].lun}:${item}`)).join(";");
@@ -229,10 +238,13 @@ export async function runLab(
   const locate: ConfigLocator = options.locate ?? (() => ({ file: `Pulumi.${pulumi.getStack()}.yaml`, line: 0 }));
   const raw = readPulumiConfig();
   const previous = options.previous === "none" ? undefined : options.previous ?? (await readPreviousDeployment());
-  const { lab, pinnedCsv } = loadLab(raw, {
+  const loaded = loadLab(raw, {
     locate, baseDir: options.baseDir ?? process.cwd(), secretKeys: options.secretKeys, mode: options.mode ?? "deploy", previous, csvText: options.csvText,
   });
+  // Image rows: does each OS disk exist yet? (Asked of Azure; stops the run on any answer but "absent".)
+  const lab = await withOsDiskModes(loaded.lab);
   const component = new ExchangeLab("lab", lab, options.componentOptions);
+  const pinnedCsv = loaded.pinnedCsv;
   const record = deployedLabRecord(raw, (k) => (options.secretKeys ?? []).includes(k) || isConfigSecret(k), lab.csvFile, pinnedCsv);
   return { lab, component, record, pinnedCsv, previous };
 }

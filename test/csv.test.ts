@@ -47,9 +47,9 @@ describe("reading lab.csv", () => {
     assert.match(p.message, /more than once/);
   });
 
-  it("requires the VMName, VMOSDiskName, VMInstanceSize and SubnetName columns", () => {
+  it("requires the VMName, VMInstanceSize and SubnetName columns (VMOSDiskName only on rows without Image)", () => {
     const { problems } = readLabCsv("BringOnline,IPAddress\nYes,10.20.1.4\n", "lab.csv");
-    assert.deepEqual(problems.map((p) => p.column).sort(), ["SubnetName", "VMInstanceSize", "VMName", "VMOSDiskName"]);
+    assert.deepEqual(problems.map((p) => p.column).sort(), ["SubnetName", "VMInstanceSize", "VMName"]);
   });
 
   it("rejects a row with more fields than the header, naming its line", () => {

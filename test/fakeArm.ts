@@ -25,6 +25,8 @@ export interface FakeArm {
   runCommands: Map<string, { properties: Record<string, unknown> }>;
   /** Authorization headers seen. */
   authorizations: Set<string>;
+  /** Each VM addressed, as `<vm>@<resource group>`. */
+  groups: Set<string>;
   /** Called on every logged call (a test aborts from here). */
   onCall?: (call: string) => void;
   close(): Promise<void>;
@@ -50,6 +52,7 @@ export async function startFakeArm(vms: Record<string, Partial<FakeVm>>): Promis
     calls: [],
     runCommands: new Map(),
     authorizations: new Set(),
+    groups: new Set(),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
   const log = (call: string) => {
@@ -82,10 +85,12 @@ export async function startFakeArm(vms: Record<string, Partial<FakeVm>>): Promis
         pending.done();
         return send(200, { status: "Succeeded" });
       }
+      const group = /\/resourceGroups\/([^/]+)\//.exec(url.pathname)?.[1];
       const m = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Compute\/virtualMachines\/([^/]+)(?:\/(start|deallocate|instanceView|runCommands\/[^/]+))?$/.exec(url.pathname);
       const vm = m ? state.get(m[1]) : undefined;
       if (!m || !vm) return send(404, { error: { code: "ResourceNotFound", message: `The Resource '${m?.[1] ?? url.pathname}' was not found.` } });
       const [, name, action = ""] = m;
+      fake.groups.add(`${name}@${group}`);
       if (req.method === "POST" && (action === "start" || action === "deallocate")) {
         log(`${action} ${name}`);
         if (vm.fail) return send(vm.fail.status, { error: { code: vm.fail.code, message: vm.fail.message } });

@@ -5,7 +5,7 @@ import { waitReadyScript } from "../src/azure/gates";
 import { START_RUN_COMMAND_NAME } from "../src/labctl/azure";
 import { LabTesting, main, parseLabArgs } from "../src/labctl/cli";
 import { FakeArm, FakeVm, startFakeArm } from "./fakeArm";
-import { ROOT } from "./helpers";
+import { ROOT, writeLab } from "./helpers";
 
 const credential: TokenCredential = { getToken: async () => ({ token: "fake-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
 const EXAMPLE_VMS = ["mh-oxf-dc1", "mh-lon-dc1", "mh-oxf-ex1", "mh-lon-ex1"];
@@ -120,6 +120,14 @@ describe("npm run lab (fake ARM on 127.0.0.1)", () => {
     assert.equal(code, 130);
     assert.match(stderr, /^interrupted: .*not started: mh-lon-dc1, mh-oxf-ex1, mh-lon-ex1\)\n$/);
     assert.ok(!fake.calls.includes("start mh-lon-dc1"));
+  });
+
+  it("reaches an Image row's VM in the disk resource group, every other VM in the lab's", async () => {
+    fake = await startFakeArm({ "img-dc1": { power: "running" }, "old-ex1": { power: "running" } });
+    const { dir, stackFile } = writeLab(`BringOnline,VMName,VMOSDiskName,VMInstanceSize,SubnetName,Image\nYes,img-dc1,,Small,Oxford,ws2022\nYes,old-ex1,old-ex1-os,Small,Oxford,\n`);
+    const { code, stderr } = await lab(fake, ["stop", "--config", stackFile], { baseDir: dir });
+    assert.equal(code, 0, stderr);
+    assert.deepEqual([...fake.groups].sort(), ["img-dc1@exchange-lab-disks", "old-ex1@exchange-lab"]);
   });
 
   it("--dry-run prints the order without calling Azure; --help lists the commands; a bad command is a usage error", async () => {

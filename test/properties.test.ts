@@ -180,6 +180,14 @@ const CELLS: Record<CsvColumn, { valid: fc.Arbitrary<string>; invalid: fc.Arbitr
     valid: fc.oneof({ weight: 3, arbitrary: fc.constant("") }, { weight: 1, arbitrary: fc.stringMatching(/^[a-z][a-z0-9-]{0,6}[a-z0-9]$/).map((n) => `${n}-data;${n}-logs`) }),
     invalid: fc.constantFrom("-bad", "a;a", diskId("other-rg", "d1"), "/subscriptions/x"),
   },
+  Image: {
+    valid: fc.oneof({ weight: 4, arbitrary: fc.constant("") }, { weight: 1, arbitrary: fc.constantFrom("ws2022", "WS2025-g2", "MicrosoftWindowsServer:WindowsServer:2022-datacenter-g2:latest") }),
+    invalid: fc.constantFrom("ws2019", "a:b:c", "a:b:c:d", "MicrosoftWindowsServer:WindowsServer:-x:latest"),
+  },
+  ComputerName: {
+    valid: fc.oneof({ weight: 4, arbitrary: fc.constant("") }, { weight: 1, arbitrary: fc.constantFrom("DC01", "ex-1") }),
+    invalid: fc.constantFrom("x".repeat(16), "12345", "dc_1", "dc.1"),
+  },
 };
 /** A cell of the column: in a clean file only valid values, otherwise some invalid and hostile ones. */
 const cellFor = (column: string, clean: boolean): fc.Arbitrary<string> => {

@@ -16,7 +16,12 @@ const CIPHERTEXT = "v1:c2VjcmV0Y2lwaGVydGV4dA==";
 
 /** Runs the plan CLI with every byte written to stdout/stderr captured, including stray writes. */
 async function everything(stackYaml: string, ...argv: string[]): Promise<string> {
-  const { dir, stackFile } = writeLab(CSV, stackYaml);
+  return everythingOf(CSV, stackYaml, ...argv);
+}
+
+/** The same, for a CSV of one's own. */
+async function everythingOf(csv: string, stackYaml: string, ...argv: string[]): Promise<string> {
+  const { dir, stackFile } = writeLab(csv, stackYaml);
   let captured = "";
   const out = process.stdout.write.bind(process.stdout);
   const err = process.stderr.write.bind(process.stderr);
@@ -87,5 +92,33 @@ describe("the VPN key in every output channel of the plan", () => {
       assert.equal(await pulumi.isSecret(component.vpn!.draytekHints), true);
       assert.equal(await pulumi.isSecret(component.vpn!.connection.sharedKey), true);
     }
+  });
+});
+
+// The administrator password of VMs built from an image: the same guarantees as the VPN key.
+describe("the admin password in every output channel of the plan", () => {
+  const IMAGE_CSV = `BringOnline,VMName,VMOSDiskName,VMInstanceSize,SubnetName,IPAddress,WaitForBoot,Image\nYes,dc1,,Small,Oxford,,Yes,ws2022-g2\n`;
+  const PASSWORD = "Pl4in-Passw0rd-InTheFile";
+  const PASSWORD_CIPHERTEXT = "v1:cGFzc3dvcmRjaXBoZXJ0ZXh0";
+  const withUser = `${baseStackYaml()}  exchange-lab:adminUsername: labadmin\n  exchange-lab:vpnSharedKey:\n    secure: ${CIPHERTEXT}\n`;
+  const passwordStacks: [string, string, string][] = [
+    ["a password written in plain text", `${withUser}  exchange-lab:adminPassword: ${PASSWORD}\n`, PASSWORD],
+    ["an encrypted password (secure:)", `${withUser}  exchange-lab:adminPassword:\n    secure: ${PASSWORD_CIPHERTEXT}\n`, PASSWORD_CIPHERTEXT],
+  ];
+  for (const [what, yaml, secret] of passwordStacks) {
+    for (const argv of [[], ["--json"]]) {
+      it(`${what}: never printed by plan ${argv.join(" ")} without --show-secrets`, async () => {
+        const printed = await everythingOf(IMAGE_CSV, yaml, ...argv);
+        assert.ok(printed.length > 1000 && /FromImage|built from ws2022-g2/.test(printed), "the plan built the VM from its image");
+        assert.ok(!printed.includes(secret), `the password leaked:\n${printed}`);
+      });
+    }
+  }
+
+  it("a plain password is warned about, shown only with --show-secrets, and kept out of the deployedLab record", async () => {
+    assert.match(await everythingOf(IMAGE_CSV, passwordStacks[0][1]), /adminPassword: the password is stored in plain text in the stack file; store it encrypted with: pulumi config set --secret exchange-lab:adminPassword\n/);
+    const shown = await everythingOf(IMAGE_CSV, passwordStacks[0][1], "--json", "--show-secrets");
+    assert.ok(shown.includes(PASSWORD));
+    assert.ok(!JSON.stringify(JSON.parse(shown).deployedLab).includes(PASSWORD));
   });
 });

@@ -83,14 +83,16 @@ export class ExchangeLab extends pulumi.ComponentResource {
       if (!subnet) throw new Error(`internal: subnet ${vm.subnet} of ${vm.name} was not declared`);
       const declared = declareVm(
         vm,
-        { resourceGroupName, location: s.location, subnet, subscriptionId, backendPoolIds: lb ? lb.poolIdsOf(vm) : [], after: [net.lastSubnet] },
+        { resourceGroupName, diskResourceGroupName: s.diskResourceGroupName, location: s.location, subnet, subscriptionId, backendPoolIds: lb ? lb.poolIdsOf(vm) : [], after: [net.lastSubnet], vmImage: s.vmImage },
         vm.dependsOn.map((n) => machines.get(n)).filter((m): m is pulumi.Resource => m !== undefined),
         childOpts,
       );
+      // A VM's run command and shutdown schedule live in its own resource group (an Image row's: the disk group).
+      const vmGroup = vm.image ? pulumi.output(s.diskResourceGroupName) : resourceGroupName;
       machines.set(vm.name, hasGate(vm, s.readiness)
-        ? declareReadinessGate(vm, declared.vm, { resourceGroupName, location: s.location, timeoutMinutes: s.readiness.timeoutMinutes }, childOpts)
+        ? declareReadinessGate(vm, declared.vm, { resourceGroupName: vmGroup, location: s.location, timeoutMinutes: s.readiness.timeoutMinutes }, childOpts)
         : declared.vm);
-      if (s.autoShutdown) declareAutoShutdown(declared.vm, vm.name, s.autoShutdown, { resourceGroupName, location: s.location }, childOpts, vm.previousName);
+      if (s.autoShutdown) declareAutoShutdown(declared.vm, vm.name, s.autoShutdown, { resourceGroupName: vmGroup, location: s.location }, childOpts, vm.previousName);
     }
 
     this.publicIp = lb ? lb.publicIp.ipAddress : pulumi.output(undefined);

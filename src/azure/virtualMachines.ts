@@ -15,12 +15,17 @@
  * an in-place OS-disk swap, which Azure accepts only from a deallocated VM
  * (https://learn.microsoft.com/azure/virtual-machines/windows/os-disk-swap;
  * https://github.com/Azure/azure-sdk-for-net/issues/37285).
+ *
+ * A row with `Image` is built from a marketplace image while its OS disk is absent: its VM lives
+ * in the disk resource group and takes its storage, OS and security inputs from `imageVm.ts`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
 import { DiskRef } from "../input/disks";
 import { LabVm } from "../input/lab";
+import { VmImageSettings } from "../input/settings";
+import { IMAGE_VM_IGNORE_CHANGES, IMAGE_VM_REPLACE_ON_CHANGES, imageVmInputs } from "./imageVm";
 
 /** The ARM resource ID of a managed disk (`Microsoft.Compute/disks`). */
 export function diskId(subscriptionId: pulumi.Input<string>, disk: DiskRef): pulumi.Output<string> {
@@ -37,6 +42,23 @@ export interface DeclaredVm {
   vm: compute.VirtualMachine;
 }
 
+/** Where and how {@link declareVm} declares a VM. */
+export interface VmArgs {
+  /** The lab's own resource group: every NIC, and the VMs of rows without Image. */
+  resourceGroupName: pulumi.Input<string>;
+  /** The disk resource group (never owned): the VMs of Image rows, whose OS disk Azure creates beside them. */
+  diskResourceGroupName: string;
+  location: string;
+  subnet: network.Subnet;
+  subscriptionId: pulumi.Input<string>;
+  /** IDs of the load balancer backend pools the NIC joins (NIC-based pools: see loadBalancer.ts). */
+  backendPoolIds: pulumi.Input<string>[];
+  /** What the NIC waits for besides its subnet: the last subnet write of the VNet. */
+  after: pulumi.Resource[];
+  /** Administrator, licence and OS disk type (licenceType applies to every VM). */
+  vmImage: VmImageSettings;
+}
+
 /**
  * Declares the NIC and VM of one lab VM.
  *
@@ -46,16 +68,7 @@ export interface DeclaredVm {
  */
 export function declareVm(
   vm: LabVm,
-  args: {
-    resourceGroupName: pulumi.Input<string>;
-    location: string;
-    subnet: network.Subnet;
-    subscriptionId: pulumi.Input<string>;
-    /** IDs of the load balancer backend pools the NIC joins (NIC-based pools: see loadBalancer.ts). */
-    backendPoolIds: pulumi.Input<string>[];
-    /** What the NIC waits for besides its subnet: the last subnet write of the VNet. */
-    after: pulumi.Resource[];
-  },
+  args: VmArgs,
   bootDependencies: pulumi.Resource[],
   opts: pulumi.CustomResourceOptions,
 ): DeclaredVm {
@@ -81,27 +94,41 @@ export function declareVm(
     { ...opts, dependsOn: args.after, deleteBeforeReplace: true, aliases: vm.previousName ? [{ name: `${vm.previousName}-nic` }] : undefined },
   );
 
-  const machine = new compute.VirtualMachine(
+  return { nic, vm: declareMachine(vm, nic, args, bootDependencies, opts) };
+}
+
+/**
+ * The VM itself. A row without `Image` attaches its existing OS disk (these inputs are pinned by a
+ * snapshot test); a row with one lives in the disk resource group and takes its storage, OS and
+ * security inputs from `imageVm.ts`, with the changes of its second life ignored.
+ */
+function declareMachine(vm: LabVm, nic: network.NetworkInterface, args: VmArgs, bootDependencies: pulumi.Resource[], opts: pulumi.CustomResourceOptions): compute.VirtualMachine {
+  const dataDisks = vm.dataDisks.map((disk) => ({
+    lun: disk.lun,
+    createOption: compute.DiskCreateOptionTypes.Attach,
+    deleteOption: compute.DiskDeleteOptionTypes.Detach,
+    managedDisk: { id: diskId(args.subscriptionId, disk) },
+  }));
+  const fromImage = vm.image ? imageVmInputs(vm, args.vmImage, diskId(args.subscriptionId, vm.osDisk), dataDisks) : undefined;
+  return new compute.VirtualMachine(
     vm.name,
     {
-      resourceGroupName: args.resourceGroupName,
+      resourceGroupName: vm.image ? args.diskResourceGroupName : args.resourceGroupName,
       vmName: vm.name,
       location: args.location,
       hardwareProfile: { vmSize: vm.size },
-      storageProfile: {
+      storageProfile: fromImage?.storageProfile ?? {
         osDisk: {
           createOption: compute.DiskCreateOptionTypes.Attach,
           deleteOption: compute.DiskDeleteOptionTypes.Detach,
           osType: compute.OperatingSystemTypes.Windows,
           managedDisk: { id: diskId(args.subscriptionId, vm.osDisk) },
         },
-        dataDisks: vm.dataDisks.map((disk) => ({
-          lun: disk.lun,
-          createOption: compute.DiskCreateOptionTypes.Attach,
-          deleteOption: compute.DiskDeleteOptionTypes.Detach,
-          managedDisk: { id: diskId(args.subscriptionId, disk) },
-        })),
+        dataDisks,
       },
+      ...(fromImage?.osProfile ? { osProfile: fromImage.osProfile } : {}),
+      ...(fromImage?.securityProfile ? { securityProfile: fromImage.securityProfile } : {}),
+      ...(args.vmImage.licenseType ? { licenseType: args.vmImage.licenseType } : {}),
       networkProfile: { networkInterfaces: [{ id: nic.id, primary: true }] },
       // Boot diagnostics with managed storage: a serial log and screenshot when a VM will not boot.
       diagnosticsProfile: { bootDiagnostics: { enabled: true } },
@@ -110,9 +137,9 @@ export function declareVm(
       ...opts,
       dependsOn: bootDependencies,
       deleteBeforeReplace: true,
-      replaceOnChanges: [OS_DISK_ID_PATH],
+      replaceOnChanges: vm.image ? IMAGE_VM_REPLACE_ON_CHANGES : [OS_DISK_ID_PATH],
+      ...(vm.image ? { ignoreChanges: IMAGE_VM_IGNORE_CHANGES } : {}),
       aliases: vm.previousName ? [{ name: vm.previousName }] : undefined,
     },
   );
-  return { nic, vm: machine };
 }

@@ -7,6 +7,7 @@ import { formatIpv4, parseIpv4, usableRange } from "./addresses";
 import { CsvColumn, CsvRow } from "./csv";
 import { DataDiskItem, DiskRef, MAX_LUN, UNKNOWN_SUBSCRIPTION, diskKey, diskSubscription } from "./disks";
 import { Draft, RowReader } from "./labRows";
+import { ImageRef, OsDiskMode } from "./images";
 import { lifecycleProblems } from "./lifecycle";
 import { PreviousDeployment, PreviousVm } from "./previous";
 import { Problem } from "./problems";
@@ -46,6 +47,14 @@ export interface LabVm {
   endpoints: number[];
   /** Names of the declared VMs this one is created after (boot order). Empty for BringOnline=No rows. */
   dependsOn: string[];
+  /** The marketplace image the VM is built from while its OS disk does not exist (the Image column). */
+  image?: ImageRef;
+  /** With `image`: the Windows computer name of the first boot (ComputerName, default the VM name). */
+  computerName?: string;
+  /** With `image`: the OS disk's name was derived (VMOSDiskName empty), not written in the CSV. */
+  osDiskDerived?: boolean;
+  /** With `image`, once known at deployment (`azure/osDisk.ts`): build from the image, or attach the disk. */
+  osDiskMode?: OsDiskMode;
 }
 
 /** A data disk with its LUN: written in the CSV (`2:disk`), kept from the previous deployment, or

@@ -18,6 +18,7 @@ import type { PreviousVm } from "./previous";
 import { Problem } from "./problems";
 import { StackSettings, SubnetSetting, normaliseLocation } from "./settings";
 import { MAX_DATA_DISKS, MAX_DATA_DISKS_BY_SIZE, resolveSize } from "./sizes";
+import { ImageRef, checkComputerName, defaultOsDiskName, parseImage } from "./images";
 
 const VM_NAME = /^[A-Za-z0-9-]{1,64}$/;
 
@@ -59,8 +60,10 @@ export class RowReader {
     const bringOnline = this.yesNo(row, "BringOnline", true);
     const waitForBoot = this.yesNo(row, "WaitForBoot", false);
     const name = this.name(row);
-    const { osDisk, dataDisks } = this.disksOf(row);
-    const { size, classicSize } = this.size(row, dataDisks.length);
+    const image = this.image(row);
+    const computerName = this.computerName(row, name, image);
+    const { osDisk, dataDisks, osDiskDerived } = this.disksOf(row, name, image);
+    const { size, classicSize } = this.size(row, dataDisks.length, image);
     const subnet = this.subnet(row);
     const privateIp = this.address(row, subnet);
     this.location(row);
@@ -69,7 +72,10 @@ export class RowReader {
     const endpoints = this.endpoints(row, bringOnline, publicRdpPort);
     return {
       row,
-      vm: { name, line: row.line, bringOnline, waitForBoot, size, classicSize, subnet: subnet?.name ?? row.cells.SubnetName ?? "", privateIp, osDisk, diskTiers, publicRdpPort, endpoints },
+      vm: {
+        name, line: row.line, bringOnline, waitForBoot, size, classicSize, subnet: subnet?.name ?? row.cells.SubnetName ?? "", privateIp, osDisk, diskTiers, publicRdpPort, endpoints,
+        ...(image ? { image, computerName, ...(osDiskDerived ? { osDiskDerived } : {}) } : {}),
+      },
       dataDisks,
       subnetCidr: subnet?.cidr,
     };
@@ -94,14 +100,45 @@ export class RowReader {
     } else if (this.names.has(name.toLowerCase())) {
       this.report(row, "VMName", `'${name}' is already used on line ${this.names.get(name.toLowerCase())} (VM names are case-insensitive in Azure)`);
     } else this.names.set(name.toLowerCase(), row.line);
-    if (name.length > 15 && VM_NAME.test(name)) {
+    // An Image row's computer name is checked by computerName(), where a long VMName is an error.
+    if (name.length > 15 && VM_NAME.test(name) && !row.cells.Image) {
       this.warn(row, "VMName", `'${name}' is longer than 15 characters, the Windows computer-name limit; the guest keeps the name stored on its disk`);
     }
     return name;
   }
 
-  /** VMOSDiskName and DataDisks: existing disks in diskResourceGroupName, each attached by one row only. */
-  private disksOf(row: CsvRow): { osDisk: DiskRef; dataDisks: DataDiskItem[] } {
+  /** Image: an alias or a URN; a URN of unknown generation is taken as Generation 1, with a warning. */
+  private image(row: CsvRow): ImageRef | undefined {
+    const text = row.cells.Image ?? "";
+    if (text === "") return undefined;
+    const parsed = parseImage(text);
+    if ("error" in parsed) return void this.report(row, "Image", parsed.error), undefined;
+    if (parsed.assumed) this.warn(row, "Image", parsed.assumed);
+    return parsed.image;
+  }
+
+  /** ComputerName: with an Image, the name the first boot gives Windows (default the VMName, which must fit). */
+  private computerName(row: CsvRow, name: string, image: ImageRef | undefined): string | undefined {
+    const text = row.cells.ComputerName ?? "";
+    if (!image) {
+      if (text !== "" && !row.cells.Image) this.warn(row, "ComputerName", "ignored without Image: an existing disk carries its own computer name");
+      return undefined;
+    }
+    if (text !== "") {
+      const error = checkComputerName(text);
+      if (error) this.report(row, "ComputerName", error);
+      return text;
+    }
+    const error = name === "" ? undefined : checkComputerName(name);
+    if (error) this.report(row, "VMName", `${error}: the VM is built from an image and Windows takes the VMName as its computer name; write a ComputerName of at most 15 characters`);
+    return name;
+  }
+
+  /**
+   * VMOSDiskName and DataDisks: disks in diskResourceGroupName, each attached by one row only. An
+   * Image row's OS disk may be left empty: it is then named from the lab and the VM (`osDiskDerived`).
+   */
+  private disksOf(row: CsvRow, vmName: string, image: ImageRef | undefined): { osDisk: DiskRef; dataDisks: DataDiskItem[]; osDiskDerived?: boolean } {
     const group = this.settings.diskResourceGroupName;
     const claim = (column: "VMOSDiskName" | "DataDisks", disk: DiskRef): boolean => {
       const key = diskKey(disk);
@@ -109,9 +146,12 @@ export class RowReader {
       this.disks.set(key, row.line);
       return true;
     };
-    const diskText = row.cells.VMOSDiskName ?? "";
+    const osDiskDerived = (row.cells.VMOSDiskName ?? "") === "" && image !== undefined && vmName !== "";
+    const diskText = osDiskDerived ? defaultOsDiskName(this.settings.resourceGroupName, vmName) : row.cells.VMOSDiskName ?? "";
     let osDisk: DiskRef = { resourceGroupName: group, name: "" };
-    if (diskText === "") this.report(row, "VMOSDiskName", `required: the name of the existing managed OS disk in resource group ${group}, or its full resource ID`);
+    if (diskText === "") {
+      if (!image) this.report(row, "VMOSDiskName", `required: the name of the existing managed OS disk in resource group ${group}, or its full resource ID (or give an Image to build the VM, and its disk, from a marketplace image)`);
+    }
     else {
       const parsed = parseDiskRef(diskText, group);
       if ("error" in parsed) this.report(row, "VMOSDiskName", parsed.error);
@@ -124,11 +164,15 @@ export class RowReader {
       else if (parsed.item.lun !== undefined && dataDisks.some((d) => d.lun === parsed.item.lun)) this.report(row, "DataDisks", `LUN ${parsed.item.lun} is given to two disks`);
       else if (claim("DataDisks", parsed.item.disk)) dataDisks.push(parsed.item);
     }
-    return { osDisk, dataDisks };
+    return { osDisk, dataDisks, ...(osDiskDerived ? { osDiskDerived } : {}) };
   }
 
-  /** VMInstanceSize: a classic size or a catalogued Azure size, attaching the row's data disks. */
-  private size(row: CsvRow, dataDiskCount: number): { size: string; classicSize?: string } {
+  /**
+   * VMInstanceSize: a classic size or a catalogued Azure size, attaching the row's data disks. With
+   * an Image the generation is known: a Generation 2-only size cannot boot a Generation 1 image (an
+   * error), and boots a Generation 2 one (no warning). Classic sizes map to B-series v1, which boots both.
+   */
+  private size(row: CsvRow, dataDiskCount: number, image?: ImageRef): { size: string; classicSize?: string } {
     const sizeText = row.cells.VMInstanceSize ?? "";
     let size = "";
     let classicSize: string | undefined;
@@ -139,7 +183,8 @@ export class RowReader {
       else {
         size = resolved.size;
         classicSize = resolved.classic;
-        if (resolved.warning) this.warn(row, "VMInstanceSize", resolved.warning);
+        if (resolved.warning && image?.generation === 1) this.report(row, "VMInstanceSize", `${size} boots Generation 2 only, and the image ${image.text} is Generation 1: use its -g2 image or a size that boots Generation 1 (a classic size, e.g. Medium)`);
+        else if (resolved.warning && !image) this.warn(row, "VMInstanceSize", resolved.warning);
       }
     }
     const maxDataDisks = MAX_DATA_DISKS_BY_SIZE[size] ?? MAX_DATA_DISKS;

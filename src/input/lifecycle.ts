@@ -36,6 +36,7 @@ export function lifecycleProblems(vms: readonly LabVm[], previous: PreviousDeplo
     return `${p.name} (line ${now.line}) changes in the same run, and Pulumi changes both at once`;
   };
 
+  problems.push(...imageRenameProblems(vms, previous, csvFile));
   for (const vm of vms.filter((v) => v.bringOnline)) {
     const self = (vm.previousName ?? vm.name).toLowerCase();
     const firstRun = vm.deployedBefore
@@ -68,4 +69,21 @@ export function lifecycleProblems(vms: readonly LabVm[], previous: PreviousDeplo
     }
   }
   return problems;
+}
+
+/**
+ * A deployed VM built from an image cannot be renamed in one run: a rename replaces the VM, and
+ * Pulumi gives the replacement the old inputs of every `ignoreChanges` path ("the engine simply
+ * replaces the values of input properties in the goal state with old inputs",
+ * https://github.com/pulumi/pulumi/pull/2657), that is the first life's `FromImage` and
+ * `osProfile`, which Azure refuses for a disk that exists. Two runs instead: the VM goes (its
+ * disk stays), then a new VM under the new name attaches the disk.
+ */
+function imageRenameProblems(vms: readonly LabVm[], previous: PreviousDeployment, csvFile: string): Problem[] {
+  return vms
+    .filter((vm) => vm.bringOnline && vm.image && vm.previousName && previous.vms.some((p) => p.online && p.name.toLowerCase() === vm.previousName!.toLowerCase()))
+    .map((vm) => ({
+      file: csvFile, line: vm.line, column: "VMName",
+      message: `${vm.previousName} was built from an image and is deployed: renamed in one run, Pulumi would rebuild it with its first run's FromImage inputs (kept by ignoreChanges) over the disk '${vm.osDisk.name}', which Azure refuses. Two steps: set the row BringOnline=No under its old name and pulumi up (the VM goes, its disk stays), then rename it with BringOnline=Yes and pulumi up again (a new VM attaches the disk)`,
+    }));
 }

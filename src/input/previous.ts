@@ -15,7 +15,8 @@
 import { readLabCsv } from "./csv";
 import { diskKey, parseDataDiskItem, parseDiskRef } from "./disks";
 import { parseEndpoints } from "./endpoints";
-import { LOCATION_KEY, NAMESPACE, parseSettings } from "./settings";
+import { defaultOsDiskName } from "./images";
+import { LOCATION_KEY, NAMESPACE, SECRET_CONFIG_KEYS, parseSettings } from "./settings";
 
 /** The format tag of the record; a record of another format is refused, never guessed at. */
 export const DEPLOYED_LAB_FORMAT = "exchange-lab/deployed-lab@1";
@@ -46,6 +47,8 @@ export interface PreviousVm {
   dataDisks: { disk: string; lun: number }[];
   /** The TCP ports its row published: its NIC is in those load balancer pools. */
   endpoints: number[];
+  /** Its Image cell, when the row was built from an image. */
+  image?: string;
 }
 
 /** The previous deployment as the lab rules need it. */
@@ -57,7 +60,7 @@ export interface PreviousDeployment {
 }
 
 /** Config keys never recorded: secrets stay in the stack's encrypted config. */
-const SECRET_KEYS = [`${NAMESPACE}:vpnSharedKey`];
+const SECRET_KEYS = SECRET_CONFIG_KEYS.map((k) => `${NAMESPACE}:${k}`);
 
 /**
  * Builds the record a deployment exports. `config` is the stack's configuration (full keys to
@@ -99,7 +102,9 @@ export function previousDeployment(record: DeployedLabRecord): PreviousDeploymen
   for (const row of readLabCsv(record.csv, record.csvFile).rows) {
     const c = row.cells;
     if (!c.VMName) continue;
-    const os = parseDiskRef(c.VMOSDiskName ?? "", diskGroup);
+    // An Image row may leave its disk unnamed: it then has the derived name (images.ts).
+    const osText = c.VMOSDiskName || (c.Image ? defaultOsDiskName(record.config[`${NAMESPACE}:resourceGroupName`] ?? "", c.VMName) : "");
+    const os = parseDiskRef(osText, diskGroup);
     const items = (c.DataDisks ?? "").split(";").map((t) => t.trim()).filter((t) => t !== "");
     const dataDisks = items.flatMap((text, position) => {
       const parsed = parseDataDiskItem(text, diskGroup);
@@ -113,6 +118,7 @@ export function previousDeployment(record: DeployedLabRecord): PreviousDeploymen
       osDisk: "error" in os ? "" : diskKey(os.disk),
       dataDisks,
       endpoints: parseEndpoints(c.Endpoints ?? "").ports,
+      ...(c.Image ? { image: c.Image } : {}),
     });
   }
   const { settings } = parseSettings(record.config, () => ({ file: "(previous deployment)", line: 0 }));

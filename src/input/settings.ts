@@ -14,9 +14,10 @@ import { findRegion, resolveTimeZone } from "./catalogues";
 import { Problem } from "./problems";
 import { IKE_VERSIONS, IkeVersion, VPN_GATEWAY_GENERATIONS, VPN_GATEWAY_SKUS, VpnGatewayGeneration, VpnGatewaySku, VpnSettings, checkSharedKey, draytekKeyWarnings, parseIpsecPolicy } from "./vpn";
 
-export { CONFIG_DEFAULTS, CONFIG_KEYS, LOCATION_KEY, LOCATION_SPEC, NAMESPACE, configKeySpec } from "./stackKeys";
+export { CONFIG_DEFAULTS, CONFIG_KEYS, LOCATION_KEY, LOCATION_SPEC, NAMESPACE, SECRET_CONFIG_KEYS, configKeySpec } from "./stackKeys";
 export type { ConfigKey, ConfigKeySpec } from "./stackKeys";
-import { CONFIG_DEFAULTS, CONFIG_KEYS, LOCATION_KEY, NAMESPACE, configKeySpec } from "./stackKeys";
+import { CONFIG_DEFAULTS, CONFIG_KEYS, LOCATION_KEY, NAMESPACE, SECRET_CONFIG_KEYS, configKeySpec } from "./stackKeys";
+import { checkAdminPassword, checkAdminUsername } from "./images";
 import { ConfigLocator, SettingsContext } from "./settingsContext";
 export type { ConfigLocator } from "./settingsContext";
 
@@ -64,7 +65,29 @@ export interface StackSettings {
   dns: { label: string; scope?: DnsLabelScope };
   /** Readiness gates of the WaitForBoot=Yes VMs (src/azure/readinessGate.ts). */
   readiness: ReadinessSettings;
+  /** VMs built from an image (the CSV's Image column): credentials, licence, disk type. */
+  vmImage: VmImageSettings;
 }
+
+/** What VMs built from an image need from the stack; the password itself is never held here. */
+export interface VmImageSettings {
+  adminUsername?: string;
+  /** Whether the secret `adminPassword` is set (it is read by the declaration, as a secret). */
+  adminPassword: "configured" | "missing";
+  /** `Windows_Server` (Azure Hybrid Benefit) or `None`, on every VM; unset when absent. */
+  licenseType?: LicenseType;
+  /** Storage type of the OS disks created from an image. */
+  osDiskSku: OsDiskSku;
+}
+
+/** `licenseType` values for a Windows Server VM (ARM `VirtualMachineProperties.licenseType`;
+ * https://learn.microsoft.com/azure/virtual-machines/windows/hybrid-use-benefit-licensing). */
+export const LICENSE_TYPES = ["Windows_Server", "None"] as const;
+export type LicenseType = (typeof LICENSE_TYPES)[number];
+/** Storage types an OS disk can have (Ultra and Premium SSD v2 cannot be OS disks:
+ * https://learn.microsoft.com/azure/virtual-machines/disks-types). */
+export const OS_DISK_SKUS = ["Standard_LRS", "StandardSSD_LRS", "Premium_LRS", "StandardSSD_ZRS", "Premium_ZRS"] as const;
+export type OsDiskSku = (typeof OS_DISK_SKUS)[number];
 
 /**
  * The domain name label scopes a re-created public IP keeps its FQDN under (the FQDN then carries a
@@ -169,7 +192,7 @@ export function normaliseLocation(text: string): string {
  *   values): a warning each unless it is `vpnSharedKey`, the one secret; their own checks are
  *   skipped (`pulumi up` makes them), and `csv` falls back to its default.
  * @returns the settings, or `undefined` with at least one problem; warnings do not stop a
- *   deployment. Never throws. Messages never contain the value of `vpnSharedKey`.
+ *   deployment. Never throws. Messages never contain the value of `vpnSharedKey` or `adminPassword`.
  */
 export function parseSettings(
   raw: Readonly<Record<string, string>>,
@@ -190,6 +213,7 @@ export function parseSettings(
   const autoShutdown = readAutoShutdown(ctx);
   const dns = readDnsLabels(ctx, { resourceGroupName, virtualNetworkName }, vpn);
   const readiness = readReadiness(ctx);
+  const vmImage = readVmImage(ctx);
   const { problems, warnings } = ctx;
   // An encrypted value was checked as its placeholder text: those findings say nothing.
   for (let i = ctx.problems.length - 1; i >= 0; i--) {
@@ -203,7 +227,7 @@ export function parseSettings(
     settings: {
       location, resourceGroupName, diskResourceGroupName, csv, virtualNetworkName, addressSpace, gatewaySubnet, subnets, onPremises, vpn,
       allowedSourcePrefixes, dnsServers, dnsServersLocation: locate(`${NAMESPACE}:dnsServers`), autoShutdown, dns,
-      readiness,
+      readiness, vmImage,
     },
     problems,
     warnings,
@@ -228,8 +252,8 @@ function checkNamespaces(ctx: SettingsContext): void {
     }
   }
   for (const key of ctx.unreadable) {
-    if (key !== ctx.full("vpnSharedKey") && ctx.raw[key] !== undefined) {
-      ctx.warn(key, "a secure: value on a key that is not a secret: the plan cannot read it, so it is not checked here (pulumi up checks it); only vpnSharedKey needs --secret");
+    if (!SECRET_CONFIG_KEYS.some((k) => key === ctx.full(k)) && ctx.raw[key] !== undefined) {
+      ctx.warn(key, `a secure: value on a key that is not a secret: the plan cannot read it, so it is not checked here (pulumi up checks it); only ${SECRET_CONFIG_KEYS.join(" and ")} need --secret`);
     }
   }
 }
@@ -551,4 +575,28 @@ function readReadiness(ctx: SettingsContext): ReadinessSettings {
   const readiness: ReadinessSettings = { timeoutMinutes, gates: gatesText !== "false", skip, skipLocation: ctx.locate(ctx.full("readinessGatesSkip")) };
 
   return readiness;
+}
+
+/**
+ * The administrator, licence and disk type of VMs built from an image. Whether they are required
+ * depends on the CSV (program.ts); here each is checked when set. The password is never echoed,
+ * and an encrypted one (the plan's `secure:` value) is not checked here: `pulumi up` checks it.
+ */
+function readVmImage(ctx: SettingsContext): VmImageSettings {
+  const adminUsername = ctx.text("adminUsername", false);
+  const nameProblem = adminUsername === undefined ? undefined : checkAdminUsername(adminUsername);
+  if (nameProblem) ctx.report(ctx.full("adminUsername"), nameProblem);
+  const passwordKey = ctx.full("adminPassword");
+  const password = ctx.raw[passwordKey];
+  if (password !== undefined && !ctx.unreadable.includes(passwordKey)) {
+    const passwordProblem = checkAdminPassword(password);
+    if (passwordProblem) ctx.report(passwordKey, `the password ${passwordProblem}`);
+  }
+  const licenseText = ctx.text("licenseType", false);
+  const licenseType = licenseText === undefined ? undefined : LICENSE_TYPES.find((t) => t.toLowerCase() === licenseText.toLowerCase());
+  if (licenseText !== undefined && !licenseType) ctx.report(ctx.full("licenseType"), `'${licenseText}' is not accepted; use ${LICENSE_TYPES.join(" or ")}`);
+  const skuText = ctx.text("osDiskSku", false) ?? String(CONFIG_DEFAULTS.osDiskSku);
+  const osDiskSku = OS_DISK_SKUS.find((k) => k.toLowerCase() === skuText.toLowerCase());
+  if (!osDiskSku) ctx.report(ctx.full("osDiskSku"), `'${skuText}' is not a storage type an OS disk can have; use ${OS_DISK_SKUS.join(", ")}`);
+  return { adminUsername, adminPassword: password === undefined ? "missing" : "configured", licenseType, osDiskSku: osDiskSku ?? "StandardSSD_LRS" };
 }

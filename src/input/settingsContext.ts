@@ -5,7 +5,7 @@
  */
 import { Cidr, parseCidr } from "./addresses";
 import { Problem } from "./problems";
-import { CONFIG_KEYS, ConfigKey, NAMESPACE } from "./stackKeys";
+import { CONFIG_KEYS, ConfigKey, NAMESPACE, SECRET_CONFIG_KEYS } from "./stackKeys";
 
 /** Where a config key is written: the stack file's path and the key's line (0 if unknown). */
 export type ConfigLocator = (key: string) => { file: string; line: number };
@@ -42,9 +42,9 @@ export class SettingsContext {
     return `${NAMESPACE}:${key}`;
   }
 
-  /** Whether a key's value is encrypted and so unknown here (`vpnSharedKey` is checked apart). */
+  /** Whether a key's value is encrypted and so unknown here (the secret keys are checked apart). */
   isUnreadable(key: string): boolean {
-    return key !== this.full("vpnSharedKey") && this.unreadable.includes(key);
+    return !SECRET_CONFIG_KEYS.some((k) => key === this.full(k)) && this.unreadable.includes(key);
   }
 
   /** A key's trimmed text; `undefined` when absent or empty (a problem when `required`). */

@@ -144,7 +144,30 @@ export const CONFIG_KEYS = {
     meaning: "WaitForBoot=Yes VMs (CSV names) without a gate, for a VM agent too old to run commands",
     defaultText: "`[]`",
   },
+  adminUsername: {
+    description: "Windows administrator of the VMs built from an image (CSV column Image); required when a row has one.", pulumiType: undefined,
+    meaning: "the administrator the first boot of an `Image` row's VM creates: at most 20 characters, not ending in `.`, none of Azure's reserved names (`administrator`, `admin`, `user`, `guest`, `root`, ...; see the VM FAQ https://learn.microsoft.com/azure/virtual-machines/windows/faq). Required when some row has `Image`; without it `pulumi up` stops with the command that sets it and the plan warns. Only a VM's first boot reads it: a later change reaches no existing disk",
+    defaultText: "required with `Image`",
+  },
+  adminPassword: {
+    description: "Password of adminUsername, a secret (pulumi config set --secret); required when a row has Image.", pulumiType: undefined,
+    meaning: "the administrator's password, a secret: `pulumi config set --secret exchange-lab:adminPassword` (it prompts, so the password stays out of your shell history). 12-123 characters with 3 of lower case, upper case, digit and special character, none of Azure's refused values (VM FAQ). Required when some row has `Image`: never generated inside the stack, where `pulumi destroy` would lose it while the disk keeps it. Without it `pulumi up` stops with that command; the plan warns. Only a VM's first boot reads it: the disks keep the password they were built with",
+    defaultText: "required with `Image`",
+  },
+  licenseType: {
+    description: "Windows_Server (Azure Hybrid Benefit) or None for every VM; default unset (pay-as-you-go Windows).", pulumiType: undefined,
+    meaning: "`Windows_Server` to use Azure Hybrid Benefit (your own Windows Server licences with Software Assurance) on every VM, or `None`; unset, Windows is billed with the VM (the cost estimate's prices)",
+    defaultText: "unset",
+  },
+  osDiskSku: {
+    description: "Storage type of the OS disks created from an image: Standard_LRS, StandardSSD_LRS, Premium_LRS, StandardSSD_ZRS or Premium_ZRS.", pulumiType: "string", default: "StandardSSD_LRS",
+    meaning: "storage type of the OS disks that `Image` rows create (127 GiB, the Windows Server images' size): `Standard_LRS` (S10), `StandardSSD_LRS` (E10), `Premium_LRS` (P10), `StandardSSD_ZRS`, `Premium_ZRS`. Read only when a disk is created; an existing disk keeps its type",
+    defaultText: "`StandardSSD_LRS`",
+  },
 } as const satisfies Record<string, ConfigKeySpec>;
+
+/** The keys that hold secrets: stored with `pulumi config set --secret`, never printed, never recorded. */
+export const SECRET_CONFIG_KEYS = ["vpnSharedKey", "adminPassword"] as const;
 /** A key of {@link CONFIG_KEYS}: a typo in the program's own reads fails to compile. */
 export type ConfigKey = keyof typeof CONFIG_KEYS;
 

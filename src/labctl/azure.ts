@@ -31,6 +31,8 @@ export interface AzureOptions {
   pollIntervalMs?: number;
   /** Cancels every call in flight (Ctrl-C). */
   abortSignal?: AbortSignal;
+  /** VMs that live outside the lab's resource group (Image rows: the disk group), by lowercased name. */
+  vmGroups?: ReadonlyMap<string, string>;
 }
 
 /** A VM's state as `status` shows it. */
@@ -57,10 +59,11 @@ export function azureMessage(err: unknown): string {
   return `${code}${e.message ?? String(err)}`.split("\n")[0];
 }
 
-/** The lab's VMs in Azure: one resource group, one subscription. */
+/** The lab's VMs in Azure: the lab's resource group (an Image row's VM: the disk group), one subscription. */
 export class LabAzure {
   private readonly client: ComputeManagementClient;
   private readonly poll: { updateIntervalInMs: number; abortSignal?: AbortSignal };
+  private readonly vmGroups: ReadonlyMap<string, string>;
 
   constructor(private readonly resourceGroup: string, private readonly location: string, options: AzureOptions) {
     this.client = new ComputeManagementClient(options.credential, options.subscriptionId, {
@@ -70,11 +73,17 @@ export class LabAzure {
       retryOptions: { maxRetries: 2 },
     });
     this.poll = { updateIntervalInMs: options.pollIntervalMs ?? 5000, abortSignal: options.abortSignal };
+    this.vmGroups = options.vmGroups ?? new Map();
+  }
+
+  /** The resource group a VM lives in. */
+  private groupOf(vm: string): string {
+    return this.vmGroups.get(vm.toLowerCase()) ?? this.resourceGroup;
   }
 
   /** Power state and agent status. */
   async state(vm: string): Promise<VmState> {
-    const view = await this.client.virtualMachines.instanceView(this.resourceGroup, vm, { abortSignal: this.poll.abortSignal });
+    const view = await this.client.virtualMachines.instanceView(this.groupOf(vm), vm, { abortSignal: this.poll.abortSignal });
     const power = view.statuses?.find((s) => s.code?.startsWith("PowerState/"))?.code?.slice("PowerState/".length) ?? "unknown";
     const agentStatus = view.vmAgent?.statuses?.[0]?.displayStatus;
     const agent = agentStatus ? `${agentStatus}${view.vmAgent?.vmAgentVersion ? ` (${view.vmAgent.vmAgentVersion})` : ""}` : "unknown";
@@ -83,12 +92,12 @@ export class LabAzure {
 
   /** Starts a VM and waits until Azure reports it started. */
   async start(vm: string): Promise<void> {
-    await this.client.virtualMachines.start(this.resourceGroup, vm, this.poll);
+    await this.client.virtualMachines.start(this.groupOf(vm), vm, this.poll);
   }
 
   /** Deallocates a VM (compute stops billing) and waits until Azure reports it done. */
   async deallocate(vm: string): Promise<void> {
-    await this.client.virtualMachines.deallocate(this.resourceGroup, vm, this.poll);
+    await this.client.virtualMachines.deallocate(this.groupOf(vm), vm, this.poll);
   }
 
   /**
@@ -99,7 +108,7 @@ export class LabAzure {
   async waitReady(vm: string, timeoutMinutes: number): Promise<ReadyResult> {
     const t = gateTimeouts(timeoutMinutes);
     await this.client.virtualMachineRunCommands.createOrUpdate(
-      this.resourceGroup,
+      this.groupOf(vm),
       vm,
       START_RUN_COMMAND_NAME,
       {
@@ -116,7 +125,7 @@ export class LabAzure {
       },
       this.poll,
     );
-    const done = await this.client.virtualMachineRunCommands.getByVirtualMachine(this.resourceGroup, vm, START_RUN_COMMAND_NAME, {
+    const done = await this.client.virtualMachineRunCommands.getByVirtualMachine(this.groupOf(vm), vm, START_RUN_COMMAND_NAME, {
       expand: "instanceView",
       abortSignal: this.poll.abortSignal,
     });

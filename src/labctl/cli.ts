@@ -151,6 +151,7 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
     const credential = testing.credential ?? new (await import("@azure/identity")).DefaultAzureCredential();
     const azure = new LabAzure(lab.settings.resourceGroupName, lab.settings.location, {
       credential, subscriptionId, endpoint: testing.endpoint, ca: testing.ca, pollIntervalMs: testing.pollIntervalMs, abortSignal: controller.signal,
+      vmGroups: new Map(lab.vms.filter((vm) => vm.image).map((vm) => [vm.name.toLowerCase(), lab.settings.diskResourceGroupName])),
     });
     const renderer = testing.renderer ?? "default";
     if (args.command === "status") {

@@ -37,7 +37,8 @@ export function bootSteps(lab: Lab): BootStep[] {
 
 /** The order as text, for `--dry-run`: what `start` or `stop` would do, one line per step. */
 export function renderOrder(lab: Lab, command: "start" | "stop" | "status"): string {
-  const rg = lab.settings.resourceGroupName;
+  const imageVms = onlineVms(lab).filter((vm) => vm.image).map((vm) => vm.name);
+  const rg = `${lab.settings.resourceGroupName}${imageVms.length > 0 ? ` (${imageVms.join(", ")}: in ${lab.settings.diskResourceGroupName})` : ""}`;
   const names = onlineVms(lab).map((vm) => vm.name);
   if (command === "stop") return `dry run: would deallocate, all at once, in resource group ${rg}: ${names.join(", ")}\n`;
   if (command === "status") return `dry run: would read the instance view of, in resource group ${rg}: ${names.join(", ")}\n`;

@@ -7,7 +7,8 @@
  * Pulumi matches a renamed resource); a changed input the provider cannot update in place makes a
  * replace. For azure-native those are the inputs that name the resource in its ARM URL (the
  * top-level `...Name` inputs and `name`, `resourceGroupName`) and `location`; beyond them, the
- * resource's `replaceOnChanges` paths and `replaceWith` resources.
+ * resource's `replaceOnChanges` paths and `replaceWith` resources. Paths under `ignoreChanges` are
+ * not compared, as Pulumi copies them from the old inputs.
  */
 import type { PlanResource } from "./plan";
 
@@ -61,7 +62,9 @@ export function diffResources(before: readonly PlanResource[], after: readonly P
       continue;
     }
     matched.add(key(r.type, previousName));
-    const properties = differingPaths(old.get(key(r.type, previousName))!.inputs, r.inputs);
+    // Pulumi diffs nothing at or below an ignoreChanges path (an Image row's VM in its second life).
+    const ignored = (path: string) => (r.options.ignoreChanges ?? []).some((i) => path === i || path.startsWith(`${i}.`) || path.startsWith(`${i}[`));
+    const properties = differingPaths(old.get(key(r.type, previousName))!.inputs, r.inputs).filter((p) => !ignored(p));
     const replace = properties.some((p) => forcesReplacement(p, r.options.replaceOnChanges ?? [])) || (r.options.replaceWith ?? []).some((n) => replaced.has(n));
     if (replace) replaced.add(r.name);
     if (properties.length > 0 || replace) changes.push({ type: r.type, name: r.name, action: replace ? "replace" : "update", properties });

@@ -4,6 +4,8 @@
  * all-zero subscription), so that references between resources read naturally.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DEPLOYED_LAB_OUTPUT, findDeployedLabRecord, previousDeployment } from "../input/previous";
+import { parseImage } from "../input/images";
 
 /** The subscription ID the offline plan uses: nothing is known about the real one. */
 export const PLAN_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
@@ -47,11 +49,13 @@ export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
 
 /**
  * Creates mocks that record registrations into `sink`. Invokes answered: azure-native's
- * `getClientConfig` (the all-zero subscription). Other invokes return their inputs.
+ * `getClientConfig` (the all-zero subscription) and `compute:getDisk` (an OS disk exists when the
+ * previous deployment had its VM online; otherwise 404). Other invokes return their inputs.
  * A `StackReference` (the program reading its own stack) answers `stackOutputs`: the previous
  * deployment's outputs (`--previous`), or none, as a first `pulumi up` or one after `pulumi destroy`.
  */
 export function recordingMocks(sink: Registration[], stackOutputs: Record<string, unknown> = {}): pulumi.runtime.Mocks {
+  const disks = deployedOsDisks(stackOutputs[DEPLOYED_LAB_OUTPUT]);
   return {
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
       const inputs = args.inputs as Record<string, unknown>;
@@ -68,7 +72,58 @@ export function recordingMocks(sink: Registration[], stackOutputs: Record<string
       if (args.token === "azure-native:authorization:getClientConfig") {
         return { subscriptionId: PLAN_SUBSCRIPTION_ID, tenantId: PLAN_SUBSCRIPTION_ID, clientId: PLAN_SUBSCRIPTION_ID, objectId: PLAN_SUBSCRIPTION_ID };
       }
+      if (args.token === GET_DISK_TOKEN) return plannedDisk(args.inputs as { resourceGroupName: string; diskName: string }, disks);
       return args.inputs as Record<string, unknown>;
     },
   };
+}
+
+/** The invoke that asks whether an Image row's OS disk exists (src/azure/osDisk.ts). */
+export const GET_DISK_TOKEN = "azure-native:compute:getDisk";
+
+/** An OS disk the previous deployment attached: the VM that holds it and whether it is Trusted Launch. */
+interface DeployedDisk {
+  vm: string;
+  trustedLaunch: boolean;
+}
+
+/** The OS disks of the previous deployment's online VMs, by lowercased name; none without a record. */
+export function deployedOsDisks(output: unknown): Map<string, DeployedDisk> {
+  const found = output === undefined ? undefined : findDeployedLabRecord(output);
+  const disks = new Map<string, DeployedDisk>();
+  if (!found || "error" in found) return disks;
+  const rows = new Map(previousDeployment(found.record).vms.map((v) => [v.name, v]));
+  for (const vm of rows.values()) {
+    if (!vm.online || vm.osDisk === "") continue;
+    const image = vm.image ? parseImage(vm.image) : undefined;
+    disks.set(vm.osDisk, { vm: vm.name, trustedLaunch: image !== undefined && "image" in image && image.image.generation === 2 });
+  }
+  return disks;
+}
+
+/**
+ * `getDisk` as Azure would answer it offline: a disk of the previous deployment exists, attached to
+ * its VM (in the disk group), with Trusted Launch when its image was Generation 2; any other disk
+ * is absent, answered with ARM's 404 ResourceNotFound.
+ */
+function plannedDisk(inputs: { resourceGroupName: string; diskName: string }, disks: ReadonlyMap<string, DeployedDisk>): Record<string, unknown> {
+  const disk = disks.get(String(inputs.diskName).toLowerCase());
+  const group = `/subscriptions/${PLAN_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName}`;
+  if (!disk) throw invokeError(`RESPONSE 404: 404 Not Found\nERROR CODE: ResourceNotFound\nThe Resource 'Microsoft.Compute/disks/${inputs.diskName}' under resource group '${inputs.resourceGroupName}' was not found.`);
+  return {
+    name: inputs.diskName,
+    id: `${group}/providers/Microsoft.Compute/disks/${inputs.diskName}`,
+    diskState: "Attached",
+    managedBy: `${group}/providers/Microsoft.Compute/virtualMachines/${disk.vm}`,
+    ...(disk.trustedLaunch ? { securityProfile: { securityType: "TrustedLaunch" } } : {}),
+  };
+}
+
+/**
+ * An error a mock `call` throws to fail an invoke as a provider would: @pulumi/pulumi rejects the
+ * invoke with `new Error(err.details)` (runtime/invoke.js), the gRPC status text that carries the
+ * provider's message, so the message must travel in `details`.
+ */
+export function invokeError(message: string): Error {
+  return Object.assign(new Error(message), { details: message });
 }

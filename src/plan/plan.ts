@@ -9,9 +9,9 @@ import { Billable, CostEstimate, estimateCost } from "../report/cost";
 import { mermaidDiagram } from "../report/diagram";
 import { ASSUMED_DISK_TIER } from "../input/disks";
 import { DraytekProfile, draytekProfile, renderDraytekHints } from "../report/draytek";
-import { TimeToReady, timeToReady } from "../report/readiness";
+import { FROM_IMAGE_VM_MINUTES, TimeToReady, timeToReady } from "../report/readiness";
 import { emptySnapshot, loadSnapshot } from "../prices/snapshot";
-import { Lab, onlineVms } from "../input/lab";
+import { Lab, LabVm, onlineVms } from "../input/lab";
 import { LabValidationError, Problem } from "../input/problems";
 import { DEPLOYED_LAB_OUTPUT, DeployedLabRecord } from "../input/previous";
 import { LabRun, runLab } from "../program";
@@ -32,7 +32,7 @@ export interface PlanVm {
   ipSource: "csv" | "kept" | "assigned";
   /** The name it was deployed under before (a rename found by its OS disk). */
   previousName?: string;
-  /** The disk ID the declared VM attaches; `null` for a BringOnline=No row. */
+  /** The disk ID the declared VM attaches; `null` for a BringOnline=No row, and for an Image row whose VM is built from its image (see `image`). */
   osDiskId: string | null;
   /** Data disk IDs in the CSV's order (empty for a BringOnline=No row). */
   dataDiskIds: string[];
@@ -43,6 +43,20 @@ export interface PlanVm {
   dependsOn: string[];
   waitForBoot: boolean;
   publicRdpPort: number | null;
+  /** An Image row's two lives: the image, its disk, and which life this run declares. */
+  image?: PlanImage;
+}
+
+/** How an Image row's VM gets its OS disk, first and ever after. */
+export interface PlanImage {
+  /** As written in the CSV (alias or URN). */
+  image: string;
+  generation: 1 | 2;
+  osDisk: string;
+  /** What this run declares: `fromImage` while the disk is absent (offline: unless `--previous` has the VM deployed). */
+  mode: "fromImage" | "attach";
+  /** "first up: built from IMAGE; after that: the disk NAME is attached". */
+  lives: string;
 }
 
 /** The resource options the plan shows: the first three always, the others when set. */
@@ -230,30 +244,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
 
   const changes = await changesAgainst(options, run, resources, stackName, warnings);
 
-  const online = new Set(onlineVms(lab).map((vm) => vm.name));
-  const vms: PlanVm[] = lab.vms.map((vm) => {
-    const machine = resources.find((r) => r.type === "azure-native:compute:VirtualMachine" && r.name === vm.name);
-    const storage = machine?.inputs.storageProfile as { osDisk?: { managedDisk?: { id?: string } }; dataDisks?: { lun?: number; managedDisk?: { id?: string } }[] } | undefined;
-    const osDisk = storage?.osDisk;
-    return {
-      name: vm.name,
-      line: vm.line,
-      bringOnline: online.has(vm.name),
-      size: vm.size,
-      classicSize: vm.classicSize,
-      subnet: vm.subnet,
-      privateIp: vm.privateIp,
-      ipSource: vm.ipSource,
-      ...(vm.previousName ? { previousName: vm.previousName } : {}),
-      osDiskId: osDisk?.managedDisk?.id ?? null,
-      dataDiskIds: (storage?.dataDisks ?? []).map((d) => d.managedDisk?.id ?? ""),
-      dataDiskLuns: (storage?.dataDisks ?? []).map((d) => d.lun ?? -1),
-      endpoints: vm.endpoints,
-      dependsOn: vm.dependsOn,
-      waitForBoot: vm.waitForBoot,
-      publicRdpPort: vm.publicRdpPort ?? null,
-    };
-  });
+  const vms = planVms(lab, resources);
   const draytek = offlineDraytekProfile(run, config, stack.secretKeys, showSecrets);
   const region = lab.settings.location;
   const assumedTiers = billableOf(resources, lab);
@@ -267,7 +258,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     draytek,
     draytekHints: draytek ? renderDraytekHints(draytek) : undefined,
     cost: estimateCost(assumedTiers.billable, loadSnapshot(region) ?? emptySnapshot(region), assumedTiers.assumptions),
-    timeToReady: timeToReady(resources),
+    timeToReady: timeToReady(resources.map((r) => (builtFromImage(r) ? { ...r, minutes: FROM_IMAGE_VM_MINUTES } : r))),
     mermaid: mermaidDiagram(lab),
     changes,
     deployedLab: run.record,
@@ -306,7 +297,8 @@ function offlineDraytekProfile(run: LabRun, config: Readonly<Record<string, stri
  */
 async function changesAgainst(options: PlanOptions, run: LabRun, resources: PlanResource[], stackName: string, warnings: Problem[]): Promise<Change[] | undefined> {
   let changes: Change[] | undefined = options.previous === "empty" ? diffResources([], resources) : undefined;
-  if (!options.previous) rememberReplay(run.record, stackName, options.baseDir, resources.map(masked));
+  // Shown secrets are plain text in `resources`: only a masked plan can stand for a replay.
+  if (!options.previous && !options.showSecrets) rememberReplay(run.record, stackName, options.baseDir, resources.map(masked));
   const replayed = options.previous && options.previous !== "empty" ? recalledReplay(options.previous, stackName, options.baseDir) : undefined;
   if (replayed) changes = diffResources(replayed, resources.map(masked));
   else if (options.previous && options.previous !== "empty") {
@@ -338,10 +330,60 @@ function recalledReplay(record: DeployedLabRecord, stackName: string, baseDir: s
   return replays.get(replayKey(record, stackName, baseDir));
 }
 
+/** Every CSV row as the plan reports it, with the disks its declared VM attaches. */
+function planVms(lab: Lab, resources: readonly PlanResource[]): PlanVm[] {
+  const online = new Set(onlineVms(lab).map((vm) => vm.name));
+  return lab.vms.map((vm) => {
+    const machine = resources.find((r) => r.type === "azure-native:compute:VirtualMachine" && r.name === vm.name);
+    const storage = machine?.inputs.storageProfile as { osDisk?: { managedDisk?: { id?: string } }; dataDisks?: { lun?: number; managedDisk?: { id?: string } }[] } | undefined;
+    const osDisk = storage?.osDisk;
+    return {
+      name: vm.name,
+      line: vm.line,
+      bringOnline: online.has(vm.name),
+      size: vm.size,
+      classicSize: vm.classicSize,
+      subnet: vm.subnet,
+      privateIp: vm.privateIp,
+      ipSource: vm.ipSource,
+      ...(vm.previousName ? { previousName: vm.previousName } : {}),
+      osDiskId: osDisk?.managedDisk?.id ?? null,
+      dataDiskIds: (storage?.dataDisks ?? []).map((d) => d.managedDisk?.id ?? ""),
+      dataDiskLuns: (storage?.dataDisks ?? []).map((d) => d.lun ?? -1),
+      endpoints: vm.endpoints,
+      dependsOn: vm.dependsOn,
+      waitForBoot: vm.waitForBoot,
+      publicRdpPort: vm.publicRdpPort ?? null,
+      ...(vm.image ? { image: planImage(vm) } : {}),
+    };
+  });
+}
+
+/** An Image row's lives, as the plan shows them. */
+function planImage(vm: LabVm): PlanImage {
+  const image = vm.image!;
+  return {
+    image: image.text,
+    generation: image.generation,
+    osDisk: vm.osDisk.name,
+    mode: vm.osDiskMode?.kind ?? "fromImage",
+    lives: `first up: built from ${image.text}; after that: the disk ${vm.osDisk.name} is attached`,
+  };
+}
+
+/** Whether a declared resource is a VM that creates its OS disk from an image. */
+function builtFromImage(r: PlanResource): boolean {
+  return r.type === "azure-native:compute:VirtualMachine" && (r.inputs.storageProfile as { osDisk?: { createOption?: string } } | undefined)?.osDisk?.createOption === "FromImage";
+}
+
 /** A resource with its secrets masked, for comparing two plans without revealing or mismatching keys. */
 function masked(r: PlanResource): PlanResource {
   return { ...r, inputs: revealOrMask(r.inputs, false) as Record<string, unknown> };
 }
+
+/** The tier of a 127 GiB OS disk (the Windows Server images' size) by storage type (disks-types:
+ * S10/E10/P10 are 128 GiB). ZRS disks are priced at their LRS tier. */
+const IMAGE_DISK_TIERS: Readonly<Record<string, string>> = { Standard_LRS: "S10", StandardSSD_LRS: "E10", StandardSSD_ZRS: "E10", Premium_LRS: "P10", Premium_ZRS: "P10" };
 
 /** What bills: compute, gateway, IPs and rules counted from the declared resources; the disks
  * from every CSV row, with tiers from the DiskTiers column or assumed. */
@@ -354,11 +396,14 @@ export function billableOf(resources: readonly PlanResource[], lab: Lab): { bill
     outboundRules?: unknown[];
   };
   // Every disk of the CSV bills, BringOnline=No rows' included: the disks exist either way.
+  // An Image row's OS disk, created by the stack, has the images' 127 GiB in osDiskSku's tier.
   let assumed = 0;
+  const imageTier = IMAGE_DISK_TIERS[lab.settings.vmImage.osDiskSku];
+  const created = lab.vms.filter((vm) => vm.image && vm.diskTiers[0] === undefined);
   const diskTiers = lab.vms.flatMap((vm) => {
     const disks = 1 + vm.dataDisks.length;
-    assumed += Math.max(0, disks - vm.diskTiers.length);
-    return Array.from({ length: disks }, (_, i) => vm.diskTiers[i] ?? ASSUMED_DISK_TIER);
+    assumed += Math.max(0, disks - vm.diskTiers.length) - (created.includes(vm) ? 1 : 0);
+    return Array.from({ length: disks }, (_, i) => vm.diskTiers[i] ?? (i === 0 && vm.image ? imageTier : ASSUMED_DISK_TIER));
   });
   const lb = of("network:LoadBalancer")[0];
   return {
@@ -371,7 +416,10 @@ export function billableOf(resources: readonly PlanResource[], lab: Lab): { bill
       hasLoadBalancer: lb !== undefined,
       s2sTunnels: of("network:VirtualNetworkGatewayConnection").length,
     },
-    assumptions: assumed > 0 ? [`${assumed} disk${assumed === 1 ? "" : "s"} without a DiskTiers entry priced as ${ASSUMED_DISK_TIER} (128 GiB Standard HDD)`] : [],
+    assumptions: [
+      ...(assumed > 0 ? [`${assumed} disk${assumed === 1 ? "" : "s"} without a DiskTiers entry priced as ${ASSUMED_DISK_TIER} (128 GiB Standard HDD)`] : []),
+      ...(created.length > 0 ? [`${created.length} OS disk${created.length === 1 ? "" : "s"} created from an image (${created.map((vm) => vm.osDisk.name).join(", ")}) priced as ${imageTier}: the Windows Server images' 127 GiB on osDiskSku ${lab.settings.vmImage.osDiskSku}${/ZRS/.test(lab.settings.vmImage.osDiskSku) ? " (at the LRS price)" : ""}; they bill from the first pulumi up, parked or not`] : []),
+    ],
   };
 }
 

@@ -7,7 +7,7 @@ import { portName } from "../input/endpoints";
 import { CostEstimate, HOURS_PER_MONTH } from "../report/cost";
 import { Change as PlanChange } from "./changes";
 import { PlanResult } from "./plan";
-import { READINESS_GATE_MINUTES, READINESS_GATE_TYPE } from "../report/readiness";
+import { FROM_IMAGE_VM_MINUTES, READINESS_GATE_MINUTES, READINESS_GATE_TYPE } from "../report/readiness";
 import { catalogueLabels } from "../input/catalogues";
 import { Problem } from "../input/problems";
 import { RouterProfiles, renderRouterProfiles } from "../report/draytek";
@@ -50,6 +50,12 @@ export function renderPlan(result: PlanResult): string {
   }
   out.push(...table(rows).map((l) => `  ${l}`));
   out.push("  * WaitForBoot=Yes: later VMs are created after this one. public: ports on the lab's public IP (rdp:N maps N to 3389).", "");
+  const imageVms = result.vms.filter((vm) => vm.bringOnline && vm.image);
+  if (imageVms.length > 0) {
+    out.push("Built from an image (the VM lives in the disk resource group; its OS disk outlives pulumi destroy):");
+    for (const vm of imageVms) out.push(`  ${vm.name}: ${vm.image!.lives}. This run: ${vm.image!.mode === "fromImage" ? `the disk is absent, so the VM is built from ${vm.image!.image}` : `the disk exists, so it is attached`}.`);
+    out.push("");
+  }
 
   out.push(`Resources (${result.resources.length}):`);
   out.push(
@@ -64,6 +70,8 @@ export function renderPlan(result: PlanResult): string {
     out.push(`  VMs up after about ${t.vmsMinutes} min${t.vpnMinutes !== null ? `; tunnel up after about ${t.vpnMinutes} min` : ""}.`);
     out.push(`  Created one after another, as the 2014 scripts did: about ${t.sequentialMinutes} min.`);
     const gates = result.resources.filter((r) => r.type === READINESS_GATE_TYPE).length;
+    const fromImage = result.vms.filter((vm) => vm.bringOnline && vm.image?.mode === "fromImage").length;
+    if (fromImage > 0) out.push(`  Includes ${fromImage} VM${fromImage === 1 ? "" : "s"} built from an image, each assumed to take about ${FROM_IMAGE_VM_MINUTES} min (disk copied from the image, Windows set up on first boot).`);
     if (gates > 0) out.push(`  Includes ${gates} readiness gate${gates === 1 ? "" : "s"} (WaitForBoot=Yes), each assumed to wait about ${READINESS_GATE_MINUTES} min after its VM is created.`);
     out.push(`  Critical path: ${t.criticalPath.join(" -> ")}`);
   }

@@ -2,23 +2,25 @@
  * The stack configuration (namespace `exchange-lab:` plus `azure-native:location`),
  * parsed and validated into typed settings. Pure: it reads a plain key -> text map, the
  * form both `pulumi.runtime.allConfig()` and the offline plan's stack-file reader give.
- *
- * Network rules come from Microsoft Learn:
- * - subnet sizes and reserved addresses: https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq;
- * - `GatewaySubnet` name, /29 minimum, /27 recommended:
- *   https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-about-vpn-gateway-settings;
- * - resource and subnet names: https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules.
+ * `parseSettings` walks the keys (declared in `stackKeys.ts`) one concern at a time: the network's
+ * in `settingsNetwork.ts`, the VPN's in `settingsVpn.ts`, the others here. Resource group names:
+ * https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules.
  */
-import { AZURE_SMALLEST_SUBNET_PREFIX, Cidr, cidrContains, cidrOverlaps, isPublicIpv4, parseCidr } from "./addresses";
+import { Cidr } from "./addresses";
 import { findRegion, resolveTimeZone } from "./catalogues";
 import { Problem } from "./problems";
-import { IKE_VERSIONS, IkeVersion, VPN_GATEWAY_GENERATIONS, VPN_GATEWAY_SKUS, VpnGatewayGeneration, VpnGatewaySku, VpnSettings, checkSharedKey, draytekKeyWarnings, parseIpsecPolicy } from "./vpn";
+import { VpnSettings } from "./vpn";
 
 export { CONFIG_DEFAULTS, CONFIG_KEYS, LOCATION_KEY, LOCATION_SPEC, NAMESPACE, SECRET_CONFIG_KEYS, configKeySpec } from "./stackKeys";
 export type { ConfigKey, ConfigKeySpec } from "./stackKeys";
 import { CONFIG_DEFAULTS, CONFIG_KEYS, LOCATION_KEY, NAMESPACE, SECRET_CONFIG_KEYS, configKeySpec } from "./stackKeys";
 import { checkAdminPassword, checkAdminUsername } from "./images";
 import { ConfigLocator, SettingsContext } from "./settingsContext";
+import { SUBNET_NAME, readNetwork, readOnPremises, reservedOverlap } from "./settingsNetwork";
+import { DnsLabelScope, readDnsLabels, readVpn } from "./settingsVpn";
+export { RECOMMENDED_GATEWAY_SUBNET_PREFIX, RESERVED_RANGES, reservedOverlap } from "./settingsNetwork";
+export { DNS_LABEL_SCOPES, defaultDnsLabel, publicIpFqdn } from "./settingsVpn";
+export type { DnsLabelScope } from "./settingsVpn";
 export type { ConfigLocator } from "./settingsContext";
 
 /** A lab subnet: its name (as used in the CSV) and address block. */
@@ -89,32 +91,6 @@ export type LicenseType = (typeof LICENSE_TYPES)[number];
 export const OS_DISK_SKUS = ["Standard_LRS", "StandardSSD_LRS", "Premium_LRS", "StandardSSD_ZRS", "Premium_ZRS"] as const;
 export type OsDiskSku = (typeof OS_DISK_SKUS)[number];
 
-/**
- * The domain name label scopes a re-created public IP keeps its FQDN under (the FQDN then carries a
- * hash of the tenant, subscription or resource group; `NoReuse` would give a new one every time):
- * https://learn.microsoft.com/azure/virtual-network/ip-services/public-ip-addresses#domain-name-label-scope
- */
-export const DNS_LABEL_SCOPES = ["TenantReuse", "SubscriptionReuse", "ResourceGroupReuse"] as const;
-export type DnsLabelScope = (typeof DNS_LABEL_SCOPES)[number];
-/** A public IP's DNS label: 3-63 lowercase letters, digits and '-', starting with a letter and
- * ending with a letter or digit (public-ip-addresses, "Domain name label"). The lab's labels add
- * `-vpn` / `-lab`, so the stack's label stops at 59 characters. */
-const DNS_LABEL = /^[a-z][a-z0-9-]{1,57}[a-z0-9]$/;
-
-/** The default DNS label: resource group and network names, lowercased, reduced to Azure's label
- * alphabet and length. Deterministic, so a re-created public IP gets the same FQDN. */
-export function defaultDnsLabel(resourceGroupName: string, virtualNetworkName: string): string {
-  const text = `${resourceGroupName}-${virtualNetworkName}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-");
-  const label = text.replace(/^[^a-z]+/, "").slice(0, 59).replace(/-+$/, "");
-  return label.length >= 3 ? label : `lab-${label}`.replace(/-+$/, "").padEnd(3, "0");
-}
-
-/** The FQDN Azure gives a public IP with a label and no scope: `<label>.<region>.cloudapp.azure.com`
- * (public-ip-addresses, "Domain name label"). With a scope Azure adds a hash known after creation. */
-export function publicIpFqdn(label: string, location: string): string {
-  return `${label}.${location}.cloudapp.azure.com`;
-}
-
 /** The readiness gates' settings: the deadline, and which barriers have no gate. */
 export interface ReadinessSettings {
   /** The gate script's deadline, in minutes. */
@@ -142,40 +118,11 @@ export const MAX_READINESS_MINUTES = 85;
  */
 export const OTHER_NAMESPACES = ["azure-native", "pulumi"] as const;
 
-/**
- * Ranges Azure refuses in a virtual network's address space (Microsoft Learn,
- * https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq, "Are there any restrictions on using IP addresses
- * within these address spaces?"): multicast, broadcast, loopback, link-local and the Azure
- * platform address (DNS, DHCP, health probes).
- */
-export const RESERVED_RANGES: readonly { cidr: Cidr; why: string }[] = [
-  { cidr: parseCidr("224.0.0.0/4"), why: "multicast" },
-  { cidr: parseCidr("255.255.255.255/32"), why: "broadcast" },
-  { cidr: parseCidr("127.0.0.0/8"), why: "loopback" },
-  { cidr: parseCidr("169.254.0.0/16"), why: "link-local" },
-  { cidr: parseCidr("168.63.129.16/32"), why: "Azure's platform address for DNS, DHCP and health probes" },
-];
-
-/** The reserved range a block overlaps, as a message; `undefined` when it overlaps none. */
-export function reservedOverlap(block: Cidr): string | undefined {
-  const hit = RESERVED_RANGES.find((r) => cidrOverlaps(block, r.cidr));
-  return hit && `${block.text} overlaps ${hit.cidr.text} (${hit.why}), which Azure reserves and refuses in a virtual network`;
-}
-
 /** Sources that open an endpoint to the whole internet; accepted only when written literally. */
 export const WHOLE_INTERNET = ["*", "Internet", "0.0.0.0/0", "Any"];
 
 
-/** Subnet names Azure reserves for its own services (not usable for lab VMs). */
-const RESERVED_SUBNET_NAMES = ["GatewaySubnet", "AzureBastionSubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "RouteServerSubnet"];
-const SUBNET_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/;
-// A lab subnet's NSG is named <subnet>-nsg, and NSG names stop at 80 characters.
-const MAX_LAB_SUBNET_NAME = 76;
 const RESOURCE_GROUP_NAME = /^[-\p{L}\p{N}_.()]{1,90}$/u;
-/** GatewaySubnet size Microsoft recommends (vpn-gateway-about-vpn-gateway-settings.md). */
-export const RECOMMENDED_GATEWAY_SUBNET_PREFIX = 27;
-// A DNS name: labels of letters, digits and '-', at least one dot.
-const FQDN = /^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z0-9]$/;
 
 /** Normalises a region as written by people (`West Europe`) to its ARM name (`westeurope`). */
 export function normaliseLocation(text: string): string {
@@ -307,175 +254,6 @@ function readNames(ctx: SettingsContext): { csv: string; virtualNetworkName: str
   return { csv, virtualNetworkName };
 }
 
-/** Address space, GatewaySubnet and the lab subnets. */
-function readNetwork(ctx: SettingsContext): { addressSpace: Cidr[]; gatewaySubnet?: Cidr; subnets: SubnetSetting[] } {
-  const addressSpaceValue = ctx.structured("addressSpace", true);
-  const addressSpace = addressSpaceValue === undefined ? [] : ctx.cidrList(ctx.full("addressSpace"), addressSpaceValue);
-  for (let i = 0; i < addressSpace.length; i++) {
-    for (let j = i + 1; j < addressSpace.length; j++) {
-      if (cidrOverlaps(addressSpace[i], addressSpace[j])) {
-        ctx.report(ctx.full("addressSpace"), `${addressSpace[i].text} and ${addressSpace[j].text} overlap`);
-      }
-    }
-  }
-  const inAddressSpace = (block: Cidr) => addressSpace.length === 0 || addressSpace.some((space) => cidrContains(space, block));
-
-  const gatewayText = ctx.text("gatewaySubnet", true);
-  const gatewaySubnet = gatewayText === undefined ? undefined : ctx.cidr(ctx.full("gatewaySubnet"), gatewayText);
-  if (gatewaySubnet) {
-    if (!inAddressSpace(gatewaySubnet)) ctx.report(ctx.full("gatewaySubnet"), `${gatewaySubnet.text} is not inside addressSpace (${addressSpace.map((c) => c.text).join(", ")})`);
-    if (gatewaySubnet.prefix > AZURE_SMALLEST_SUBNET_PREFIX) ctx.report(ctx.full("gatewaySubnet"), `${gatewaySubnet.text} is smaller than /29, the smallest GatewaySubnet Azure accepts`);
-    else if (gatewaySubnet.prefix > RECOMMENDED_GATEWAY_SUBNET_PREFIX) ctx.warn(ctx.full("gatewaySubnet"), `${gatewaySubnet.text} is smaller than the /27 Microsoft recommends for GatewaySubnet`);
-  }
-
-  const subnetsValue = ctx.structured("subnets", true);
-  const subnets: SubnetSetting[] = [];
-  if (subnetsValue !== undefined) {
-    if (typeof subnetsValue !== "object" || subnetsValue === null || Array.isArray(subnetsValue)) {
-      ctx.report(ctx.full("subnets"), "expected a map from subnet name to CIDR, e.g. { Oxford: 10.20.1.0/24 }");
-    } else if (Object.keys(subnetsValue).length === 0) {
-      ctx.report(ctx.full("subnets"), "needs at least one lab subnet");
-    } else {
-      for (const [name, value] of Object.entries(subnetsValue as Record<string, unknown>)) {
-        if (RESERVED_SUBNET_NAMES.some((r) => r.toLowerCase() === name.toLowerCase())) {
-          ctx.report(ctx.full("subnets"), `'${name}' is reserved by Azure; GatewaySubnet is declared from gatewaySubnet`, name);
-          continue;
-        }
-        if (!SUBNET_NAME.test(name) || name.length > MAX_LAB_SUBNET_NAME) {
-          ctx.report(ctx.full("subnets"), `'${name}' is not a valid lab subnet name (1-76 letters, digits, '_', '.', '-'; starts with a letter or digit, ends with a letter, digit or '_')`, name);
-          continue;
-        }
-        const block = ctx.cidr(ctx.full("subnets"), value, name);
-        if (!block) continue;
-        if (block.prefix > AZURE_SMALLEST_SUBNET_PREFIX) ctx.report(ctx.full("subnets"), `${block.text} is smaller than /29, the smallest subnet Azure accepts`, name);
-        const reserved = reservedOverlap(block);
-        if (reserved) ctx.report(ctx.full("subnets"), reserved, name);
-        if (!inAddressSpace(block)) ctx.report(ctx.full("subnets"), `${block.text} is not inside addressSpace (${addressSpace.map((c) => c.text).join(", ")})`, name);
-        if (gatewaySubnet && cidrOverlaps(block, gatewaySubnet)) ctx.report(ctx.full("subnets"), `${block.text} overlaps gatewaySubnet ${gatewaySubnet.text}`, name);
-        for (const other of subnets) {
-          if (other.name.toLowerCase() === name.toLowerCase()) ctx.report(ctx.full("subnets"), `subnet name '${name}' is used twice (names are case-insensitive in Azure)`, name);
-          else if (cidrOverlaps(block, other.cidr)) ctx.report(ctx.full("subnets"), `${block.text} overlaps subnet ${other.name} (${other.cidr.text})`, name);
-        }
-        subnets.push({ name, cidr: block });
-      }
-    }
-  }
-
-  return { addressSpace, gatewaySubnet, subnets };
-}
-
-/** The office side of the VPN. `present`: whether the key is written at all. */
-function readOnPremises(ctx: SettingsContext, addressSpace: readonly Cidr[]): { present: boolean; onPremises?: OnPremisesSetting } {
-  const onPremisesValue = ctx.structured("onPremises", false);
-  let onPremises: OnPremisesSetting | undefined;
-  if (onPremisesValue !== undefined) {
-    const key = ctx.full("onPremises");
-    const value = ctx.fieldsOf(key, onPremisesValue, ["publicIp", "fqdn", "addressSpaces"], "{ publicIp: <DrayTek WAN IPv4>, addressSpaces: [CIDR...] }");
-    if (value) {
-      const addressSpaces: Cidr[] = [];
-      if (value.addressSpaces === undefined) ctx.report(key, "required: the office LAN networks (CIDR list)", "addressSpaces");
-      else {
-        const items = Array.isArray(value.addressSpaces) ? value.addressSpaces : [value.addressSpaces];
-        items.forEach((v, i) => {
-          const block = ctx.cidr(key, v, `addressSpaces.${i}`);
-          if (!block) return;
-          const reserved = reservedOverlap(block);
-          if (reserved) ctx.report(key, reserved, `addressSpaces.${i}`);
-          for (const space of addressSpace) {
-            if (cidrOverlaps(block, space)) ctx.report(key, `${block.text} overlaps the lab's addressSpace ${space.text}; the two ends of a VPN need distinct networks`, `addressSpaces.${i}`);
-          }
-          for (const other of addressSpaces) {
-            if (cidrOverlaps(block, other)) ctx.report(key, `${block.text} overlaps ${other.text}; list each office network once`, `addressSpaces.${i}`);
-          }
-          addressSpaces.push(block);
-        });
-        if (items.length === 0) ctx.report(key, "needs at least one office LAN network (CIDR)", "addressSpaces");
-      }
-      const scalar = (field: "publicIp" | "fqdn"): string | undefined => {
-        const v = value[field];
-        if (v === undefined) return undefined;
-        if (typeof v === "string") return v.trim();
-        ctx.report(key, `expected text, got ${JSON.stringify(v)}`, field);
-        return "";
-      };
-      const publicIp = scalar("publicIp");
-      const fqdn = scalar("fqdn");
-      if (publicIp !== undefined && fqdn !== undefined) ctx.report(key, "give publicIp or fqdn, not both", "fqdn");
-      else if (publicIp === undefined && fqdn === undefined) ctx.report(key, "required: publicIp (the DrayTek's WAN IPv4 address) or fqdn (its DNS name, for a dynamic address)", "publicIp");
-      if (publicIp && !isPublicIpv4(publicIp)) {
-        ctx.report(key, `'${publicIp}' is not a public IPv4 address; the DrayTek's WAN address must be reachable from the internet (not private, CGNAT or NAT'ed)`, "publicIp");
-      }
-      if (fqdn && !FQDN.test(fqdn)) ctx.report(key, `'${fqdn}' is not a DNS name such as office.example.net`, "fqdn");
-      onPremises = { publicIp, fqdn, addressSpaces };
-    }
-  }
-
-  return { present: onPremisesValue !== undefined, onPremises };
-}
-
-/** The site-to-site VPN (its DNS label is set by {@link readDnsLabels}). */
-function readVpn(ctx: SettingsContext, office: { present: boolean; onPremises?: OnPremisesSetting }, addressSpace: readonly Cidr[]): VpnSettings | undefined {
-  const vpnText = (ctx.text("vpn", false) ?? "true").toLowerCase();
-  if (vpnText !== "true" && vpnText !== "false") ctx.report(ctx.full("vpn"), `expected true or false, got '${ctx.raw[ctx.full("vpn")]}'`);
-  let vpn: VpnSettings | undefined;
-  if (vpnText !== "false") {
-    if (!office.present) ctx.report(ctx.full("onPremises"), "required when vpn is true: { publicIp or fqdn, addressSpaces: [CIDR...] } of the DrayTek side");
-    const skuText = ctx.text("vpnGatewaySku", false) ?? String(CONFIG_DEFAULTS.vpnGatewaySku);
-    const sku = Object.keys(VPN_GATEWAY_SKUS).find((k) => k.toLowerCase() === skuText.toLowerCase()) as VpnGatewaySku | undefined;
-    if (!sku) {
-      const retired = /^(VpnGw[1-5]|Basic|Standard|HighPerformance)$/i.test(skuText) ? " (non-AZ and legacy SKUs can no longer be created)" : "";
-      ctx.report(ctx.full("vpnGatewaySku"), `'${skuText}' is not accepted${retired}; use one of ${Object.keys(VPN_GATEWAY_SKUS).join(", ")}`);
-    }
-    const ikeText = ctx.text("ikeVersion", false) ?? String(CONFIG_DEFAULTS.ikeVersion);
-    const ikeVersion = IKE_VERSIONS.find((v) => v.toLowerCase() === ikeText.toLowerCase()) as IkeVersion | undefined;
-    if (!ikeVersion) ctx.report(ctx.full("ikeVersion"), `'${ikeText}' is not an IKE version; use IKEv2 or IKEv1`);
-    // A DrayTek LAN-to-LAN profile proposes its networks (policy-based traffic selectors); Microsoft
-    // supports that only over IKEv2 (vpn-gateway-connect-multiple-policybased-rm-ps). See draytek.ts.
-    if (ikeVersion === "IKEv1") {
-      ctx.warn(ctx.full("ikeVersion"), "IKEv1: a DrayTek LAN-to-LAN profile proposes its networks (policy-based traffic selectors), which Microsoft supports only over IKEv2 (usePolicyBasedTrafficSelectors); phase 2 may be refused: use IKEv2 unless the router's firmware has none");
-    }
-    const zonesValue = ctx.structured("vpnGatewayZones", false) ?? CONFIG_DEFAULTS.vpnGatewayZones;
-    const zoneItems: unknown[] = Array.isArray(zonesValue) ? zonesValue : [zonesValue];
-    const zones = zoneItems.map((z) => (typeof z === "number" ? String(z) : z)).filter((z): z is string => typeof z === "string");
-    if (zones.length !== zoneItems.length || !zones.every((z) => ["1", "2", "3"].includes(z)) || new Set(zones).size !== zones.length) {
-      ctx.report(ctx.full("vpnGatewayZones"), `expected a list of distinct zones from "1", "2", "3" (or [] in a region without zones), got ${JSON.stringify(zonesValue)}`);
-    }
-    const policy = parseIpsecPolicy(ctx.structured("ipsecPolicy", false));
-    for (const [field, message] of policy.problems) ctx.report(ctx.full("ipsecPolicy"), message, field);
-    for (const [field, message] of policy.warnings) ctx.warn(ctx.full("ipsecPolicy"), message, field);
-    if (ikeVersion === "IKEv1" && policy.policy.ikeEncryption.startsWith("GCMAES")) {
-      ctx.warn(ctx.full("ipsecPolicy"), "GCMAES IKE encryption is listed for IKEv2; with IKEv1 use AES256", "ikeEncryption");
-    }
-    const key = ctx.raw[ctx.full("vpnSharedKey")];
-    if (key !== undefined) {
-      const keyProblem = checkSharedKey(key);
-      if (keyProblem) ctx.report(ctx.full("vpnSharedKey"), `the key ${keyProblem}`);
-      else for (const message of draytekKeyWarnings(key)) ctx.warn(ctx.full("vpnSharedKey"), `the key ${message}`);
-    }
-    const generationText = ctx.text("vpnGatewayGeneration", false);
-    let generation: VpnGatewayGeneration | undefined = sku ? VPN_GATEWAY_SKUS[sku][0] : undefined;
-    if (generationText !== undefined) {
-      const named = VPN_GATEWAY_GENERATIONS.find((g) => g.toLowerCase() === generationText.toLowerCase());
-      if (!named) ctx.report(ctx.full("vpnGatewayGeneration"), `'${generationText}' is not a gateway generation; use Generation1 or Generation2`);
-      else if (sku && !(VPN_GATEWAY_SKUS[sku] as readonly string[]).includes(named)) {
-        ctx.report(ctx.full("vpnGatewayGeneration"), `${sku} exists only as ${VPN_GATEWAY_SKUS[sku].join(" or ")}`);
-      }
-      generation = named;
-    }
-    if (sku && ikeVersion && generation) {
-      vpn = { gatewaySku: sku, gatewayGeneration: generation, zones, ikeVersion, policy: policy.policy, sharedKey: key === undefined ? "missing" : "configured", dnsLabel: "" };
-    }
-    // A DrayTek profile proposes every office x Azure network pair (see draytek.ts).
-    const offices = office.onPremises?.addressSpaces.length ?? 0;
-    if (offices * addressSpace.length > 1) {
-      const [at, sub] = offices > 1 ? [ctx.full("onPremises"), "addressSpaces"] : [ctx.full("addressSpace"), undefined];
-      ctx.warn(at, `${offices} office x ${addressSpace.length} Azure networks: the DrayTek needs every pair, in one LAN-to-LAN profile (the other networks added with More) or one profile per pair; the hints list them`, sub);
-    }
-  }
-
-  return vpn;
-}
-
 /** Who may reach the public endpoints: never the whole internet unless written here literally. */
 function readAllowedSources(ctx: SettingsContext, onPremises: OnPremisesSetting | undefined): string[] {
   const allowedValue = ctx.structured("allowedSourcePrefixes", false);
@@ -539,22 +317,6 @@ function readAutoShutdown(ctx: SettingsContext): StackSettings["autoShutdown"] {
   }
 
   return autoShutdown;
-}
-
-/** DNS labels of the public IPs: the router dials a name that survives pulumi destroy + up. */
-function readDnsLabels(ctx: SettingsContext, names: { resourceGroupName: string; virtualNetworkName: string }, vpn: VpnSettings | undefined): StackSettings["dns"] {
-  const dnsLabelText = ctx.text("dnsLabel", false);
-  const dnsLabel = dnsLabelText ?? defaultDnsLabel(names.resourceGroupName, names.virtualNetworkName);
-  if (dnsLabelText !== undefined && !DNS_LABEL.test(dnsLabelText)) {
-    ctx.report(ctx.full("dnsLabel"), `'${dnsLabelText}' is not a DNS label Azure accepts for the lab's public IPs (3-59 lowercase letters, digits and '-', starting with a letter, ending with a letter or digit; -vpn and -lab are added)`);
-  }
-  const scopeText = ctx.text("dnsLabelScope", false);
-  const dnsScope = scopeText === undefined ? undefined : DNS_LABEL_SCOPES.find((x) => x.toLowerCase() === scopeText.toLowerCase());
-  if (scopeText !== undefined && !dnsScope) {
-    ctx.report(ctx.full("dnsLabelScope"), `'${scopeText}' is not accepted; use ${DNS_LABEL_SCOPES.join(", ")} (NoReuse would give the router a new name after every destroy)`);
-  }
-  if (vpn) vpn.dnsLabel = `${dnsLabel}-vpn`;
-  return { label: dnsLabel, scope: dnsScope };
 }
 
 /** Readiness gates: the deadline must leave the Run Command's own 90-minute limit some room. */

@@ -2,7 +2,7 @@
  * Every stack key, declared once: its one-line description (Pulumi.yaml mirrors it), Pulumi
  * schema type and default, and the README's meaning and default cells, from which `npm run docs`
  * generates the README's configuration table (a test fails when the two differ). The rules that
- * validate each key are in `settings.ts`. Pure data.
+ * validate each key are in `settings.ts` (and `settingsNetwork.ts`, `settingsVpn.ts`). Pure data.
  */
 
 export const NAMESPACE = "exchange-lab";

@@ -3,13 +3,12 @@
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
 import * as path from "path";
-import { main } from "../src/plan/cli";
 import { catalogueLabels, closest, findRegion, regionCatalogue, resolveTimeZone, sizeCatalogue, windowsTimeZoneIds } from "../src/input/catalogues";
 import { AzLocation, AzSku, regionsFromLocations, sizesFromSkus } from "../src/catalogues/cli";
 import { CLASSIC_SIZES, resolveSize } from "../src/input/sizes";
 import { detectSeparator } from "../src/input/csv";
 import { diskSubscriptionProblems } from "../src/input/lab";
-import { HEADER, baseStackYaml, labOf, planCli, writeLab } from "./helpers";
+import { HEADER, baseStackYaml, labOf, planCli, runPlanCli, writeLab } from "./helpers";
 
 const ROW = "Yes,dc1,,dc1-os,Small,Oxford,,,,No,";
 const CSV = `${HEADER}\n${ROW}\n`;
@@ -260,12 +259,7 @@ describe("npm run plan: Excel as it really saves", () => {
 });
 
 describe("npm run plan: bounded reads", () => {
-  async function run(...argv: string[]) {
-    let stdout = "";
-    let stderr = "";
-    const code = await main(argv, (s) => (stdout += s), (s) => (stderr += s));
-    return { code, stdout, stderr };
-  }
+  const run = runPlanCli;
 
   it("--csv /dev/zero: refused as a device before a byte is read", async () => {
     const { stackFile } = writeLab(CSV);

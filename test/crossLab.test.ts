@@ -4,18 +4,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { crossLabProblems } from "../src/input/crossLab";
-import { main } from "../src/plan/cli";
 import { draytekProfileName } from "../src/report/draytek";
-import { exampleSettings, labOf } from "./helpers";
+import { exampleSettings, labOf, runPlanCli } from "./helpers";
 
 const HEADER = "BringOnline,VMName,StorageAccount,VMOSDiskName,VMInstanceSize,SubnetName,IPAddress,Location,AffinityGroup,WaitForBoot,PublicRDPPort,Endpoints,DataDisks";
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, (s) => (stdout += s), (s) => (stderr += s));
-  return { code, stdout, stderr };
-}
+const run = runPlanCli;
 
 interface LabSpec {
   rg: string;

@@ -93,12 +93,17 @@ export function dig(value: unknown, ...path: (string | number)[]): unknown {
   return path.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string | number, unknown>)[k] : undefined), value);
 }
 
+/** Runs the plan CLI in-process with `argv`; returns its exit code and what it wrote to stdout and stderr. */
+export async function runPlanCli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, (s) => (stdout += s), (s) => (stderr += s));
+  return { code, stdout, stderr };
+}
+
 /** Runs the plan CLI on a CSV (text or bytes) and a stack file; returns exit code, output and where they were written. */
 export async function planCli(csv: string | Buffer, stackYaml = baseStackYaml(), ...argv: string[]) {
   const { dir, stackFile } = writeLab("", stackYaml);
   fs.writeFileSync(path.join(dir, "lab.csv"), csv);
-  let stdout = "";
-  let stderr = "";
-  const code = await main(["--config", stackFile, "--csv", path.join(dir, "lab.csv"), ...argv], (s) => (stdout += s), (s) => (stderr += s));
-  return { code, stdout, stderr, dir, stackFile };
+  return { ...(await runPlanCli("--config", stackFile, "--csv", path.join(dir, "lab.csv"), ...argv)), dir, stackFile };
 }

@@ -5,10 +5,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { Change } from "../src/plan/changes";
-import { main } from "../src/plan/cli";
 import { PlanResult, runPlan } from "../src/plan/plan";
 import { DeployedLabRecord } from "../src/input/previous";
-import { baseStackYaml, writeLab } from "./helpers";
+import { baseStackYaml, runPlanCli, writeLab } from "./helpers";
 
 const HEADER = "BringOnline,VMName,StorageAccount,VMOSDiskName,VMInstanceSize,SubnetName,IPAddress,Location,AffinityGroup,WaitForBoot,PublicRDPPort,Endpoints,DataDisks";
 const NO_VPN = baseStackYaml() + "  exchange-lab:vpn: false\n";
@@ -217,12 +216,7 @@ describe("the lab over its life (previous deployment known)", function () {
 });
 
 describe("--previous and --pin on the command line", () => {
-  async function cli(...argv: string[]) {
-    let stdout = "";
-    let stderr = "";
-    const code = await main(argv, (s) => (stdout += s), (s) => (stderr += s));
-    return { code, stdout, stderr };
-  }
+  const cli = runPlanCli;
 
   it("accepts an earlier plan's --json and pulumi stack output --json, and lists the changes", async () => {
     const { dir, stackFile } = writeLab(csv(...BASE), NO_VPN);

@@ -1,15 +1,10 @@
 // The offline plan as a user runs it: `npm run plan -- [options]`, in-process.
 import { strict as assert } from "assert";
 import * as path from "path";
-import { main, parseArgs } from "../src/plan/cli";
-import { HEADER, baseStackYaml, writeLab } from "./helpers";
+import { parseArgs } from "../src/plan/cli";
+import { HEADER, baseStackYaml, runPlanCli, writeLab } from "./helpers";
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, (s) => (stdout += s), (s) => (stderr += s));
-  return { code, stdout, stderr };
-}
+const run = runPlanCli;
 
 describe("npm run plan", () => {
   it("prints the example lab's VMs in boot order, then its resources, and exits 0", async () => {

@@ -15,6 +15,7 @@ import { ConfigLocator, NAMESPACE, StackSettings, parseSettings } from "./input/
 import { ENCRYPTED_PLACEHOLDER } from "./input/stackFile";
 import { setKeyCommand, suggestSharedKey } from "./input/vpn";
 import { imageCredentialProblems } from "./input/imageCredentials";
+import { networkEditProblems } from "./input/networkEdits";
 import { ExchangeLab } from "./azure/exchangeLab";
 import { readinessSkipProblems } from "./azure/gates";
 import { withOsDiskModes } from "./azure/osDisk";
@@ -68,8 +69,9 @@ export function loadLab(raw: Readonly<Record<string, string>>, options: LoadOpti
     (options.mode === "deploy" ? problems : warnings).push({ ...locate(keyName), column: keyName, message });
   }
   if (settings && previous) gatewayChanges(settings, previous, locate, problems, warnings);
-
   const csvFile = settings?.csv ?? raw[`${NAMESPACE}:csv`] ?? "lab.csv";
+  if (settings && previous) problems.push(...networkEditProblems(settings, previous, { locate, csvFile, stack: currentStack() || "<stack>" }));
+
   const csvProblems: Problem[] = [];
   const text = options.csvText !== undefined ? { text: options.csvText } : readCsvText(path.resolve(options.baseDir, csvFile), csvFile);
   if ("problem" in text) csvProblems.push(text.problem);
@@ -145,13 +147,17 @@ export function pinEdits(lab: Lab, rows: readonly CsvRow[]): CellEdit[] {
 /** The command that writes chosen values into the CSV, naming the stack: with several stack files
  * under `stacks/`, a bare `npm run plan -- --pin` is a usage error. */
 function pinCommand(): string {
-  let stack = "";
-  try {
-    stack = pulumi.getStack();
-  } catch {
-    // Outside a Pulumi run (no stack known): the bare command.
-  }
+  const stack = currentStack();
   return stack ? `npm run plan -- --stack ${stack} --pin` : "npm run plan -- --pin";
+}
+
+/** The running stack's name; "" outside a Pulumi run (no stack known). */
+function currentStack(): string {
+  try {
+    return pulumi.getStack();
+  } catch {
+    return "";
+  }
 }
 
 function notWrittenDown(lab: Lab, settings: StackSettings, rows: readonly CsvRow[]): Problem[] {

@@ -18,6 +18,7 @@ import { diskKey } from "./disks";
 import type { LabVm } from "./lab";
 import type { PreviousDeployment, PreviousVm } from "./previous";
 import { Problem } from "./problems";
+import { vmEditProblems } from "./vmEdits";
 
 /**
  * The conflicts between the lab as written and the previous deployment, each on the CSV cell that
@@ -37,6 +38,7 @@ export function lifecycleProblems(vms: readonly LabVm[], previous: PreviousDeplo
   };
 
   problems.push(...imageRenameProblems(vms, previous, csvFile));
+  problems.push(...vmEditProblems(vms, previous, csvFile));
   for (const vm of vms.filter((v) => v.bringOnline)) {
     const self = (vm.previousName ?? vm.name).toLowerCase();
     const firstRun = vm.deployedBefore

@@ -95,12 +95,20 @@ describe("network edits while the lab uses them (previous deployment known)", fu
     const renamed = edited(NO_VPN, ["London: 10.20.2.0/24", "Cambridge: 10.20.2.0/24"]);
     const withVms = await then(BASE, NO_VPN, BASE.replace(",London,", ",Cambridge,"), renamed);
     assert.deepEqual(refused(withVms), ["exchange-lab:subnets.Cambridge"]);
-    assert.match(withVms.errors[0].message, /Cambridge \(10\.20\.2\.0\/24\) overlaps the deployed subnet London \(10\.20\.2\.0\/24\): Pulumi creates Cambridge first \(London is deleted only at the end of the run\), and Azure refuses overlapping subnets \(https:\/\/github\.com\/Azure\/azure-cli\/issues\/10917\); the VMs in London would also lose their addresses/);
+    assert.match(withVms.errors[0].message, /Cambridge \(10\.20\.2\.0\/24\) overlaps the deployed subnet London \(10\.20\.2\.0\/24\): Pulumi writes Cambridge first \(London is deleted only at the end of the run\), and Azure refuses overlapping subnets \(https:\/\/github\.com\/Azure\/azure-cli\/issues\/10917\); the VMs in London would also lose their addresses/);
     assert.match(withVms.errors[0].message, /set lon1 BringOnline=No in lab\.csv .*remove London and pulumi up; then add Cambridge and pulumi up/);
     const empty = await then(LONDON_PARKED, NO_VPN, LONDON_PARKED.replace(",London,", ",Cambridge,"), renamed);
     assert.deepEqual(refused(empty), ["exchange-lab:subnets.Cambridge"]);
     const elsewhere = await then(LONDON_PARKED, NO_VPN, LONDON_PARKED.replace(",London,", ",Cambridge,"), edited(NO_VPN, ["London: 10.20.2.0/24", "Cambridge: 10.20.3.0/24"]));
     assert.deepEqual(elsewhere.errors, [], "a new name on a free range is a new subnet; the empty old one is deleted");
+  });
+
+  it("a subnet moved onto the range of a subnet that goes in the same run is refused (found by the fast-check property)", async () => {
+    const base = csv(row("dc1", { online: "No" }), row("lon1", { subnet: "London" }));
+    const yaml = edited(NO_VPN, ["Oxford: 10.20.1.0/24\n    London: 10.20.2.0/24", "Oxford: 10.20.2.0/24"]);
+    const plan = await then(base, NO_VPN, csv(row("dc1", { online: "No" }), row("lon1")), yaml);
+    assert.deepEqual(refused(plan), ["exchange-lab:subnets.Oxford"]);
+    assert.match(plan.errors[0].message, /Oxford \(10\.20\.2\.0\/24\) overlaps the deployed subnet London \(10\.20\.2\.0\/24\): Pulumi writes Oxford first \(London is deleted only at the end of the run\)/);
   });
 
   it("case-only renames of a subnet, a VM or the virtual network are refused: ARM names are case-insensitive", async () => {

@@ -1,8 +1,11 @@
-// Property: over random edit sequences of random labs, each step deployed against the one before
+// Properties: over random edit sequences of random labs, each step deployed against the one before
 // (its deployedLab record read back as the previous deployment), no VM deployed in the previous
-// step changes address unless its own row's IPAddress (or subnet) changed. Pure: no mock runtime.
+// step changes address unless its own row's IPAddress (or subnet) changed; and with the network
+// edited too (subnets resized, moved, renamed, address space replaced), no step that deploys
+// changes a subnet or address space under deployed VMs or moves their addresses. Pure: no mock runtime.
 import { strict as assert } from "assert";
 import fc from "fast-check";
+import { cidrOverlaps, parseCidr } from "../src/input/addresses";
 import { readLabCsv } from "../src/input/csv";
 import { DeployedLabRecord, deployedLabRecord, previousDeployment } from "../src/input/previous";
 import { LabValidationError } from "../src/input/problems";
@@ -98,5 +101,103 @@ describe("addresses over random edit sequences (fast-check)", () => {
       { numRuns: 300 },
     );
     console.log(`      lifecycle property: ${steps} deployed steps checked`);
+  });
+});
+
+// The network, edited between steps: two subnets (A, B) that rows refer to by key, so that a
+// renamed subnet is the same subnet to the property.
+type Key = "Oxford" | "London";
+interface Subnet {
+  name: string;
+  /** Third octet of 10.20.x.0. */
+  third: number;
+  prefix: 27 | 28;
+}
+interface Net {
+  subnets: Record<Key, Subnet>;
+  addressSpace: string[];
+}
+const NET: Net = { subnets: { Oxford: { name: "Oxford", third: 1, prefix: 28 }, London: { name: "London", third: 2, prefix: 28 } }, addressSpace: ["10.20.0.0/16"] };
+const cidrOf = (s: Subnet) => `10.20.${s.third}.0/${s.prefix}`;
+const configOf = (net: Net) =>
+  exampleConfig({
+    "exchange-lab:vpn": "false",
+    "exchange-lab:addressSpace": JSON.stringify(net.addressSpace),
+    "exchange-lab:subnets": JSON.stringify(Object.fromEntries(Object.values(net.subnets).map((s) => [s.name, cidrOf(s)]))),
+  });
+const ipText = (r: Row, net: Net) => (r.ip === undefined ? "" : `10.20.${net.subnets[r.subnet].third}.${r.ip}`);
+const netText = (rows: readonly Row[], net: Net) =>
+  [HEADER, ...rows.map((r) => [r.online ? "Yes" : "No", r.name, `${r.name}-os`, "Small", net.subnets[r.subnet].name, ipText(r, net), r.disks.join(";")].join(","))].join("\n") + "\n";
+
+type NetEdit = (net: Net) => Net;
+const keyArb = fc.constantFrom<Key>("Oxford", "London");
+const withSubnet = (net: Net, key: Key, change: Partial<Subnet>): Net => ({ ...net, subnets: { ...net.subnets, [key]: { ...net.subnets[key], ...change } } });
+const netEditArb: fc.Arbitrary<NetEdit> = fc.oneof(
+  keyArb.map((k): NetEdit => (net) => withSubnet(net, k, { prefix: net.subnets[k].prefix === 28 ? 27 : 28 })),
+  fc.tuple(keyArb, fc.integer({ min: 1, max: 6 })).map(([k, third]): NetEdit => (net) => withSubnet(net, k, { third })),
+  fc.tuple(keyArb, fc.constantFrom("Oxford", "London", "Cambridge", "oxford", "LONDON")).map(([k, name]): NetEdit => (net) => {
+    // Two subnets of one name would be one map key in the stack file: not a rename of one subnet.
+    const other = net.subnets[k === "Oxford" ? "London" : "Oxford"];
+    return other.name.toLowerCase() === name.toLowerCase() ? net : withSubnet(net, k, { name });
+  }),
+  fc.constantFrom<string[]>(["10.20.0.0/16"], ["10.20.0.0/16", "10.30.0.0/16"], ["10.20.0.0/17"]).map((addressSpace): NetEdit => (net) => ({ ...net, addressSpace })),
+);
+
+/** One pulumi up of the lab and network against `previous`, or undefined when refused. */
+function deployNet(rows: readonly Row[], net: Net, previous?: DeployedLabRecord): { record: DeployedLabRecord; ips: Map<string, string>; online: Set<string> } | undefined {
+  const config = configOf(net);
+  try {
+    const { lab, pinnedCsv } = loadLab(config, { locate, baseDir: ".", mode: "plan", csvText: netText(rows, net), previous: previous && previousDeployment(previous) });
+    return {
+      record: deployedLabRecord(config, () => false, "lab.csv", pinnedCsv),
+      ips: new Map(lab.vms.map((v) => [v.name, v.privateIp])),
+      online: new Set(lab.vms.filter((v) => v.bringOnline).map((v) => v.name)),
+    };
+  } catch (err) {
+    if (err instanceof LabValidationError) return undefined;
+    throw err;
+  }
+}
+
+describe("the network over random edit sequences (fast-check)", () => {
+  it("no step that deploys changes a subnet or address space under deployed VMs, or moves a deployed address its row did not move", () => {
+    let steps = 0;
+    let netSteps = 0;
+    const step = fc.oneof(editArb.map((e) => ({ rows: e })), netEditArb.map((n) => ({ net: n })));
+    fc.assert(
+      fc.property(labArb, fc.array(step, { minLength: 1, maxLength: 6 }), (start, edits) => {
+        let rows: Row[] = start;
+        let net = NET;
+        let deployed = deployNet(rows, net);
+        for (const edit of edits) {
+          const nextRows = "rows" in edit ? edit.rows(rows) : rows;
+          const nextNet = "net" in edit ? edit.net(net) : net;
+          const result = deployNet(nextRows, nextNet, deployed?.record);
+          if (!result) continue;
+          steps++;
+          if (JSON.stringify(nextNet) !== JSON.stringify(net)) netSteps++;
+          const where = `${netText(rows, net)}${JSON.stringify(net)}\n->\n${netText(nextRows, nextNet)}${JSON.stringify(nextNet)}`;
+          const used = new Set(rows.filter((r) => deployed?.online.has(r.name)).map((r) => r.subnet));
+          for (const key of used) {
+            assert.deepEqual(nextNet.subnets[key], net.subnets[key], `subnet ${key} changed under deployed VMs:\n${where}`);
+          }
+          for (const block of net.addressSpace.filter((b) => !nextNet.addressSpace.includes(b))) {
+            const under = [...used].filter((key) => cidrOverlaps(parseCidr(block), parseCidr(cidrOf(net.subnets[key]))));
+            assert.deepEqual(under, [], `address space ${block} removed under deployed VMs:\n${where}`);
+          }
+          for (const vm of deployed?.online ?? []) {
+            const before = rows.find((r) => r.name === vm)!;
+            const after = nextRows.find((r) => r.name === vm);
+            if (!after || after.subnet !== before.subnet || ipText(after, nextNet) !== ipText(before, net)) continue;
+            assert.equal(result.ips.get(vm), deployed!.ips.get(vm), `${vm} moved:\n${where}`);
+          }
+          rows = nextRows;
+          net = nextNet;
+          deployed = result;
+        }
+      }),
+      { numRuns: 200 },
+    );
+    console.log(`      network property: ${steps} deployed steps checked, ${netSteps} of them with the network changed`);
   });
 });

@@ -185,21 +185,24 @@ function subnetProblems(settings: StackSettings, before: PreviousNetwork, online
     }
     if (was && was.cidr.text !== subnet.cidr.text) {
       const vms = inSubnet(was.name);
-      if (vms.length === 0) return;
-      const how = cidrContains(subnet.cidr, was.cidr) ? "grown" : cidrContains(was.cidr, subnet.cidr) ? "shrunk" : "moved";
+      if (vms.length > 0) {
+        const how = cidrContains(subnet.cidr, was.cidr) ? "grown" : cidrContains(was.cidr, subnet.cidr) ? "shrunk" : "moved";
       at(subnet.name, `${subnet.name} is ${how} from ${was.cidr.text} to ${subnet.cidr.text} while the network interfaces of ${names(vms)} are in it, and Azure changes the range of a subnet only when nothing is deployed in it (InUsePrefixCannotBeDeleted; https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-subnet#change-subnet-settings). Three steps: set ${names(vms)} BringOnline=No in ${ctx.csvFile} (or move them to another subnet) and pulumi up (the VMs and their network interfaces go, the disks stay; minutes); then change the range and pulumi up; then BringOnline=Yes and pulumi up (the VMs are created again on their disks; an address outside the new range must be written anew)`);
-      return;
+        return;
+      }
     }
-    if (was) return;
-    // A new name: it must not take a deployed range before that range's subnet is gone.
-    for (const old of before.subnets.filter((s) => cidrOverlaps(s.cidr, subnet.cidr))) {
+    if (was && was.cidr.text === subnet.cidr.text) return;
+    // A new subnet or a new range must not take a deployed range before that range's subnet is gone.
+    for (const old of before.subnets.filter((s) => s !== was && cidrOverlaps(s.cidr, subnet.cidr))) {
       const stays = settings.subnets.findIndex((s) => s.name.toLowerCase() === old.name.toLowerCase());
       // A subnet that stays and is written earlier is changed first (subnets are written one after another).
       if (stays >= 0 && stays < index && !cidrOverlaps(settings.subnets[stays].cidr, subnet.cidr)) continue;
       const vms = inSubnet(old.name);
       const fate = stays < 0 ? `${old.name} is deleted only at the end of the run` : `${old.name} is written after it`;
       const first = vms.length > 0 ? `set ${names(vms)} BringOnline=No in ${ctx.csvFile} (their addresses stay reserved), ` : "";
-      at(subnet.name, `${subnet.name} (${subnet.cidr.text}) overlaps the deployed subnet ${old.name} (${old.cidr.text}): Pulumi creates ${subnet.name} first (${fate}), and Azure refuses overlapping subnets (https://github.com/Azure/azure-cli/issues/10917)${vms.length > 0 ? `; the VMs in ${old.name} would also lose their addresses` : ""}. A subnet name is only a label: keep '${old.name}'. To rename it anyway, two steps: ${first}remove ${old.name} and pulumi up; then add ${subnet.name} and pulumi up${vms.length > 0 ? " with those rows in it, their addresses written (npm run plan -- --pin)" : ""}`);
+      const rename = was ? "Two steps" : `A subnet name is only a label: keep '${old.name}'. To rename it anyway, two steps`;
+      const then = was ? `change ${subnet.name}'s range` : `add ${subnet.name}`;
+      at(subnet.name, `${subnet.name} (${subnet.cidr.text}) overlaps the deployed subnet ${old.name} (${old.cidr.text}): Pulumi writes ${subnet.name} first (${fate}), and Azure refuses overlapping subnets (https://github.com/Azure/azure-cli/issues/10917)${vms.length > 0 ? `; the VMs in ${old.name} would also lose their addresses` : ""}. ${rename}: ${first}remove ${old.name} and pulumi up; then ${then} and pulumi up${vms.length > 0 ? " with those rows in it, their addresses written (npm run plan -- --pin)" : ""}`);
     }
   });
   return problems;

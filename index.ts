@@ -10,7 +10,7 @@ import { readStackFile } from "./src/input/stackFile";
 export = async () => {
   const stackFile = `stacks/Pulumi.${pulumi.getStack()}.yaml`;
   const located = readStackFile(stackFile).stack;
-  const { lab, component, record } = await runLab({ locate: located?.locate, secretKeys: located?.secretKeys, mode: "deploy" });
+  const { lab, component, deployedLab } = await runLab({ locate: located?.locate, secretKeys: located?.secretKeys, mode: "deploy" });
   for (const warning of lab.warnings) pulumi.log.warn(formatProblem(warning));
 
   return {
@@ -27,7 +27,8 @@ export = async () => {
     draytek: component.vpn?.draytek,
     draytekHints: component.vpn?.draytekHints,
     // For the next pulumi up: the configuration and the CSV as deployed, with every address and
-    // LUN written in, so that they never move (src/input/previous.ts). No secrets.
-    deployedLab: record,
+    // LUN written in, so that they never move (src/input/previous.ts). No secrets. It resolves only
+    // after every VM and readiness gate was created: a failed pulumi up keeps the last record.
+    deployedLab,
   };
 };

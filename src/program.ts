@@ -193,6 +193,10 @@ export interface LabRun {
   component: ExchangeLab;
   /** The record this deployment exports as `deployedLab` for the next run. */
   record: DeployedLabRecord;
+  /** The record as the stack output: it resolves only once every VM and readiness gate of the run
+   * was created, so a `pulumi up` that fails part-way never records a deployment that half happened
+   * (a failed update keeps the outputs it registered: https://github.com/pulumi/pulumi/pull/15754). */
+  deployedLab: pulumi.Output<DeployedLabRecord>;
   /** The CSV with the chosen addresses and LUNs written in (what `--pin` writes). */
   pinnedCsv: string;
   previous?: PreviousDeployment;
@@ -207,7 +211,12 @@ export interface LabRun {
 export async function readPreviousDeployment(): Promise<PreviousDeployment | undefined> {
   const self = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
   const reference = new pulumi.StackReference("exchange-lab-previous-deployment", { name: self });
-  const details = await reference.getOutputDetails(DEPLOYED_LAB_OUTPUT);
+  let details: pulumi.StackReferenceOutputDetails;
+  try {
+    details = await reference.getOutputDetails(DEPLOYED_LAB_OUTPUT);
+  } catch (err) {
+    throw new Error(stackReferenceFailure(err, self), { cause: err });
+  }
   const value: unknown = details.value ?? details.secretValue;
   if (value === undefined || value === null) return undefined;
   const found = findDeployedLabRecord(value);
@@ -216,6 +225,21 @@ export async function readPreviousDeployment(): Promise<PreviousDeployment | und
     return undefined;
   }
   return previousDeployment(found.record);
+}
+
+/**
+ * What a failed read of the stack's own outputs means. A DIY backend in the legacy layout (stacks
+ * without projects, before Pulumi 3.61.0) refuses `organization/<project>/<stack>` as a stack
+ * name ("stack names ... may only contain alphanumeric, hyphens, underscores, or periods",
+ * pkg/backend/diy in https://github.com/pulumi/pulumi); `pulumi state upgrade` moves it to the
+ * project layout (https://www.pulumi.com/docs/iac/cli/commands/pulumi_state_upgrade/). Pure.
+ */
+export function stackReferenceFailure(error: unknown, self: string): string {
+  const text = error instanceof Error ? error.message : String(error);
+  if (/stack name/i.test(text) && /alphanumeric|may only contain|project was set/i.test(text)) {
+    return `the stack cannot read its own previous outputs through the stack reference ${self}: this DIY backend keeps stacks in the legacy layout without projects, which refuses that name. Run pulumi state upgrade once (it moves every stack of the backend to the project layout; older CLIs can no longer read it), then pulumi up again. The backend said: ${text}`;
+  }
+  return `the stack cannot read its own previous outputs through the stack reference ${self}, so it cannot keep the deployed addresses and disks; nothing was changed. The backend said: ${text}`;
 }
 
 /**
@@ -252,5 +276,7 @@ export async function runLab(
   const component = new ExchangeLab("lab", lab, options.componentOptions);
   const pinnedCsv = loaded.pinnedCsv;
   const record = deployedLabRecord(raw, (k) => (options.secretKeys ?? []).includes(k) || isConfigSecret(k), lab.csvFile, pinnedCsv);
-  return { lab, component, record, pinnedCsv, previous };
+  // Each gate is created after its VM, so the machines' IDs cover every VM and gate.
+  const deployedLab = pulumi.all([...component.machines.values()].map((m) => m.id)).apply(() => record);
+  return { lab, component, record, deployedLab, pinnedCsv, previous };
 }

@@ -82,7 +82,7 @@ describe("a VM built from an image: first pulumi up (the disk is absent)", () =>
   it("shows both lives, counts the new disks at osDiskSku's tier and the image build time", () => {
     assert.deepEqual(first.vms[0].image, { image: "ws2022-g2", generation: 2, osDisk: "exchange-lab-lab-dc1-os", mode: "fromImage", lives: "first up: built from ws2022-g2; after that: the disk exchange-lab-lab-dc1-os is attached" });
     const text = renderPlan(first);
-    assert.match(text, /lab-dc1: first up: built from ws2022-g2; after that: the disk exchange-lab-lab-dc1-os is attached\. This run: the disk is absent/);
+    assert.match(text, /lab-dc1: first up: built from ws2022-g2; after that: the disk exchange-lab-lab-dc1-os is attached\. This run: the disk is assumed absent offline \(pulumi up asks Azure\), so the VM is built from ws2022-g2/);
     assert.match(text, /Includes 2 VMs built from an image, each assumed to take about 8 min/);
     assert.ok(first.cost!.assumptions.some((a) => /2 OS disks created from an image \(exchange-lab-lab-dc1-os, lab-ex1-os\) priced as E10/.test(a)), first.cost!.assumptions.join("\n"));
     assert.equal(first.cost!.lines.find((l) => l.item === "Managed disk E10")?.quantity, 2);

@@ -52,6 +52,9 @@ export class ExchangeLab extends pulumi.ComponentResource {
   readonly publicFqdn: pulumi.Output<string | undefined>;
   /** How to reach each VM by RDP (text). */
   readonly rdp: pulumi.Output<string>;
+  /** What later VMs wait for, by VM name: a barrier's readiness gate (created after its VM), or
+   * else the VM itself. Once all of them exist, every VM and gate of the run was created. */
+  readonly machines = new Map<string, pulumi.CustomResource>();
 
   constructor(name: string, lab: Lab, opts?: pulumi.ComponentResourceOptions) {
     super("exchange-lab:lab:ExchangeLab", name, {}, opts);
@@ -76,15 +79,14 @@ export class ExchangeLab extends pulumi.ComponentResource {
     this.loadBalancer = declareLoadBalancer(lab, { resourceGroupName, subscriptionId, after: [net.lastSubnet] }, childOpts);
     const lb = this.loadBalancer;
 
-    // What later VMs wait for, by VM name: a barrier's readiness gate, or else the VM itself.
-    const machines = new Map<string, pulumi.Resource>();
+    const machines = this.machines;
     for (const vm of onlineVms(lab)) {
       const subnet = net.subnets.get(vm.subnet);
       if (!subnet) throw new Error(`internal: subnet ${vm.subnet} of ${vm.name} was not declared`);
       const declared = declareVm(
         vm,
         { resourceGroupName, diskResourceGroupName: s.diskResourceGroupName, location: s.location, subnet, subscriptionId, backendPoolIds: lb ? lb.poolIdsOf(vm) : [], after: [net.lastSubnet], vmImage: s.vmImage },
-        vm.dependsOn.map((n) => machines.get(n)).filter((m): m is pulumi.Resource => m !== undefined),
+        vm.dependsOn.map((n) => machines.get(n)).filter((m): m is pulumi.CustomResource => m !== undefined),
         childOpts,
       );
       // A VM's run command and shutdown schedule live in its own resource group (an Image row's: the disk group).

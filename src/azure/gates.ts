@@ -12,9 +12,14 @@ import { ReadinessSettings } from "../input/settings";
 /** The gate script's path (a file of its own, read when the gate is declared). */
 export const WAIT_READY_SCRIPT_PATH = path.join(__dirname, "scripts", "wait-ready.ps1");
 
-/** The gate script's text (Windows PowerShell 5.1). Throws if the file is missing (a packaging defect). */
-export function waitReadyScript(): string {
-  return fs.readFileSync(WAIT_READY_SCRIPT_PATH, "utf8");
+/**
+ * The gate script's text (Windows PowerShell 5.1), with LF line ends whatever the checkout gave
+ * the file (`.gitattributes` asks for LF; a Windows checkout with `core.autocrlf` or a copied file
+ * may still have CRLF): the text is the run command's input, and other bytes would be a change
+ * that re-runs the gate. Throws if the file is missing (a packaging defect).
+ */
+export function waitReadyScript(file: string = WAIT_READY_SCRIPT_PATH): string {
+  return fs.readFileSync(file, "utf8").replace(/\r\n/g, "\n");
 }
 
 /** The ARM name of the gate's run command under its VM. */

@@ -13,8 +13,12 @@ import { DraytekInput, draytekProfile, DraytekProfile, draytekProfileName, rende
 import { Lab, onlineVms } from "../input/lab";
 import { NAMESPACE, publicIpFqdn } from "../input/settings";
 
-/** Create/update/delete time allowed for the gateway: twice the 45 minutes Microsoft documents. */
-export const GATEWAY_TIMEOUT = "90m";
+/**
+ * Create/update/delete time allowed for the gateway: azure-native's own default operation timeout
+ * (120 minutes, provider.go in https://github.com/pulumi/pulumi-azure-native), written out so that
+ * the plan shows it and nothing shortens it below what a build of "45 minutes or more" may need.
+ */
+export const GATEWAY_TIMEOUT = "120m";
 
 /** What the VPN declaration gives the stack. */
 export interface DeclaredVpn {

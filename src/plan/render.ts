@@ -53,7 +53,7 @@ export function renderPlan(result: PlanResult): string {
   const imageVms = result.vms.filter((vm) => vm.bringOnline && vm.image);
   if (imageVms.length > 0) {
     out.push("Built from an image (the VM lives in the disk resource group; its OS disk outlives pulumi destroy):");
-    for (const vm of imageVms) out.push(`  ${vm.name}: ${vm.image!.lives}. This run: ${vm.image!.mode === "fromImage" ? `the disk is absent, so the VM is built from ${vm.image!.image}` : `the disk exists, so it is attached`}.`);
+    for (const vm of imageVms) out.push(`  ${vm.name}: ${vm.image!.lives}. This run: ${vm.image!.mode === "fromImage" ? `the disk is assumed absent offline (pulumi up asks Azure), so the VM is built from ${vm.image!.image}` : `the disk exists (deployed in --previous), so it is attached`}.`);
     out.push("");
   }
 

@@ -97,6 +97,11 @@ describe("the failure paths of pulumi up", function () {
     assert.match(doc, /pulumi up --replace/);
   });
 
+  it("the plan prints the retry of a failed readiness gate with the gate's URN", async () => {
+    const text = renderPlan(await sharedExamplePlan());
+    assert.match(text, /A failed gate runs again only when replaced \(docs\/lifecycle\.md\): pulumi up --replace 'urn:pulumi:oxford::exchange-lab::exchange-lab:lab:ExchangeLab\$azure-native:compute:VirtualMachineRunCommandByVirtualMachine::mh-oxf-dc1-ready'/);
+  });
+
   it("the URN the steps print follows Pulumi's form for a child of the lab component", () => {
     assert.equal(
       labResourceUrn("oxford", RUN_COMMAND, "dc1-ready"),

@@ -2,7 +2,9 @@
  * Renders a plan result as text for a person: the VMs in boot order, then the resources,
  * then warnings; or every problem when the input is invalid. Pure.
  */
+import * as path from "path";
 import { formatProblem } from "../input/problems";
+import { labResourceUrn } from "../input/networkEdits";
 import { portName } from "../input/endpoints";
 import { CostEstimate, HOURS_PER_MONTH } from "../report/cost";
 import { Change as PlanChange } from "./changes";
@@ -73,6 +75,8 @@ export function renderPlan(result: PlanResult): string {
     const fromImage = result.vms.filter((vm) => vm.bringOnline && vm.image?.mode === "fromImage").length;
     if (fromImage > 0) out.push(`  Includes ${fromImage} VM${fromImage === 1 ? "" : "s"} built from an image, each assumed to take about ${FROM_IMAGE_VM_MINUTES} min (disk copied from the image, Windows set up on first boot).`);
     if (gates > 0) out.push(`  Includes ${gates} readiness gate${gates === 1 ? "" : "s"} (WaitForBoot=Yes), each assumed to wait about ${READINESS_GATE_MINUTES} min after its VM is created.`);
+    const gate = result.resources.find((r) => r.type === READINESS_GATE_TYPE);
+    if (gate) out.push(`  A failed gate runs again only when replaced (docs/lifecycle.md): pulumi up --replace '${labResourceUrn(stackNameOf(result.stackFile), gate.type, gate.name)}'`);
     out.push(`  Critical path: ${t.criticalPath.join(" -> ")}`);
   }
   if (result.cost) out.push("", ...renderCost(result.cost));
@@ -134,4 +138,9 @@ export function renderCrossLab(stackFiles: readonly string[], findings: { errors
     for (const p of findings.warnings) out.push(`    ${formatProblem(p)}`);
   }
   return out.join("\n") + "\n";
+}
+
+/** The stack's name from its file's name (`stacks/Pulumi.<stack>.yaml`), as the plan runs it. */
+function stackNameOf(stackFile: string): string {
+  return path.basename(stackFile).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
 }

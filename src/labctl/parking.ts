@@ -20,12 +20,10 @@
  */
 import { Lab, LabVm } from "../input/lab";
 import { DiskRef } from "../input/disks";
+import { CONVERSIONS_TAG, RUNNING_SKU_TAG } from "../input/parkedDisks";
 import { DiskInfo, LabAzure, azureMessage } from "./azure";
 
-/** The tag holding a parked disk's running type. */
-export const RUNNING_SKU_TAG = "exchange-lab-running-sku";
-/** The tag holding the times (ISO, space-separated) `npm run lab` changed the disk's type. */
-export const CONVERSIONS_TAG = "exchange-lab-conversions";
+export { CONVERSIONS_TAG, RUNNING_SKU_TAG } from "../input/parkedDisks";
 /** Type changes Azure allows per disk and day (disks-convert-types, "Restrictions"). */
 export const CONVERSIONS_PER_DAY = 2;
 const DAY_MS = 24 * 3600 * 1000;

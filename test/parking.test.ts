@@ -166,6 +166,8 @@ describe("parking: npm run lab -- stop --park, start, park, unpark (fake ARM on 
     const disk = { vm: "a", role: "OS disk", resourceGroup: "g", name: "a-os" };
     const step = planDisk(disk, { sku: "Premium_LRS", tags: { [RUNNING_SKU_TAG]: "Premium_LRS" }, diskState: "Attached" }, "unpark", "Standard_LRS", now);
     assert.deepEqual(step.change, { to: "Premium_LRS", tags: {} });
+    const stale = planDisk(disk, { sku: "Premium_LRS", tags: { [RUNNING_SKU_TAG]: "Premium_LRS" }, diskState: "Reserved" }, "park", "Standard_LRS", now);
+    assert.equal(stale.change?.to, "Standard_LRS", "a disk converted back by hand, its tag left, is parked anew");
     const third = planDisk(disk, { sku: "Premium_LRS", tags: { [CONVERSIONS_TAG]: "2026-11-29T07:00:00.000Z 2026-11-29T08:00:00.000Z" }, diskState: "Reserved" }, "park", "Standard_LRS", now);
     assert.match(third.refuse ?? "", /next is possible after 2026-11-30 07:00 UTC/);
   });

@@ -75,7 +75,8 @@ export function planDisk(disk: LabDisk, found: DiskInfo | undefined, direction: 
   let to: string | undefined;
   let tags: Record<string, string>;
   if (direction === "park") {
-    if (running) return { disk, sku: found.sku, skip: `already parked (${found.sku}; runs on ${running})` };
+    // A tag equal to the type it has is stale (converted back by hand): the disk is parked anew.
+    if (running && running !== found.sku) return { disk, sku: found.sku, skip: `already parked (${found.sku}; runs on ${running})` };
     if (found.sku === parkedSku) return { disk, sku: found.sku, skip: `already ${parkedSku}, its running type; nothing to do` };
     // Standard HDD is the cheapest type: parking on Standard SSD would raise its price.
     if (found.sku === "Standard_LRS") return { disk, sku: found.sku, skip: `already Standard_LRS, cheaper than ${parkedSku}; nothing to do` };

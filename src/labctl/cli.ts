@@ -27,7 +27,7 @@ import { ParkOutcome, parkOnly, renderDryRun, stopAndPark, unparkAndStart } from
 export const COMMANDS = ["start", "stop", "status", "park", "unpark"] as const;
 export type Command = (typeof COMMANDS)[number];
 
-export const USAGE = `usage: npm run lab -- <command> [--stack NAME | --config FILE] [--csv FILE] [--subscription ID] [--dry-run]
+export const USAGE = `usage: npm run lab -- <command> [--park] [--stack NAME | --config FILE] [--csv FILE] [--subscription ID] [--dry-run]
 
 commands:
   start    start the lab in boot order: the VMs up to each WaitForBoot=Yes VM in parallel, then that

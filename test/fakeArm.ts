@@ -15,11 +15,27 @@ export interface FakeVm {
   fail?: { status: number; code: string; message: string };
 }
 
-/** What the fake saw, in order: `start vm`, `deallocate vm`, `instanceView vm`, `runCommand vm`. */
+/** One fake managed disk. Its `diskState` follows its VM: Attached while it runs, Reserved when not, Unattached without one. */
+export interface FakeDisk {
+  sku: string;
+  tags: Record<string, string>;
+  /** The VM holding it (a name of `vms`), if any. */
+  managedBy?: string;
+  /** Resource group (default: the one asked for). */
+  group?: string;
+  /** Type changes so far; Azure's third in a day is refused as below. */
+  conversions: number;
+  /** An ARM error answered to a PATCH, if set. */
+  fail?: { status: number; code: string; message: string };
+}
+
+/** What the fake saw, in order: `start vm`, `deallocate vm`, `instanceView vm`, `runCommand vm`,
+ * `getDisk disk`, `patchDisk disk <sku or tags>`. */
 export interface FakeArm {
   endpoint: string;
   ca: string;
   vms: Map<string, FakeVm>;
+  disks: Map<string, FakeDisk>;
   calls: string[];
   /** Bodies of the run command PUTs, by VM. */
   runCommands: Map<string, { properties: Record<string, unknown> }>;
@@ -35,7 +51,7 @@ export interface FakeArm {
 let pems: Promise<{ cert: string; private: string }> | undefined;
 
 /** Starts the fake on 127.0.0.1 with the given VMs (all running, agent Ready, script passing unless said). */
-export async function startFakeArm(vms: Record<string, Partial<FakeVm>>): Promise<FakeArm> {
+export async function startFakeArm(vms: Record<string, Partial<FakeVm>>, disks: Record<string, Partial<FakeDisk>> = {}): Promise<FakeArm> {
   pems ??= generate([{ name: "commonName", value: "127.0.0.1" }], {
     keyType: "ec",
     algorithm: "sha256",
@@ -49,6 +65,7 @@ export async function startFakeArm(vms: Record<string, Partial<FakeVm>>): Promis
     endpoint: "",
     ca: cert,
     vms: state,
+    disks: new Map(Object.entries(disks).map(([name, d]) => [name, { sku: "Premium_LRS", tags: {}, conversions: 0, ...d }])),
     calls: [],
     runCommands: new Map(),
     authorizations: new Set(),
@@ -86,6 +103,8 @@ export async function startFakeArm(vms: Record<string, Partial<FakeVm>>): Promis
         return send(200, { status: "Succeeded" });
       }
       const group = /\/resourceGroups\/([^/]+)\//.exec(url.pathname)?.[1];
+      const diskMatch = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Compute\/disks\/([^/]+)$/.exec(url.pathname);
+      if (diskMatch) return diskRequest(diskMatch[1], group ?? "", req.method ?? "GET", body, url.pathname, send, longRunning);
       const m = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Compute\/virtualMachines\/([^/]+)(?:\/(start|deallocate|instanceView|runCommands\/[^/]+))?$/.exec(url.pathname);
       const vm = m ? state.get(m[1]) : undefined;
       if (!m || !vm) return send(404, { error: { code: "ResourceNotFound", message: `The Resource '${m?.[1] ?? url.pathname}' was not found.` } });
@@ -126,6 +145,37 @@ export async function startFakeArm(vms: Record<string, Partial<FakeVm>>): Promis
       return send(405, { error: { code: "MethodNotAllowed", message: `${req.method} ${url.pathname}` } });
     });
   });
+  /** Managed disks: GET and PATCH (sku, tags), as Microsoft.Compute/disks answers them. */
+  function diskRequest(name: string, group: string, method: string, body: string, id: string, send: (status: number, json?: unknown) => void, longRunning: (status: number, json: unknown, done: () => void) => void): void {
+    const disk = fake.disks.get(name);
+    if (!disk || (disk.group && disk.group !== group)) return send(404, { error: { code: "ResourceNotFound", message: `The Resource 'Microsoft.Compute/disks/${name}' under resource group '${group}' was not found.` } });
+    const holder = disk.managedBy ? state.get(disk.managedBy) : undefined;
+    const diskState = !holder ? "Unattached" : holder.power === "running" ? "Attached" : "Reserved";
+    const resource = () => ({
+      id, name, location: "westeurope", sku: { name: disk.sku }, tags: disk.tags,
+      ...(disk.managedBy ? { managedBy: `/subscriptions/s/resourceGroups/${group}/providers/Microsoft.Compute/virtualMachines/${disk.managedBy}` } : {}),
+      properties: { diskState, diskSizeGB: 128, provisioningState: "Succeeded" },
+    });
+    if (method === "GET") {
+      log(`getDisk ${name}`);
+      return send(200, resource());
+    }
+    if (method === "PATCH") {
+      const patch = JSON.parse(body) as { sku?: { name: string }; tags?: Record<string, string> };
+      log(`patchDisk ${name} ${patch.sku?.name ?? "tags"}`);
+      if (disk.fail) return send(disk.fail.status, { error: { code: disk.fail.code, message: disk.fail.message } });
+      const changes = patch.sku && patch.sku.name !== disk.sku;
+      if (changes && diskState === "Attached") return send(409, { error: { code: "OperationNotAllowed", message: `Cannot change the SKU of disk '${name}' while it is attached to a running VM.` } });
+      if (changes && disk.conversions >= 2) return send(409, { error: { code: "OperationNotAllowed", message: "Disk type can be changed only twice per day." } });
+      return longRunning(202, undefined, () => {
+        if (changes) disk.conversions++;
+        if (patch.sku) disk.sku = patch.sku.name;
+        if (patch.tags) disk.tags = patch.tags;
+      });
+    }
+    return send(405, { error: { code: "MethodNotAllowed", message: `${method} ${id}` } });
+  }
+
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   fake.endpoint = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return fake;

@@ -89,7 +89,7 @@ describe("npm run lab (fake ARM on 127.0.0.1)", () => {
     assert.ok(!fake.calls.includes("start mh-lon-dc1"));
   });
 
-  it("stop: deallocates every running VM in parallel and leaves a deallocated one alone", async () => {
+  it("stop: deallocates every running VM, in reverse boot order, and leaves a deallocated one alone", async () => {
     fake = await fakeOf({ "mh-lon-ex1": { power: "deallocated" } }, "running");
     const { code, stdout } = await lab(fake, ["stop", "--stack", "oxford"]);
     assert.equal(code, 0);
@@ -133,17 +133,18 @@ describe("npm run lab (fake ARM on 127.0.0.1)", () => {
   it("--dry-run prints the order without calling Azure; --help lists the commands; a bad command is a usage error", async () => {
     const start = await lab(undefined, ["start", "--dry-run", "--stack", "oxford"], { env: {} });
     assert.equal(start.code, 0);
-    assert.equal(start.stdout, [
+    assert.match(start.stdout, /^dry run: first, each parked disk of the VMs below \(a disk not parked is left as it is\):\n {2}convert mh-oxf-dc1-os /);
+    assert.equal(start.stdout.slice(start.stdout.indexOf("dry run: would start")), [
       "dry run: would start, in resource group exchange-lab:",
       "  1. start mh-oxf-dc1, then wait until it serves (readiness script through Run Command)",
       "  2. start mh-lon-dc1, then wait until it serves (readiness script through Run Command)",
       "  3. start mh-oxf-ex1, mh-lon-ex1 (in parallel)",
       "",
     ].join("\n"));
-    assert.match((await lab(undefined, ["stop", "--dry-run", "--stack", "oxford"])).stdout, /would deallocate, all at once, in resource group exchange-lab: mh-oxf-dc1, mh-lon-dc1, mh-oxf-ex1, mh-lon-ex1/);
+    assert.match((await lab(undefined, ["stop", "--dry-run", "--stack", "oxford"])).stdout, /would deallocate, in reverse boot order, in resource group exchange-lab:\n {2}1\. deallocate mh-oxf-ex1, mh-lon-ex1 \(in parallel\)\n {2}2\. deallocate mh-lon-dc1\n {2}3\. deallocate mh-oxf-dc1\n$/);
     const help = await lab(undefined, ["--help"]);
     assert.equal(help.code, 0);
-    for (const c of ["start", "stop", "status", "--dry-run", "--stack", "--config"]) assert.ok(help.stdout.includes(c), c);
+    for (const c of ["start", "stop", "status", "park", "unpark", "--park", "--dry-run", "--stack", "--config"]) assert.ok(help.stdout.includes(c), c);
     assert.equal((await lab(undefined, ["restart"])).code, 2);
     assert.throws(() => parseLabArgs(["start", "--stack", "a", "--config", "b"]), /not both/);
     const noSubscription = await lab(undefined, ["status", "--stack", "oxford"], { env: {} });

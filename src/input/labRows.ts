@@ -17,7 +17,7 @@ import type { LabVm } from "./lab";
 import type { PreviousVm } from "./previous";
 import { Problem } from "./problems";
 import { StackSettings, SubnetSetting, normaliseLocation } from "./settings";
-import { MAX_DATA_DISKS, MAX_DATA_DISKS_BY_SIZE, resolveSize } from "./sizes";
+import { MAX_DATA_DISKS, MAX_DATA_DISKS_BY_SIZE, resolveSize, supportsPremiumStorage } from "./sizes";
 import { ImageRef, checkComputerName, defaultOsDiskName, parseImage } from "./images";
 
 const VM_NAME = /^[A-Za-z0-9-]{1,64}$/;
@@ -69,6 +69,7 @@ export class RowReader {
     this.location(row);
     const publicRdpPort = this.rdpPort(row);
     const diskTiers = this.diskTiers(row, dataDisks.length);
+    this.premiumStorage(row, size, diskTiers, image);
     const endpoints = this.endpoints(row, bringOnline, publicRdpPort);
     return {
       row,
@@ -252,6 +253,20 @@ export class RowReader {
     for (const tier of diskTiers) if (!DISK_TIERS.includes(tier)) this.report(row, "DiskTiers", `'${tier}' is not a managed disk tier (S4-S80, E1-E80, P1-P80, e.g. S10)`);
     if (diskTiers.length > 1 + dataDiskCount) this.report(row, "DiskTiers", `${diskTiers.length} tiers for ${1 + dataDiskCount} disks (the OS disk, then each data disk)`);
     return diskTiers;
+  }
+
+  /** A Premium SSD disk (a P tier, or an Image row's new OS disk on a Premium osDiskSku) needs a
+   * size that supports Premium storage (sizes.ts, `supportsPremiumStorage`); Azure refuses the VM otherwise. */
+  private premiumStorage(row: CsvRow, size: string, diskTiers: readonly string[], image?: ImageRef): void {
+    if (size === "" || supportsPremiumStorage(size)) return;
+    const premium = diskTiers.filter((t) => t.startsWith("P"));
+    if (premium.length > 0) {
+      this.report(row, "DiskTiers", `${premium.join(", ")} ${premium.length === 1 ? "is a Premium SSD tier" : "are Premium SSD tiers"}, and ${size} does not support Premium storage (no 's' in its name; https://learn.microsoft.com/azure/virtual-machines/vm-naming-conventions): choose a size with it (e.g. Standard_B2s, Standard_D2s_v5), or convert the disks to Standard SSD (E tiers)`);
+    }
+    const osDiskSku = this.settings.vmImage.osDiskSku;
+    if (image && diskTiers[0] === undefined && osDiskSku.startsWith("Premium")) {
+      this.report(row, "VMInstanceSize", `${size} does not support Premium storage, and this Image row's OS disk would be created as ${osDiskSku} (osDiskSku): choose a size with it (e.g. Standard_B2s, Standard_D2s_v5) or set osDiskSku to StandardSSD_LRS`);
+    }
   }
 
   /** Endpoints: names or ports; RDP goes through PublicRDPPort; published SMTP warns. */

@@ -69,6 +69,8 @@ export interface StackSettings {
   readiness: ReadinessSettings;
   /** VMs built from an image (the CSV's Image column): credentials, licence, disk type. */
   vmImage: VmImageSettings;
+  /** The storage type `npm run lab -- stop --park` gives the disks while the lab sleeps. */
+  parkedDiskSku: ParkedDiskSku;
 }
 
 /** What VMs built from an image need from the stack; the password itself is never held here. */
@@ -90,6 +92,12 @@ export type LicenseType = (typeof LICENSE_TYPES)[number];
  * https://learn.microsoft.com/azure/virtual-machines/disks-types). */
 export const OS_DISK_SKUS = ["Standard_LRS", "StandardSSD_LRS", "Premium_LRS", "StandardSSD_ZRS", "Premium_ZRS"] as const;
 export type OsDiskSku = (typeof OS_DISK_SKUS)[number];
+/** Storage types a parked disk can have: the two Standard ones, each cheaper than any Premium
+ * tier of its size (https://learn.microsoft.com/azure/virtual-machines/disks-types); a type change
+ * needs the disk unattached or its VM deallocated
+ * (https://learn.microsoft.com/azure/virtual-machines/disks-convert-types). */
+export const PARKED_DISK_SKUS = ["Standard_LRS", "StandardSSD_LRS"] as const;
+export type ParkedDiskSku = (typeof PARKED_DISK_SKUS)[number];
 
 /** The readiness gates' settings: the deadline, and which barriers have no gate. */
 export interface ReadinessSettings {
@@ -161,6 +169,7 @@ export function parseSettings(
   const dns = readDnsLabels(ctx, { resourceGroupName, virtualNetworkName }, vpn);
   const readiness = readReadiness(ctx);
   const vmImage = readVmImage(ctx);
+  const parkedDiskSku = readParkedDiskSku(ctx);
   const { problems, warnings } = ctx;
   // An encrypted value was checked as its placeholder text: those findings say nothing.
   for (let i = ctx.problems.length - 1; i >= 0; i--) {
@@ -174,7 +183,7 @@ export function parseSettings(
     settings: {
       location, resourceGroupName, diskResourceGroupName, csv, virtualNetworkName, addressSpace, gatewaySubnet, subnets, onPremises, vpn,
       allowedSourcePrefixes, dnsServers, dnsServersLocation: locate(`${NAMESPACE}:dnsServers`), autoShutdown, dns,
-      readiness, vmImage,
+      readiness, vmImage, parkedDiskSku,
     },
     problems,
     warnings,
@@ -361,4 +370,12 @@ function readVmImage(ctx: SettingsContext): VmImageSettings {
   const osDiskSku = OS_DISK_SKUS.find((k) => k.toLowerCase() === skuText.toLowerCase());
   if (!osDiskSku) ctx.report(ctx.full("osDiskSku"), `'${skuText}' is not a storage type an OS disk can have; use ${OS_DISK_SKUS.join(", ")}`);
   return { adminUsername, adminPassword: password === undefined ? "missing" : "configured", licenseType, osDiskSku: osDiskSku ?? "StandardSSD_LRS" };
+}
+
+/** `parkedDiskSku`: one of {@link PARKED_DISK_SKUS} (any case); the default when unset. */
+function readParkedDiskSku(ctx: SettingsContext): ParkedDiskSku {
+  const text = ctx.text("parkedDiskSku", false) ?? String(CONFIG_DEFAULTS.parkedDiskSku);
+  const sku = PARKED_DISK_SKUS.find((k) => k.toLowerCase() === text.toLowerCase());
+  if (!sku) ctx.report(ctx.full("parkedDiskSku"), `'${text}' is not a parked disk type; use ${PARKED_DISK_SKUS.join(" or ")} (Premium types cost more, not less)`);
+  return sku ?? "Standard_LRS";
 }

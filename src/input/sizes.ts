@@ -84,3 +84,19 @@ export function resolveSize(text: string): SizeResolution {
   }
   return { ok: true, size: known.name };
 }
+
+/**
+ * Whether a size attaches Premium SSD disks (the PremiumIO capability): Azure's size names carry
+ * the feature letter `s`, "Premium Storage capable" (Microsoft Learn, VM naming conventions,
+ * https://learn.microsoft.com/azure/virtual-machines/vm-naming-conventions), or an `S` family
+ * suffix in older names (`DS2_v2`). "To use Premium managed disks, your VM must use a VM size that
+ * supports Premium storage" (https://learn.microsoft.com/azure/virtual-machines/disks-convert-types).
+ * In the bundled catalogue the sizes without it are the Av2 series, whose pages say "Premium
+ * Storage: Not Supported" (https://learn.microsoft.com/azure/virtual-machines/sizes/general-purpose/av2-series).
+ * Some newer sizes support Premium storage without the letter; none is in the catalogue.
+ */
+export function supportsPremiumStorage(size: string): boolean {
+  const m = /^Standard_([A-Z]+)\d+(?:-\d+)?([a-z]*)/.exec(size);
+  if (!m) return true; // not a size name: resolveSize reports it
+  return m[2].includes("s") || (m[1].length > 1 && m[1].endsWith("S"));
+}

@@ -164,6 +164,11 @@ export const CONFIG_KEYS = {
     meaning: "storage type of the OS disks that `Image` rows create (127 GiB, the Windows Server images' size): `Standard_LRS` (S10), `StandardSSD_LRS` (E10), `Premium_LRS` (P10), `StandardSSD_ZRS`, `Premium_ZRS`. Read only when a disk is created; an existing disk keeps its type",
     defaultText: "`StandardSSD_LRS`",
   },
+  parkedDiskSku: {
+    description: "Storage type npm run lab -- stop --park (and park) gives the lab's disks while it sleeps: Standard_LRS or StandardSSD_LRS.", pulumiType: "string", default: "Standard_LRS",
+    meaning: "storage type `npm run lab -- stop --park` and `park` convert every lab disk to while the lab sleeps: `Standard_LRS` (Standard HDD, the cheapest) or `StandardSSD_LRS`; `start` and `unpark` convert each disk back to the type recorded on it. Read only by `npm run lab` and the plan's cost; see docs/parking.md",
+    defaultText: "`Standard_LRS`",
+  },
 } as const satisfies Record<string, ConfigKeySpec>;
 
 /** The keys that hold secrets: stored with `pulumi config set --secret`, never printed, never recorded. */

@@ -8,6 +8,9 @@
  * - Instance view (power state `PowerState/running`, `PowerState/deallocated`; the VM agent's status):
  *   https://learn.microsoft.com/azure/virtual-machines/states-billing.
  * - Managed Run Command: https://learn.microsoft.com/azure/virtual-machines/windows/run-command-managed.
+ * - Managed disks, get and update (PATCH `sku` and `tags`, API 2025-01-02 in 24.x):
+ *   https://learn.microsoft.com/rest/api/compute/disks/get, https://learn.microsoft.com/rest/api/compute/disks/update.
+ *   `diskState` `Attached` is a disk of a running VM, `Reserved` one of a deallocated VM.
  *   Its own name (`exchange-lab-start-ready`), not the Pulumi gate's, so `npm run lab` never changes
  *   what Pulumi owns; a new `RunId` parameter each time, because ARM re-runs a run command only when
  *   it changes (https://github.com/Azure/bicep/issues/10422).
@@ -41,6 +44,17 @@ export interface VmState {
   power: string;
   /** The VM agent's display status (`Ready`, `Not Ready`) and version, or `unknown`. */
   agent: string;
+}
+
+/** A managed disk as `npm run lab` reads it. */
+export interface DiskInfo {
+  /** Storage type (`Premium_LRS`, `Standard_LRS`, ...). */
+  sku: string;
+  tags: Record<string, string>;
+  /** `Unattached`, `Attached` (its VM runs), `Reserved` (its VM is deallocated), `ActiveSAS`, ..., or `unknown`. */
+  diskState: string;
+  /** The VM holding it (its name), when attached. */
+  managedBy?: string;
 }
 
 /** The readiness script's outcome on one VM. */
@@ -136,5 +150,30 @@ export class LabAzure {
       output: (view?.output ?? "").trim(),
       detail: ok ? undefined : `Run Command ${view?.executionState ?? "unknown"}, exit code ${view?.exitCode ?? "none"}${view?.executionMessage ? `: ${view.executionMessage}` : ""}`,
     };
+  }
+
+  /** Reads a managed disk; `undefined` when Azure answers 404 ResourceNotFound (any other error rejects). */
+  async disk(resourceGroup: string, name: string): Promise<DiskInfo | undefined> {
+    try {
+      const d = await this.client.disks.get(resourceGroup, name, { abortSignal: this.poll.abortSignal });
+      return {
+        sku: d.sku?.name ?? "unknown",
+        tags: { ...d.tags },
+        diskState: d.diskState ?? "unknown",
+        managedBy: d.managedBy ? /\/virtualMachines\/([^/]+)$/i.exec(d.managedBy)?.[1] ?? d.managedBy : undefined,
+      };
+    } catch (err) {
+      const e = err as { statusCode?: number; code?: string };
+      if (e.statusCode === 404 && (e.code === undefined || e.code === "ResourceNotFound" || e.code === "NotFound")) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Changes a disk's storage type and sets its tags (the whole map, as PATCH replaces it) in one
+   * request, and waits until Azure reports it done. Never deletes or re-creates the disk.
+   */
+  async updateDisk(resourceGroup: string, name: string, sku: string | undefined, tags: Record<string, string>): Promise<void> {
+    await this.client.disks.update(resourceGroup, name, { ...(sku ? { sku: { name: sku } } : {}), tags }, this.poll);
   }
 }

@@ -1,9 +1,11 @@
 /**
- * `npm run lab -- start | stop | status [--stack NAME | --config FILE] [--csv FILE] [--subscription ID] [--dry-run]`
+ * `npm run lab -- start | stop [--park] | status | park | unpark [--stack NAME | --config FILE] [--csv FILE] [--subscription ID] [--dry-run]`
  *
  * Reads the same CSV and stack file as the Pulumi program and works on the VMs `pulumi up`
  * created: `start` in boot order (each WaitForBoot=Yes VM waited for with the readiness script),
- * `stop` deallocates every VM in parallel, `status` prints a table. Signs in to Azure with
+ * after converting parked disks back; `stop` deallocates in reverse boot order, and with `--park`
+ * then converts every disk to `parkedDiskSku`; `park` / `unpark` convert the disks alone (a
+ * destroyed lab); `status` prints a table. Signs in to Azure with
  * `DefaultAzureCredential` (`az login` is enough). Writes no file, so an interrupted run leaves
  * nothing half-written; operations Azure already accepted finish in Azure.
  *
@@ -19,25 +21,31 @@ import { loadLab } from "../program";
 import { NAMESPACE } from "../input/settings";
 import { readStackFile } from "../input/stackFile";
 import { LabAzure } from "./azure";
-import { CommandResult, Renderer, renderStatus, startLab, statusLab, stopLab } from "./commands";
-import { renderOrder } from "./order";
+import { Renderer, renderStatus, statusLab, stopLab } from "./commands";
+import { ParkOutcome, parkOnly, renderDryRun, stopAndPark, unparkAndStart } from "./parkCommands";
 
-export const COMMANDS = ["start", "stop", "status"] as const;
+export const COMMANDS = ["start", "stop", "status", "park", "unpark"] as const;
 export type Command = (typeof COMMANDS)[number];
 
-export const USAGE = `usage: npm run lab -- <command> [--stack NAME | --config FILE] [--csv FILE] [--subscription ID] [--dry-run]
+export const USAGE = `usage: npm run lab -- <command> [--park] [--stack NAME | --config FILE] [--csv FILE] [--subscription ID] [--dry-run]
 
 commands:
   start    start the lab in boot order: the VMs up to each WaitForBoot=Yes VM in parallel, then that
-           VM, waiting until it serves (the readiness script through Run Command), then the next ones
-  stop     deallocate every VM of the lab, in parallel (compute stops billing; disks stay)
+           VM, waiting until it serves (the readiness script through Run Command), then the next ones;
+           first, every parked disk of these VMs goes back to the type recorded on it
+  stop     deallocate every VM of the lab in reverse boot order (compute stops billing; disks stay)
   status   a table of each VM: power state, agent status, private IP, public RDP port, next auto-shutdown
+  park     convert every disk of the CSV to parkedDiskSku (default Standard_LRS), VMs untouched
+           (after pulumi destroy); each disk's type is recorded in a tag on it
+  unpark   convert every parked disk back to its recorded type, VMs untouched (before pulumi up)
 
 options:
   --stack NAME        the stack file stacks/Pulumi.NAME.yaml (default: the only one there)
   --config FILE       a stack file by path
   --csv FILE          the lab CSV instead of the stack's csv key
   --subscription ID   the Azure subscription (default: AZURE_SUBSCRIPTION_ID; see az account show)
+  --park              with stop: then convert every disk to parkedDiskSku (see docs/parking.md;
+                      Azure allows two type changes per disk a day: one park, one start)
   --dry-run           print what would be done, in order, without calling Azure
   --help              this text
 `;
@@ -50,12 +58,14 @@ export interface LabArgs {
   csv?: string;
   subscription?: string;
   dryRun: boolean;
+  /** `stop --park`. */
+  park: boolean;
 }
 
 /** Parses the arguments; throws an `Error` with the reason on a bad one (`help` for --help). */
 export function parseLabArgs(argv: readonly string[]): LabArgs {
   let command: Command | undefined;
-  const args: Omit<LabArgs, "command"> = { dryRun: false };
+  const args: Omit<LabArgs, "command"> = { dryRun: false, park: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -69,6 +79,7 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
       case "--csv": args.csv = value(); break;
       case "--subscription": args.subscription = value(); break;
       case "--dry-run": args.dryRun = true; break;
+      case "--park": args.park = true; break;
       case "--help": case "-h": throw new Error("help");
       default: {
         const known = COMMANDS.find((c) => c === flag);
@@ -80,6 +91,7 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
   }
   if (!command) throw new Error(`give a command: ${COMMANDS.join(", ")}`);
   if (args.stack && args.config) throw new Error("give --stack or --config, not both");
+  if (args.park && command !== "stop") throw new Error(`--park goes with stop (stop --park); ${command === "start" ? "start always converts parked disks back" : "park and unpark are commands of their own"}`);
   return { command, ...args };
 }
 
@@ -131,7 +143,7 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
   }
 
   if (args.dryRun) {
-    write(renderOrder(lab, args.command));
+    write(renderDryRun(lab, args.command, args.park));
     return 0;
   }
 
@@ -158,16 +170,30 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
       write(renderStatus(await statusLab(lab, azure)));
       return 0;
     }
-    const result = args.command === "start" ? await startLab(lab, azure, renderer) : await stopLab(lab, azure, renderer);
-    return report(result, controller.signal.aborted, write, writeError);
+    const result = await runCommand(args, lab, azure, renderer);
+    return report(result, controller.signal.aborted, write, writeError, args);
   } finally {
     process.removeListener("SIGINT", onSignal);
     testing.abortSignal?.removeEventListener("abort", onSignal);
   }
 }
 
-function report(result: CommandResult, interrupted: boolean, write: (s: string) => void, writeError: (s: string) => void): number {
+/** Runs start, stop (with or without --park), park or unpark. */
+function runCommand(args: LabArgs, lab: Lab, azure: LabAzure, renderer: Renderer): Promise<ParkOutcome> {
+  switch (args.command) {
+    case "start": return unparkAndStart(lab, azure, renderer);
+    case "park": case "unpark": return parkOnly(lab, azure, args.command);
+    default: return args.park ? stopAndPark(lab, azure, renderer) : stopLab(lab, azure, renderer);
+  }
+}
+
+function report(result: ParkOutcome, interrupted: boolean, write: (s: string) => void, writeError: (s: string) => void, args: LabArgs): number {
   for (const line of result.done) write(`${line}\n`);
+  if (result.partial) writeError(`the conversion stopped half-way; each disk and its type now:\n${result.partial.join("\n")}\n`);
+  if (result.finish) {
+    const options = [args.stack && `--stack ${args.stack}`, args.config && `--config ${args.config}`, args.csv && `--csv ${args.csv}`, args.subscription && `--subscription ${args.subscription}`].filter(Boolean).join(" ");
+    writeError(`to finish: npm run lab -- ${result.finish}${options ? ` ${options}` : ""}  (disks already converted are left as they are)\n`);
+  }
   if (interrupted) {
     writeError(`interrupted: operations Azure had accepted finish in Azure; nothing else was started${result.notStarted.length ? ` (not started: ${result.notStarted.join(", ")})` : ""}\n`);
     return 130;

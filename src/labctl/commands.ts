@@ -85,30 +85,39 @@ export async function startLab(lab: Lab, azure: LabAzure, renderer: Renderer): P
   return result;
 }
 
-/** Deallocates every VM of the lab in parallel (a VM already deallocated is left as it is). */
+/**
+ * Deallocates every VM of the lab in reverse boot order: the boot steps last to first, the VMs of
+ * a step in parallel (so the domain controllers go last). A VM already deallocated is left as it
+ * is; a failure is recorded and the next steps still run, so that as much as possible stops billing.
+ */
 export async function stopLab(lab: Lab, azure: LabAzure, renderer: Renderer): Promise<CommandResult> {
   const result: CommandResult = { done: [], failures: [], notStarted: [] };
-  const tasks = onlineVms(lab).map((vm) => ({
-    title: vm.name,
-    task: async (_: unknown, task: { output: string }) => {
-      try {
-        const state = await azure.state(vm.name);
-        if (state.power === "deallocated") {
-          result.done.push(`${vm.name}: already deallocated`);
-          return;
-        }
-        task.output = "deallocating";
-        await azure.deallocate(vm.name);
-        result.done.push(`${vm.name}: deallocated`);
-      } catch (err) {
-        const message = `${vm.name}: deallocate failed: ${azureMessage(err)}`;
-        result.failures.push(message);
-        throw new Error(message, { cause: err });
+  const stopOne = async (vm: LabVm, task: { output: string }) => {
+    try {
+      const state = await azure.state(vm.name);
+      if (state.power === "deallocated") {
+        result.done.push(`${vm.name}: already deallocated`);
+        return;
       }
+      task.output = `${vm.name}: deallocating`;
+      await azure.deallocate(vm.name);
+      result.done.push(`${vm.name}: deallocated`);
+    } catch (err) {
+      const message = `${vm.name}: deallocate failed: ${azureMessage(err)}`;
+      result.failures.push(message);
+      throw new Error(message, { cause: err });
+    }
+  };
+  const tasks = [...bootSteps(lab)].reverse().map((step) => ({
+    title: step.vms.map((v) => v.name).join(", "),
+    task: async (_: unknown, task: { output: string }) => {
+      const outcomes = await Promise.allSettled(step.vms.map((vm) => stopOne(vm, task)));
+      const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected");
+      if (failed.length > 0) throw new Error(failed.map((o) => (o.reason as Error).message).join("; "));
     },
   }));
   try {
-    await listr(tasks, renderer, true).run();
+    await new Listr(tasks, { concurrent: false, exitOnError: false, renderer, fallbackRenderer: renderer === "silent" ? "silent" : "simple", registerSignalListeners: false }).run();
   } catch {
     // In result.failures.
   }

@@ -35,12 +35,16 @@ export function bootSteps(lab: Lab): BootStep[] {
   return steps;
 }
 
-/** The order as text, for `--dry-run`: what `start` or `stop` would do, one line per step. */
+/** The order as text, for `--dry-run`: what `start` or `stop` would do (`stop`: the boot steps
+ * last to first), one line per step. */
 export function renderOrder(lab: Lab, command: "start" | "stop" | "status"): string {
   const imageVms = onlineVms(lab).filter((vm) => vm.image).map((vm) => vm.name);
   const rg = `${lab.settings.resourceGroupName}${imageVms.length > 0 ? ` (${imageVms.join(", ")}: in ${lab.settings.diskResourceGroupName})` : ""}`;
   const names = onlineVms(lab).map((vm) => vm.name);
-  if (command === "stop") return `dry run: would deallocate, all at once, in resource group ${rg}: ${names.join(", ")}\n`;
+  if (command === "stop") {
+    const steps = [...bootSteps(lab)].reverse().map((step, i) => `  ${i + 1}. deallocate ${step.vms.map((v) => v.name).join(", ")}${step.vms.length > 1 ? " (in parallel)" : ""}`);
+    return [`dry run: would deallocate, in reverse boot order, in resource group ${rg}:`, ...steps, ""].join("\n");
+  }
   if (command === "status") return `dry run: would read the instance view of, in resource group ${rg}: ${names.join(", ")}\n`;
   const lines = bootSteps(lab).map((step, i) => {
     const what = step.barrier

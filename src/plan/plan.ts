@@ -415,6 +415,7 @@ export function billableOf(resources: readonly PlanResource[], lab: Lab): { bill
       loadBalancerRules: lb ? (inputs(lb).loadBalancingRules?.length ?? 0) + (inputs(lb).outboundRules?.length ?? 0) : 0,
       hasLoadBalancer: lb !== undefined,
       s2sTunnels: of("network:VirtualNetworkGatewayConnection").length,
+      parkedDiskSku: lab.settings.parkedDiskSku,
     },
     assumptions: [
       ...(assumed > 0 ? [`${assumed} disk${assumed === 1 ? "" : "s"} without a DiskTiers entry priced as ${ASSUMED_DISK_TIER} (128 GiB Standard HDD)`] : []),

@@ -116,10 +116,25 @@ export function renderCost(c: CostEstimate): string[] {
     ...table(rows).map((l) => `  ${l}`),
     `  Running: ${total(c.knownPerHourRunning, c.unknown, "per hour")} (about ${money((c.knownPerHourRunning ?? 0) * HOURS_PER_MONTH)} for a month always on).`,
     `  Parked after pulumi destroy: ${total(c.knownPerMonthParked, c.unknownParked, "per month")} (the disks).`,
+    ...renderParking(c, money),
     "  Traffic, per GB (not in the totals):",
     ...c.perGb.map((u) => `  - ${u.item}: ${u.unitPrice === null ? `unknown (${u.priceKey})` : `${money(u.unitPrice)}/GB`}`),
     "  Assumptions:",
     ...c.assumptions.map((a) => `  - ${a}`),
+  ];
+}
+
+/** The parking lines of the cost section: the disks on parkedDiskSku, and a typical month with and without. */
+function renderParking(c: CostEstimate, money: (x: number) => string): string[] {
+  const p = c.parking;
+  if (!p) return [];
+  const figure = (x: number | null) => (x === null ? "unknown (a price is missing)" : money(x));
+  const tiers = p.lines.map((l) => `${l.quantity} x ${l.item.replace(/^Managed disk | \(parked\)$/g, "")} at ${l.unitPrice === null ? `unknown (${l.priceKey})` : money(l.unitPrice)}`).join(", ");
+  const t = p.typicalMonth;
+  return [
+    `  Parked with the disks on ${p.parkedDiskSku} (npm run lab -- park, docs/parking.md): ${figure(p.perMonthOnParkedSku)} per month (${tiers}); on their running types: ${figure(p.perMonthOnRunningTypes)}.`,
+    `  A month of ${t.hoursRunning} hours running, destroyed the rest: ${figure(t.withParking)} with parking, ${figure(t.withoutParking)} without (disks bill by the hour at the type they have).`,
+    `  The same month with the stack kept and the VMs deallocated the rest (npm run lab -- stop [--park]): ${figure(p.typicalMonthStopped.withParking)} with parking, ${figure(p.typicalMonthStopped.withoutParking)} without.`,
   ];
 }
 

@@ -6,6 +6,9 @@
  * Billing facts (Microsoft Learn, https://learn.microsoft.com/azure/virtual-machines/states-billing): a deallocated VM bills
  * no compute; disks bill whether attached or not; a Standard public IP bills while it exists.
  * A VM attached to a Windows disk without Azure Hybrid Benefit bills the Windows rate.
+ * Disks bill by the hour at their type's tier ("All disk types are billed at an hourly rate",
+ * https://learn.microsoft.com/azure/virtual-machines/disks-understanding-billing), so a disk
+ * parked on another type (`npm run lab -- park`) bills that type's share for the hours it spends there.
  */
 
 /** Hours in a billing month as Azure's calculator counts them. */
@@ -87,6 +90,8 @@ export interface CostEstimate {
   unknown: string[];
   /** Those of them that also bill while parked. */
   unknownParked: string[];
+  /** The same disks on `parkedDiskSku`, and a typical month with and without parking (when the billable names it). */
+  parking?: ParkingCost;
   assumptions: string[];
 }
 
@@ -102,6 +107,45 @@ export interface Billable {
   hasLoadBalancer: boolean;
   /** Site-to-site connections on the gateway; 1 when absent and there is a gateway. */
   s2sTunnels?: number;
+  /** The stack's `parkedDiskSku`, when the estimate should price parking. */
+  parkedDiskSku?: string;
+}
+
+/** Hours running in the month of typical use the estimate prices (evenings and a weekend). */
+export const TYPICAL_HOURS_RUNNING = 40;
+
+/** What parking the disks saves (`npm run lab -- stop --park` / `park`). Sums null when a price is unknown. */
+export interface ParkingCost {
+  parkedDiskSku: string;
+  /** One line per parked tier (e.g. S10 x 5), priced from the snapshot. */
+  lines: CostLine[];
+  /** A month parked after `pulumi destroy`, disks on their running types (= perMonthParked). */
+  perMonthOnRunningTypes: number | null;
+  /** A month parked after `pulumi destroy`, disks on `parkedDiskSku`. */
+  perMonthOnParkedSku: number | null;
+  /** A month of {@link TYPICAL_HOURS_RUNNING} hours running (every hourly line and the disks on
+   * their running types) and the rest destroyed: without parking (disks on their running types
+   * all month) and with it (parked for the other hours). */
+  typicalMonth: { hoursRunning: number; withoutParking: number | null; withParking: number | null };
+  /** The same month with the stack kept between sessions (`npm run lab -- stop` / `stop --park`):
+   * the VMs bill their running hours, the gateway, IPs and load balancer every hour of the month. */
+  typicalMonthStopped: { withoutParking: number | null; withParking: number | null };
+}
+
+/** Standard HDD sizes (S4-S80; disks-types). */
+const HDD_SIZES = [4, 6, 10, 15, 20, 30, 40, 50, 60, 70, 80];
+
+/**
+ * The tier a disk of `tier` (S10, E15, P10, ...) bills at once converted to `sku`: the same size
+ * number in the target type's letter (Standard_LRS S, StandardSSD_LRS E; disks-types). Standard
+ * HDD starts at S4 (32 GiB), so P1-P4 / E1-E4 become S4. A Standard HDD disk stays S on
+ * StandardSSD_LRS: parking never moves a disk to a dearer type (npm run lab skips it).
+ */
+export function parkedTier(tier: string, sku: string): string {
+  const letter = tier[0];
+  const size = Number(tier.slice(1));
+  if (sku === "StandardSSD_LRS" && letter !== "S") return `E${size}`;
+  return `S${HDD_SIZES.find((s) => s >= size) ?? size}`;
 }
 
 /** Rules included in the Standard Load Balancer's base hourly price. */
@@ -158,6 +202,7 @@ export function estimateCost(billable: Billable, snapshot: PriceSnapshot, assump
   const parked = lines.filter((l) => l.billsWhen === "always");
   const knownPerMonthParked = round(parked.reduce((sum, l) => sum + perMonth(l), 0), 2);
   const missing = snapshot.missing === true;
+  const parking = billable.parkedDiskSku ? parkingCost(billable, snapshot, lines, parked, perHour, perMonth) : undefined;
   return {
     ...(missing ? { noPrices: `no prices for ${snapshot.region}; run npm run prices -- --region ${snapshot.region}` } : {}),
     currency: snapshot.currency,
@@ -172,6 +217,7 @@ export function estimateCost(billable: Billable, snapshot: PriceSnapshot, assump
     perGb,
     unknown,
     unknownParked: parked.filter((l) => l.unitPrice === null).map((l) => l.priceKey),
+    ...(parking ? { parking } : {}),
     assumptions: [
       ...assumptions,
       "VMs at Windows pay-as-you-go rates: no Azure Hybrid Benefit, reservation or savings plan",
@@ -179,5 +225,39 @@ export function estimateCost(billable: Billable, snapshot: PriceSnapshot, assump
       "traffic is not in the totals: load balancer data processed and internet egress are stated per GB below; traffic through the VPN tunnel bills as egress too",
       "not included: disk transactions, taxes",
     ],
+  };
+}
+
+/** The parking figures: the disks re-priced at their parked tiers, and the typical month. */
+function parkingCost(billable: Billable, snapshot: PriceSnapshot, lines: readonly CostLine[], parked: readonly CostLine[], perHour: (l: CostLine) => number, perMonth: (l: CostLine) => number): ParkingCost {
+  const sku = billable.parkedDiskSku!;
+  const counts = new Map<string, number>();
+  for (const tier of billable.diskTiers) counts.set(parkedTier(tier, sku), (counts.get(parkedTier(tier, sku)) ?? 0) + 1);
+  const parkedLines: CostLine[] = [...counts].map(([tier, quantity]) => {
+    const p = snapshot.prices[`disk/${tier}`];
+    const known = p && p.unit === "month";
+    return { item: `Managed disk ${tier} (parked)`, quantity, priceKey: `disk/${tier}`, unitPrice: known ? p.price : null, unit: "month", source: known ? p.source : null, billsWhen: "always" };
+  });
+  const sum = (xs: readonly CostLine[], f: (l: CostLine) => number) => (xs.some((l) => l.unitPrice === null) ? null : xs.reduce((a, l) => a + f(l), 0));
+  const round2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
+  const onRunning = sum(parked, perMonth);
+  const onParked = sum(parkedLines, perMonth);
+  const hourly = sum(lines, perHour);
+  const h = TYPICAL_HOURS_RUNNING;
+  const idle = HOURS_PER_MONTH - h;
+  // Deallocated VMs bill no compute; everything else hourly bills while the stack exists.
+  const network = sum(lines.filter((l) => l.billsWhen === "running" && !l.priceKey.startsWith("vm/")), perHour);
+  const stopped = (disks: number | null) => (hourly === null || disks === null || network === null ? null : round2(hourly * h + network * idle + (disks / HOURS_PER_MONTH) * idle));
+  return {
+    parkedDiskSku: sku,
+    lines: parkedLines,
+    perMonthOnRunningTypes: round2(onRunning),
+    perMonthOnParkedSku: round2(onParked),
+    typicalMonth: {
+      hoursRunning: h,
+      withoutParking: hourly === null || onRunning === null ? null : round2(hourly * h + (onRunning / HOURS_PER_MONTH) * idle),
+      withParking: hourly === null || onParked === null ? null : round2(hourly * h + (onParked / HOURS_PER_MONTH) * idle),
+    },
+    typicalMonthStopped: { withoutParking: stopped(onRunning), withParking: stopped(onParked) },
   };
 }

@@ -64,11 +64,13 @@ function profileLines(d: DraytekProfile, n: number): Line[] {
     : [
         note(`${LABELS.preSharedKey.text} ${cite("preSharedKey")}: a secret, not printed. Replace ${KEY_PLACEHOLDER} with the preSharedKey printed by:`),
         note(`  pulumi stack output${stack} draytek --show-secrets --json`),
+        note("  (its cliScript is this script for profile 1 with the key and the gateway's IP filled in)."),
         cmd(`vpn option ${n} okey=${KEY_PLACEHOLDER}`),
       ];
   return [
     note(`Common settings ${cite("profileName")}`),
     cmd(`vpn option ${n} pname=${d.profileName}`),
+    note(`${LABELS.callDirection.text}: Dial-Out ${cite("callDirection")}; ${LABELS.alwaysOn.text}: "-1 - it means always on for dial-out" ${cite("alwaysOn")}`),
     cmd(`vpn option ${n} dir=o`),
     cmd(`vpn option ${n} idle=-1`),
     note(`${LABELS.pingToKeepAlive.text} off: ${d.pingToKeepAlive.why}.`),

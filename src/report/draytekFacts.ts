@@ -80,7 +80,7 @@ export const FACTS = {
     says: "view LAN to LAN VPN profiles; an unused profile shows \"% Profile Name : ???\"",
     verdict: "confirmed",
   },
-  profileName: { command: "vpn option pname", pages: { v2927: "926-931", v3912: "765, 769" }, says: "It means the name of the profile; vpn list: \"% Profile Name : ???\"", verdict: "confirmed" },
+  profileName: { command: "vpn option pname", pages: { v2927: "924-931", v3912: "764-765, 768-769" }, says: "It means the name of the profile; vpn list: \"% Profile Name : ???\"", verdict: "confirmed" },
   profileNameLength: { command: "vpn option pname", pages: { v2927: "926-929", v3912: "765" }, says: "no length limit is stated", verdict: "unknown" },
   enable: { command: "vpn option ena", pages: { v2927: "926-931", v3912: "765, 769" }, says: "It means to enable or disable the profile. on - Enable / off - Disable", verdict: "settingOnly" },
   callDirection: { command: "vpn option dir", pages: { v2927: "926-931", v3912: "765, 769" }, says: "It means the call direction. b - Both, o - Dial-Out, i - Dial-In", verdict: "confirmed" },
@@ -98,7 +98,7 @@ export const FACTS = {
   preSharedKey: { command: "vpn option okey", pages: { v2927: "926-929", v3912: "766" }, says: "It means IKE Pre-Shared Key. \"okey=abcd\" means to set IKE Pre-Shared Key = abcd", verdict: "confirmed" },
   ipsecSecurityMethod: {
     command: "vpn option ometh",
-    pages: { v2927: "926-931", v3912: "766, 770" },
+    pages: { v2927: "921-931", v3912: "762, 766, 770" },
     says: "It means IPSec Security Method. ometh= espa[1/9/2]/espaa[a/s/S][1/9/2] means ESP AES[128/192/256] without/with Authentication auto/sha1/Sha2",
     verdict: "confirmed",
   },
@@ -122,7 +122,7 @@ export const FACTS = {
   localNetwork: { command: "vpn option lnip/lnmask", pages: { v2927: "926-929", v3912: "767-768" }, says: "It means Local Network IP; It means Local Network Mask", verdict: "confirmed" },
   more: {
     command: "vpn mroute",
-    pages: { v2927: "929-930", v3912: "768-769" },
+    pages: { v2927: "929", v3912: "768-769" },
     says: "list, add or delete static routes for a certain LAN to LAN VPN profile; example: vpn mroute 1 add 192.168.5.0/24",
     verdict: "unknown",
   },
@@ -151,7 +151,7 @@ export const FACTS = {
     says: "It means the NetBios Naming Packet. on - pass the packet, off - block; an unused profile shows \"Netbios Naming Packet : Pass\"",
     verdict: "confirmed",
   },
-  multicast: { command: "vpn Multicast set", pages: { v2927: "937", v3912: "776" }, says: "vpn Multicast set <H2l/L2l> <index> <Block/Pass>: Set Block/Pass the Multicast Packets. The default is Block.", verdict: "confirmed" },
+  multicast: { command: "vpn Multicast set", pages: { v2927: "937", v3912: "761-762, 776" }, says: "vpn Multicast set <H2l/L2l> <index> <Block/Pass>: Set Block/Pass the Multicast Packets. The default is Block.", verdict: "confirmed" },
   mss: {
     command: "vpn mss",
     pages: { v2927: "936", v3912: "775" },

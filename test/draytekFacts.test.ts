@@ -2,8 +2,11 @@
 // each label of the hints cites the command and printed pages the research gives for it, and a
 // label counted as confirmed carries the manual's own words.
 import { strict as assert } from "assert";
-import { LABELS, TCP_MSS_CLAMP, labelConfirmed, labelSource } from "../src/report/draytek";
+import * as fs from "fs";
+import * as path from "path";
+import { LABELS, TCP_MSS_CLAMP, labelConfirmed, labelSource, labelTable } from "../src/report/draytek";
 import { CLI_SYNTAX, FACTS, IPSEC_MSS_RANGE, PROFILE_INDEX_MAX } from "../src/report/draytekFacts";
+import { ROOT } from "./helpers";
 
 type Row = [command: string, v2927: string | undefined, v3912: string | undefined, confirmed: boolean];
 
@@ -82,5 +85,14 @@ describe("DrayTek facts behind every label (src/report/draytekFacts.ts)", () => 
     assert.deepEqual(status("vpn setup 1 AzOxford ipsec_out lab.example.com KEY 10.20.0.0 255.255.0.0"), ["inferred"]);
     assert.deepEqual(status("vpn mroute 1 addmsa 192.168.2.0/24 10.20.0.0/16"), ["vigor3912Only"]);
     assert.deepEqual(status("vpn l2lset 1 pfs on"), ["documented"]);
+  });
+});
+
+describe("docs/draytek.md", () => {
+  it("lists every label with its command, pages and verdict, as the code has them", () => {
+    const doc = fs.readFileSync(path.join(ROOT, "docs", "draytek.md"), "utf8");
+    assert.ok(doc.includes(labelTable().join("\n")), "the label table in docs/draytek.md is labelTable()'s");
+    for (const check of ["vpn option ?", "vpn l2lset ?"]) assert.ok(doc.includes(check), check);
+    assert.doesNotMatch(doc, /\.\.\/shared|\/work\//);
   });
 });

@@ -33,7 +33,7 @@
  */
 import { Cidr, dottedMask } from "../input/addresses";
 import { AZURE_IKE_SA_LIFETIME_SECONDS, IKE_GROUP_NUMBERS, IpsecPolicy, VpnSettings } from "../input/vpn";
-import { FACTS, FactId, IPSEC_MSS_RANGE, citation } from "./draytekFacts";
+import { DraytekFact, FACTS, FactId, IPSEC_MSS_RANGE, citation } from "./draytekFacts";
 
 /** Azure DH/PFS group names -> IKE group numbers and their common names (RFC 3526, RFC 5903, RFC 5114). */
 const DH_GROUPS: Record<string, { group: number; name: string } | undefined> = {
@@ -442,4 +442,17 @@ export function renderRouterProfiles(routers: readonly RouterProfiles[]): string
     ...r.profiles.map((p) => `  ${p.profileName.padEnd(PROFILE_NAME_MAX_LENGTH)}  ${p.stackFile}: dials ${p.serverIpOrHost}; office ${p.localNetworks.join(", ")} <-> Azure ${p.remoteNetworks.join(", ")}`),
     `  The TCP MSS clamp (vpn mss set 3 ${TCP_MSS_CLAMP}) is one setting for every IPsec tunnel of the router: set it once.`,
   ]);
+}
+
+/**
+ * The labels as a Markdown table (label, command, Vigor2927 and Vigor3912 pages, verdict), as
+ * `docs/draytek.md` lists them (a test compares the two). Pure.
+ */
+export function labelTable(): string[] {
+  const rows = Object.values(LABELS).map((l: DraytekLabel) => {
+    const f: DraytekFact = FACTS[l.fact];
+    const verdict = labelConfirmed(l) ? (f.command === "web UI" ? "confirmed (web UI capture)" : "confirmed") : `not confirmed; nearest: ${l.nearest ?? "none"}`;
+    return `| ${l.text} | \`${f.command}\` | ${f.pages.v2927 ?? "-"} | ${f.pages.v3912 ?? "-"} | ${verdict} |`;
+  });
+  return ["| Label | Command | Vigor2927 V2.2 p. | Vigor3912 V1.01 p. | Verdict |", "|---|---|---|---|---|", ...rows];
 }

@@ -1,5 +1,6 @@
 /**
  * `npm run plan -- [--stack NAME... | --config FILE... | --all] [--csv FILE] [--json] [--show-secrets]`
+ * (`--format draytek-cli [--draytek-profile N]`: the DrayTek telnet/SSH script alone, src/report/draytekCli.ts)
  *
  * Several labs (several `--stack`/`--config`, `--all`, or no choice with more than one stack file
  * under `stacks/`) are planned one after another, then checked against each other

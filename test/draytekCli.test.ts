@@ -122,14 +122,18 @@ describe("npm run plan -- --format draytek-cli", () => {
     onlyDocumented(stdout);
   });
 
-  it("prints a key written in the stack file only with --show-secrets", async () => {
+  it("prints a key written in the stack file with --show-secrets (without it: test/secrets.test.ts)", async () => {
     const csv = `${HEADER}\nYes,dc1,,dc1-os,Small,Oxford,,,,Yes,3389\n`;
     const yaml = baseStackYaml() + `  exchange-lab:vpnSharedKey: ${KEY}\n`;
-    const masked = await planCli(csv, yaml, "--format", "draytek-cli");
-    assert.equal(masked.code, 0, masked.stderr);
-    assert.ok(!(masked.stdout + masked.stderr).includes(KEY));
-    assert.match(masked.stdout, new RegExp(`^vpn option 1 okey=${KEY_PLACEHOLDER}$`, "m"));
     const revealed = await planCli(csv, yaml, "--format", "draytek-cli", "--show-secrets");
+    assert.equal(revealed.code, 0, revealed.stderr);
     assert.match(revealed.stdout, new RegExp(`^vpn option 1 okey=${KEY}$`, "m"));
+  });
+
+  it("IKEv1: sets Main mode with the documented ikemode=m", () => {
+    const i = input(["192.168.1.0/24"]);
+    const text = script({ ...i, vpn: { ...i.vpn, ikeVersion: "IKEv1" } }, hidden);
+    assert.match(text, /^vpn option 1 ikemode=m$/m);
+    onlyDocumented(text);
   });
 });

@@ -4,7 +4,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { DraytekEndpoints, DraytekInput, draytekProfile } from "../src/report/draytek";
-import { KEY_PLACEHOLDER, inferredOmeth, renderDraytekCli } from "../src/report/draytekCli";
+import { KEY_PLACEHOLDER, inferredOmeth, profileIndexes, renderDraytekCli } from "../src/report/draytekCli";
 import { CLI_SYNTAX } from "../src/report/draytekFacts";
 import { parseCidr } from "../src/input/addresses";
 import { parseArgs } from "../src/plan/cli";
@@ -110,6 +110,10 @@ describe("npm run plan -- --format draytek-cli", () => {
   it("takes --draytek-profile N from 1 to 500", () => {
     assert.equal(parseArgs(["--format", "draytek-cli", "--draytek-profile", "7"]).draytekProfile, 7);
     for (const bad of ["0", "501", "x", "1.5"]) assert.throws(() => parseArgs(["--draytek-profile", bad]), /--draytek-profile takes a LAN-to-LAN profile index from 1 to 500/);
+  });
+
+  it("numbers the labs' profiles per office router, each router from the first index", () => {
+    assert.deepEqual(profileIndexes(["203.0.113.10", "203.0.113.10", "198.51.100.1", "203.0.113.10"], 3), [3, 4, 3, 5]);
   });
 
   it("several labs: one script per lab, numbered per office router from --draytek-profile", async () => {

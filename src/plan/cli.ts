@@ -16,7 +16,7 @@ import { DeployedLabRecord, findDeployedLabRecord } from "../input/previous";
 import { crossLabProblems, officeRouter } from "../input/crossLab";
 import { Problem } from "../input/problems";
 import { RouterProfiles, routerProfiles } from "../report/draytek";
-import { renderDraytekClis } from "../report/draytekCli";
+import { profileIndexes, renderDraytekClis, withCliScript } from "../report/draytekCli";
 import { PROFILE_INDEX_MAX } from "../report/draytekFacts";
 import { PlanResult, runPlan } from "./plan";
 import { renderCrossLab, renderPlan } from "./render";
@@ -244,6 +244,7 @@ async function planSeveral(stackFiles: readonly string[], args: PlanArgs, write:
   for (const stackFile of stackFiles) results.push(await runPlan({ stackFile, showSecrets: args.showSecrets }));
   const valid = results.flatMap((r) => (r.lab && r.locate ? [{ stackFile: r.stackFile, lab: r.lab, locate: r.locate, profileName: r.draytek?.profileName }] : []));
   const checked = crossLabProblems(valid);
+  numberDraytekProfiles(results, args.draytekProfile ?? 1);
   const routers = routerProfiles(
     results.flatMap((r) => {
       const router = r.lab ? officeRouter(r.lab) : undefined;
@@ -262,6 +263,13 @@ async function planSeveral(stackFiles: readonly string[], args: PlanArgs, write:
     (findings.errors.length > 0 ? writeError : write)(renderCrossLab(results.map((r) => r.stackFile), findings));
   }
   return failed ? 1 : 0;
+}
+
+/** Gives each lab's telnet script (`draytek.cliScript`) its own profile index on its office router. */
+function numberDraytekProfiles(results: PlanResult[], firstIndex: number): void {
+  const withVpn = results.filter((r) => r.draytek && r.lab && officeRouter(r.lab));
+  const indexes = profileIndexes(withVpn.map((r) => officeRouter(r.lab!)!), firstIndex);
+  withVpn.forEach((r, i) => (r.draytek = withCliScript(r.draytek!, indexes[i])));
 }
 
 /**

@@ -201,16 +201,20 @@ export function withCliScript(d: DraytekProfile, index: number): DraytekProfile 
 }
 
 /**
- * The scripts of several labs: per office router, one profile per lab at `firstIndex`,
- * `firstIndex + 1`, ... in the labs' order (each router counts from `firstIndex`). Pure.
+ * The profile index of each lab behind its office router: `firstIndex`, `firstIndex + 1`, ... in
+ * the labs' order, each router counting from `firstIndex`. Pure.
  */
-export function renderDraytekClis(labs: readonly { stackFile: string; router: string; profile: DraytekProfile }[], firstIndex: number): string {
+export function profileIndexes(routers: readonly string[], firstIndex: number): number[] {
   const next = new Map<string, number>();
-  return labs
-    .map((lab) => {
-      const index = next.get(lab.router) ?? firstIndex;
-      next.set(lab.router, index + 1);
-      return renderDraytekCli(lab.profile, { index, stackFile: `${lab.stackFile}, for the DrayTek at ${lab.router}` });
-    })
-    .join("\n");
+  return routers.map((router) => {
+    const index = next.get(router) ?? firstIndex;
+    next.set(router, index + 1);
+    return index;
+  });
+}
+
+/** The scripts of several labs, one after another, at their {@link profileIndexes}. Pure. */
+export function renderDraytekClis(labs: readonly { stackFile: string; router: string; profile: DraytekProfile }[], firstIndex: number): string {
+  const indexes = profileIndexes(labs.map((l) => l.router), firstIndex);
+  return labs.map((lab, i) => renderDraytekCli(lab.profile, { index: indexes[i], stackFile: `${lab.stackFile}, for the DrayTek at ${lab.router}` })).join("\n");
 }

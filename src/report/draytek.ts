@@ -412,7 +412,18 @@ export function renderDraytekHints(d: DraytekProfile): string {
 export interface RouterProfiles {
   /** The router's WAN address or DNS name (`onPremises.publicIp` or `fqdn`). */
   router: string;
-  profiles: { stackFile: string; profileName: string; serverIpOrHost: string; localNetworks: string[]; remoteNetworks: string[] }[];
+  profiles: {
+    stackFile: string;
+    profileName: string;
+    /** The gateway's DNS name (else its IP, else a placeholder): the peer once the name resolves. */
+    serverIpOrHost: string;
+    /** The gateway's IP, when known: the peer until the name is seen to resolve. */
+    gatewayIp?: string;
+    /** The gateway's DNS name, when known. */
+    gatewayFqdn?: string;
+    localNetworks: string[];
+    remoteNetworks: string[];
+  }[];
 }
 
 /**
@@ -428,6 +439,8 @@ export function routerProfiles(labs: readonly { stackFile: string; router: strin
       stackFile: lab.stackFile,
       profileName: lab.profile.profileName,
       serverIpOrHost: lab.profile.serverIpOrHost,
+      ...(lab.profile.peer.ip ? { gatewayIp: lab.profile.peer.ip } : {}),
+      ...(lab.profile.peer.fqdn ? { gatewayFqdn: lab.profile.peer.fqdn } : {}),
       localNetworks: lab.profile.localNetworks.map((n) => n.cidr),
       remoteNetworks: lab.profile.remoteNetworks.map((n) => n.cidr),
     });
@@ -435,11 +448,17 @@ export function routerProfiles(labs: readonly { stackFile: string; router: strin
   return routers;
 }
 
+/** The peer in one line: the IP (or where to read it), and the name once it resolves. */
+function peerText(p: RouterProfiles["profiles"][number]): string {
+  const ip = p.gatewayIp ?? "the gateway's IP (pulumi stack output gatewayPublicIp)";
+  return p.gatewayFqdn ? `${ip}, or ${p.gatewayFqdn} once it resolves` : ip;
+}
+
 /** The routers' profile lists as text, for the multi-lab plan. Pure. */
 export function renderRouterProfiles(routers: readonly RouterProfiles[]): string[] {
   return routers.flatMap((r) => [
     `DrayTek ${r.router}: ${r.profiles.length} LAN-to-LAN profile${r.profiles.length === 1 ? "" : "s"} (${LABELS.lanToLan.text}, one per lab; each lab's hints above give every field):`,
-    ...r.profiles.map((p) => `  ${p.profileName.padEnd(PROFILE_NAME_MAX_LENGTH)}  ${p.stackFile}: dials ${p.serverIpOrHost}; office ${p.localNetworks.join(", ")} <-> Azure ${p.remoteNetworks.join(", ")}`),
+    ...r.profiles.map((p) => `  ${p.profileName.padEnd(PROFILE_NAME_MAX_LENGTH)}  ${p.stackFile}: dials ${peerText(p)}; office ${p.localNetworks.join(", ")} <-> Azure ${p.remoteNetworks.join(", ")}`),
     `  The TCP MSS clamp (vpn mss set 3 ${TCP_MSS_CLAMP}) is one setting for every IPsec tunnel of the router: set it once.`,
   ]);
 }

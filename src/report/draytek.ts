@@ -460,6 +460,7 @@ export function renderRouterProfiles(routers: readonly RouterProfiles[]): string
     `DrayTek ${r.router}: ${r.profiles.length} LAN-to-LAN profile${r.profiles.length === 1 ? "" : "s"} (${LABELS.lanToLan.text}, one per lab; each lab's hints above give every field):`,
     ...r.profiles.map((p) => `  ${p.profileName.padEnd(PROFILE_NAME_MAX_LENGTH)}  ${p.stackFile}: dials ${peerText(p)}; office ${p.localNetworks.join(", ")} <-> Azure ${p.remoteNetworks.join(", ")}`),
     `  The TCP MSS clamp (vpn mss set 3 ${TCP_MSS_CLAMP}) is one setting for every IPsec tunnel of the router: set it once.`,
+    "  The telnet/SSH scripts, one profile per lab from index N on: npm run plan -- --format draytek-cli --draytek-profile N (with the same stack choice).",
   ]);
 }
 

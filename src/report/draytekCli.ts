@@ -141,7 +141,7 @@ function networkLines(d: DraytekProfile, n: number): Line[] {
     ...(moreRemote.length > 0 ? [note(`More Azure networks, as static routes of the profile ${cite("mroute")}`), ...moreRemote.map((r) => cmd(`vpn mroute ${n} add ${r.cidr}`))] : []),
     ...(extraPairs.length > 0
       ? [
-          note(`More office networks (${moreLocal.map((l) => l.cidr).join(", ")}): the Vigor2927 manual has no command that adds a local network to a profile;`),
+          note(`More office networks (${moreLocal.map((l) => l.cidr).join(", ")}): the Vigor2927 manual's vpn mroute has no addmsa;`),
           note(`on a Vigor3912, one IPsec SA per pair ${cite("mrouteMultipleSa")}:`),
           ...extraPairs.map((c) => note(`  ${c}`)),
           note("  Otherwise make one profile per office network (web UI, or this script again with another index and one office range)."),

@@ -1,7 +1,7 @@
 /**
  * What DrayTek's own documents say about each LAN-to-LAN field and telnet command the hints and
  * the telnet script use: one typed row per fact, with the manual, the command, the printed pages
- * and the manual's words. The hints' labels ({@link LABELS} in `draytek.ts`) and every line of the
+ * and the manual's words. The hints' labels (`LABELS` in `draytek.ts`) and every line of the
  * script (`draytekCli.ts`) cite a row of this table; a test holds the table to the research it
  * was written from. Pure data.
  *

@@ -19,8 +19,9 @@ export = async () => {
     publicIp: component.publicIp,
     publicFqdn: component.publicFqdn,
     rdp: component.rdp,
-    // The VPN (when the stack's vpn is true). The DrayTek dials gatewayFqdn, which destroy/up keeps.
-    // draytek and draytekHints are secrets: they carry the pre-shared key. Read them with
+    // The VPN (when the stack's vpn is true). The DrayTek dials gatewayPublicIp, or gatewayFqdn (which
+    // destroy/up keeps) once it is seen to resolve (docs/draytek.md). draytek and draytekHints are
+    // secrets: they carry the pre-shared key (draytek.cliScript: the telnet script). Read them with
     // `pulumi stack output draytekHints --show-secrets`.
     gatewayPublicIp: component.vpn?.gatewayPublicIp,
     gatewayFqdn: component.vpn?.gatewayFqdn,

@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { DraytekInput, LABELS, draytekProfile, renderDraytekHints } from "../src/report/draytek";
+import { DraytekInput, LABELS, draytekProfile, labelConfirmed, renderDraytekHints } from "../src/report/draytek";
 import { parseSettings } from "../src/input/settings";
 import { parseCidr } from "../src/input/addresses";
 import { DEFAULT_IPSEC_POLICY, IpsecPolicy, VpnSettings, draytekKeyWarnings, draytekPolicyWarnings } from "../src/input/vpn";
@@ -37,9 +37,10 @@ describe("DrayTek hints per case (test/snapshots/draytek-*.txt)", () => {
     const text = hints(input());
     matchesSnapshot("ikev2-default", text);
     assert.doesNotMatch(text, /IKE phase 1 mode/);
-    assert.match(text, /PING to keep alive: +not ticked: no host behind the tunnel is sure to answer/);
+    assert.match(text, /PING to keep alive: +not ticked: no host behind the tunnel is sure to answer.*what the router does when the ping goes unanswered is not documented/);
+    assert.doesNotMatch(text, /redial all night|makes the router redial/);
     assert.match(text, /by telnet: vpn mss set 3 1350\n.*applies to every IPsec tunnel on the router/);
-    assert.match(text, /tick Enable IPsec VPN Service \[label not confirmed\],\n {2}or by telnet: vpn remote IPsec on \(the change takes effect after a restart/);
+    assert.match(text, /tick Enable IPsec VPN Service \[label not confirmed; nearest: by telnet vpn remote IPsec on\],\n {2}or by telnet: vpn remote IPsec on \(the change takes effect after a restart/);
   });
 
   it("IKEv1: main mode, and the caution that Microsoft supports the router's selectors only over IKEv2", () => {
@@ -54,32 +55,39 @@ describe("DrayTek hints per case (test/snapshots/draytek-*.txt)", () => {
     matchesSnapshot("two-office-prefixes", text);
     assert.match(text, /Note: 2 network pairs: .*with More, or make one profile per pair/);
     assert.match(text, /192\.168\.1\.0\/24 <-> 10\.20\.0\.0\/16\n +192\.168\.2\.0\/24 <-> 10\.20\.0\.0\/16/);
-    assert.match(text, /Local Network IP \/ Mask: +192\.168\.2\.0 \/ 255\.255\.255\.0 \(add with More \[label not confirmed\]\)/);
+    assert.match(text, /Local Network IP \/ Mask: +192\.168\.2\.0 \/ 255\.255\.255\.0 \(add with More \[label not confirmed; nearest: by telnet vpn mroute N add, or addmsa on a Vigor3912\]\)/);
   });
 
   it("autoShutdown set: keep-alive off because the VMs are deallocated daily", () => {
     const text = hints(input({ autoShutdown: { time: "1900", timeZone: "GMT Standard Time" } }));
     matchesSnapshot("autoshutdown", text);
-    assert.match(text, /not ticked: auto-shutdown deallocates every lab VM daily at 1900 \(GMT Standard Time\)/);
+    assert.match(text, /not ticked: its only targets are lab VMs, and auto-shutdown deallocates every one daily at 1900 \(GMT Standard Time\), so the ping would go unanswered/);
     assert.doesNotMatch(text, /Ping to the IP/);
   });
 
-  it("marks exactly the labels no DrayTek manual confirms, and cites a manual for every other", () => {
+  it("marks exactly the labels no DrayTek source confirms, each with the nearest documented wording, and uses every label", () => {
     const d = draytekProfile(input({ vpn: { ikeVersion: "IKEv1" }, office: ["192.168.1.0/24", "192.168.2.0/24"] }), { sharedKey: "k" });
     const text = renderDraytekHints(d);
     for (const l of Object.values(LABELS)) {
-      if (l.source === null) assert.ok(text.includes(`${l.text} [label not confirmed]`), l.text);
-      else {
-        assert.match(l.source, /^DrayTek Vigor(2927|3912) Series User's Guide, telnet commands, `vpn (option|remote|mss)`/, l.text);
-        assert.ok(!text.includes(`${l.text} [label not confirmed]`), l.text);
-      }
+      assert.ok(text.includes(l.text), `${l.text} is used`);
+      if (!labelConfirmed(l)) assert.ok("nearest" in l && text.includes(`${l.text} [label not confirmed; nearest: ${l.nearest}]`), l.text);
+      else assert.ok(!text.includes(`${l.text} [label not confirmed`), l.text);
     }
-    assert.deepEqual(d.unconfirmed, Object.values(LABELS).filter((l) => l.source === null).map((l) => l.text));
+    assert.deepEqual(d.unconfirmed, Object.values(LABELS).filter((l) => !labelConfirmed(l)).map((l) => l.text));
   });
 
-  it("says the router can only reuse its phase 1 group when Azure's PFS group differs", () => {
+  it("PFS: on/off only, and no claim about which group the router uses", () => {
     const d = draytekProfile(input({ vpn: { policy: { ...DEFAULT_IPSEC_POLICY, pfsGroup: "ECP256" } } }), { sharedKey: "k" });
-    assert.match(d.perfectForwardSecrecy, /^on, but Azure wants DH group 19 .* the router can only reuse its phase 1 group \(DH group 14/);
+    assert.match(d.perfectForwardSecrecy, /^on, but Azure wants DH group 19 \(ECP 256\) and the router's PFS is on\/off only, with no group to set/);
+    assert.match(draytekProfile(input(), { sharedKey: "k" }).perfectForwardSecrecy, /^on \(on\/off only: which group the router then uses is not documented; Azure's PFS2048 is DH group 14/);
+    assert.equal(draytekProfile(input({ vpn: { policy: { ...DEFAULT_IPSEC_POLICY, pfsGroup: "None" } } }), { sharedKey: "k" }).perfectForwardSecrecy, "off");
+  });
+
+  it("gives the peer as the gateway's IP, and the name as the preferred form once it resolves", () => {
+    const known = renderDraytekHints(draytekProfile({ ...input(), stackName: "oxford" }, { sharedKey: "k", gatewayIp: "198.51.100.7", gatewayFqdn: "lab.westeurope.cloudapp.azure.com" }));
+    assert.match(known, /Server IP\/Host Name for VPN: +the gateway's IP, 198\.51\.100\.7\n +or its name lab\.westeurope\.cloudapp\.azure\.com, preferred once nslookup shows it resolving to that IP/);
+    const offline = renderDraytekHints(draytekProfile({ ...input(), stackName: "oxford" }, { sharedKey: "k", gatewayFqdn: "lab.westeurope.cloudapp.azure.com" }));
+    assert.match(offline, /the gateway's IP \(known after pulumi up: pulumi stack output --stack oxford gatewayPublicIp\)/);
   });
 });
 
@@ -91,9 +99,9 @@ describe("warnings for what the DrayTek cannot do", () => {
     assert.deepEqual(messages({}), []);
   });
 
-  it("a PFS group other than the DH group's: the router has PFS on/off and reuses phase 1's group", () => {
+  it("a PFS group other than the DH group's: the router has PFS on/off only, with no group to set", () => {
     assert.deepEqual(policy({ pfsGroup: "PFS24" }), [
-      "pfsGroup: PFS24 (group 24) differs from dhGroup DHGroup14: a DrayTek has Perfect Forward Secret on or off only and then reuses its phase 1 group, so it cannot match; set pfsGroup to PFS2048 (the dhGroup's) or None",
+      "pfsGroup: PFS24 (group 24) differs from dhGroup DHGroup14: a DrayTek has Perfect Forward Secret on or off only, with no group to set (which group it then uses is not documented), so it is unlikely to match; set pfsGroup to PFS2048 (the dhGroup's) or None",
     ]);
     assert.deepEqual(policy({ dhGroup: "DHGroup2048", pfsGroup: "PFS2048" }), [], "DHGroup2048 and PFS2048 are both group 14");
     assert.match(policy({ dhGroup: "None", pfsGroup: "PFS2048" })[0], /set pfsGroup to None$/);

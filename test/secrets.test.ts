@@ -44,7 +44,7 @@ const stacks: [string, string, string][] = [
 
 describe("the VPN key in every output channel of the plan", () => {
   for (const [what, yaml, key] of stacks) {
-    for (const argv of [[], ["--json"]]) {
+    for (const argv of [[], ["--json"], ["--format", "draytek-cli"]]) {
       it(`${what}: never printed by plan ${argv.join(" ")} without --show-secrets`, async () => {
         const printed = await everything(yaml, ...argv);
         assert.ok(printed.length > 1000, "the plan printed its report");

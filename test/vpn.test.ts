@@ -200,7 +200,7 @@ describe("the site-to-site VPN", () => {
       assert.deepEqual(p.draytek!.azure.policy, declared);
       assert.equal(p.draytek!.ikePhase1Proposal, "AES256-GCM / SHA384 / DH group 20 (ECP 384)");
       assert.equal(p.draytek!.ikePhase2Proposal, "AES256-GCM");
-      assert.equal(p.draytek!.perfectForwardSecrecy, "on (the router reuses its phase 1 group, DH group 20 (ECP 384), as Azure's ECP384)");
+      assert.equal(p.draytek!.perfectForwardSecrecy, "on (on/off only: which group the router then uses is not documented; Azure's ECP384 is DH group 20 (ECP 384), its phase 1 group)");
       assert.equal(p.draytek!.ikePhase2KeyLifetimeSeconds, 3600);
     });
 
@@ -231,7 +231,7 @@ describe("the site-to-site VPN", () => {
     it("renders hints with the real gateway IP and key when they are known", () => {
       const d = draytekProfile({ vpn: exampleSettings().vpn!, addressSpace: [], onPremises: [] }, { gatewayIp: "198.51.100.7", sharedKey: "TheKey1" });
       const text = renderDraytekHints(d);
-      assert.match(text, /Server IP\/Host Name for VPN: {3}198\.51\.100\.7/);
+      assert.match(text, /Server IP\/Host Name for VPN: {3}the gateway's IP, 198\.51\.100\.7/);
       assert.match(text, /IKE Pre-Shared Key: {12}TheKey1/);
     });
   });

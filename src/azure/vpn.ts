@@ -10,6 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import { DraytekInput, draytekProfile, DraytekProfile, draytekProfileName, renderDraytekHints } from "../report/draytek";
+import { withCliScript } from "../report/draytekCli";
 import { Lab, onlineVms } from "../input/lab";
 import { NAMESPACE, publicIpFqdn } from "../input/settings";
 
@@ -43,7 +44,10 @@ export function draytekInputOf(lab: Lab, stackName: string = pulumi.getStack()):
   const { vpn, onPremises, addressSpace } = lab.settings;
   if (!vpn || !onPremises) return undefined;
   const first = onlineVms(lab)[0];
-  return { vpn, addressSpace, onPremises: onPremises.addressSpaces, keepAlive: first ? { ip: first.privateIp, vm: first.name } : undefined, autoShutdown: lab.settings.autoShutdown, profileName: draytekProfileName(stackName) };
+  return {
+    vpn, addressSpace, onPremises: onPremises.addressSpaces, keepAlive: first ? { ip: first.privateIp, vm: first.name } : undefined, autoShutdown: lab.settings.autoShutdown,
+    profileName: draytekProfileName(stackName), stackName,
+  };
 }
 
 /** What the connection carries in place of a missing key; only the offline plan gets this far
@@ -143,7 +147,10 @@ export function declareVpn(
   // Without a scope the FQDN is known before the IP exists; with one Azure adds a hash.
   const gatewayFqdn = s.dns.scope ? publicIp.dnsSettings.apply((d) => d?.fqdn) : pulumi.output(publicIpFqdn(vpn.dnsLabel, s.location));
   const draytek = pulumi.secret(
-    pulumi.all([gatewayPublicIp, gatewayFqdn, sharedKey]).apply(([ip, fqdn, key]) => draytekProfile(draytekInput, { gatewayIp: ip, gatewayFqdn: fqdn, sharedKey: key })),
+    // The output is a secret, so its telnet script (profile index 1) may carry the key itself.
+    pulumi.all([gatewayPublicIp, gatewayFqdn, sharedKey]).apply(([ip, fqdn, key]) =>
+      withCliScript(draytekProfile(draytekInput, { gatewayIp: ip, gatewayFqdn: fqdn, sharedKey: key, sharedKeyShown: key !== MISSING_KEY_PLACEHOLDER }), 1),
+    ),
   );
   return { publicIp, gateway, localNetworkGateway, connection, draytekInput, gatewayPublicIp, gatewayFqdn, draytek, draytekHints: pulumi.secret(draytek.apply(renderDraytekHints)) };
 }

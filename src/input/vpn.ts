@@ -191,8 +191,9 @@ const PFS_FOR_GROUP: Readonly<Record<number, string>> = { 1: "PFS1", 2: "PFS2", 
 
 /**
  * What a DrayTek LAN-to-LAN profile cannot match in a policy, as `[field, message]` warnings:
- * its Perfect Forward Secret is on/off and reuses the phase 1 DH group (DrayTek Vigor2927 Series
- * User's Guide, telnet `vpn option`), so a pfsGroup other than the dhGroup's cannot be matched;
+ * its Perfect Forward Secret is on or off only, with no group to set (`vpn l2lset <index> pfs
+ * <on/off>`: Vigor2927 Series User's Guide V2.2 p.919, Vigor3912 V1.01 p.758), and which group it
+ * then uses is not documented, so only a pfsGroup equal to the dhGroup's (or None) stands a chance;
  * no DrayTek manual lists ECP groups or AES-GCM among a profile's phase 1 proposals. Pure.
  */
 export function draytekPolicyWarnings(p: IpsecPolicy): [string, string][] {
@@ -201,7 +202,7 @@ export function draytekPolicyWarnings(p: IpsecPolicy): [string, string][] {
   const pfs = IKE_GROUP_NUMBERS[p.pfsGroup];
   if (pfs !== undefined && pfs !== dh) {
     const fix = dh === undefined ? "None" : `${PFS_FOR_GROUP[dh]} (the dhGroup's) or None`;
-    warnings.push(["pfsGroup", `${p.pfsGroup} (group ${pfs}) differs from dhGroup ${p.dhGroup}: a DrayTek has Perfect Forward Secret on or off only and then reuses its phase 1 group, so it cannot match; set pfsGroup to ${fix}`]);
+    warnings.push(["pfsGroup", `${p.pfsGroup} (group ${pfs}) differs from dhGroup ${p.dhGroup}: a DrayTek has Perfect Forward Secret on or off only, with no group to set (which group it then uses is not documented), so it is unlikely to match; set pfsGroup to ${fix}`]);
   }
   if (p.dhGroup.startsWith("ECP")) {
     warnings.push(["dhGroup", `${p.dhGroup} (group ${dh}): no DrayTek manual lists ECP groups for a LAN-to-LAN profile's phase 1; unless your router's proposals include group ${dh}, use DHGroup14 (MODP 2048)`]);

@@ -1,5 +1,6 @@
 /**
  * `npm run plan -- [--stack NAME... | --config FILE... | --all] [--csv FILE] [--json] [--show-secrets]`
+ * (`--format draytek-cli [--draytek-profile N]`: the DrayTek telnet/SSH script alone, src/report/draytekCli.ts)
  *
  * Several labs (several `--stack`/`--config`, `--all`, or no choice with more than one stack file
  * under `stacks/`) are planned one after another, then checked against each other
@@ -15,13 +16,16 @@ import { DeployedLabRecord, findDeployedLabRecord } from "../input/previous";
 import { crossLabProblems, officeRouter } from "../input/crossLab";
 import { Problem } from "../input/problems";
 import { RouterProfiles, routerProfiles } from "../report/draytek";
+import { profileIndexes, renderDraytekClis, withCliScript } from "../report/draytekCli";
+import { PROFILE_INDEX_MAX } from "../report/draytekFacts";
 import { PlanResult, runPlan } from "./plan";
 import { renderCrossLab, renderPlan } from "./render";
 
-export const USAGE = "usage: npm run plan -- [--stack NAME... | --config FILE... | --all] [--csv FILE] [--previous FILE] [--pin] [--json | --format text|json|mermaid] [--show-secrets]";
+export const USAGE = "usage: npm run plan -- [--stack NAME... | --config FILE... | --all] [--csv FILE] [--previous FILE] [--pin] [--json | --format text|json|mermaid|draytek-cli] [--draytek-profile N] [--show-secrets]";
 
-/** Output formats: the report for a person, one JSON object, or the Mermaid diagram alone. */
-export const FORMATS = ["text", "json", "mermaid"] as const;
+/** Output formats: the report for a person, one JSON object, the Mermaid diagram alone, or the
+ * DrayTek telnet/SSH script alone (src/report/draytekCli.ts). */
+export const FORMATS = ["text", "json", "mermaid", "draytek-cli"] as const;
 
 /** Parsed command line. */
 export interface PlanArgs {
@@ -40,6 +44,8 @@ export interface PlanArgs {
   configs?: string[];
   /** `--all`: every stack file under `stacks/`. */
   all?: boolean;
+  /** `--draytek-profile N`: the DrayTek LAN-to-LAN profile index of the telnet script (with several labs, the first). */
+  draytekProfile?: number;
 }
 
 /** Parses the plan's arguments; throws an `Error` with a usage message on a bad one. */
@@ -70,6 +76,7 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
       case "--show-secrets": args.showSecrets = true; break;
       case "--previous": args.previous = value(); break;
       case "--pin": args.pin = true; break;
+      case "--draytek-profile": args.draytekProfile = profileIndex(value()); break;
       case "--help": case "-h": throw new Error("help");
       default: throw new Error(`unknown argument '${flag}'`);
     }
@@ -81,6 +88,15 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
   if (args.stack && args.config) throw new Error("give --stack or --config, not both");
   if (args.all && (args.stack || args.config)) throw new Error("give --all or --stack/--config, not both");
   return args;
+}
+
+/** A `--draytek-profile` value: a whole number from 1 to the Vigor3912's highest index. */
+function profileIndex(text: string): number {
+  const n = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= PROFILE_INDEX_MAX.v3912)) {
+    throw new Error(`--draytek-profile takes a LAN-to-LAN profile index from 1 to ${PROFILE_INDEX_MAX.v3912} (a Vigor2927 has 1 to ${PROFILE_INDEX_MAX.v2927}), got '${text}'`);
+  }
+  return n;
 }
 
 /**
@@ -170,7 +186,7 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
   }
   if (stackFiles.length > 1) return planSeveral(stackFiles, args, write, writeError);
   const stackFile = stackFiles[0];
-  const result: PlanResult = await runPlan({ stackFile, csv: args.csv, showSecrets: args.showSecrets, previous });
+  const result: PlanResult = await runPlan({ stackFile, csv: args.csv, showSecrets: args.showSecrets, previous, draytekProfileIndex: args.draytekProfile });
   if (args.pin && result.errors.length === 0 && result.csvFile && result.pinnedCsv !== undefined) {
     const csvPath = path.resolve(result.csvFile);
     const before = fs.readFileSync(csvPath, "utf8");
@@ -186,6 +202,8 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
     write(JSON.stringify(planJson(result), null, 2) + "\n");
   } else if (args.format === "mermaid" && result.mermaid) {
     write(result.mermaid);
+  } else if (args.format === "draytek-cli" && result.errors.length === 0) {
+    return writeDraytekCli([result], args, write, writeError);
   } else {
     (result.errors.length > 0 ? writeError : write)(renderPlan(result));
   }
@@ -226,6 +244,7 @@ async function planSeveral(stackFiles: readonly string[], args: PlanArgs, write:
   for (const stackFile of stackFiles) results.push(await runPlan({ stackFile, showSecrets: args.showSecrets }));
   const valid = results.flatMap((r) => (r.lab && r.locate ? [{ stackFile: r.stackFile, lab: r.lab, locate: r.locate, profileName: r.draytek?.profileName }] : []));
   const checked = crossLabProblems(valid);
+  numberDraytekProfiles(results, args.draytekProfile ?? 1);
   const routers = routerProfiles(
     results.flatMap((r) => {
       const router = r.lab ? officeRouter(r.lab) : undefined;
@@ -234,6 +253,7 @@ async function planSeveral(stackFiles: readonly string[], args: PlanArgs, write:
   );
   const findings: CrossLabFindings = { ...checked, routers };
   const failed = results.some((r) => r.errors.length > 0) || findings.errors.length > 0;
+  if (args.format === "draytek-cli" && !failed) return writeDraytekCli(results, args, write, writeError);
   if (args.format === "json") {
     const stackName = (file: string) => path.basename(file).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
     const labs = results.map((r) => ({ stack: stackName(r.stackFile), stackFile: r.stackFile, ...planJson(r) }));
@@ -243,6 +263,30 @@ async function planSeveral(stackFiles: readonly string[], args: PlanArgs, write:
     (findings.errors.length > 0 ? writeError : write)(renderCrossLab(results.map((r) => r.stackFile), findings));
   }
   return failed ? 1 : 0;
+}
+
+/** Gives each lab's telnet script (`draytek.cliScript`) its own profile index on its office router. */
+function numberDraytekProfiles(results: PlanResult[], firstIndex: number): void {
+  const withVpn = results.filter((r) => r.draytek && r.lab && officeRouter(r.lab));
+  const indexes = profileIndexes(withVpn.map((r) => officeRouter(r.lab!)!), firstIndex);
+  withVpn.forEach((r, i) => (r.draytek = withCliScript(r.draytek!, indexes[i])));
+}
+
+/**
+ * `--format draytek-cli`: the telnet/SSH script of each lab with a VPN, per office router from
+ * `--draytek-profile` (default 1) on. Resolves to 0, or 1 when no lab has a VPN (said on stderr).
+ */
+function writeDraytekCli(results: readonly PlanResult[], args: PlanArgs, write: (s: string) => void, writeError: (s: string) => void): number {
+  const labs = results.flatMap((r) => {
+    const router = r.lab ? officeRouter(r.lab) : undefined;
+    return r.draytek && router ? [{ stackFile: r.stackFile, router, profile: r.draytek }] : [];
+  });
+  if (labs.length === 0) {
+    writeError(`exchange-lab plan: no DrayTek script: ${results.map((r) => r.stackFile).join(", ")} ${results.length === 1 ? "has" : "have"} no VPN (exchange-lab:vpn is false)\n`);
+    return 1;
+  }
+  write(renderDraytekClis(labs, args.draytekProfile ?? 1));
+  return 0;
 }
 
 if (require.main === module) {

@@ -9,6 +9,7 @@ import { Billable, CostEstimate, estimateCost } from "../report/cost";
 import { mermaidDiagram } from "../report/diagram";
 import { ASSUMED_DISK_TIER } from "../input/disks";
 import { DraytekProfile, draytekProfile, renderDraytekHints } from "../report/draytek";
+import { withCliScript } from "../report/draytekCli";
 import { FROM_IMAGE_VM_MINUTES, TimeToReady, timeToReady } from "../report/readiness";
 import { emptySnapshot, loadSnapshot } from "../prices/snapshot";
 import { Lab, LabVm, onlineVms } from "../input/lab";
@@ -126,6 +127,8 @@ export interface PlanOptions {
   baseDir?: string;
   /** Show secret inputs in clear (`--show-secrets`). */
   showSecrets?: boolean;
+  /** The DrayTek LAN-to-LAN profile index the telnet script uses (`--draytek-profile`); default 1. */
+  draytekProfileIndex?: number;
   /** The previous deployment (`--previous`): the program reads it as its stack's last outputs;
    * `"empty"`: the stack has no outputs (after `pulumi destroy`), so everything is created. */
   previous?: DeployedLabRecord | "empty";
@@ -245,7 +248,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const changes = await changesAgainst(options, run, resources, stackName, warnings);
 
   const vms = planVms(lab, resources);
-  const draytek = offlineDraytekProfile(run, config, stack.secretKeys, showSecrets);
+  const draytek = offlineDraytekProfile(run, config, stack.secretKeys, showSecrets, options.draytekProfileIndex ?? 1);
   const region = lab.settings.location;
   const assumedTiers = billableOf(resources, lab);
   return {
@@ -273,7 +276,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
  * known offline (without a DNS label scope), its address only after `pulumi up`, and the key is
  * shown only when asked for and written in plain text.
  */
-function offlineDraytekProfile(run: LabRun, config: Readonly<Record<string, string>>, secretKeys: readonly string[], showSecrets: boolean): DraytekProfile | undefined {
+function offlineDraytekProfile(run: LabRun, config: Readonly<Record<string, string>>, secretKeys: readonly string[], showSecrets: boolean, index: number): DraytekProfile | undefined {
   const vpn = run.component.vpn;
   if (!vpn) return undefined;
   const keyName = `${NAMESPACE}:vpnSharedKey`;
@@ -287,7 +290,8 @@ function offlineDraytekProfile(run: LabRun, config: Readonly<Record<string, stri
         : key;
   const settings = run.lab.settings;
   const fqdn = settings.dns.scope ? undefined : publicIpFqdn(vpn.draytekInput.vpn.dnsLabel, settings.location);
-  return draytekProfile(vpn.draytekInput, { gatewayIp: undefined, gatewayFqdn: fqdn, sharedKey: shownKey });
+  const shown = key !== undefined && showSecrets && !secretKeys.includes(keyName);
+  return withCliScript(draytekProfile(vpn.draytekInput, { gatewayIp: undefined, gatewayFqdn: fqdn, sharedKey: shownKey, sharedKeyShown: shown }), index);
 }
 
 /**

@@ -2,32 +2,38 @@
  * What to type into the DrayTek Vigor's LAN-to-LAN profile, derived from the same VPN
  * description the Azure connection is declared from (`vpn.ts`). Pure.
  *
- * Labels: each one the hints use is in {@link LABELS} with the DrayTek manual that confirms it,
- * or `null` where no manual does; those are marked `[label not confirmed]` in the text rather
- * than guessed silently. The confirming manuals are the Vigor2927 and Vigor3912 Series User's
- * Guides, whose telnet command chapters (`vpn option`, `vpn remote`, `vpn mss`) describe each
- * parameter with the web form's label.
+ * Labels: each one the hints use is in {@link LABELS}, tied to the row of `draytekFacts.ts`
+ * ({@link FACTS}) that says where DrayTek writes it: the telnet chapters of the Vigor2927 (V2.2)
+ * and Vigor3912 (V1.01) Series User's Guides, which describe each parameter with the web form's
+ * words, or (menus) the captured web UI. A label no DrayTek source shows is marked
+ * `[label not confirmed; ...]` with the nearest wording the manuals do have.
  *
  * Decisions, with their sources:
- * - PING to keep alive: never ticked. The only hosts behind the tunnel are the lab's VMs; none is
- *   up whenever the tunnel should be (auto-shutdown deallocates every VM daily, a VM can be stopped
- *   while the gateway stays, and Windows Firewall drops ICMP echo unless a rule allows it), and a
- *   ping that goes unanswered makes the router drop and redial the tunnel. "Always on" already
- *   redials a dropped tunnel. The first VM is named instead as the host to test the tunnel with.
+ * - PING to keep alive: never ticked. Its only targets would be the lab's VMs, and none is sure to
+ *   answer whenever the tunnel is up (auto-shutdown deallocates every VM daily, a VM can be stopped
+ *   while the gateway stays, and Windows Firewall drops ICMP echo unless a rule allows it). What the
+ *   router does when the ping goes unanswered is not documented (`vpn option palive`: "-1 - disable
+ *   the function"); "Always on" (`idle=-1`, "always on for dial-out") keeps the profile dialled
+ *   without it. The first VM is named instead as the host to test the tunnel with.
  * - Traffic selectors: a LAN-to-LAN profile proposes its local x remote networks (policy-based
- *   selectors). Over IKEv2, an Azure gateway "accepts any traffic selectors proposed by a remote
- *   gateway" (learn.microsoft.com/azure/vpn-gateway/custom-traffic-selectors), so the connection
- *   keeps `usePolicyBasedTrafficSelectors: false` and the router initiates (Dial-Out, Always on).
- *   Over IKEv1 Microsoft supports such a device only through `usePolicyBasedTrafficSelectors`, which
- *   needs the device to "support IKEv2" (learn.microsoft.com/azure/vpn-gateway/
+ *   selectors; DrayTek does not use the term). Over IKEv2, an Azure gateway "accepts any traffic
+ *   selectors proposed by a remote gateway" (learn.microsoft.com/azure/vpn-gateway/custom-traffic-selectors),
+ *   so the connection keeps `usePolicyBasedTrafficSelectors: false` and the router initiates
+ *   (Dial-Out, Always on). Over IKEv1 Microsoft supports such a device only through
+ *   `usePolicyBasedTrafficSelectors`, which needs the device to "support IKEv2" (learn.microsoft.com/azure/vpn-gateway/
  *   vpn-gateway-connect-multiple-policybased-rm-ps, "Azure support for policy-based VPN"):
  *   so IKEv1 is accepted with a warning (settings) and a caution here, not declared differently.
+ * - Peer: the gateway's IP always works; its DNS name survives `pulumi destroy` + `pulumi up`, but
+ *   no source shows that Azure publishes the label of a VPN gateway's IP, nor that the router
+ *   re-resolves a name when it redials. So the hints give the IP, and the name as the preferred
+ *   form once `nslookup` shows it resolving to that IP.
  * - TCP MSS: Microsoft asks for 1350 on the device (https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-about-vpn-devices);
  *   the router sets it with `vpn mss set 3 1350` (type 3 = IPsec, for every IPsec tunnel; default
- *   1360, range 1-1381: Vigor2927 User's Guide, telnet `vpn mss`).
+ *   1360; range 1-1381 on the Vigor2927, 512-1381 on the Vigor3912: 1350 fits both).
  */
 import { Cidr, dottedMask } from "../input/addresses";
 import { AZURE_IKE_SA_LIFETIME_SECONDS, IKE_GROUP_NUMBERS, IpsecPolicy, VpnSettings } from "../input/vpn";
+import { DraytekFact, FACTS, FactId, IPSEC_MSS_RANGE, citation } from "./draytekFacts";
 
 /** Azure DH/PFS group names -> IKE group numbers and their common names (RFC 3526, RFC 5903, RFC 5114). */
 const DH_GROUPS: Record<string, { group: number; name: string } | undefined> = {
@@ -47,42 +53,58 @@ const DH_GROUPS: Record<string, { group: number; name: string } | undefined> = {
 
 const dhGroupNumber = (name: string): number | undefined => IKE_GROUP_NUMBERS[name];
 
-const V2927 = "DrayTek Vigor2927 Series User's Guide, telnet commands";
-const V3912 = "DrayTek Vigor3912 Series User's Guide, telnet commands";
+/** A label of the hints: its text, the fact that says where DrayTek writes it, and, when the
+ * fact does not confirm the words, the nearest wording DrayTek documents. */
+export interface DraytekLabel {
+  text: string;
+  fact: FactId;
+  nearest?: string;
+}
 
 /**
- * Every label the hints use, with the manual (name, section) that confirms it; `null`: no manual
- * confirms it (printed with `[label not confirmed]`).
+ * Every label the hints use, each with its row of {@link FACTS}. A label whose fact's verdict is
+ * not `confirmed` is printed with `[label not confirmed; nearest: ...]`.
  */
 export const LABELS = {
-  remoteAccessControl: { text: "VPN and Remote Access >> Remote Access Control", source: `${V2927}, \`vpn remote\` (also ${V3912})` },
-  ipsecService: { text: "Enable IPsec VPN Service", source: null },
-  lanToLan: { text: "VPN and Remote Access >> LAN to LAN", source: `${V2927}, \`vpn option\` (the LAN-to-LAN profile; also ${V3912})` },
-  profileName: { text: "Profile Name", source: null },
-  enable: { text: "Enable this profile", source: `${V2927}, \`vpn option\`` },
-  callDirection: { text: "Call Direction", source: `${V2927}, \`vpn option\`` },
-  alwaysOn: { text: "Always on", source: `${V2927}, \`vpn option\`` },
-  pingToKeepAlive: { text: "PING to keep alive", source: `${V2927}, \`vpn option\`` },
-  typeOfServer: { text: "Type of Server I am calling", source: `${V2927}, \`vpn option\` (IPsec Tunnel)` },
-  ikeVersionChoice: { text: "IKE version", source: null },
-  serverIpOrHost: { text: "Server IP/Host Name for VPN", source: `${V2927}, \`vpn option\` ("such as draytek.com or 123.45.67.89")` },
-  ikeAuthentication: { text: "IKE Authentication Method", source: `${V2927}, \`vpn option\` (Pre-Shared Key)` },
-  preSharedKey: { text: "IKE Pre-Shared Key", source: `${V2927}, \`vpn option\` (IKE Authentication Method: Pre-Shared Key)` },
-  ipsecSecurityMethod: { text: "IPsec Security Method", source: null },
-  advanced: { text: "Advanced", source: null },
-  ikePhase1Mode: { text: "IKE phase 1 mode", source: `${V2927}, \`vpn option\` (IKEv1 only)` },
-  ikePhase1Proposal: { text: "IKE phase 1 proposal", source: null },
-  ikePhase2Proposal: { text: "IKE phase 2 proposal", source: null },
-  ikePhase1Lifetime: { text: "IKE phase 1 key lifetime", source: `${V2927}, \`vpn option\`` },
-  ikePhase2Lifetime: { text: "IKE phase 2 key lifetime", source: `${V2927}, \`vpn option\`` },
-  pfs: { text: "Perfect Forward Secret", source: `${V2927}, \`vpn option\` (on/off; no group of its own)` },
-  remoteNetwork: { text: "Remote Network IP / Mask", source: `${V2927}, \`vpn option\`` },
-  localNetwork: { text: "Local Network IP / Mask", source: `${V2927}, \`vpn option\`` },
-  more: { text: "More", source: null },
-  mode: { text: "Mode", source: `${V2927}, \`vpn option\` (Route)` },
-  mss: { text: "vpn mss set 3 1350", source: `${V2927}, \`vpn mss\` (type 3 = IPsec; default 1360, range 1-1381)` },
-  connectionManagement: { text: "VPN and Remote Access >> Connection Management", source: null },
-} as const satisfies Record<string, { text: string; source: string | null }>;
+  remoteAccessControl: { text: "VPN and Remote Access >> Remote Access Control", fact: "remoteAccessControlMenu" },
+  ipsecService: { text: "Enable IPsec VPN Service", fact: "ipsecServiceLabel", nearest: "by telnet vpn remote IPsec on" },
+  lanToLan: { text: "VPN and Remote Access >> LAN to LAN", fact: "lanToLanMenu" },
+  profileName: { text: "Profile Name", fact: "profileName" },
+  enable: { text: "Enable this profile", fact: "enable", nearest: "\"enable or disable the profile\", vpn option ena" },
+  callDirection: { text: "Call Direction", fact: "callDirection" },
+  alwaysOn: { text: "Always on", fact: "alwaysOn" },
+  pingToKeepAlive: { text: "PING to keep alive", fact: "pingToKeepAlive" },
+  typeOfServer: { text: "Type of Server I am calling", fact: "typeOfServer" },
+  ikeVersionChoice: { text: "IKE version", fact: "ikeVersion", nearest: "none, no DrayTek command sets it" },
+  serverIpOrHost: { text: "Server IP/Host Name for VPN", fact: "serverIpOrHost" },
+  ikeAuthentication: { text: "IKE Authentication Method", fact: "ikeAuthentication" },
+  preSharedKey: { text: "IKE Pre-Shared Key", fact: "preSharedKey" },
+  ipsecSecurityMethod: { text: "IPSec Security Method", fact: "ipsecSecurityMethod" },
+  advanced: { text: "Advanced", fact: "advanced", nearest: "\"advanced parameters\", vpn l2lset" },
+  ikePhase1Mode: { text: "IKE phase 1 mode", fact: "ikePhase1Mode" },
+  ikePhase1Proposal: { text: "IKE phase 1 proposal", fact: "ikePhase1Proposal", nearest: "\"choose proposal for main mode\", vpn l2lset main" },
+  ikePhase2Proposal: { text: "IKE phase 2 proposal", fact: "ikePhase2Proposal", nearest: "IPSec Security Method" },
+  ikePhase1Lifetime: { text: "IKE phase 1 key lifetime", fact: "lifetimes", nearest: "\"lifetime value (in second) for phase 1\", vpn l2lset phase1" },
+  ikePhase2Lifetime: { text: "IKE phase 2 key lifetime", fact: "lifetimes", nearest: "\"lifetime value (in second) for ... phase 2\", vpn l2lset phase2" },
+  pfs: { text: "Perfect Forward Secret", fact: "pfs" },
+  remoteNetwork: { text: "Remote Network IP / Mask", fact: "remoteNetwork" },
+  localNetwork: { text: "Local Network IP / Mask", fact: "localNetwork" },
+  more: { text: "More", fact: "more", nearest: "by telnet vpn mroute N add, or addmsa on a Vigor3912" },
+  mode: { text: "From first subnet to remote network, you have to do", fact: "mode" },
+  defaultRoute: { text: "Change default route to this VPN tunnel", fact: "defaultRoute" },
+  netbios: { text: "NetBios Naming Packet", fact: "netbios" },
+  connectionManagement: { text: "VPN and Remote Access >> Connection Management", fact: "connectionManagementMenu" },
+} as const satisfies Record<string, DraytekLabel>;
+
+/** Whether DrayTek's sources confirm a label's words (its fact's verdict). */
+export function labelConfirmed(l: DraytekLabel): boolean {
+  return FACTS[l.fact].verdict === "confirmed";
+}
+
+/** Where a label is written: the command, pages and sources of its fact. */
+export function labelSource(l: DraytekLabel): string {
+  return citation(l.fact);
+}
 
 /** A network as the router's forms want it: IP and dotted-decimal mask. */
 export interface DraytekNetwork {
@@ -99,9 +121,16 @@ export interface DraytekProfile {
   alwaysOn: true;
   typeOfServer: string;
   ikeVersion: VpnSettings["ikeVersion"];
+  /** The preferred peer once confirmed: the gateway's DNS name (else its IP, else a placeholder). */
   serverIpOrHost: string;
+  /** The gateway's two addresses: the IP (undefined before `pulumi up`), which always works, and
+   * the DNS name, preferred once a user sees it resolve to that IP (it outlives destroy + up). */
+  peer: { ip?: string; fqdn?: string; ipCommand: string };
   ikeAuthentication: "Pre-Shared Key";
+  /** The key, or the text shown instead of it (see `preSharedKeyShown`). */
   preSharedKey: string;
+  /** Whether `preSharedKey` is the key itself (false: a mask or a note). */
+  preSharedKeyShown: boolean;
   ipsecSecurityMethod: string;
   /** IKEv1 only: IKEv2 has no main/aggressive mode. */
   ikePhase1Mode?: "Main mode";
@@ -125,8 +154,12 @@ export interface DraytekProfile {
   cautions: string[];
   /** The Azure side, for comparison when the tunnel does not come up. */
   azure: { gatewaySku: string; gatewayGeneration: string; ikeVersion: string; policy: IpsecPolicy };
-  /** Labels used here that no DrayTek manual confirms (marked in the text). */
+  /** Labels used here that no DrayTek source confirms (marked in the text). */
   unconfirmed: string[];
+  /** The stack's name, for the `pulumi stack output --stack` commands printed (when known). */
+  stackName?: string;
+  /** The telnet/SSH script for the profile (`draytekCli.ts`); set by the callers that render it. */
+  cliScript?: string;
 }
 
 /** What the profile is derived from: the validated settings' VPN part and networks. */
@@ -143,15 +176,18 @@ export interface DraytekInput {
   autoShutdown?: { time: string; timeZone: string };
   /** The LAN-to-LAN profile's name, {@link draytekProfileName} of the stack; default {@link DEFAULT_PROFILE_NAME}. */
   profileName?: string;
+  /** The stack's name, for the `pulumi stack output --stack NAME` commands the hints print. */
+  stackName?: string;
 }
 
 /** The profile name of a lab whose stack name is unknown. */
 export const DEFAULT_PROFILE_NAME = "AzureLab";
 
 /**
- * Longest profile name the hints propose. No DrayTek manual we could find states the length the
- * Profile Name field takes (the label itself is unconfirmed, see {@link LABELS}); 10 characters
- * is kept as a conservative guess, so a longer name is cut rather than refused by the router.
+ * Longest profile name the hints propose. Neither telnet chapter states the length `pname` takes
+ * ({@link FACTS}.profileNameLength); a 2011 reverse-engineered config parser of older Vigor models
+ * (https://github.com/ammonium/draytools/) stores it in 10 bytes, so 10 characters is kept as a
+ * conservative guess: a longer name is cut rather than refused by the router.
  */
 export const PROFILE_NAME_MAX_LENGTH = 10;
 
@@ -169,7 +205,8 @@ export function draytekProfileName(stackName: string): string {
   return `Az${clean[0].toUpperCase()}${clean.slice(1)}`.slice(0, PROFILE_NAME_MAX_LENGTH);
 }
 
-/** MSS clamp Microsoft recommends on the device (https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-about-vpn-devices). */
+/** MSS clamp Microsoft recommends on the device (https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-about-vpn-devices);
+ * within the IPsec range of both manuals ({@link IPSEC_MSS_RANGE}: 1-1381 Vigor2927, 512-1381 Vigor3912). */
 export const TCP_MSS_CLAMP = 1350;
 
 const network = (c: Cidr): DraytekNetwork => ({ cidr: c.text, ip: c.text.split("/")[0], mask: dottedMask(c) });
@@ -181,23 +218,48 @@ const gcm = (s: string) => s.startsWith("GCMAES");
 /** `AES256` -> `AES256`; `GCMAES256` -> `AES256-GCM`. */
 const cipher = (s: string) => (gcm(s) ? `AES${s.slice(6)}-GCM` : s === "DES3" ? "3DES" : s);
 
-/** Why the keep-alive ping stays off, for this lab. */
+/** Why the keep-alive ping stays off, for this lab (see the module comment: only what the sources support). */
 function keepAliveWhy(input: DraytekInput): string {
+  const unanswered = "what the router does when the ping goes unanswered is not documented, and Always on keeps the profile dialled without it";
   if (input.autoShutdown) {
-    return `auto-shutdown deallocates every lab VM daily at ${input.autoShutdown.time} (${input.autoShutdown.timeZone}); a ping target that is down makes the router redial all night`;
+    return `its only targets are lab VMs, and auto-shutdown deallocates every one daily at ${input.autoShutdown.time} (${input.autoShutdown.timeZone}), so the ping would go unanswered; ${unanswered}`;
   }
-  return "no host behind the tunnel is sure to answer whenever the tunnel is up (a VM can be stopped while the gateway stays; Windows Firewall drops ping unless allowed), and an unanswered ping makes the router redial; Always on already redials a dropped tunnel";
+  return `no host behind the tunnel is sure to answer whenever the tunnel is up (a VM can be stopped while the gateway stays; Windows Firewall drops ping unless allowed); ${unanswered}`;
+}
+
+/** Azure's integrity name in the words of `vpn option ometh` ("auto/sha1/Sha2"; the Vigor3912 adds MD5). */
+const hashWords = (integrity: string) => (integrity === "SHA256" ? "SHA2 (Azure's SHA256)" : integrity);
+
+/** PFS as the router has it: on or off only (`vpn l2lset pfs`), with no group of its own to set. */
+function pfsText(p: IpsecPolicy): string {
+  if (p.pfsGroup === "None") return "off";
+  if (dhGroupNumber(p.pfsGroup) === dhGroupNumber(p.dhGroup)) {
+    return `on (on/off only: which group the router then uses is not documented; Azure's ${p.pfsGroup} is ${group(p.pfsGroup)}, its phase 1 group)`;
+  }
+  return `on, but Azure wants ${group(p.pfsGroup)} and the router's PFS is on/off only, with no group to set: see the warning on ipsecPolicy.pfsGroup`;
+}
+
+/** What the profile's endpoints are: the gateway's IP and name, and the key or the text shown instead. */
+export interface DraytekEndpoints {
+  /** The gateway's public IP; undefined before `pulumi up` (and in the offline plan). */
+  gatewayIp?: string;
+  /** The gateway IP's DNS name; undefined when Azure adds a hash to it (a DNS label scope) and it is not yet known. */
+  gatewayFqdn?: string;
+  /** The key itself, or the text to show instead (a mask, a note). */
+  sharedKey: string;
+  /** Whether `sharedKey` is the key itself; default false. */
+  sharedKeyShown?: boolean;
 }
 
 /**
- * Builds the router profile. `endpoints.gatewayIp` is the gateway's public IP (undefined
- * before `pulumi up`), `endpoints.sharedKey` the text to show for the key (the key itself, or
- * a mask when secrets are not to be shown). Pure; never throws.
+ * Builds the router profile from the lab's input and the gateway's endpoints (see
+ * {@link DraytekEndpoints}). Pure; never throws.
  */
-export function draytekProfile(input: DraytekInput, endpoints: { gatewayIp?: string; gatewayFqdn?: string; sharedKey: string }): DraytekProfile {
+export function draytekProfile(input: DraytekInput, endpoints: DraytekEndpoints): DraytekProfile {
   const { vpn } = input;
   const p = vpn.policy;
-  const ipsecAuth = gcm(p.ipsecEncryption) ? "(GCM: integrity built in)" : `with authentication ${p.ipsecIntegrity}`;
+  const ipsecAuth = gcm(p.ipsecEncryption) ? "(GCM: integrity built in)" : `with authentication ${hashWords(p.ipsecIntegrity)}`;
+  const stackFlag = input.stackName ? ` --stack ${input.stackName}` : "";
   const trafficSelectors = input.onPremises.flatMap((local) => input.addressSpace.map((remote) => ({ local: local.text, remote: remote.text })));
   const cautions: string[] = [];
   if (vpn.ikeVersion === "IKEv1") {
@@ -217,24 +279,24 @@ export function draytekProfile(input: DraytekInput, endpoints: { gatewayIp?: str
     alwaysOn: true,
     typeOfServer: `IPsec Tunnel, ${vpn.ikeVersion}`,
     ikeVersion: vpn.ikeVersion,
-    // The gateway IP's DNS name, which a re-created IP keeps, so the profile outlives destroy/up;
     // DrayTek's field takes "Server IP/Host Name for VPN. (such as draytek.com or 123.45.67.89)"
-    // (Vigor2927 User's Guide, telnet `vpn option`, parameter dialto).
-    serverIpOrHost: endpoints.gatewayFqdn ?? endpoints.gatewayIp ?? "(known after pulumi up: pulumi stack output gatewayFqdn)",
+    // (`vpn option dialto`, FACTS.serverIpOrHost). The name is preferred once it is seen to resolve.
+    serverIpOrHost: endpoints.gatewayFqdn ?? endpoints.gatewayIp ?? `(known after pulumi up: pulumi stack output${stackFlag} gatewayPublicIp)`,
+    peer: {
+      ...(endpoints.gatewayIp ? { ip: endpoints.gatewayIp } : {}),
+      ...(endpoints.gatewayFqdn ? { fqdn: endpoints.gatewayFqdn } : {}),
+      ipCommand: `pulumi stack output${stackFlag} gatewayPublicIp`,
+    },
     ikeAuthentication: "Pre-Shared Key",
     preSharedKey: endpoints.sharedKey,
+    preSharedKeyShown: endpoints.sharedKeyShown ?? false,
     ipsecSecurityMethod: `High (ESP): ${cipher(p.ipsecEncryption)} ${ipsecAuth}`,
     ...(vpn.ikeVersion === "IKEv1" ? { ikePhase1Mode: "Main mode" as const } : {}),
     ikePhase1Proposal: `${cipher(p.ikeEncryption)} / ${p.ikeIntegrity} / ${group(p.dhGroup)}`,
     ikePhase2Proposal: gcm(p.ipsecEncryption) ? cipher(p.ipsecEncryption) : `${cipher(p.ipsecEncryption)} / ${p.ipsecIntegrity}`,
     ikePhase1KeyLifetimeSeconds: AZURE_IKE_SA_LIFETIME_SECONDS,
     ikePhase2KeyLifetimeSeconds: p.saLifeTimeSeconds,
-    perfectForwardSecrecy:
-      p.pfsGroup === "None"
-        ? "off"
-        : dhGroupNumber(p.pfsGroup) === dhGroupNumber(p.dhGroup)
-          ? `on (the router reuses its phase 1 group, ${group(p.pfsGroup)}, as Azure's ${p.pfsGroup})`
-          : `on, but Azure wants ${group(p.pfsGroup)} and the router can only reuse its phase 1 group (${group(p.dhGroup)}): see the warning on ipsecPolicy.pfsGroup`,
+    perfectForwardSecrecy: pfsText(p),
     localNetworks: input.onPremises.map(network),
     remoteNetworks: input.addressSpace.map(network),
     trafficSelectors,
@@ -244,25 +306,83 @@ export function draytekProfile(input: DraytekInput, endpoints: { gatewayIp?: str
     tcpMssCommand: `vpn mss set 3 ${TCP_MSS_CLAMP}`,
     cautions,
     azure: { gatewaySku: vpn.gatewaySku, gatewayGeneration: vpn.gatewayGeneration, ikeVersion: vpn.ikeVersion, policy: p },
-    unconfirmed: Object.values(LABELS).filter((l) => l.source === null).map((l) => l.text),
+    unconfirmed: Object.values(LABELS).filter((l) => !labelConfirmed(l)).map((l) => l.text),
+    ...(input.stackName ? { stackName: input.stackName } : {}),
   };
 }
 
-/** A label as printed: its text, marked when no manual confirms it. */
-function label(l: { text: string; source: string | null }): string {
-  return l.source === null ? `${l.text} [label not confirmed]` : l.text;
+/** A label as printed: its text, marked with the nearest documented wording when no DrayTek source confirms it. */
+export function label(l: DraytekLabel): string {
+  if (labelConfirmed(l)) return l.text;
+  return l.nearest ? `${l.text} [label not confirmed; nearest: ${l.nearest}]` : `${l.text} [label not confirmed]`;
 }
 
 /** `name:` padded to the column the values start in. */
 const field = (name: string, width = 31) => (name.length + 1 >= width ? `${name}: ` : `${name}:`.padEnd(width));
 
+/** The peer lines: the IP, which always works, then the name, preferred once it is seen to resolve. */
+function peerLines(d: DraytekProfile): string[] {
+  const ip = d.peer.ip ? `the gateway's IP, ${d.peer.ip}` : `the gateway's IP (known after pulumi up: ${d.peer.ipCommand})`;
+  const indent = " ".repeat(34);
+  return [
+    `   ${field(LABELS.serverIpOrHost.text)}${ip}`,
+    ...(d.peer.fqdn
+      ? [`${indent}or its name ${d.peer.fqdn}, preferred once nslookup shows it resolving to that IP: the name stays after pulumi destroy + up, the IP does not (whether the router looks the name up again when it redials is not documented)`]
+      : []),
+  ];
+}
+
+/** `1. Common Settings` and `2. Dial-Out Settings` with the advanced parameters. */
+function profileLines(d: DraytekProfile): string[] {
+  const L = LABELS;
+  return [
+    "1. Common Settings",
+    `   ${field(label(L.profileName))}${d.profileName}`,
+    `   ${field(label(L.enable))}ticked`,
+    `   ${field(label(L.callDirection))}${d.callDirection}`,
+    `   ${field(label(L.alwaysOn))}ticked`,
+    `   ${field(label(L.pingToKeepAlive))}not ticked: ${d.pingToKeepAlive.why}`,
+    `   ${field(label(L.netbios))}leave as it is (an unused profile shows Pass; the lab resolves names through DNS)`,
+    "2. Dial-Out Settings",
+    `   ${field(label(L.typeOfServer))}IPsec Tunnel; ${label(L.ikeVersionChoice)}: ${d.ikeVersion}`,
+    ...peerLines(d),
+    `   ${field(label(L.ikeAuthentication))}${d.ikeAuthentication}`,
+    `   ${field(label(L.preSharedKey))}${d.preSharedKey}`,
+    `   ${field(label(L.ipsecSecurityMethod))}${d.ipsecSecurityMethod}`,
+    `   ${label(L.advanced)}:`,
+    ...(d.ikePhase1Mode ? [`     ${field(label(L.ikePhase1Mode), 29)}${d.ikePhase1Mode}`] : []),
+    `     ${field(label(L.ikePhase1Proposal), 29)}${d.ikePhase1Proposal}`,
+    `     ${field(label(L.ikePhase2Proposal), 29)}${d.ikePhase2Proposal}`,
+    `     ${field(label(L.ikePhase1Lifetime), 29)}${d.ikePhase1KeyLifetimeSeconds} s (Azure's fixed IKE SA lifetime)`,
+    `     ${field(label(L.ikePhase2Lifetime), 29)}${d.ikePhase2KeyLifetimeSeconds} s`,
+    `     ${field(label(L.pfs), 29)}${d.perfectForwardSecrecy}`,
+  ];
+}
+
+/** `5. TCP/IP Network Settings`: the networks, the mode, the default route, the pairs. */
+function networkLines(d: DraytekProfile): string[] {
+  const L = LABELS;
+  const more = (i: number) => (i === 0 ? "" : ` (add with ${label(L.more)})`);
+  return [
+    "5. TCP/IP Network Settings",
+    ...d.remoteNetworks.map((n, i) => `   ${field(label(L.remoteNetwork))}${n.ip} / ${n.mask}${more(i)}   = Azure ${n.cidr}`),
+    ...d.localNetworks.map((n, i) => `   ${field(label(L.localNetwork))}${n.ip} / ${n.mask}${more(i)}   = office ${n.cidr}`),
+    `   ${label(L.mode)}: Route`,
+    `   ${label(L.defaultRoute)}: not ticked (the tunnel carries the lab's networks only)`,
+    ...(d.trafficSelectors.length > 1
+      ? ["   Network pairs the profile proposes (office <-> Azure):", ...d.trafficSelectors.map((t) => `     ${t.local} <-> ${t.remote}`)]
+      : []),
+  ];
+}
+
 /** Renders the profile as the step-by-step text of the `draytekHints` output. Pure. */
 export function renderDraytekHints(d: DraytekProfile): string {
   const L = LABELS;
-  const more = (i: number) => (i === 0 ? "" : ` (add with ${label(L.more)})`);
+  const [low2927, high] = IPSEC_MSS_RANGE.v2927;
+  const low3912 = IPSEC_MSS_RANGE.v3912[0];
   const lines = [
     "DrayTek Vigor: LAN-to-LAN profile for the Azure VPN gateway",
-    "Labels follow DrayTek's Vigor2927/3912 user guides; those marked [label not confirmed] are in no manual: use the nearest label your firmware shows.",
+    "Labels follow DrayTek's Vigor2927/3912 user guides; those marked [label not confirmed] are in no DrayTek source (the mark names the nearest wording the manuals have): use the label your firmware shows.",
     "",
     "Before you start",
     `  ${L.remoteAccessControl.text}: tick ${label(L.ipsecService)},`,
@@ -270,36 +390,13 @@ export function renderDraytekHints(d: DraytekProfile): string {
     ...d.cautions.map((c) => `  Note: ${c}`),
     "",
     `${d.menu}: open an unused profile.`,
-    "1. Common Settings",
-    `   ${field(label(L.profileName))}${d.profileName}`,
-    `   ${field(L.enable.text)}ticked`,
-    `   ${field(L.callDirection.text)}${d.callDirection}`,
-    `   ${field(L.alwaysOn.text)}ticked`,
-    `   ${field(L.pingToKeepAlive.text)}not ticked: ${d.pingToKeepAlive.why}`,
-    "2. Dial-Out Settings",
-    `   ${field(L.typeOfServer.text)}IPsec Tunnel; ${label(L.ikeVersionChoice)}: ${d.ikeVersion}`,
-    `   ${field(L.serverIpOrHost.text)}${d.serverIpOrHost}`,
-    `   ${field(L.ikeAuthentication.text)}${d.ikeAuthentication}`,
-    `   ${field(L.preSharedKey.text)}${d.preSharedKey}`,
-    `   ${field(label(L.ipsecSecurityMethod))}${d.ipsecSecurityMethod}`,
-    `   ${label(L.advanced)}:`,
-    ...(d.ikePhase1Mode ? [`     ${field(L.ikePhase1Mode.text, 29)}${d.ikePhase1Mode}`] : []),
-    `     ${field(label(L.ikePhase1Proposal), 29)}${d.ikePhase1Proposal}`,
-    `     ${field(label(L.ikePhase2Proposal), 29)}${d.ikePhase2Proposal}`,
-    `     ${field(L.ikePhase1Lifetime.text, 29)}${d.ikePhase1KeyLifetimeSeconds} s (Azure's fixed IKE SA lifetime)`,
-    `     ${field(L.ikePhase2Lifetime.text, 29)}${d.ikePhase2KeyLifetimeSeconds} s`,
-    `     ${field(L.pfs.text, 29)}${d.perfectForwardSecrecy}`,
-    "5. TCP/IP Network Settings",
-    ...d.remoteNetworks.map((n, i) => `   ${field(L.remoteNetwork.text)}${n.ip} / ${n.mask}${more(i)}   = Azure ${n.cidr}`),
-    ...d.localNetworks.map((n, i) => `   ${field(L.localNetwork.text)}${n.ip} / ${n.mask}${more(i)}   = office ${n.cidr}`),
-    `   ${L.mode.text} (from first subnet to remote network): Route`,
-    ...(d.trafficSelectors.length > 1
-      ? ["   Network pairs the profile proposes (office <-> Azure):", ...d.trafficSelectors.map((t) => `     ${t.local} <-> ${t.remote}`)]
-      : []),
+    ...profileLines(d),
+    ...networkLines(d),
     "",
     "After saving",
     `  Clamp the TCP MSS to ${d.tcpMssClamp} (Microsoft's value for Azure tunnels), by telnet: ${d.tcpMssCommand}`,
-    "  (type 3 = IPsec; it applies to every IPsec tunnel on the router, not only this profile; vpn mss show displays it).",
+    `  (type 3 = IPsec; it applies to every IPsec tunnel on the router, not only this profile; ${d.tcpMssClamp} is in the range of both the Vigor2927 (${low2927}-${high}) and the Vigor3912 (${low3912}-${high}); vpn mss show displays it).`,
+    "  Multicast packets: leave them blocked, DrayTek's default (by telnet: vpn Multicast set L2l <profile index> Block).",
     `  ${label(L.connectionManagement)}: the profile should show as connected within a minute.`,
     ...(d.testFromOffice ? [`  Test from an office PC once the lab runs: ping ${d.testFromOffice.ip} (${d.testFromOffice.vm}; Windows Firewall must allow ICMP echo).`] : []),
     "",
@@ -315,7 +412,18 @@ export function renderDraytekHints(d: DraytekProfile): string {
 export interface RouterProfiles {
   /** The router's WAN address or DNS name (`onPremises.publicIp` or `fqdn`). */
   router: string;
-  profiles: { stackFile: string; profileName: string; serverIpOrHost: string; localNetworks: string[]; remoteNetworks: string[] }[];
+  profiles: {
+    stackFile: string;
+    profileName: string;
+    /** The gateway's DNS name (else its IP, else a placeholder): the peer once the name resolves. */
+    serverIpOrHost: string;
+    /** The gateway's IP, when known: the peer until the name is seen to resolve. */
+    gatewayIp?: string;
+    /** The gateway's DNS name, when known. */
+    gatewayFqdn?: string;
+    localNetworks: string[];
+    remoteNetworks: string[];
+  }[];
 }
 
 /**
@@ -331,6 +439,8 @@ export function routerProfiles(labs: readonly { stackFile: string; router: strin
       stackFile: lab.stackFile,
       profileName: lab.profile.profileName,
       serverIpOrHost: lab.profile.serverIpOrHost,
+      ...(lab.profile.peer.ip ? { gatewayIp: lab.profile.peer.ip } : {}),
+      ...(lab.profile.peer.fqdn ? { gatewayFqdn: lab.profile.peer.fqdn } : {}),
       localNetworks: lab.profile.localNetworks.map((n) => n.cidr),
       remoteNetworks: lab.profile.remoteNetworks.map((n) => n.cidr),
     });
@@ -338,11 +448,31 @@ export function routerProfiles(labs: readonly { stackFile: string; router: strin
   return routers;
 }
 
+/** The peer in one line: the IP (or where to read it), and the name once it resolves. */
+function peerText(p: RouterProfiles["profiles"][number]): string {
+  const ip = p.gatewayIp ?? "the gateway's IP (pulumi stack output gatewayPublicIp)";
+  return p.gatewayFqdn ? `${ip}, or ${p.gatewayFqdn} once it resolves` : ip;
+}
+
 /** The routers' profile lists as text, for the multi-lab plan. Pure. */
 export function renderRouterProfiles(routers: readonly RouterProfiles[]): string[] {
   return routers.flatMap((r) => [
     `DrayTek ${r.router}: ${r.profiles.length} LAN-to-LAN profile${r.profiles.length === 1 ? "" : "s"} (${LABELS.lanToLan.text}, one per lab; each lab's hints above give every field):`,
-    ...r.profiles.map((p) => `  ${p.profileName.padEnd(PROFILE_NAME_MAX_LENGTH)}  ${p.stackFile}: dials ${p.serverIpOrHost}; office ${p.localNetworks.join(", ")} <-> Azure ${p.remoteNetworks.join(", ")}`),
+    ...r.profiles.map((p) => `  ${p.profileName.padEnd(PROFILE_NAME_MAX_LENGTH)}  ${p.stackFile}: dials ${peerText(p)}; office ${p.localNetworks.join(", ")} <-> Azure ${p.remoteNetworks.join(", ")}`),
     `  The TCP MSS clamp (vpn mss set 3 ${TCP_MSS_CLAMP}) is one setting for every IPsec tunnel of the router: set it once.`,
+    "  The telnet/SSH scripts, one profile per lab from index N on: npm run plan -- --format draytek-cli --draytek-profile N (with the same stack choice).",
   ]);
+}
+
+/**
+ * The labels as a Markdown table (label, command, Vigor2927 and Vigor3912 pages, verdict), as
+ * `docs/draytek.md` lists them (a test compares the two). Pure.
+ */
+export function labelTable(): string[] {
+  const rows = Object.values(LABELS).map((l: DraytekLabel) => {
+    const f: DraytekFact = FACTS[l.fact];
+    const verdict = labelConfirmed(l) ? (f.command === "web UI" ? "confirmed (web UI capture)" : "confirmed") : `not confirmed; nearest: ${l.nearest ?? "none"}`;
+    return `| ${l.text} | \`${f.command}\` | ${f.pages.v2927 ?? "-"} | ${f.pages.v3912 ?? "-"} | ${verdict} |`;
+  });
+  return ["| Label | Command | Vigor2927 V2.2 p. | Vigor3912 V1.01 p. | Verdict |", "|---|---|---|---|---|", ...rows];
 }

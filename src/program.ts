@@ -40,6 +40,8 @@ export interface LoadOptions {
   previous?: PreviousDeployment;
   /** The CSV's text, instead of reading the file the configuration names (a recorded deployment). */
   csvText?: string;
+  /** The NIC names of a recorded deployment replayed (its `nics`). */
+  recordedNics?: Readonly<Record<string, string>>;
 }
 
 /** A loaded lab, with the CSV text it came from and the same text with its addresses and LUNs written in. */
@@ -77,7 +79,7 @@ export function loadLab(raw: Readonly<Record<string, string>>, options: LoadOpti
     const read = readLabCsv(text.text, csvFile);
     csvProblems.push(...read.problems);
     if (settings && read.problems.length === 0) {
-      const built = buildLab(settings, read.rows, csvFile, previous);
+      const built = buildLab(settings, read.rows, csvFile, previous, options.recordedNics);
       const gateProblems = built.lab ? readinessSkipProblems(built.lab) : [];
       const credentials = built.lab ? imageCredentialProblems(built.lab, raw, locate, options.mode === "deploy", secretKeys) : { problems: [], warnings: [] };
       problems.push(...credentials.problems);
@@ -233,18 +235,22 @@ export async function runLab(
     mode?: RunMode;
     previous?: PreviousDeployment | "none";
     csvText?: string;
+    recordedNics?: Readonly<Record<string, string>>;
   } = {},
 ): Promise<LabRun> {
   const locate: ConfigLocator = options.locate ?? (() => ({ file: `Pulumi.${pulumi.getStack()}.yaml`, line: 0 }));
   const raw = readPulumiConfig();
   const previous = options.previous === "none" ? undefined : options.previous ?? (await readPreviousDeployment());
   const loaded = loadLab(raw, {
-    locate, baseDir: options.baseDir ?? process.cwd(), secretKeys: options.secretKeys, mode: options.mode ?? "deploy", previous, csvText: options.csvText,
+    locate, baseDir: options.baseDir ?? process.cwd(), secretKeys: options.secretKeys, mode: options.mode ?? "deploy", previous, csvText: options.csvText, recordedNics: options.recordedNics,
   });
   // Image rows: does each OS disk exist yet? (Asked of Azure; stops the run on any answer but "absent".)
   const lab = await withOsDiskModes(loaded.lab);
   const component = new ExchangeLab("lab", lab, options.componentOptions);
   const pinnedCsv = loaded.pinnedCsv;
-  const record = deployedLabRecord(raw, (k) => (options.secretKeys ?? []).includes(k) || isConfigSecret(k), lab.csvFile, pinnedCsv);
+  // Each NIC's Azure name, kept once deployed (shellEdits.ts); also tells the next run that this
+  // deployment's VMs carry replaceWith on their NIC.
+  const nics = Object.fromEntries(lab.vms.filter((v) => v.bringOnline).map((v) => [v.name, v.nicName ?? `${v.name}-nic`]));
+  const record = deployedLabRecord(raw, (k) => (options.secretKeys ?? []).includes(k) || isConfigSecret(k), lab.csvFile, pinnedCsv, nics);
   return { lab, component, record, pinnedCsv, previous };
 }

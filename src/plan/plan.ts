@@ -305,7 +305,7 @@ async function changesAgainst(options: PlanOptions, run: LabRun, resources: Plan
     try {
       const before = await declareUnderMocks(
         { config: { ...options.previous.config }, secretKeys: [], stackName, stackOutputs: {}, showSecrets: false },
-        { locate: () => ({ file: "(previous deployment)", line: 0 }), baseDir: options.baseDir, mode: "plan", previous: "none", csvText: options.previous.csv },
+        { locate: () => ({ file: "(previous deployment)", line: 0 }), baseDir: options.baseDir, mode: "plan", previous: "none", csvText: options.previous.csv, recordedNics: options.previous.nics },
       );
       changes = diffResources(before.resources.map(masked), resources.map(masked));
     } catch (err) {

@@ -158,7 +158,7 @@ function pinCommand(): string {
 
 function notWrittenDown(lab: Lab, settings: StackSettings, rows: readonly CsvRow[]): Problem[] {
   const warnings: Problem[] = [];
-  const chosen = lab.vms.filter((v) => v.ipSource !== "csv" || v.dataDisks.some((d) => d.lunSource !== "csv"));
+  const chosen = lab.vms.filter((v) => v.ipSource !== "csv" || v.dataDisks.some((d) => d.lunSource !== "csv") || (v.bringOnline && v.osDiskDerived));
   if (chosen.length === 0) return warnings;
   if (lab.previous) {
     const fresh = buildLab(settings, rows, lab.csvFile).lab;
@@ -171,8 +171,14 @@ function notWrittenDown(lab: Lab, settings: StackSettings, rows: readonly CsvRow
   }
   const addresses = chosen.filter((v) => v.ipSource !== "csv").map((v) => `${v.name} ${v.privateIp}`);
   const luns = chosen.flatMap((v) => v.dataDisks.filter((d) => d.lunSource !== "csv").map((d) => `${d.name} LUN ${d.lun}`));
-  const list = [...(addresses.length ? [`addresses ${addresses.join(", ")}`] : []), ...(luns.length ? [`data disk LUNs ${luns.join(", ")}`] : [])].join("; ");
-  warnings.push({ file: lab.csvFile, line: 0, column: addresses.length ? "IPAddress" : "DataDisks", message: `not written in the CSV: ${list}. They stay while the lab is deployed and are worked out anew after pulumi destroy; write them down with: ${pinCommand()}` });
+  // An Image row's derived OS disk name is identity too: a rename or a resourceGroupName change derives another.
+  const disks = chosen.filter((v) => v.bringOnline && v.osDiskDerived).map((v) => `${v.name} ${v.osDisk.name}`);
+  const list = [
+    ...(addresses.length ? [`addresses ${addresses.join(", ")}`] : []),
+    ...(luns.length ? [`data disk LUNs ${luns.join(", ")}`] : []),
+    ...(disks.length ? [`OS disk names ${disks.join(", ")} (derived from the VM and resource group names)`] : []),
+  ].join("; ");
+  warnings.push({ file: lab.csvFile, line: 0, column: addresses.length ? "IPAddress" : luns.length ? "DataDisks" : "VMOSDiskName", message: `not written in the CSV: ${list}. They stay while the lab is deployed and are worked out anew after pulumi destroy; write them down with: ${pinCommand()}` });
   return warnings;
 }
 

@@ -18,6 +18,7 @@ import { LabRun, runLab } from "../program";
 import { ConfigLocator, NAMESPACE, publicIpFqdn } from "../input/settings";
 import { readStackFile } from "../input/stackFile";
 import { Change, diffResources } from "./changes";
+import { ShellRecreation, shellRecreations } from "./shellOrder";
 import { PLAN_ORGANIZATION, Registration, recordingMocks } from "./mocks";
 
 /** One VM row as the plan reports it. */
@@ -107,6 +108,8 @@ export interface PlanResult {
   mermaid?: string;
   /** What `pulumi up` would change against `--previous`; absent without it. */
   changes?: Change[];
+  /** The VMs among `changes` re-created on their disks, in order, with the time it takes. */
+  shells?: ShellRecreation[];
   /** The record `pulumi up` would export as `deployedLab` (and `--json` prints): the next `--previous`. */
   deployedLab?: DeployedLabRecord;
   /** The CSV text with every chosen address and LUN written in (`--pin`). */
@@ -261,6 +264,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     timeToReady: timeToReady(resources.map((r) => (builtFromImage(r) ? { ...r, minutes: FROM_IMAGE_VM_MINUTES } : r))),
     mermaid: mermaidDiagram(lab),
     changes,
+    ...(changes ? { shells: shellRecreations(changes, resources) } : {}),
     deployedLab: run.record,
     pinnedCsv: run.pinnedCsv,
     lab,

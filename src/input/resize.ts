@@ -10,12 +10,14 @@
  *   and vice versa" (Limitations). Deleting the VM (its disks `Detach`) and creating it again on
  *   the same disks at the new size is always possible: that is what the program declares then
  *   (`replaceOnChanges` on `hardwareProfile.vmSize`, delete-before-replace).
- * - a size whose only disk controller is NVMe (the v6 sizes) boots only a Generation 2 disk that
- *   supports NVMe ("Convert Virtual Machines from SCSI to NVMe",
- *   https://learn.microsoft.com/azure/virtual-machines/nvme-linux and
- *   https://learn.microsoft.com/azure/virtual-machines/enable-nvme-faqs); the move from SCSI is not
- *   a plain resize, so the VM is re-created on its disks, and the plan says that Azure refuses a
- *   disk without NVMe support.
+ * - "You can't resize a VM size that has a SCSI-based VM to a VM size that has a remote
+ *   NVMe-enabled VM" (Limitations; page of 2025-11-06). A size whose only disk controller is NVMe
+ *   (the catalogue's Dsv6) boots only a Generation 2 disk ("NVMe supports only Generation 2
+ *   images") that supports NVMe, and without a `diskControllerType` "the platform automatically
+ *   chooses the default controller based on the VM size configuration"
+ *   (https://learn.microsoft.com/azure/virtual-machines/enable-nvme-remote-faqs). So the move from
+ *   SCSI re-creates the VM on its disks, and the plan says that Azure refuses a disk without NVMe
+ *   support.
  * - a disk boots only on a size of its generation (https://learn.microsoft.com/azure/virtual-machines/generation-2):
  *   a known mismatch is refused.
  */
@@ -59,7 +61,7 @@ export function resizeVerdict(from: VmSize, to: VmSize, diskGeneration?: 1 | 2):
     return {
       kind: "recreate", ...names,
       why: `${to.name} attaches disks over NVMe only and ${from.name} over SCSI`,
-      warning: `Azure starts it only if the OS disk supports NVMe (az disk show --query supportedCapabilities.diskControllerTypes; https://learn.microsoft.com/azure/virtual-machines/enable-nvme-faqs)`,
+      warning: `Azure starts it only if the OS disk supports NVMe (az disk show --query supportedCapabilities.diskControllerTypes; https://learn.microsoft.com/azure/virtual-machines/enable-nvme-remote-faqs)`,
     };
   }
   if (nvmeOnly(from) && !nvmeOnly(to)) return { kind: "recreate", ...names, why: `${from.name} attaches disks over NVMe only and ${to.name} over SCSI` };

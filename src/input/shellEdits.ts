@@ -21,9 +21,10 @@
  *   state, so a lab whose last deployment did not record it (its record has no `nics`) must
  *   `pulumi up` once before such an edit: refused with those steps until then.
  * - **A subnet move re-creates the shell**: the NIC is replaced (`replaceOnChanges` on its
- *   subnet) and created in the new subnet with its static address. Learn's procedure for moving an
- *   attached NIC asks for dynamic assignment first, then the subnet, then static again ("Change
- *   subnet assignment", https://learn.microsoft.com/azure/virtual-network/ip-services/virtual-network-network-interface-addresses);
+ *   subnet) and created in the new subnet with its static address. Learn's procedure for moving a
+ *   NIC says "All private IP addresses must be assigned with the dynamic assignment method to change
+ *   the subnet assignment for the NIC" ("Change subnet assignment",
+ *   https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#change-subnet-assignment);
  *   a subnet and a static address changed in one request is not documented, while creating a NIC
  *   with a static address in a subnet is.
  * - **Resizes** follow `resize.ts`: in place (a restart), the shell re-created, or refused.

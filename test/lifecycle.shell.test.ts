@@ -56,6 +56,14 @@ describe("the VM shell over the lab's life", function () {
     assert.match(renderShellRecreations(twice.shells!).join("\n"), /ex3 \(was ex2\): delete shutdown-computevm-ex2, then ex2; create ex3, then shutdown-computevm-ex3\. VM re-created on its disks: about \d+ min/);
   });
 
+  it("a new row named like a renamed VM's old name does not take the NIC name the renamed VM kept", async () => {
+    const [, renamed, added] = await life(csv(...BASE), csv(BASE[0], row("ex2", { os: "ex1-os", size: "Large" })), csv(BASE[0], row("ex2", { os: "ex1-os", size: "Large" }), row("ex1", { os: "ex1-new-os" })));
+    assert.deepEqual([renamed.errors, added.errors], [[], []]);
+    assert.equal(resource(added, "ex2-nic").inputs.networkInterfaceName, "ex1-nic");
+    assert.equal(resource(added, "ex1-nic").inputs.networkInterfaceName, "ex1-nic-2");
+    assert.deepEqual(added.deployedLab!.nics, { dc1: "dc1-nic", ex2: "ex1-nic", ex1: "ex1-nic-2" });
+  });
+
   it("a barrier's rename re-creates its gate with it: the gate is deleted before the VM", async () => {
     const [, renamed] = await life(csv(...BASE), csv(row("dc9", { os: "dc1-os", wait: "Yes" }), BASE[1]));
     const shell = renamed.shells!.find((s) => s.vm === "dc9")!;

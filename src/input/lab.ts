@@ -10,7 +10,7 @@ import { Draft, RowReader } from "./labRows";
 import { ImageRef, OsDiskMode } from "./images";
 import { lifecycleProblems } from "./lifecycle";
 import type { ResizeVerdict } from "./resize";
-import { keepDeployedOsDisks, nicAzureName, shellEdits } from "./shellEdits";
+import { keepDeployedOsDisks, nicAzureNames, shellEdits } from "./shellEdits";
 import { PreviousDeployment, PreviousVm } from "./previous";
 import { Problem } from "./problems";
 import { StackSettings } from "./settings";
@@ -127,14 +127,15 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
   findPreviousMachines(drafts, previous, reader.names);
   keepDeployedOsDisks(drafts, settings.diskResourceGroupName);
   const ipSources = assignAddresses(reader, drafts, previous);
-  const vms: LabVm[] = drafts.map((d) => ({
+  const nicNames = nicAzureNames(drafts, previous, recordedNics);
+  const vms: LabVm[] = drafts.map((d, i) => ({
     ...d.vm,
     privateIp: d.vm.privateIp ?? "",
     ipSource: ipSources.get(d) ?? "assigned",
     dataDisks: assignLuns(d.dataDisks, d.before),
     deployedBefore: d.before?.online ?? false,
     dependsOn: [],
-    nicName: nicAzureName(d, recordedNics),
+    nicName: nicNames[i],
   }));
   setBootOrder(vms);
 

@@ -56,6 +56,25 @@ export function nicAzureName(draft: Pick<Draft, "before"> & { vm: Pick<LabVm, "n
 }
 
 /**
+ * Every row's NIC name ({@link nicAzureName}), in the drafts' order. A NIC without a deployed one
+ * (a new or returning machine) never takes a name that a kept NIC or a NIC of the previous
+ * deployment holds (ARM names are case-insensitive; a NIC that goes is deleted only at the end of
+ * the run): after a rename `ex1` -> `ex2` keeps `ex1-nic`, a new row `ex1` gets `ex1-nic-2`.
+ */
+export function nicAzureNames(drafts: readonly Draft[], previous: PreviousDeployment | undefined, recorded?: Readonly<Record<string, string>>): string[] {
+  const names = drafts.map((d) => nicAzureName(d, recorded));
+  const kept = drafts.map((d, i) => recorded !== undefined || (d.before?.online === true && d.vm.bringOnline && names[i] === d.before.nicName));
+  const held = new Set([...names.filter((_, i) => kept[i]), ...(previous?.vms ?? []).filter((p) => p.online).map((p) => p.nicName)].map((n) => n.toLowerCase()));
+  return names.map((name, i) => {
+    if (kept[i]) return name;
+    let candidate = name;
+    for (let n = 2; held.has(candidate.toLowerCase()); n++) candidate = `${name}-${n}`;
+    held.add(candidate.toLowerCase());
+    return candidate;
+  });
+}
+
+/**
  * An Image row whose OS disk name is derived keeps the disk its deployed machine has, when the
  * derivation would now give another name (a `resourceGroupName` change, or a cleared
  * VMOSDiskName cell): a new name would be an absent disk, and the VM would be rebuilt blank from

@@ -123,7 +123,7 @@ export function shellEdits(vms: readonly LabVm[], previous: PreviousDeployment, 
 
     if (before.subnet.toLowerCase() !== vm.subnet.toLowerCase()) {
       out[cascadeRecorded ? "warnings" : "problems"].push(at("SubnetName", cascadeRecorded
-        ? `${vm.name} moves from subnet ${before.subnet} to ${vm.subnet}: its shell is re-created (the VM is deleted first, its disks detach and stay, then its NIC is deleted and created in ${vm.subnet} with ${vm.privateIp}, then the VM is created on the same disks). Learn's in-place move asks for dynamic assignment first, which would drop the static address for a moment`
+        ? `${vm.name} moves from subnet ${before.subnet} to ${vm.subnet}: its shell is re-created (the VM is deleted first, its disks detach and stay, then its NIC is deleted and created in ${vm.subnet} with ${vm.privateIp}, then the VM is created on the same disks). Azure moves a NIC in place only with dynamic addresses (https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#change-subnet-assignment)`
         : `${vm.name} moves from subnet ${before.subnet} to ${vm.subnet}, which re-creates its NIC, and the last deployment did not record that the VM goes before its NIC (replaceWith, Pulumi CLI 3.207.0 or later): Azure would refuse to delete the NIC while the VM holds it (NicInUse). Two steps: pulumi up once with the row as deployed (it records that), then move it and pulumi up again`));
     }
 

@@ -56,7 +56,7 @@ export function shellRecreations(changes: readonly Change[], resources: readonly
 export function renderShellRecreations(shells: readonly ShellRecreation[]): string[] {
   if (shells.length === 0) return [];
   return [
-    "VMs re-created on their disks (the disks detach and stay; the address and LUNs stay):",
+    "VMs re-created on their disks (the disks detach and stay, with their LUNs):",
     ...shells.map((s) => `  ${s.vm}${s.was ? ` (was ${s.was})` : ""}: delete ${s.deleted.join(", then ")}; create ${s.created.join(", then ")}. VM re-created on its disks: about ${s.minutes} min`),
     `  (minutes: the plan's typical creation times, assumptions in src/report/readiness.ts, plus an assumed ${VM_DELETE_MINUTES} min to delete the VM)`,
   ];

@@ -42,6 +42,8 @@ export interface LoadOptions {
   previous?: PreviousDeployment;
   /** The CSV's text, instead of reading the file the configuration names (a recorded deployment). */
   csvText?: string;
+  /** The NIC names of a recorded deployment replayed (its `nics`). */
+  recordedNics?: Readonly<Record<string, string>>;
 }
 
 /** A loaded lab, with the CSV text it came from and the same text with its addresses and LUNs written in. */
@@ -80,7 +82,7 @@ export function loadLab(raw: Readonly<Record<string, string>>, options: LoadOpti
     const read = readLabCsv(text.text, csvFile);
     csvProblems.push(...read.problems);
     if (settings && read.problems.length === 0) {
-      const built = buildLab(settings, read.rows, csvFile, previous);
+      const built = buildLab(settings, read.rows, csvFile, previous, options.recordedNics);
       const gateProblems = built.lab ? readinessSkipProblems(built.lab) : [];
       const credentials = built.lab ? imageCredentialProblems(built.lab, raw, locate, options.mode === "deploy", secretKeys) : { problems: [], warnings: [] };
       problems.push(...credentials.problems);
@@ -163,7 +165,7 @@ function currentStack(): string {
 
 function notWrittenDown(lab: Lab, settings: StackSettings, rows: readonly CsvRow[]): Problem[] {
   const warnings: Problem[] = [];
-  const chosen = lab.vms.filter((v) => v.ipSource !== "csv" || v.dataDisks.some((d) => d.lunSource !== "csv"));
+  const chosen = lab.vms.filter((v) => v.ipSource !== "csv" || v.dataDisks.some((d) => d.lunSource !== "csv") || (v.bringOnline && v.osDiskDerived));
   if (chosen.length === 0) return warnings;
   if (lab.previous) {
     const fresh = buildLab(settings, rows, lab.csvFile).lab;
@@ -176,8 +178,14 @@ function notWrittenDown(lab: Lab, settings: StackSettings, rows: readonly CsvRow
   }
   const addresses = chosen.filter((v) => v.ipSource !== "csv").map((v) => `${v.name} ${v.privateIp}`);
   const luns = chosen.flatMap((v) => v.dataDisks.filter((d) => d.lunSource !== "csv").map((d) => `${d.name} LUN ${d.lun}`));
-  const list = [...(addresses.length ? [`addresses ${addresses.join(", ")}`] : []), ...(luns.length ? [`data disk LUNs ${luns.join(", ")}`] : [])].join("; ");
-  warnings.push({ file: lab.csvFile, line: 0, column: addresses.length ? "IPAddress" : "DataDisks", message: `not written in the CSV: ${list}. They stay while the lab is deployed and are worked out anew after pulumi destroy; write them down with: ${pinCommand()}` });
+  // An Image row's derived OS disk name is identity too: a rename or a resourceGroupName change derives another.
+  const disks = chosen.filter((v) => v.bringOnline && v.osDiskDerived).map((v) => `${v.name} ${v.osDisk.name}`);
+  const list = [
+    ...(addresses.length ? [`addresses ${addresses.join(", ")}`] : []),
+    ...(luns.length ? [`data disk LUNs ${luns.join(", ")}`] : []),
+    ...(disks.length ? [`OS disk names ${disks.join(", ")} (derived from the VM and resource group names)`] : []),
+  ].join("; ");
+  warnings.push({ file: lab.csvFile, line: 0, column: addresses.length ? "IPAddress" : luns.length ? "DataDisks" : "VMOSDiskName", message: `not written in the CSV: ${list}. They stay while the lab is deployed and are worked out anew after pulumi destroy; write them down with: ${pinCommand()}` });
   return warnings;
 }
 
@@ -264,13 +272,14 @@ export async function runLab(
     mode?: RunMode;
     previous?: PreviousDeployment | "none";
     csvText?: string;
+    recordedNics?: Readonly<Record<string, string>>;
   } = {},
 ): Promise<LabRun> {
   const locate: ConfigLocator = options.locate ?? (() => ({ file: `Pulumi.${pulumi.getStack()}.yaml`, line: 0 }));
   const raw = readPulumiConfig();
   const previous = options.previous === "none" ? undefined : options.previous ?? (await readPreviousDeployment());
   const loaded = loadLab(raw, {
-    locate, baseDir: options.baseDir ?? process.cwd(), secretKeys: options.secretKeys, mode: options.mode ?? "deploy", previous, csvText: options.csvText,
+    locate, baseDir: options.baseDir ?? process.cwd(), secretKeys: options.secretKeys, mode: options.mode ?? "deploy", previous, csvText: options.csvText, recordedNics: options.recordedNics,
   });
   // Image rows: does each OS disk exist yet? (Asked of Azure; stops the run on any answer but "absent".)
   const lab = await withOsDiskModes(loaded.lab);
@@ -278,7 +287,10 @@ export async function runLab(
   if ((options.mode ?? "deploy") === "deploy") await warnParkedDisks(lab);
   const component = new ExchangeLab("lab", lab, options.componentOptions);
   const pinnedCsv = loaded.pinnedCsv;
-  const record = deployedLabRecord(raw, (k) => (options.secretKeys ?? []).includes(k) || isConfigSecret(k), lab.csvFile, pinnedCsv);
+  // Each NIC's Azure name, kept once deployed (shellEdits.ts); also tells the next run that this
+  // deployment's VMs carry replaceWith on their NIC.
+  const nics = Object.fromEntries(lab.vms.filter((v) => v.bringOnline).map((v) => [v.name, v.nicName ?? `${v.name}-nic`]));
+  const record = deployedLabRecord(raw, (k) => (options.secretKeys ?? []).includes(k) || isConfigSecret(k), lab.csvFile, pinnedCsv, nics);
   // Each gate is created after its VM, so the machines' IDs cover every VM and gate.
   const deployedLab = pulumi.all([...component.machines.values()].map((m) => m.id)).apply(() => record);
   return { lab, component, record, deployedLab, pinnedCsv, previous };

@@ -69,19 +69,19 @@ describe("catalogues, not guesses", () => {
   });
 
   it("refresh: maps az vm list-skus output to sizes with capacity, data disks and Generation 1 support", () => {
-    const caps = (vcpus: string, mem: string, disks: string, gens: string) => [
-      { name: "vCPUs", value: vcpus }, { name: "MemoryGB", value: mem }, { name: "MaxDataDiskCount", value: disks }, { name: "HyperVGenerations", value: gens },
+    const caps = (vcpus: string, mem: string, disks: string, gens: string, extra: { name: string; value: string }[] = []) => [
+      { name: "vCPUs", value: vcpus }, { name: "MemoryGB", value: mem }, { name: "MaxDataDiskCount", value: disks }, { name: "HyperVGenerations", value: gens }, ...extra,
     ];
     const canned: AzSku[] = [
+      { name: "Standard_B1ms", resourceType: "virtualMachines", capabilities: caps("1", "2", "2", "V1,V2", [{ name: "MaxResourceVolumeMB", value: "4096" }]) },
       { name: "Standard_B1ms", resourceType: "virtualMachines", capabilities: caps("1", "2", "2", "V1,V2") },
-      { name: "Standard_B1ms", resourceType: "virtualMachines", capabilities: caps("1", "2", "2", "V1,V2") },
-      { name: "Standard_D2s_v6", resourceType: "virtualMachines", capabilities: caps("2", "8", "8", "V2") },
+      { name: "Standard_D2s_v6", resourceType: "virtualMachines", capabilities: caps("2", "8", "8", "V2", [{ name: "MaxResourceVolumeMB", value: "0" }, { name: "DiskControllerTypes", value: "NVMe" }]) },
       { name: "Premium_LRS", resourceType: "disks", capabilities: [] },
       { name: "Standard_Broken", resourceType: "virtualMachines", capabilities: [] },
     ];
     assert.deepEqual(sizesFromSkus(canned), [
-      { name: "Standard_B1ms", vcpus: 1, memoryGiB: 2, maxDataDisks: 2, generation1: true },
-      { name: "Standard_D2s_v6", vcpus: 2, memoryGiB: 8, maxDataDisks: 8, generation1: false },
+      { name: "Standard_B1ms", vcpus: 1, memoryGiB: 2, maxDataDisks: 2, generation1: true, generation2: true, tempDisk: true, diskControllers: ["SCSI"] },
+      { name: "Standard_D2s_v6", vcpus: 2, memoryGiB: 8, maxDataDisks: 8, generation1: false, generation2: true, tempDisk: false, diskControllers: ["NVMe"] },
     ]);
   });
 });

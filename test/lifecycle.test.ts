@@ -112,15 +112,16 @@ describe("the lab over its life (previous deployment known)", function () {
     assert.deepEqual(back.vms.find((v) => v.name === "ex1")!.dataDiskLuns, [0, 1]);
   });
 
-  it("rename: the same machine (same OS disk) is replaced delete-before-replace through aliases, keeping its address and LUNs", async () => {
+  it("rename: the same machine (same OS disk) is re-created delete-before-replace through aliases on its NIC, keeping its address and LUNs", async () => {
     const { after } = await edit(csv(BASE[0], row("ex2", { os: "ex1-os", size: "Large", rdp: "3390", endpoints: "https", data: "ex1-db;ex1-log" }), BASE[2]));
     assert.deepEqual(after.errors, []);
     assert.deepEqual(of(after, "delete"), [], "nothing is left to delete at the end of the run");
     assert.deepEqual(of(after, "create"), []);
-    for (const name of ["ex2", "ex2-nic"]) {
-      assert.equal(change(after, name)?.action, "replace", name);
-      assert.equal(resource(after, name).options.deleteBeforeReplace, true, name);
-    }
+    assert.equal(change(after, "ex2")?.action, "replace");
+    assert.equal(resource(after, "ex2").options.deleteBeforeReplace, true);
+    // The NIC keeps its Azure name: never replaced while the old VM holds it (NicInUse).
+    assert.notEqual(change(after, "ex2-nic")?.action, "replace");
+    assert.equal(resource(after, "ex2-nic").inputs.networkInterfaceName, "ex1-nic");
     assert.deepEqual(resource(after, "ex2").options.aliases, ["ex1"]);
     assert.deepEqual(resource(after, "ex2-nic").options.aliases, ["ex1-nic"]);
     assert.deepEqual(resource(after, "shutdown-computevm-ex2").options.aliases, ["shutdown-computevm-ex1"]);
@@ -132,20 +133,22 @@ describe("the lab over its life (previous deployment known)", function () {
     assert.deepEqual(after.vms.find((v) => v.name === "ex2")!.dataDiskLuns, [0, 1]);
   });
 
-  it("subnet move: the NIC is updated in place with an address of the new subnet that nobody holds", async () => {
+  it("subnet move: the shell is re-created, the NIC in the new subnet with an address nobody holds, the VM first (replaceWith)", async () => {
     const { after } = await edit(csv(BASE[0], BASE[1], row("lon1", { subnet: "Oxford" })));
     assert.deepEqual(after.errors, []);
     assert.equal(ips(after).lon1, "10.20.1.6");
     const nic = change(after, "lon1-nic")!;
-    assert.equal(nic.action, "update");
+    assert.equal(nic.action, "replace");
     assert.ok(nic.properties.some((p) => p.endsWith("privateIPAddress")) && nic.properties.some((p) => p.endsWith("subnet.id")), nic.properties.join());
-    assert.equal(change(after, "lon1"), undefined, "the VM itself is untouched");
+    assert.equal(change(after, "lon1")?.action, "replace", "the VM goes with its NIC");
+    assert.deepEqual(resource(after, "lon1").options.replaceWith, ["lon1-nic"]);
+    assert.match(after.warnings.map((w) => w.message).join("\n"), /lon1 moves from subnet London to Oxford: its shell is re-created/);
   });
 
-  it("subnet move to a written address: the same in-place update", async () => {
+  it("subnet move to a written address: the same re-creation", async () => {
     const { after } = await edit(csv(BASE[0], BASE[1], row("lon1", { subnet: "Oxford", ip: "10.20.1.50" })));
     assert.equal(ips(after).lon1, "10.20.1.50");
-    assert.equal(change(after, "lon1-nic")!.action, "update");
+    assert.equal(change(after, "lon1-nic")!.action, "replace");
   });
 
   it("OS disk change: the VM is replaced delete-before-replace (replaceOnChanges), so the old VM lets go of its disk first", async () => {

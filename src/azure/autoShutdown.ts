@@ -38,6 +38,8 @@ export function declareAutoShutdown(
       targetResourceId: vm.id,
       notificationSettings: { status: devtestlab.EnableStatus.Disabled },
     },
-    { ...opts, aliases: previousVmName ? [{ name: shutdownScheduleName(previousVmName) }] : undefined },
+    // It follows its VM: re-created with it (before the VM goes, as its name is fixed), so that a
+    // re-created VM is never left without its schedule.
+    { ...opts, replaceWith: [vm], deleteBeforeReplace: true, aliases: previousVmName ? [{ name: shutdownScheduleName(previousVmName) }] : undefined },
   );
 }

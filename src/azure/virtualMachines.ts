@@ -8,13 +8,20 @@
  * disk and on every data disk (each at the LUN the lab keeps for it), so that no teardown path
  * can delete a disk.
  *
- * Over the lab's life (see `lifecycle.ts`): a renamed VM (same OS disk, new VMName) carries
- * `aliases` to its old logical names, so Pulumi replaces it instead of creating a second VM beside
- * the old one; `deleteBeforeReplace` then frees its disk and address before the new one takes
- * them. A new OS disk replaces the VM (`replaceOnChanges`): azure-native would otherwise send it as
- * an in-place OS-disk swap, which Azure accepts only from a deallocated VM
- * (https://learn.microsoft.com/azure/virtual-machines/windows/os-disk-swap;
- * https://github.com/Azure/azure-sdk-for-net/issues/37285).
+ * Over the lab's life (see `lifecycle.ts` and `shellEdits.ts`): the VM and its NIC are a shell
+ * re-created as a unit on the lab's disks and address. A renamed VM (same OS disk, new VMName)
+ * carries `aliases` to its old logical names, so Pulumi replaces it instead of creating a second
+ * VM beside the old one; `deleteBeforeReplace` then frees its disks before the new one takes
+ * them. Its NIC keeps the Azure name it was deployed under (`LabVm.nicName`), so a rename never
+ * replaces the NIC: the engine would delete a replaced NIC while the surviving old VM still holds
+ * it (NicInUse), because azure-native does not report a VM's `networkProfile` change as a
+ * replacement. When the NIC itself is replaced (a subnet move: `replaceOnChanges` on its subnet),
+ * the VM's `replaceWith: [nic]` makes the engine delete the VM first (Pulumi CLI 3.207.0,
+ * https://github.com/pulumi/pulumi/pull/20693). A new OS disk replaces the VM (`replaceOnChanges`):
+ * azure-native would otherwise send it as an in-place OS-disk swap, which Azure accepts only from a
+ * deallocated VM (https://learn.microsoft.com/azure/virtual-machines/windows/os-disk-swap;
+ * https://github.com/Azure/azure-sdk-for-net/issues/37285); so does a resize Azure cannot do in
+ * place (`resize.ts`: `replaceOnChanges` on the size, only when the lab says so).
  *
  * A row with `Image` is built from a marketplace image while its OS disk is absent: its VM lives
  * in the disk resource group and takes its storage, OS and security inputs from `imageVm.ts`.
@@ -25,6 +32,7 @@ import * as network from "@pulumi/azure-native/network";
 import { DiskRef } from "../input/disks";
 import { LabVm } from "../input/lab";
 import { VmImageSettings } from "../input/settings";
+import { NIC_SUBNET_PATH, VM_SIZE_PATH } from "../input/shellEdits";
 import { IMAGE_VM_IGNORE_CHANGES, IMAGE_VM_REPLACE_ON_CHANGES, imageVmInputs } from "./imageVm";
 
 /** The ARM resource ID of a managed disk (`Microsoft.Compute/disks`). */
@@ -72,12 +80,12 @@ export function declareVm(
   bootDependencies: pulumi.Resource[],
   opts: pulumi.CustomResourceOptions,
 ): DeclaredVm {
-  const nicName = `${vm.name}-nic`;
   const nic = new network.NetworkInterface(
-    nicName,
+    `${vm.name}-nic`,
     {
       resourceGroupName: args.resourceGroupName,
-      networkInterfaceName: nicName,
+      // Kept once deployed, whatever the VM is called now (see above).
+      networkInterfaceName: vm.nicName ?? `${vm.name}-nic`,
       location: args.location,
       ipConfigurations: [
         {
@@ -91,7 +99,13 @@ export function declareVm(
         },
       ],
     },
-    { ...opts, dependsOn: args.after, deleteBeforeReplace: true, aliases: vm.previousName ? [{ name: `${vm.previousName}-nic` }] : undefined },
+    {
+      ...opts,
+      dependsOn: args.after,
+      deleteBeforeReplace: true,
+      replaceOnChanges: [NIC_SUBNET_PATH],
+      aliases: vm.previousName ? [{ name: `${vm.previousName}-nic` }] : undefined,
+    },
   );
 
   return { nic, vm: declareMachine(vm, nic, args, bootDependencies, opts) };
@@ -137,7 +151,8 @@ function declareMachine(vm: LabVm, nic: network.NetworkInterface, args: VmArgs, 
       ...opts,
       dependsOn: bootDependencies,
       deleteBeforeReplace: true,
-      replaceOnChanges: vm.image ? IMAGE_VM_REPLACE_ON_CHANGES : [OS_DISK_ID_PATH],
+      replaceOnChanges: [...(vm.image ? IMAGE_VM_REPLACE_ON_CHANGES : [OS_DISK_ID_PATH]), ...(vm.resize?.kind === "recreate" ? [VM_SIZE_PATH] : [])],
+      replaceWith: [nic],
       ...(vm.image ? { ignoreChanges: IMAGE_VM_IGNORE_CHANGES } : {}),
       aliases: vm.previousName ? [{ name: vm.previousName }] : undefined,
     },

@@ -39,8 +39,12 @@ export function regionsFromLocations(locations: readonly AzLocation[]): Region[]
 }
 
 /**
- * The VM sizes of a SKU list, one per name, sorted by name: vCPUs, memory (GiB), max data disks
- * and whether `HyperVGenerations` includes V1. SKUs without those capabilities are dropped.
+ * The VM sizes of a SKU list, one per name, sorted by name: vCPUs, memory (GiB), max data disks,
+ * whether `HyperVGenerations` includes V1 and V2, whether `MaxResourceVolumeMB` (the local temp
+ * disk) is above 0, and `DiskControllerTypes` (absent: SCSI only). The resize rules read the last
+ * three (`src/input/resize.ts`; capability names as the Resource SKUs API returns them,
+ * https://learn.microsoft.com/rest/api/compute/resource-skus/list). SKUs without vCPUs, memory or
+ * data disks are dropped.
  */
 export function sizesFromSkus(skus: readonly AzSku[]): VmSize[] {
   const sizes = new Map<string, VmSize>();
@@ -52,7 +56,13 @@ export function sizesFromSkus(skus: readonly AzSku[]): VmSize[] {
     const maxDataDisks = Number(cap("MaxDataDiskCount"));
     const generations = (cap("HyperVGenerations") ?? "").split(",").map((g) => g.trim());
     if (![vcpus, memoryGiB, maxDataDisks].every((n) => Number.isFinite(n) && n >= 0) || cap("vCPUs") === undefined) continue;
-    sizes.set(sku.name, { name: sku.name, vcpus, memoryGiB, maxDataDisks, generation1: generations.includes("V1") });
+    const tempMiB = cap("MaxResourceVolumeMB");
+    const controllers = (cap("DiskControllerTypes") ?? "SCSI").split(",").map((c) => c.trim()).flatMap((c) => (/^scsi$/i.test(c) ? ["SCSI" as const] : /^nvme$/i.test(c) ? ["NVMe" as const] : []));
+    sizes.set(sku.name, {
+      name: sku.name, vcpus, memoryGiB, maxDataDisks, generation1: generations.includes("V1"), generation2: generations.includes("V2"),
+      ...(tempMiB !== undefined && Number.isFinite(Number(tempMiB)) ? { tempDisk: Number(tempMiB) > 0 } : {}),
+      diskControllers: controllers.length > 0 ? controllers : ["SCSI"],
+    });
   }
   return [...sizes.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -72,7 +82,7 @@ function main(argv: string[]): number {
   const write = (file: string, key: string, source: string, entries: unknown[]) =>
     fs.writeFileSync(path.join(CATALOGUES_DIR, file), JSON.stringify({ date, source, [key]: entries }, null, 2) + "\n");
   write("regions.json", "regions", `az account list-locations (Resource Manager Locations API), physical regions, ${date}`, locations);
-  write("vm-sizes.json", "sizes", `az vm list-skus --resource-type virtualMachines${region ? ` --location ${region}` : ""} (Resource SKUs API capabilities vCPUs, MemoryGB, MaxDataDiskCount, HyperVGenerations), ${date}`, sizes);
+  write("vm-sizes.json", "sizes", `az vm list-skus --resource-type virtualMachines${region ? ` --location ${region}` : ""} (Resource SKUs API capabilities vCPUs, MemoryGB, MaxDataDiskCount, HyperVGenerations, MaxResourceVolumeMB, DiskControllerTypes), ${date}`, sizes);
   process.stdout.write(`wrote ${locations.length} regions and ${sizes.length} VM sizes to ${CATALOGUES_DIR}\n`);
   return 0;
 }

@@ -35,6 +35,12 @@ export interface VmSize {
   maxDataDisks: number;
   /** Whether it boots Generation 1 (BIOS) disks, as BIOS-era Windows Server VHDs are. */
   generation1: boolean;
+  /** Whether it boots Generation 2 (UEFI) disks (`HyperVGenerations` has V2). */
+  generation2?: boolean;
+  /** Whether it has a local temp disk (`MaxResourceVolumeMB` above 0): Azure resizes only between sizes that agree. */
+  tempDisk?: boolean;
+  /** Its disk controllers (`DiskControllerTypes`; a SKU without the capability has SCSI only). */
+  diskControllers?: ("SCSI" | "NVMe")[];
 }
 
 /** A dated catalogue with its public source. */

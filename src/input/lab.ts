@@ -9,6 +9,8 @@ import { DataDiskItem, DiskRef, MAX_LUN, UNKNOWN_SUBSCRIPTION, diskKey, diskSubs
 import { Draft, RowReader } from "./labRows";
 import { ImageRef, OsDiskMode } from "./images";
 import { lifecycleProblems } from "./lifecycle";
+import type { ResizeVerdict } from "./resize";
+import { keepDeployedOsDisks, nicAzureNames, shellEdits } from "./shellEdits";
 import { PreviousDeployment, PreviousVm } from "./previous";
 import { Problem } from "./problems";
 import { StackSettings } from "./settings";
@@ -55,6 +57,12 @@ export interface LabVm {
   osDiskDerived?: boolean;
   /** With `image`, once known at deployment (`azure/osDisk.ts`): build from the image, or attach the disk. */
   osDiskMode?: OsDiskMode;
+  /** The Azure name of its NIC, kept once deployed (`shellEdits.ts`); default `<VMName>-nic`. */
+  nicName?: string;
+  /** With a derived OS disk: the deployed disk is kept although the cell now derives `derived` (`shellEdits.ts`). */
+  osDiskKept?: { derived: string };
+  /** A deployed VM's size change and what Azure does with it (`resize.ts`). */
+  resize?: ResizeVerdict;
 }
 
 /** A data disk with its LUN: written in the CSV (`2:disk`), kept from the previous deployment, or
@@ -101,7 +109,7 @@ export function onlineVms(lab: Lab): LabVm[] {
  *
  * @returns the lab, or `undefined` with every problem found. Never throws.
  */
-export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFile: string, previous?: PreviousDeployment): { lab?: Lab; problems: Problem[] } {
+export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFile: string, previous?: PreviousDeployment, recordedNics?: Readonly<Record<string, string>>): { lab?: Lab; problems: Problem[] } {
   const reader = new RowReader(settings, csvFile);
   const { problems, warnings } = reader;
   if (rows.length === 0) {
@@ -117,14 +125,17 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
   }
 
   findPreviousMachines(drafts, previous, reader.names);
+  keepDeployedOsDisks(drafts, settings.diskResourceGroupName);
   const ipSources = assignAddresses(reader, drafts, previous);
-  const vms: LabVm[] = drafts.map((d) => ({
+  const nicNames = nicAzureNames(drafts, previous, recordedNics);
+  const vms: LabVm[] = drafts.map((d, i) => ({
     ...d.vm,
     privateIp: d.vm.privateIp ?? "",
     ipSource: ipSources.get(d) ?? "assigned",
     dataDisks: assignLuns(d.dataDisks, d.before),
     deployedBefore: d.before?.online ?? false,
     dependsOn: [],
+    nicName: nicNames[i],
   }));
   setBootOrder(vms);
 
@@ -148,8 +159,11 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
 
   if (problems.length > 0) return { problems };
   if (previous) {
-    const refused = lifecycleProblems(vms, previous, csvFile);
+    const shell = shellEdits(vms, previous, csvFile);
+    const refused = [...lifecycleProblems(vms, previous, csvFile), ...shell.problems];
     if (refused.length > 0) return { problems: refused };
+    warnings.push(...shell.warnings);
+    for (const vm of vms) if (shell.resizes.has(vm.line)) vm.resize = shell.resizes.get(vm.line);
   }
   return { lab: { settings, csvFile, vms, dnsServers, warnings, previous }, problems };
 }

@@ -9,10 +9,10 @@
  * NIC of the last deployment holds, or a VM that wants a disk another VM holds, fails whenever that
  * other NIC or VM is changed or removed in the same run: its release comes later or at the same
  * time. The common edits that look like this are made safe by the declaration instead:
- * - a rename (same OS disk, new VMName) is the same machine: its VM and NIC get Pulumi `aliases`
- *   and are replaced delete-before-replace (`azure/virtualMachines.ts`);
+ * - a rename (same OS disk, new VMName) is the same machine: its VM and NIC get Pulumi `aliases`;
+ *   the VM is replaced delete-before-replace on the NIC, which keeps its Azure name (`shellEdits.ts`);
  * - a new OS disk replaces the VM delete-before-replace (`replaceOnChanges`);
- * - a subnet move, with or without a new address, updates the NIC in place.
+ * - a subnet move re-creates the shell: the VM goes first, then the NIC (`shellEdits.ts`).
  */
 import { diskKey } from "./disks";
 import type { LabVm } from "./lab";

@@ -32,6 +32,13 @@ export interface DeployedLabRecord {
   csvFile: string;
   /** The CSV's text with every address and LUN the deployment used written in. */
   csv: string;
+  /**
+   * The Azure name of each declared VM's NIC (VM name -> NIC name). A NIC keeps its name once
+   * deployed, so that a renamed VM is re-created on the same NIC (`shellEdits.ts`). Absent in
+   * records of deployments made before it existed: their NICs are all `<VMName>-nic`, and their
+   * state lacks the VM's `replaceWith` on its NIC.
+   */
+  nics?: Record<string, string>;
 }
 
 /** One CSV row of the previous deployment. */
@@ -43,12 +50,20 @@ export interface PreviousVm {
   privateIp: string;
   /** {@link diskKey} of its OS disk. */
   osDisk: string;
+  /** Its OS disk's name as recorded (derived for an Image row whose VMOSDiskName was empty). */
+  osDiskName: string;
   /** Its data disks ({@link diskKey}) with their LUNs. */
   dataDisks: { disk: string; lun: number }[];
   /** The TCP ports its row published: its NIC is in those load balancer pools. */
   endpoints: number[];
   /** Its Image cell, when the row was built from an image. */
   image?: string;
+  /** Its VMInstanceSize cell as recorded (a classic name or an Azure size name). */
+  size: string;
+  /** The Azure name of its NIC (the record's `nics`, else `<VMName>-nic`). */
+  nicName: string;
+  /** Whether its VMOSDiskName cell was empty (an Image row's derived disk name). */
+  osDiskDerived: boolean;
 }
 
 /** The previous deployment as the lab rules need it. */
@@ -67,9 +82,9 @@ const SECRET_KEYS = SECRET_CONFIG_KEYS.map((k) => `${NAMESPACE}:${k}`);
  * text); `isSecret` tells which keys hold secrets (left out, as is `vpnSharedKey` always);
  * `pinnedCsv` is the CSV text with the chosen addresses and LUNs written in.
  */
-export function deployedLabRecord(config: Readonly<Record<string, string>>, isSecret: (key: string) => boolean, csvFile: string, pinnedCsv: string): DeployedLabRecord {
+export function deployedLabRecord(config: Readonly<Record<string, string>>, isSecret: (key: string) => boolean, csvFile: string, pinnedCsv: string, nics?: Readonly<Record<string, string>>): DeployedLabRecord {
   const kept = Object.entries(config).filter(([k]) => (k.startsWith(`${NAMESPACE}:`) || k === LOCATION_KEY) && !SECRET_KEYS.includes(k) && !isSecret(k));
-  return { format: DEPLOYED_LAB_FORMAT, config: Object.fromEntries(kept.sort(([a], [b]) => a.localeCompare(b))), csvFile, csv: pinnedCsv };
+  return { format: DEPLOYED_LAB_FORMAT, config: Object.fromEntries(kept.sort(([a], [b]) => a.localeCompare(b))), csvFile, csv: pinnedCsv, ...(nics ? { nics: { ...nics } } : {}) };
 }
 
 /**
@@ -88,7 +103,8 @@ export function findDeployedLabRecord(json: unknown): { record: DeployedLabRecor
   if (!isObject(config) || !Object.values(config).every((v) => typeof v === "string") || typeof csvFile !== "string" || typeof csv !== "string") {
     return { error: `its ${DEPLOYED_LAB_OUTPUT} lacks config (text values), csvFile or csv` };
   }
-  return { record: { format: DEPLOYED_LAB_FORMAT, config: config as Record<string, string>, csvFile, csv } };
+  const nics = isObject(candidate.nics) && Object.values(candidate.nics).every((v) => typeof v === "string") ? { nics: candidate.nics as Record<string, string> } : {};
+  return { record: { format: DEPLOYED_LAB_FORMAT, config: config as Record<string, string>, csvFile, csv, ...nics } };
 }
 
 /**
@@ -99,6 +115,7 @@ export function findDeployedLabRecord(json: unknown): { record: DeployedLabRecor
 export function previousDeployment(record: DeployedLabRecord): PreviousDeployment {
   const diskGroup = record.config[`${NAMESPACE}:diskResourceGroupName`] ?? "";
   const vms: PreviousVm[] = [];
+  const nics = new Map(Object.entries(record.nics ?? {}).map(([vm, nic]) => [vm.toLowerCase(), nic]));
   for (const row of readLabCsv(record.csv, record.csvFile).rows) {
     const c = row.cells;
     if (!c.VMName) continue;
@@ -116,9 +133,13 @@ export function previousDeployment(record: DeployedLabRecord): PreviousDeploymen
       subnet: c.SubnetName ?? "",
       privateIp: c.IPAddress ?? "",
       osDisk: "error" in os ? "" : diskKey(os.disk),
+      osDiskName: "error" in os ? "" : os.disk.name,
       dataDisks,
       endpoints: parseEndpoints(c.Endpoints ?? "").ports,
       ...(c.Image ? { image: c.Image } : {}),
+      size: c.VMInstanceSize ?? "",
+      nicName: nics.get(c.VMName.toLowerCase()) ?? `${c.VMName}-nic`,
+      osDiskDerived: !c.VMOSDiskName && !!c.Image,
     });
   }
   const { settings } = parseSettings(record.config, () => ({ file: "(previous deployment)", line: 0 }));

@@ -19,6 +19,7 @@ import { LabRun, runLab } from "../program";
 import { ConfigLocator, NAMESPACE, publicIpFqdn } from "../input/settings";
 import { readStackFile } from "../input/stackFile";
 import { Change, diffResources } from "./changes";
+import { ShellRecreation, shellRecreations } from "./shellOrder";
 import { PLAN_ORGANIZATION, Registration, recordingMocks } from "./mocks";
 
 /** One VM row as the plan reports it. */
@@ -108,6 +109,8 @@ export interface PlanResult {
   mermaid?: string;
   /** What `pulumi up` would change against `--previous`; absent without it. */
   changes?: Change[];
+  /** The VMs among `changes` re-created on their disks, in order, with the time it takes. */
+  shells?: ShellRecreation[];
   /** The record `pulumi up` would export as `deployedLab` (and `--json` prints): the next `--previous`. */
   deployedLab?: DeployedLabRecord;
   /** The CSV text with every chosen address and LUN written in (`--pin`). */
@@ -264,6 +267,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     timeToReady: timeToReady(resources.map((r) => (builtFromImage(r) ? { ...r, minutes: FROM_IMAGE_VM_MINUTES } : r))),
     mermaid: mermaidDiagram(lab),
     changes,
+    ...(changes ? { shells: shellRecreations(changes, resources) } : {}),
     deployedLab: run.record,
     pinnedCsv: run.pinnedCsv,
     lab,
@@ -309,7 +313,7 @@ async function changesAgainst(options: PlanOptions, run: LabRun, resources: Plan
     try {
       const before = await declareUnderMocks(
         { config: { ...options.previous.config }, secretKeys: [], stackName, stackOutputs: {}, showSecrets: false },
-        { locate: () => ({ file: "(previous deployment)", line: 0 }), baseDir: options.baseDir, mode: "plan", previous: "none", csvText: options.previous.csv },
+        { locate: () => ({ file: "(previous deployment)", line: 0 }), baseDir: options.baseDir, mode: "plan", previous: "none", csvText: options.previous.csv, recordedNics: options.previous.nics },
       );
       changes = diffResources(before.resources.map(masked), resources.map(masked));
     } catch (err) {

@@ -1,0 +1,167 @@
+/**
+ * Edits of a deployed VM that re-create its shell, or that Azure cannot apply at all. Pure.
+ *
+ * The disks and the address are the lab's identity; the VM (and its NIC) is a shell that can be
+ * deleted (disks `Detach`) and created again on them in minutes. What the Pulumi engine does with
+ * a replaced NIC decides the design (pulumi/pulumi `pkg/resource/deploy/step_generator.go`):
+ * before it deletes a delete-before-replace resource, it deletes first only those dependents that
+ * must themselves be replaced, asking the provider's Diff with their inputs from that resource
+ * made unknown; azure-native answers "replace" only for URL names and `forceNew` properties, and a
+ * VM's `networkProfile` is neither. So a NIC replaced while its VM is only updated is deleted while
+ * attached, which Azure refuses ("You can delete a network interface if it's not attached to a
+ * VM", https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface;
+ * https://github.com/hashicorp/terraform-provider-azurerm/issues/8105). Hence:
+ * - **A NIC's Azure name never changes once deployed** ({@link nicAzureName}): a renamed VM keeps
+ *   its NIC, so a rename replaces the VM alone (delete-before-replace: the old VM lets go of disks
+ *   and NIC, the new one attaches them). This works on labs deployed before any of this existed.
+ * - **The VM carries `replaceWith: [its NIC]`** (`azure/virtualMachines.ts`): when the NIC itself
+ *   must be replaced (a subnet move, below), the engine's cascade
+ *   (`findDependentCascadeReplacements`, https://github.com/pulumi/pulumi/pull/20693, Pulumi CLI
+ *   3.207.0) deletes the VM before the NIC. The cascade reads the option from the *previous*
+ *   state, so a lab whose last deployment did not record it (its record has no `nics`) must
+ *   `pulumi up` once before such an edit: refused with those steps until then.
+ * - **A subnet move re-creates the shell**: the NIC is replaced (`replaceOnChanges` on its
+ *   subnet) and created in the new subnet with its static address. Learn's procedure for moving a
+ *   NIC says "All private IP addresses must be assigned with the dynamic assignment method to change
+ *   the subnet assignment for the NIC" ("Change subnet assignment",
+ *   https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#change-subnet-assignment);
+ *   a subnet and a static address changed in one request is not documented, while creating a NIC
+ *   with a static address in a subnet is.
+ * - **Resizes** follow `resize.ts`: in place (a restart), the shell re-created, or refused.
+ * - **Image rows keep their disks**: a derived OS-disk name (`<resourceGroupName>-<VMName>-os`)
+ *   of a deployed VM is identity; an edit that would derive another name keeps the deployed one.
+ */
+import { DiskRef, diskKey } from "./disks";
+import type { Draft } from "./labRows";
+import type { LabVm } from "./lab";
+import type { PreviousDeployment } from "./previous";
+import { Problem } from "./problems";
+import { ResizeVerdict, resizeVerdict, sizeFacts } from "./resize";
+
+/** The NIC input path whose change replaces the NIC (and, through `replaceWith`, its VM first). */
+export const NIC_SUBNET_PATH = "ipConfigurations[0].subnet.id";
+/** The VM input path whose change replaces the VM when the lab says the resize needs it. */
+export const VM_SIZE_PATH = "hardwareProfile.vmSize";
+
+/**
+ * The Azure name of a VM's NIC: the name its machine's NIC was deployed under (kept across renames:
+ * the previous deployment's `nics`, else `<old VMName>-nic`), or `<VMName>-nic` for a machine
+ * without a deployed NIC. `recorded` (VM name -> NIC name) stands in for the previous deployment
+ * when a record is replayed.
+ */
+export function nicAzureName(draft: Pick<Draft, "before"> & { vm: Pick<LabVm, "name" | "bringOnline"> }, recorded?: Readonly<Record<string, string>>): string {
+  const recordedName = Object.entries(recorded ?? {}).find(([vm]) => vm.toLowerCase() === draft.vm.name.toLowerCase())?.[1];
+  if (recordedName) return recordedName;
+  return draft.before?.online && draft.vm.bringOnline ? draft.before.nicName : `${draft.vm.name}-nic`;
+}
+
+/**
+ * Every row's NIC name ({@link nicAzureName}), in the drafts' order. A NIC without a deployed one
+ * (a new or returning machine) never takes a name that a kept NIC or a NIC of the previous
+ * deployment holds (ARM names are case-insensitive; a NIC that goes is deleted only at the end of
+ * the run): after a rename `ex1` -> `ex2` keeps `ex1-nic`, a new row `ex1` gets `ex1-nic-2`.
+ */
+export function nicAzureNames(drafts: readonly Draft[], previous: PreviousDeployment | undefined, recorded?: Readonly<Record<string, string>>): string[] {
+  const names = drafts.map((d) => nicAzureName(d, recorded));
+  const kept = drafts.map((d, i) => recorded !== undefined || (d.before?.online === true && d.vm.bringOnline && names[i] === d.before.nicName));
+  const held = new Set([...names.filter((_, i) => kept[i]), ...(previous?.vms ?? []).filter((p) => p.online).map((p) => p.nicName)].map((n) => n.toLowerCase()));
+  return names.map((name, i) => {
+    if (kept[i]) return name;
+    let candidate = name;
+    for (let n = 2; held.has(candidate.toLowerCase()); n++) candidate = `${name}-${n}`;
+    held.add(candidate.toLowerCase());
+    return candidate;
+  });
+}
+
+/**
+ * An Image row whose OS disk name is derived keeps the disk its deployed machine has, when the
+ * derivation would now give another name (a `resourceGroupName` change, or a cleared
+ * VMOSDiskName cell): a new name would be an absent disk, and the VM would be rebuilt blank from
+ * its image. Runs after the rows are matched to the previous deployment; changes `drafts` in place.
+ */
+export function keepDeployedOsDisks(drafts: Draft[], diskResourceGroupName: string): void {
+  for (const d of drafts) {
+    const before = d.before;
+    if (!d.vm.osDiskDerived || !d.vm.image || !before?.online || !d.vm.bringOnline || !before.osDiskName) continue;
+    if (before.osDisk === diskKey(d.vm.osDisk)) continue;
+    const kept: DiskRef = { resourceGroupName: diskResourceGroupName, name: before.osDiskName };
+    d.vm.osDiskKept = { derived: d.vm.osDisk.name };
+    d.vm.osDisk = kept;
+  }
+}
+
+/** What {@link shellEdits} found: refusals, notes for the plan, and each VM's resize. */
+export interface ShellEdits {
+  problems: Problem[];
+  warnings: Problem[];
+  /** The resize of each deployed VM whose size changes, by CSV line. */
+  resizes: Map<number, ResizeVerdict>;
+}
+
+/**
+ * The shell edits of the lab against the previous deployment: resizes (in place, re-created or
+ * refused), subnet moves (re-created; refused until the cascade is recorded), and Image rows'
+ * disks (kept, or a new disk named by the user: the old one stays and is billed).
+ */
+export function shellEdits(vms: readonly LabVm[], previous: PreviousDeployment, csvFile: string): ShellEdits {
+  const out: ShellEdits = { problems: [], warnings: [], resizes: new Map() };
+  const byName = new Map(previous.vms.filter((p) => p.online).map((p) => [p.name.toLowerCase(), p]));
+  const cascadeRecorded = previous.record.nics !== undefined;
+  for (const vm of vms.filter((v) => v.bringOnline && v.deployedBefore)) {
+    const before = byName.get((vm.previousName ?? vm.name).toLowerCase());
+    if (!before) continue;
+    const at = (column: Problem["column"], message: string): Problem => ({ file: csvFile, line: vm.line, column, message });
+
+    const from = sizeFacts(before.size);
+    const to = sizeFacts(vm.classicSize ?? vm.size);
+    const verdict = from && to ? resizeVerdict(from, to, vm.image?.generation) : undefined;
+    if (verdict) {
+      out.resizes.set(vm.line, verdict);
+      out[verdict.kind === "refused" ? "problems" : "warnings"].push(at("VMInstanceSize", resizeMessage(vm.name, verdict)));
+    }
+
+    if (before.subnet.toLowerCase() !== vm.subnet.toLowerCase()) {
+      out[cascadeRecorded ? "warnings" : "problems"].push(at("SubnetName", cascadeRecorded
+        ? `${vm.name} moves from subnet ${before.subnet} to ${vm.subnet}: its shell is re-created (the VM is deleted first, its disks detach and stay, then its NIC is deleted and created in ${vm.subnet} with ${vm.privateIp}, then the VM is created on the same disks). Azure moves a NIC in place only with dynamic addresses (https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#change-subnet-assignment)`
+        : `${vm.name} moves from subnet ${before.subnet} to ${vm.subnet}, which re-creates its NIC, and the last deployment did not record that the VM goes before its NIC (replaceWith, Pulumi CLI 3.207.0 or later): Azure would refuse to delete the NIC while the VM holds it (NicInUse). Two steps: pulumi up once with the row as deployed (it records that), then move it and pulumi up again`));
+    }
+
+    const osChanged = before.osDisk !== "" && before.osDisk !== diskKey(vm.osDisk);
+    if (osChanged && !vm.osDiskDerived) {
+      const rebuilt = vm.image ? `; if '${vm.osDisk.name}' does not exist, the new VM is built blank from ${vm.image.publisher}:${vm.image.offer}:${vm.image.sku}` : "";
+      out.warnings.push(at("VMOSDiskName", `${vm.name} changes OS disk from '${before.osDiskName}' to '${vm.osDisk.name}': the VM is re-created on the new disk${rebuilt}. The old disk '${before.osDiskName}' is kept (deleteOption Detach) in ${vm.osDisk.resourceGroupName} and billed until you delete it`));
+    }
+    if (vm.osDiskKept) {
+      out.warnings.push(at("VMOSDiskName", `${vm.name} keeps its deployed OS disk '${vm.osDisk.name}': the empty cell now derives '${vm.osDiskKept.derived}', an absent disk from which the VM would be rebuilt blank from its image. Write '${vm.osDisk.name}' in VMOSDiskName (npm run plan -- --pin does), or write a new name to rebuild it on purpose`));
+    }
+  }
+  out.problems.push(...derivedRenameProblems(vms, previous, csvFile));
+  return out;
+}
+
+function resizeMessage(name: string, v: ResizeVerdict): string {
+  const source = "https://learn.microsoft.com/azure/virtual-machines/sizes/resize-vm";
+  if (v.kind === "inPlace") return `${name} is resized from ${v.from} to ${v.to} in place: Azure restarts the VM (${source})`;
+  if (v.kind === "recreate") {
+    return `${name} changes size from ${v.from} to ${v.to}: ${v.why}, so its shell is re-created (the VM is deleted, its disks detach and stay, and it is created again on them at the new size; the address and LUNs stay)${v.warning ? `. ${v.warning}` : ""} (${source})`;
+  }
+  return `${name} cannot move from ${v.from} to ${v.to}: ${v.why}, and a disk boots only on a size of its generation (https://learn.microsoft.com/azure/virtual-machines/generation-2). Keep ${v.from}, or choose a size that boots the disk's generation (the classic names and Standard_D2s_v5 boot both)`;
+}
+
+/**
+ * A new-named Image row with a derived disk while a deployed Image VM is gone from the CSV: a
+ * rename of an Image row derives a new disk name, so the row would be a new VM built blank from
+ * the image and the deployed disk would be orphaned. Refused until the cell says which it is.
+ */
+function derivedRenameProblems(vms: readonly LabVm[], previous: PreviousDeployment, csvFile: string): Problem[] {
+  const names = new Set(vms.map((v) => v.name.toLowerCase()));
+  const gone = previous.vms.filter((p) => p.online && p.image && !names.has(p.name.toLowerCase()));
+  if (gone.length === 0) return [];
+  return vms
+    .filter((v) => v.bringOnline && v.image && v.osDiskDerived && !v.deployedBefore)
+    .map((v) => ({
+      file: csvFile, line: v.line, column: "VMOSDiskName" as const,
+      message: `${v.name} derives the new OS disk '${v.osDisk.name}' while ${gone.map((p) => `${p.name} (disk '${p.osDiskName}')`).join(", ")} built from an image ${gone.length > 1 ? "are" : "is"} gone from the CSV. If this row renames it, write its disk in VMOSDiskName (it keeps the disk); if it is a new machine, write '${v.osDisk.name}' to say so`,
+    }));
+}

@@ -1,0 +1,63 @@
+/**
+ * The order in which `pulumi up` re-creates a VM's shell, read from the changes and the declared
+ * options, and what it costs in time. Pure.
+ *
+ * The engine's order for a delete-before-replace VM (pulumi/pulumi `step_generator.go`): the
+ * resources replaced with it (`replaceWith`: its readiness gate and auto-shutdown schedule, both
+ * delete-before-replace) are deleted first, then the VM (its disks `Detach` and stay), then, when
+ * the NIC is replaced too, the NIC (its VM's `replaceWith` on it, https://github.com/pulumi/pulumi/pull/20693);
+ * then the NIC, the VM on the same disks, the schedule and the gate are created in dependency order.
+ * The minutes are the plan's typical creation times (`src/report/readiness.ts`: assumptions) plus
+ * {@link VM_DELETE_MINUTES} for the VM's deletion, also an assumption.
+ */
+import type { Change } from "./changes";
+import type { PlanResource } from "./plan";
+import { CREATION_MINUTES } from "../report/readiness";
+
+/** Assumed minutes for Azure to delete a VM whose disks detach (stated, not measured). */
+export const VM_DELETE_MINUTES = 2;
+
+const VM_TYPE = "azure-native:compute:VirtualMachine";
+const NIC_TYPE = "azure-native:network:NetworkInterface";
+
+/** One VM re-created on its disks: what is deleted before what, what is created, and about how long. */
+export interface ShellRecreation {
+  vm: string;
+  /** Its name in the previous deployment, when renamed. */
+  was?: string;
+  /** Logical names, deleted in this order. */
+  deleted: string[];
+  /** Logical names, created in this order. */
+  created: string[];
+  /** About how many minutes the VM is away (rounded up). */
+  minutes: number;
+}
+
+/** The shell re-creations among `changes` (each VM replaced), in the changes' order. */
+export function shellRecreations(changes: readonly Change[], resources: readonly PlanResource[]): ShellRecreation[] {
+  const action = new Map(changes.map((c) => [c.name, c.action]));
+  const byName = new Map(resources.map((r) => [r.name, r]));
+  return changes
+    .filter((c) => c.type === VM_TYPE && c.action === "replace")
+    .map((c) => {
+      const vm = byName.get(c.name);
+      const was = vm?.options.aliases?.[0];
+      const followers = resources.filter((r) => (r.options.replaceWith ?? []).includes(c.name) && action.get(r.name) === "replace");
+      const nic = (vm?.options.replaceWith ?? []).map((n) => byName.get(n)).find((r) => r?.type === NIC_TYPE && action.get(r.name) === "replace");
+      // What is deleted carries the previous deployment's names (a rename's aliases).
+      const deleted = [...followers.map((f) => f.options.aliases?.[0] ?? f.name), was ?? c.name, ...(nic ? [nic.options.aliases?.[0] ?? nic.name] : [])];
+      const created = [...(nic ? [nic.name] : []), c.name, ...followers.map((f) => f.name)];
+      const minutes = VM_DELETE_MINUTES + [vm, nic, ...followers].reduce((sum, r) => sum + (r ? CREATION_MINUTES[r.type]?.minutes ?? 0 : 0), 0);
+      return { vm: c.name, ...(was ? { was } : {}), deleted, created, minutes: Math.ceil(minutes) };
+    });
+}
+
+/** The plan's lines for the re-created shells (none when there are none). */
+export function renderShellRecreations(shells: readonly ShellRecreation[]): string[] {
+  if (shells.length === 0) return [];
+  return [
+    "VMs re-created on their disks (the disks detach and stay, with their LUNs):",
+    ...shells.map((s) => `  ${s.vm}${s.was ? ` (was ${s.was})` : ""}: delete ${s.deleted.join(", then ")}; create ${s.created.join(", then ")}. VM re-created on its disks: about ${s.minutes} min`),
+    `  (minutes: the plan's typical creation times, assumptions in src/report/readiness.ts, plus an assumed ${VM_DELETE_MINUTES} min to delete the VM)`,
+  ];
+}

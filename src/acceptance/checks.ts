@@ -129,19 +129,24 @@ export async function checkGateway(ctx: RunContext): Promise<void> {
     ctx.answers.set("gatewayDns", { status: "not run", evidence: ["run with --with-vpn (about 45 minutes more for the gateway, and its price an hour)"] });
     return;
   }
-  const gatewayIp = (await arm.publicIps(ctx.lab.resourceGroup)).find((p) => p.fqdn && /vpngw|gateway|gw/i.test(p.name));
-  if (!gatewayIp?.fqdn) {
-    note(ctx.answers, "gatewayDns", false, "no public IP with a DNS name found for the gateway");
+  // The name the DrayTek dials is the stack's gatewayFqdn output (worked out from the DNS label
+  // without a scope); Azure's own name for the address is the public IP's dnsSettings.fqdn.
+  const outputs = await ctx.stack!.outputs();
+  const dialled = typeof outputs.gatewayFqdn === "string" ? outputs.gatewayFqdn : undefined;
+  const ips = await arm.publicIps(ctx.lab.resourceGroup);
+  const gatewayIp = ips.find((p) => p.fqdn !== undefined && p.fqdn.toLowerCase() === dialled?.toLowerCase());
+  if (!dialled || !gatewayIp) {
+    note(ctx.answers, "gatewayDns", false, `the stack's gatewayFqdn is ${dialled ?? "missing"}; Azure's public IP names: ${ips.map((p) => p.fqdn ?? `${p.name} (none)`).join(", ") || "none"}`);
   } else {
     let resolved: string[] = [];
     let error = "";
     try {
-      resolved = await ctx.ports.resolve(gatewayIp.fqdn);
+      resolved = await ctx.ports.resolve(dialled);
     } catch (err) {
       error = (err as Error).message;
     }
     const ok = gatewayIp.ipAddress !== undefined && resolved.includes(gatewayIp.ipAddress);
-    note(ctx.answers, "gatewayDns", ok, `${gatewayIp.fqdn} resolves to ${resolved.join(", ") || `nothing (${error})`}; the gateway's address is ${gatewayIp.ipAddress ?? "unknown"}`);
+    note(ctx.answers, "gatewayDns", ok, `${dialled} (the stack's gatewayFqdn, Azure's name of ${gatewayIp.name}) resolves to ${resolved.join(", ") || `nothing (${error})`}; the gateway's address is ${gatewayIp.ipAddress ?? "unknown"}`);
   }
   for (const c of await arm.connections(ctx.lab.resourceGroup)) {
     note(ctx.answers, "gatewayDns", c.provisioningState === "Succeeded", `connection ${c.name}: provisioningState ${c.provisioningState ?? "unknown"}, connectionStatus ${c.connectionStatus ?? "unknown"} (no router dials in, so NotConnected or Connecting is expected)`);

@@ -275,6 +275,8 @@ describe("npm run acceptance: the sequence (fake workspace, fake ARM on 127.0.0.
     assert.match(md, /## nicMove: pass\n\nDoes a NIC move[^\n]*\n\n- acc[0-9a-f]+-vm2's NIC: subnet Two \(expected Two\), address 10\.99\.2\.10 \(expected 10\.99\.2\.10\)/);
     assert.match(md, /## disksSurvive: pass\n[\s\S]*after destroy: exlab-acc-c0ffee00-vm1-os exists, unattached[\s\S]*after up: acc[0-9a-f]+-vm1b at 10\.99\.1\.4 \(before 10\.99\.1\.4\)/);
     assert.match(md, /## gatewayDns: pass\n\n[^\n]*\n\n- exlab-acc-c0ffee00-gw\.westeurope\.cloudapp\.azure\.com \(the stack's gatewayFqdn, Azure's name of vnet-vpngw-ip\) resolves to 192\.0\.2\.80; the gateway's address is 192\.0\.2\.80\n- connection vnet-to-draytek: provisioningState Succeeded, connectionStatus NotConnected/);
+    assert.match(md, /## runCommand: pass\n\n[^\n]*\n\n- failing script: Succeeded\/Failed, exit 1, started [^\n]*\n- same PUT again: Succeeded\/Failed, exit 1, started [^\n]*; ARM re-ran it\n- deallocated VM, update: accepted \(Succeeded\/Succeeded, exit 0, [^\n]*\n- deallocated VM, delete: accepted\n/);
+    assert.match(md, /- listener on acc[0-9a-f]+-vm1:443 by a run command: Succeeded, exit 0\n/);
     assert.ok(!h.created[0].config["exchange-lab:adminPassword"], "secrets are not plain config");
   });
 });

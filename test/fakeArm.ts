@@ -158,7 +158,13 @@ function serveStored(
   }
   if (method === "PUT") {
     const input = (body ? JSON.parse(body) : {}) as Record<string, unknown>;
-    const stored = { ...input, id: pathname, name: pathname.split("/").pop(), properties: { ...(input.properties as object), provisioningState: "Succeeded" } };
+    const properties: Record<string, unknown> = { ...(input.properties as Record<string, unknown>), provisioningState: "Succeeded" };
+    // A run command runs at each PUT: its script's `exit N` is its exit code.
+    if (/\/runcommands\/[^/]+$/.test(key)) {
+      const exitCode = Number(/exit (\d+)/.exec(String((properties.source as { script?: string } | undefined)?.script))?.[1] ?? 0);
+      properties.instanceView = { executionState: exitCode === 0 ? "Succeeded" : "Failed", exitCode, startTime: new Date(Date.now() + fake.resources.size).toISOString() };
+    }
+    const stored = { ...input, id: pathname, name: pathname.split("/").pop(), properties };
     fake.resources.set(key, stored);
     send(200, stored);
     return true;

@@ -118,8 +118,10 @@ export function listenerScript(port: number): string {
 }
 
 async function startListener(ctx: RunContext, vm: AcceptanceVm, port: number): Promise<void> {
-  const info = await ctx.ports.arm.putRunCommand(ctx.lab.diskResourceGroup, vm.name, `exchange-lab-acceptance-listen-${port}`, listenerScript(port), ctx.lab.region);
-  note(ctx.answers, "lbPools", true, `listener on ${vm.name}:${port} started by a run command (${info.executionState ?? "unknown"}, exit ${info.exitCode ?? "none"})`);
+  // A listener that cannot be started is a finding of this question (the probe then fails), not a stop.
+  const started = await attempt(() => ctx.ports.arm.putRunCommand(ctx.lab.diskResourceGroup, vm.name, `exchange-lab-acceptance-listen-${port}`, listenerScript(port), ctx.lab.region));
+  const info = started.ok ? started.value : undefined;
+  note(ctx.answers, "lbPools", !!info && info.exitCode === 0, `listener on ${vm.name}:${port} by a run command: ${info ? `${info.executionState ?? "unknown"}, exit ${info.exitCode ?? "none"}` : `refused: ${(started as { error: string }).error}`}`);
 }
 
 /** With the VPN: the gateway's FQDN resolves to its address, and the connection's state. */

@@ -104,7 +104,7 @@ export async function estimateRun(lab: AcceptanceLab, dir: string): Promise<{ es
   fs.writeFileSync(String(lab.config["exchange-lab:csv"]), lab.csvBefore);
   fs.writeFileSync(stackFile, planStackYaml(lab));
   const plan = await runPlan({ stackFile, baseDir: dir });
-  if (plan.errors.length > 0) throw new Error(`the generated lab is invalid (a defect): ${plan.errors.map((p) => p.message).join("; ")}`);
+  if (plan.errors.length > 0) throw new Error(`the generated lab is refused in ${lab.region}: ${plan.errors.map((p) => `${p.column}: ${p.message}`).join("; ")}`);
   const up = Math.max(plan.timeToReady?.vmsMinutes ?? 10, plan.timeToReady?.vpnMinutes ?? 0);
   // Destroy: a few minutes, the VPN gateway's deletion much longer; checks: boots and Run Commands.
   const destroy = lab.withVpn ? 20 : 5;
@@ -154,7 +154,14 @@ export async function main(argv: readonly string[], io: AcceptanceIo): Promise<n
   const runId = io.runId ?? newRunId();
   const dir = io.runDir(runId);
   const lab = acceptanceLab({ runId, region: args.region, withVpn: args.withVpn, allowFrom: args.allowFrom ?? "203.0.113.10/32", csvPath: path.join(dir, "lab.csv"), subscriptionId: args.subscription! });
-  const { estimate } = await estimateRun(lab, dir);
+  let estimate: Estimate;
+  try {
+    estimate = (await estimateRun(lab, dir)).estimate;
+  } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    io.writeError(`${(err as Error).message}\n`);
+    return 2;
+  }
   io.write(describe(lab, estimate));
   if (args.dryRun) {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -183,8 +190,10 @@ async function confirmAndRun(args: AcceptanceArgs, lab: AcceptanceLab, estimate:
       return 2;
     }
   }
+  quitHint = `Quit at once: the run's resource groups may be left; remove them with:\n  az group delete --name ${lab.resourceGroup} --subscription ${args.subscription} --yes\n  az group delete --name ${lab.diskResourceGroup} --subscription ${args.subscription} --yes\n`;
   const sdkVersion = (JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8")) as { version: string }).version;
   const outcome = await runAcceptance(ports, { lab, subscriptionId: args.subscription!, keep: args.keep, estimate, cliVersion: cli, sdkVersion, timeouts: DEFAULT_TIMEOUTS, renderer: io.renderer, signal: io.signal });
+  fs.mkdirSync(args.out, { recursive: true });
   const base = path.resolve(args.out, `acceptance-${lab.runId}`);
   fs.writeFileSync(`${base}.md`, renderMarkdown(outcome.report));
   fs.writeFileSync(`${base}.json`, renderJson(outcome.report));
@@ -195,6 +204,9 @@ async function confirmAndRun(args: AcceptanceArgs, lab: AcceptanceLab, estimate:
   if (!args.keep) fs.rmSync(dir, { recursive: true, force: true });
   return outcome.code;
 }
+
+/** What a second Ctrl-C prints before quitting: the commands that remove what the run may have left. */
+let quitHint = "";
 
 /** The floor, for the usage text and the docs. */
 export { PULUMI_CLI_FLOOR };
@@ -207,7 +219,10 @@ if (require.main === module) {
     if (interrupts === 1) {
       process.stderr.write("\nCtrl-C: stopping, then removing what the run created (Ctrl-C again to quit at once and leave it)\n");
       controller.abort();
-    } else process.exit(130);
+    } else {
+      process.stderr.write(quitHint);
+      process.exit(130);
+    }
   });
   const io: AcceptanceIo = {
     write: (s) => process.stdout.write(s),

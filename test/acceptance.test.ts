@@ -333,6 +333,22 @@ describe("npm run acceptance: the command line", () => {
     assert.match(asked, new RegExp(`^Deploy in subscription ${SUB} for about \\d+ minutes and \\d+\\.\\d\\d USD\\? \\[y/N\\] $`));
   });
 
+  it("a confirmed run through the command line writes the report as Markdown and JSON and says nothing is left", async () => {
+    const h = await harness(labFor());
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "acceptance-out-"));
+    try {
+      const { io: value, out: printed } = io({ ports: () => h.ports, isTty: true, confirm: async () => true });
+      assert.equal(await main(["--subscription", SUB, "--allow-from", "203.0.113.7", "--out", out], value), 0, printed.stderr);
+      assert.deepEqual(fs.readdirSync(out).sort(), ["acceptance-0badf00d.json", "acceptance-0badf00d.md"]);
+      assert.match(fs.readFileSync(path.join(out, "acceptance-0badf00d.md"), "utf8"), /^# exchange-lab acceptance run 0badf00d: passed\n/);
+      assert.match(printed.stdout, /pass {4}lbPools\n/);
+      assert.match(printed.stdout, /Nothing of the run is left in Azure\.\n$/);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+      await h.arm.close();
+    }
+  });
+
   it("reads `pulumi version` from the CLI on the PATH (a fake one here) and checks it against the floor", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-"));
     fs.writeFileSync(path.join(dir, "pulumi"), "#!/bin/sh\necho v3.150.0\n", { mode: 0o755 });

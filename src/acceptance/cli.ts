@@ -151,6 +151,21 @@ export async function main(argv: readonly string[], io: AcceptanceIo): Promise<n
     io.writeError(`${(err as Error).message}\n${USAGE}`);
     return 2;
   }
+  // Refusals first: nothing is computed or created for a run that cannot go ahead.
+  let preflight: { ports: Ports; cli: string } | undefined;
+  if (!args.dryRun) {
+    if (!args.yes && !io.isTty) {
+      io.writeError("refusing to run without --yes: there is no terminal to confirm the cost on, and the run creates billed resources\n");
+      return 2;
+    }
+    const ports = await io.ports(args.subscription!);
+    try {
+      preflight = { ports, cli: checkCliVersion(await ports.workspace.cliVersion()) };
+    } catch (err) {
+      io.writeError(`${(err as Error).message}\n`);
+      return 2;
+    }
+  }
   const runId = io.runId ?? newRunId();
   const dir = io.runDir(runId);
   const lab = acceptanceLab({ runId, region: args.region, withVpn: args.withVpn, allowFrom: args.allowFrom ?? "203.0.113.10/32", csvPath: path.join(dir, "lab.csv"), subscriptionId: args.subscription! });
@@ -163,32 +178,21 @@ export async function main(argv: readonly string[], io: AcceptanceIo): Promise<n
     return 2;
   }
   io.write(describe(lab, estimate));
-  if (args.dryRun) {
+  if (!preflight) {
     fs.rmSync(dir, { recursive: true, force: true });
-    io.write("Dry run: nothing was created.\n");
+    io.write(`A real run needs: Pulumi CLI ${PULUMI_CLI_FLOOR} or later (not checked in a dry run), az login, Contributor on the subscription, --allow-from.\nDry run: nothing was created.\n`);
     return 0;
   }
-  return confirmAndRun(args, lab, estimate, dir, io);
+  const code = await confirmAndRun(args, lab, estimate, io, preflight);
+  if (!args.keep) fs.rmSync(dir, { recursive: true, force: true });
+  return code;
 }
 
-async function confirmAndRun(args: AcceptanceArgs, lab: AcceptanceLab, estimate: Estimate, dir: string, io: AcceptanceIo): Promise<number> {
-  const ports = await io.ports(args.subscription!);
-  let cli: string;
-  try {
-    cli = checkCliVersion(await ports.workspace.cliVersion());
-  } catch (err) {
-    io.writeError(`${(err as Error).message}\n`);
+async function confirmAndRun(args: AcceptanceArgs, lab: AcceptanceLab, estimate: Estimate, io: AcceptanceIo, preflight: { ports: Ports; cli: string }): Promise<number> {
+  const { ports, cli } = preflight;
+  if (!args.yes && !(await io.confirm(`Deploy in subscription ${args.subscription} for about ${estimate.minutes} minutes and ${estimate.total === null ? "an unknown cost" : `${estimate.total.toFixed(2)} ${estimate.currency}`}? [y/N] `))) {
+    io.writeError("not confirmed: nothing was created\n");
     return 2;
-  }
-  if (!args.yes) {
-    if (!io.isTty) {
-      io.writeError("refusing to run without --yes: there is no terminal to confirm on, and the run creates billed resources\n");
-      return 2;
-    }
-    if (!(await io.confirm(`Deploy in subscription ${args.subscription} for about ${estimate.minutes} minutes and ${estimate.total === null ? "an unknown cost" : `${estimate.total.toFixed(2)} ${estimate.currency}`}? [y/N] `))) {
-      io.writeError("not confirmed: nothing was created\n");
-      return 2;
-    }
   }
   quitHint = `Quit at once: the run's resource groups may be left; remove them with:\n  az group delete --name ${lab.resourceGroup} --subscription ${args.subscription} --yes\n  az group delete --name ${lab.diskResourceGroup} --subscription ${args.subscription} --yes\n`;
   const sdkVersion = (JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8")) as { version: string }).version;
@@ -201,7 +205,6 @@ async function confirmAndRun(args: AcceptanceArgs, lab: AcceptanceLab, estimate:
   if (outcome.report.leftovers.length > 0) {
     io.writeError(`Left in Azure${args.keep ? " (--keep)" : ""}:\n${outcome.report.leftovers.map((l) => `  ${l.what}\n    remove: ${l.remove}`).join("\n")}\n`);
   } else io.write("Nothing of the run is left in Azure.\n");
-  if (!args.keep) fs.rmSync(dir, { recursive: true, force: true });
   return outcome.code;
 }
 

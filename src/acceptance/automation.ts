@@ -24,6 +24,9 @@ import { LocalWorkspace, OpMap, ProjectSettings, PulumiCommand, Stack } from "@p
 import { OperationOptions, OperationResult, StackPort, StackSpec, WorkspacePort } from "./ports";
 import labProgram from "../../index";
 
+/** The azure-native SDK the project pins; its provider plugin has the same version. */
+const AZURE_NATIVE_VERSION = (JSON.parse(fs.readFileSync(require.resolve("@pulumi/azure-native/package.json"), "utf8")) as { version: string }).version;
+
 /** The project directory (Pulumi.yaml, index.ts). */
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
@@ -75,7 +78,8 @@ class AutomationStack implements StackPort {
   }
 
   async plugins(): Promise<string[]> {
-    return (await this.stack.workspace.listPlugins()).map((p) => `${p.name} ${p.version ?? "?"}`);
+    // The resource plugins the workspace holds (the PULUMI_HOME's): the one the run used is among them.
+    return (await this.stack.workspace.listPlugins()).filter((p) => p.kind === "resource").map((p) => `${p.name} ${p.version ?? "?"}`);
   }
 
   async dispose(): Promise<void> {
@@ -123,6 +127,9 @@ export class AutomationWorkspace implements WorkspacePort {
     const settings = await stack.workspace.stackSettings(spec.stackName);
     await stack.workspace.saveStackSettings(spec.stackName, { ...settings, config: { ...settings.config, ...(spec.config as Record<string, string>) } });
     for (const [key, value] of Object.entries(spec.secrets)) await stack.setConfig(key, { value, secret: true });
+    // An inline program declares no plugins up front: install the provider the project pins
+    // (what `pulumi up` in the project directory would use).
+    await stack.workspace.installPlugin("azure-native", `v${AZURE_NATIVE_VERSION}`);
     return new AutomationStack(stack, dir, spec.csvPath);
   }
 }

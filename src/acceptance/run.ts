@@ -174,8 +174,13 @@ async function cleanup(ctx: RunContext, options: RunOptions, failed: boolean): P
     const group = await ports.arm.group(lab.diskResourceGroup);
     if (!group) return;
     if (group.tags[RUN_TAG] !== lab.runId) throw new Error(`${lab.diskResourceGroup} does not carry the tag ${RUN_TAG}=${lab.runId}: left as it is`);
-    for (const disk of await ports.arm.disks(lab.diskResourceGroup)) await ports.arm.deleteDisk(lab.diskResourceGroup, disk.name);
+    // A disk still attached (a destroy that failed) refuses; deleting the group removes it after its VM.
+    const refused: string[] = [];
+    for (const disk of await ports.arm.disks(lab.diskResourceGroup)) {
+      await ports.arm.deleteDisk(lab.diskResourceGroup, disk.name).catch((err: Error) => refused.push(`${disk.name}: ${err.message.split("\n")[0]}`));
+    }
     await ports.arm.deleteGroup(lab.diskResourceGroup);
+    if (refused.length > 0) throw new Error(`the group was deleted, but first these disks refused on their own: ${refused.join("; ")}`);
   }));
   return records;
 }

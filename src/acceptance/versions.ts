@@ -1,9 +1,11 @@
 /**
  * The oldest Pulumi CLI the project supports, declared once here (Pulumi.yaml's
  * `requiredPulumiVersion` says the same to the CLI itself), and the check of the user's CLI
- * against it. Why 3.207.0: the program uses the `replaceWith` resource option, which the engine
- * honours from CLI 3.207.0 on (https://github.com/pulumi/pulumi/releases/tag/v3.207.0); an older
- * engine would ignore it without a word, and the offline plan's mocks cannot tell.
+ * against it. Why 3.207.0: the program uses the `replaceWith` resource option
+ * (https://www.pulumi.com/docs/iac/concepts/resources/options/replacewith/, introduced in
+ * https://www.pulumi.com/blog/dependent-resource-replacements), which the engine honours from CLI
+ * 3.207.0 on; an older engine would not apply it, and the offline plan's mocks, which report every
+ * engine feature as supported, cannot tell.
  */
 
 /** The floor, as a plain version. */

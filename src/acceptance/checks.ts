@@ -39,6 +39,8 @@ export interface RunContext {
   signal: AbortSignal;
   timeouts: CheckTimeouts;
   stack?: StackPort;
+  /** Shows a line of progress under the current step (the engine's output as it comes). */
+  progress?: (line: string) => void;
   /** Before destroy: each VM's private address and OS disk ID, by VM name. */
   beforeDestroy?: Map<string, { privateIp: string; osDiskId: string }>;
 }

@@ -43,7 +43,8 @@ function stackOf(ctx: RunContext) {
 
 /** The sequence, in order. Each step's failure stops the run (a wrong answer is a `fail`, not a stop). */
 export function steps(): Step[] {
-  const withSignal = (ctx: RunContext) => ({ signal: ctx.signal });
+  // Each Pulumi operation: cancelled by Ctrl-C, its output's last line shown under the step.
+  const withSignal = (ctx: RunContext) => ({ signal: ctx.signal, onOutput: (out: string) => ctx.progress?.(out.trimEnd().split("\n").pop() ?? "") });
   return [
     { id: "disk-group", title: "Create the disk resource group (tagged with the run)", run: (ctx) => ctx.ports.arm.createGroup(ctx.lab.diskResourceGroup, ctx.lab.region, { [RUN_TAG]: ctx.lab.runId }) },
     {
@@ -113,8 +114,9 @@ export async function runAcceptance(ports: Ports, options: RunOptions, sequence:
   let failure: string | undefined;
   const tasks = sequence.map((step, i) => ({
     title: step.title,
-    task: async () => {
+    task: async (_: unknown, task: { output: string }) => {
       if (options.signal.aborted) throw new Error("interrupted");
+      ctx.progress = (line) => (task.output = line);
       const t0 = ports.clock.now();
       try {
         await step.run(ctx);

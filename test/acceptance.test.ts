@@ -8,13 +8,15 @@ import * as path from "path";
 import { parse } from "yaml";
 import type { TokenCredential } from "@azure/identity";
 import { AzureArm } from "../src/acceptance/arm";
-import { pulumiVersion } from "../src/acceptance/automation";
+import * as net from "net";
+import { projectSettings, pulumiVersion } from "../src/acceptance/automation";
 import { AcceptanceIo, main, parseAcceptanceArgs } from "../src/acceptance/cli";
-import { DEFAULT_TIMEOUTS } from "../src/acceptance/checks";
+import { DEFAULT_TIMEOUTS, listenerScript } from "../src/acceptance/checks";
+import { tcpConnect } from "../src/acceptance/tcp";
 import { AcceptanceLab, AcceptanceVm, RUN_TAG, acceptanceLab, smallestSize } from "../src/acceptance/lab";
 import { OperationResult, Ports, StackPort, StackSpec, WorkspacePort } from "../src/acceptance/ports";
 import { Estimate, renderJson, renderMarkdown } from "../src/acceptance/report";
-import { RunOptions, Step, runAcceptance, steps } from "../src/acceptance/run";
+import { RunOptions, Step, leftoversOf, runAcceptance, steps } from "../src/acceptance/run";
 import { PULUMI_CLI_FLOOR, atLeast, checkCliVersion } from "../src/acceptance/versions";
 import { FakeArm, startFakeArm } from "./fakeArm";
 import { ROOT } from "./helpers";
@@ -382,5 +384,42 @@ describe("npm run acceptance: the command line", () => {
     assert.notEqual(lab.after[0].name, lab.before[0].name);
     assert.deepEqual([lab.before[1].subnet, lab.after[1].subnet], ["One", "Two"]);
     assert.ok(!JSON.stringify(lab.config).includes(lab.secrets["exchange-lab:adminPassword"]));
+  });
+});
+
+describe("npm run acceptance: the real adapters, offline", () => {
+  it("the inline program's project: Pulumi.yaml as written, a local file backend, the stack file beside it (not under stacks/)", () => {
+    const state = path.join(os.tmpdir(), "run", "state");
+    const settings = projectSettings(state) as unknown as Record<string, unknown>;
+    assert.equal(settings.name, "exchange-lab");
+    assert.deepEqual(settings.backend, { url: `file://${state}` });
+    assert.equal(settings.stackConfigDir, undefined);
+    assert.ok((settings.config as Record<string, unknown>).resourceGroupName, "the config schema is carried");
+  });
+
+  it("TCP connects: a listening port connects, a closed one is refused, never a rejection", async () => {
+    const server = net.createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const open = await tcpConnect("127.0.0.1", port, 2000);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = await tcpConnect("127.0.0.1", port, 2000);
+    assert.equal(open.ok, true);
+    assert.deepEqual([closed.ok, closed.error], [false, "ECONNREFUSED"]);
+  });
+
+  it("the 443 listener: a firewall rule and a scheduled task running a TcpListener on the port, encoded as PowerShell wants", () => {
+    const script = listenerScript(443);
+    assert.match(script, /New-NetFirewallRule [^\n]*-LocalPort 443 -Action Allow/);
+    const encodedCommand = /-EncodedCommand ([A-Za-z0-9+/=]+)/.exec(script)![1];
+    assert.match(Buffer.from(encodedCommand, "base64").toString("utf16le"), /TcpListener\]::new\(\[Net\.IPAddress\]::Any,443\)/);
+    assert.match(script, /Register-ScheduledTask -TaskName 'exchange-lab-acceptance-443' [^\n]*-User 'SYSTEM'/);
+  });
+
+  it("what is left, when Azure cannot be asked: both resource groups, each with its az command", async () => {
+    const lab = labFor();
+    const ports = { arm: { group: async () => Promise.reject(new Error("ENOTFOUND management.azure.com")) } } as unknown as Ports;
+    const left = await leftoversOf(ports, lab, SUB);
+    assert.deepEqual(left.map((l) => l.remove), [lab.resourceGroup, lab.diskResourceGroup].map((g) => `az group delete --name ${g} --subscription ${SUB} --yes`));
   });
 });

@@ -92,7 +92,7 @@ class AutomationStack implements StackPort {
  * The project's settings for the inline program: Pulumi.yaml as written (name, runtime, the
  * config schema and `requiredPulumiVersion`, which the CLI enforces), with a local file backend.
  */
-function projectSettings(backendDir: string): ProjectSettings {
+export function projectSettings(backendDir: string): ProjectSettings {
   const project = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as ProjectSettings & { stackConfigDir?: string };
   // The stack file goes next to the project file in the temporary directory, not under stacks/.
   delete project.stackConfigDir;

@@ -118,7 +118,8 @@ export async function estimateRun(lab: AcceptanceLab, dir: string): Promise<{ es
   };
 }
 
-function describe(lab: AcceptanceLab, estimate: Estimate): string {
+/** What the run will do, for the dry run and before the confirmation. */
+function describeRun(lab: AcceptanceLab, estimate: Estimate): string {
   const money = (n: number | null) => (n === null ? "unknown" : `${n.toFixed(2)} ${estimate.currency}`);
   return [
     `Acceptance run ${lab.runId} in ${lab.region}${lab.withVpn ? " with the VPN gateway" : ""}`,
@@ -177,7 +178,7 @@ export async function main(argv: readonly string[], io: AcceptanceIo): Promise<n
     io.writeError(`${(err as Error).message}\n`);
     return 2;
   }
-  io.write(describe(lab, estimate));
+  io.write(describeRun(lab, estimate));
   if (!preflight) {
     fs.rmSync(dir, { recursive: true, force: true });
     io.write(`A real run needs: Pulumi CLI ${PULUMI_CLI_FLOOR} or later (not checked in a dry run), az login, Contributor on the subscription, --allow-from.\nDry run: nothing was created.\n`);

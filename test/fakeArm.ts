@@ -46,6 +46,10 @@ export interface FakeArm {
   /** Called on every logged call (a test aborts from here). */
   onCall?: (call: string) => void;
   close(): Promise<void>;
+  /** Any other ARM resource, by lower-cased path (see {@link serveStored}): what a test seeds, and what PUTs store. */
+  resources: Map<string, Record<string, unknown>>;
+  /** An ARM error to answer instead, for a stored-resource call (`PUT /subscriptions/...`), if it returns one. */
+  refuse?: (call: string) => { status: number; code: string; message: string } | undefined;
 }
 
 let pems: Promise<{ cert: string; private: string }> | undefined;
@@ -70,6 +74,7 @@ export async function startFakeArm(vms: Record<string, Partial<FakeVm>>, disks: 
     runCommands: new Map(),
     authorizations: new Set(),
     groups: new Set(),
+    resources: new Map(),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
   const log = (call: string) => {
@@ -107,6 +112,7 @@ export async function startFakeArm(vms: Record<string, Partial<FakeVm>>, disks: 
       if (diskMatch) return diskRequest(diskMatch[1], group ?? "", req.method ?? "GET", body, url.pathname, send, longRunning);
       const m = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Compute\/virtualMachines\/([^/]+)(?:\/(start|deallocate|instanceView|runCommands\/[^/]+))?$/.exec(url.pathname);
       const vm = m ? state.get(m[1]) : undefined;
+      if (!vm && serveStored(fake, req.method ?? "GET", url.pathname, body, send, log)) return;
       if (!m || !vm) return send(404, { error: { code: "ResourceNotFound", message: `The Resource '${m?.[1] ?? url.pathname}' was not found.` } });
       const [, name, action = ""] = m;
       fake.groups.add(`${name}@${group}`);
@@ -179,4 +185,59 @@ export async function startFakeArm(vms: Record<string, Partial<FakeVm>>, disks: 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   fake.endpoint = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return fake;
+}
+
+/**
+ * Resources other than the VMs of `startFakeArm`'s table, kept by lower-cased ARM path: GET answers
+ * a stored resource, or lists the stored children of a collection path (`{ value: [...] }`); PUT
+ * stores the body (with `id`, `name` and `provisioningState: Succeeded`) and answers it at once
+ * (200: no polling); DELETE removes the resource and everything under it (200). Logged as
+ * `PUT <path>`. Returns false for a path it does not serve (a GET of nothing stored, no children).
+ */
+function serveStored(
+  fake: FakeArm, method: string, pathname: string, body: string,
+  send: (status: number, json?: unknown) => void, log: (call: string) => void,
+): boolean {
+  const key = pathname.toLowerCase();
+  const call = `${method} ${pathname}`;
+  const refused = fake.refuse?.(call);
+  if (method !== "GET") log(call);
+  if (refused) {
+    send(refused.status, { error: { code: refused.code, message: refused.message } });
+    return true;
+  }
+  if (method === "PUT") {
+    const input = (body ? JSON.parse(body) : {}) as Record<string, unknown>;
+    const properties: Record<string, unknown> = { ...(input.properties as Record<string, unknown>), provisioningState: "Succeeded" };
+    // A run command runs at each PUT: its script's `exit N` is its exit code.
+    if (/\/runcommands\/[^/]+$/.test(key)) {
+      const exitCode = Number(/exit (\d+)/.exec(String((properties.source as { script?: string } | undefined)?.script))?.[1] ?? 0);
+      properties.instanceView = { executionState: exitCode === 0 ? "Succeeded" : "Failed", exitCode, startTime: new Date(Date.now() + fake.resources.size).toISOString() };
+    }
+    const stored = { ...input, id: pathname, name: pathname.split("/").pop(), properties };
+    fake.resources.set(key, stored);
+    send(200, stored);
+    return true;
+  }
+  if (method === "DELETE") {
+    for (const k of [...fake.resources.keys()]) if (k === key || k.startsWith(`${key}/`)) fake.resources.delete(k);
+    send(200);
+    return true;
+  }
+  if (method === "POST") {
+    // An action (deallocate, start) on a stored resource: done at once.
+    if (!fake.resources.has(key.replace(/\/[a-z]+$/, ""))) return false;
+    send(200);
+    return true;
+  }
+  if (method !== "GET") return false;
+  const found = fake.resources.get(key);
+  if (found) {
+    send(200, found);
+    return true;
+  }
+  const children = [...fake.resources.entries()].filter(([k]) => k.startsWith(`${key}/`) && !k.slice(key.length + 1).includes("/")).map(([, v]) => v);
+  if (children.length === 0 && !/\/(resourcegroups\/[^/]+\/providers\/[^/]+\/[^/]+)$/.test(key)) return false;
+  send(200, { value: children });
+  return true;
 }

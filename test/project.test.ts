@@ -59,6 +59,7 @@ describe("the source folders", () => {
     catalogues: ["input"],
     labctl: ["input", "azure", "plan", "program"],
     docs: ["input"],
+    acceptance: ["input", "plan"],
   };
   for (const [folder, may] of Object.entries(allowed)) {
     it(`src/${folder} imports only ${may.length ? may.join(", ") : "npm packages"} of src/, and says so in its README`, () => {

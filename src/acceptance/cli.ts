@@ -1,0 +1,254 @@
+/**
+ * `npm run acceptance -- --subscription ID [--region R] [--with-vpn] [--allow-from CIDR] [--keep] [--yes] [--dry-run] [--out DIR]`
+ *
+ * Deploys a generated two-VM lab with the project's own program on a throwaway stack, answers the
+ * questions only Azure and the real Pulumi CLI can answer, removes what it created, and writes a
+ * report (Markdown and JSON). See docs/acceptance.md.
+ *
+ * Exit codes: 0 every question passed and nothing is left; 2 usage error or refusal (no
+ * subscription, a Pulumi CLI below the floor, no confirmation); 3 a step or a question failed, or
+ * something is left in Azure (listed with the command that removes it); 130 interrupted.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as readline from "readline";
+import { runPlan } from "../plan/plan";
+import { ACCEPTANCE_IMAGE, AcceptanceLab, DEFAULT_REGION, RUN_TAG, acceptanceLab, newRunId, planStackYaml } from "./lab";
+import { DEFAULT_TIMEOUTS } from "./checks";
+import { Ports } from "./ports";
+import { Estimate, renderJson, renderMarkdown } from "./report";
+import { Renderer, runAcceptance, steps } from "./run";
+import { checkCliVersion, PULUMI_CLI_FLOOR } from "./versions";
+
+export const USAGE = `usage: npm run acceptance -- --subscription ID [--region R] [--with-vpn] [--allow-from CIDR] [--keep] [--yes] [--dry-run] [--out DIR]
+
+  --subscription ID   the Azure subscription to deploy the test lab in (required)
+  --region R          the region (default ${DEFAULT_REGION})
+  --with-vpn          also deploy the VPN gateway and check its DNS name and connection (about 45 minutes and
+                      the gateway's hourly price more)
+  --allow-from CIDR   your public IPv4 as a /32: the only source the lab's public endpoints admit, and where the
+                      TCP checks come from (required unless --dry-run)
+  --keep              leave what the run created (for a look in the portal); the report says how to remove it
+  --yes               do not ask for confirmation (needed without a terminal, e.g. in CI)
+  --dry-run           print the steps, the generated lab, the estimated cost and duration; touch nothing
+  --out DIR           where the report goes (default: the current directory)
+`;
+
+export interface AcceptanceArgs {
+  subscription?: string;
+  region: string;
+  withVpn: boolean;
+  allowFrom?: string;
+  keep: boolean;
+  yes: boolean;
+  dryRun: boolean;
+  out: string;
+}
+
+/** Parses the arguments; throws an `Error` with the reason (`help` for --help). */
+export function parseAcceptanceArgs(argv: readonly string[]): AcceptanceArgs {
+  const args: AcceptanceArgs = { region: DEFAULT_REGION, withVpn: false, keep: false, yes: false, dryRun: false, out: "." };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case "--subscription": args.subscription = value(); break;
+      case "--region": args.region = value().toLowerCase().replace(/\s+/g, ""); break;
+      case "--allow-from": args.allowFrom = value(); break;
+      case "--out": args.out = value(); break;
+      case "--with-vpn": args.withVpn = true; break;
+      case "--keep": args.keep = true; break;
+      case "--yes": case "-y": args.yes = true; break;
+      case "--dry-run": args.dryRun = true; break;
+      case "--help": case "-h": throw new Error("help");
+      default: throw new Error(`unknown option '${flag}'`);
+    }
+  }
+  if (!args.subscription) throw new Error("refusing to run without --subscription ID: the run creates and deletes resources, so it names the subscription explicitly (az account show --query id -o tsv)");
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(args.subscription)) throw new Error(`--subscription '${args.subscription}' is not a subscription ID (a GUID)`);
+  if (args.allowFrom !== undefined && !/^(\d{1,3}\.){3}\d{1,3}(\/32)?$/.test(args.allowFrom)) throw new Error(`--allow-from '${args.allowFrom}' is not one IPv4 address (a.b.c.d or a.b.c.d/32)`);
+  if (args.allowFrom && !args.allowFrom.endsWith("/32")) args.allowFrom += "/32";
+  if (!args.dryRun && !args.allowFrom) throw new Error("give --allow-from <your public IPv4>: the lab admits no other source, and the TCP checks come from this machine (e.g. curl -s https://api.ipify.org)");
+  return args;
+}
+
+/** What the command line is given besides its arguments (tests replace every part). */
+export interface AcceptanceIo {
+  write(s: string): void;
+  writeError(s: string): void;
+  /** Whether a person can answer (stdin is a terminal). */
+  isTty: boolean;
+  /** Asks a yes/no question; resolves true on yes. */
+  confirm(question: string): Promise<boolean>;
+  /** The ports, made once the run is confirmed (they sign in to Azure). */
+  ports(subscriptionId: string): Ports | Promise<Ports>;
+  /** Temporary directory of the run. */
+  runDir(runId: string): string;
+  renderer: Renderer;
+  signal: AbortSignal;
+  runId?: string;
+}
+
+/**
+ * The estimate from the offline plan of the generated lab (the very plan `npm run plan` makes):
+ * the prices of `prices/<region>.json` and the creation times of `src/report/readiness.ts`. The
+ * run's minutes: three ups of the lab (the first from the images), two destroys, the checks.
+ */
+export async function estimateRun(lab: AcceptanceLab, dir: string): Promise<{ estimate: Estimate; warnings: string[] }> {
+  const stackFile = path.join(dir, "Pulumi.acceptance.yaml");
+  fs.writeFileSync(String(lab.config["exchange-lab:csv"]), lab.csvBefore);
+  fs.writeFileSync(stackFile, planStackYaml(lab));
+  const plan = await runPlan({ stackFile, baseDir: dir });
+  if (plan.errors.length > 0) throw new Error(`the generated lab is refused in ${lab.region}: ${plan.errors.map((p) => `${p.column}: ${p.message}`).join("; ")}`);
+  const up = Math.max(plan.timeToReady?.vmsMinutes ?? 10, plan.timeToReady?.vpnMinutes ?? 0);
+  // Destroy: a few minutes, the VPN gateway's deletion much longer; checks: boots and Run Commands.
+  const destroy = lab.withVpn ? 20 : 5;
+  const minutes = Math.ceil(3 * up + 2 * destroy + 20);
+  const cost = plan.cost;
+  const hourly = cost?.perHourRunning ?? null;
+  const total = hourly === null || cost?.perMonthParked === null || !cost ? null : Math.round((hourly * minutes / 60 + cost.perMonthParked * minutes / 60 / 730) * 100) / 100;
+  return {
+    estimate: { currency: cost?.currency ?? "USD", perHourRunning: hourly, perMonthParked: cost?.perMonthParked ?? null, minutes, total, priceSource: cost ? `${cost.source} (${cost.date})` : "none" },
+    warnings: plan.warnings.map((w) => w.message),
+  };
+}
+
+/** What the run will do, for the dry run and before the confirmation. */
+function describeRun(lab: AcceptanceLab, estimate: Estimate): string {
+  const money = (n: number | null) => (n === null ? "unknown" : `${n.toFixed(2)} ${estimate.currency}`);
+  return [
+    `Acceptance run ${lab.runId} in ${lab.region}${lab.withVpn ? " with the VPN gateway" : ""}`,
+    `Resource groups: ${lab.resourceGroup} (the stack's), ${lab.diskResourceGroup} (disks and VMs; tagged ${RUN_TAG}=${lab.runId})`,
+    `Generated lab: 2 VMs of ${lab.size.name} (${lab.size.vcpus} vCPU, ${lab.size.memoryGiB} GiB: the smallest size that boots ${ACCEPTANCE_IMAGE}) from image ${ACCEPTANCE_IMAGE}`,
+    "",
+    "CSV before the edits:",
+    lab.csvBefore,
+    "CSV after the edits (rename, subnet move, endpoint removed and added):",
+    lab.csvAfter,
+    "Steps:",
+    ...steps().map((s, i) => `  ${i + 1}. ${s.title}`),
+    "  then: delete the test disks and the disk resource group (unless --keep); on any failure or Ctrl-C, destroy first",
+    "",
+    `Estimate: about ${estimate.minutes} minutes and ${money(estimate.total)} (${money(estimate.perHourRunning)} an hour while running; prices ${estimate.priceSource})`,
+    "",
+  ].join("\n");
+}
+
+/** Runs the command line; resolves to the exit code. */
+export async function main(argv: readonly string[], io: AcceptanceIo): Promise<number> {
+  let args: AcceptanceArgs;
+  try {
+    args = parseAcceptanceArgs(argv);
+  } catch (err) {
+    if ((err as Error).message === "help") {
+      io.write(USAGE);
+      return 0;
+    }
+    io.writeError(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  // Refusals first: nothing is computed or created for a run that cannot go ahead.
+  let preflight: { ports: Ports; cli: string } | undefined;
+  if (!args.dryRun) {
+    if (!args.yes && !io.isTty) {
+      io.writeError("refusing to run without --yes: there is no terminal to confirm the cost on, and the run creates billed resources\n");
+      return 2;
+    }
+    const ports = await io.ports(args.subscription!);
+    try {
+      preflight = { ports, cli: checkCliVersion(await ports.workspace.cliVersion()) };
+    } catch (err) {
+      io.writeError(`${(err as Error).message}\n`);
+      return 2;
+    }
+  }
+  const runId = io.runId ?? newRunId();
+  const dir = io.runDir(runId);
+  const lab = acceptanceLab({ runId, region: args.region, withVpn: args.withVpn, allowFrom: args.allowFrom ?? "203.0.113.10/32", csvPath: path.join(dir, "lab.csv"), subscriptionId: args.subscription! });
+  let estimate: Estimate;
+  try {
+    estimate = (await estimateRun(lab, dir)).estimate;
+  } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    io.writeError(`${(err as Error).message}\n`);
+    return 2;
+  }
+  io.write(describeRun(lab, estimate));
+  if (!preflight) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    io.write(`A real run needs: Pulumi CLI ${PULUMI_CLI_FLOOR} or later (not checked in a dry run), az login, Contributor on the subscription, --allow-from.\nDry run: nothing was created.\n`);
+    return 0;
+  }
+  const code = await confirmAndRun(args, lab, estimate, io, preflight);
+  if (!args.keep) fs.rmSync(dir, { recursive: true, force: true });
+  return code;
+}
+
+async function confirmAndRun(args: AcceptanceArgs, lab: AcceptanceLab, estimate: Estimate, io: AcceptanceIo, preflight: { ports: Ports; cli: string }): Promise<number> {
+  const { ports, cli } = preflight;
+  if (!args.yes && !(await io.confirm(`Deploy in subscription ${args.subscription} for about ${estimate.minutes} minutes and ${estimate.total === null ? "an unknown cost" : `${estimate.total.toFixed(2)} ${estimate.currency}`}? [y/N] `))) {
+    io.writeError("not confirmed: nothing was created\n");
+    return 2;
+  }
+  quitHint = `Quit at once: the run's resource groups may be left; remove them with:\n  az group delete --name ${lab.resourceGroup} --subscription ${args.subscription} --yes\n  az group delete --name ${lab.diskResourceGroup} --subscription ${args.subscription} --yes\n`;
+  const sdkVersion = (JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8")) as { version: string }).version;
+  const outcome = await runAcceptance(ports, { lab, subscriptionId: args.subscription!, keep: args.keep, estimate, cliVersion: cli, sdkVersion, timeouts: DEFAULT_TIMEOUTS, renderer: io.renderer, signal: io.signal });
+  fs.mkdirSync(args.out, { recursive: true });
+  const base = path.resolve(args.out, `acceptance-${lab.runId}`);
+  fs.writeFileSync(`${base}.md`, renderMarkdown(outcome.report));
+  fs.writeFileSync(`${base}.json`, renderJson(outcome.report));
+  io.write(`\n${outcome.report.answers.map((a) => `${a.status.padEnd(7)} ${a.id}`).join("\n")}\n\nReport: ${base}.md and ${base}.json (attach both to an issue)\n`);
+  if (outcome.report.leftovers.length > 0) {
+    io.writeError(`Left in Azure${args.keep ? " (--keep)" : ""}:\n${outcome.report.leftovers.map((l) => `  ${l.what}\n    remove: ${l.remove}`).join("\n")}\n`);
+  } else io.write("Nothing of the run is left in Azure.\n");
+  return outcome.code;
+}
+
+/** What a second Ctrl-C prints before quitting: the commands that remove what the run may have left. */
+let quitHint = "";
+
+/** The floor, for the usage text and the docs. */
+export { PULUMI_CLI_FLOOR };
+
+if (require.main === module) {
+  const controller = new AbortController();
+  let interrupts = 0;
+  process.on("SIGINT", () => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write("\nCtrl-C: stopping, then removing what the run created (Ctrl-C again to quit at once and leave it)\n");
+      controller.abort();
+    } else {
+      process.stderr.write(quitHint);
+      process.exit(130);
+    }
+  });
+  const io: AcceptanceIo = {
+    write: (s) => process.stdout.write(s),
+    writeError: (s) => process.stderr.write(s),
+    isTty: !!process.stdin.isTTY,
+    confirm: (question) => new Promise((resolve) => {
+      const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+      rl.question(question, (answer) => {
+        rl.close();
+        resolve(/^y(es)?$/i.test(answer.trim()));
+      });
+    }),
+    ports: async (subscriptionId) => (await import("./wiring")).realPorts(subscriptionId),
+    runDir: (runId) => fs.mkdtempSync(path.join(os.tmpdir(), `exchange-lab-acceptance-${runId}-`)),
+    renderer: process.stdout.isTTY ? "default" : "simple",
+    signal: controller.signal,
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => (process.exitCode = code),
+    (err) => {
+      process.stderr.write(`internal error (a defect of exchange-lab): ${(err as Error).stack ?? err}\n`);
+      process.exitCode = 3;
+    },
+  );
+}

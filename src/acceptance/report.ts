@@ -1,0 +1,129 @@
+/**
+ * The acceptance report: one entry per question only Azure and the real CLI can answer
+ * (pass / fail / not run, with the evidence), the steps with their timings, the versions, the
+ * region and the cost estimate; rendered as Markdown (to paste into an issue) and JSON. Every
+ * secret of the run is masked before anything is rendered. Pure.
+ */
+
+/** The questions, in the order of the issue that asked them. */
+export const QUESTIONS = {
+  lbPools: "Do the NIC-based load-balancer pools carry RDP and HTTPS to the VMs (and follow an endpoint added and one removed)?",
+  gatewayDns: "Does the DNS label on the VPN gateway's public IP resolve (the DrayTek dials it), and what state does the connection resource report?",
+  nicMove: "Does a NIC move to another subnet with a static address in one request succeed?",
+  runCommand: "Does ARM re-run an unchanged Run Command after a failure, and does one on a deallocated VM fail on update or delete?",
+  refreshDiff: "After pulumi refresh, is there a one-time load-balancer diff (does the next preview show changes)?",
+  noOpUp: "Is a second pulumi up with no edit a no-op (--expect-no-changes)?",
+  disksSurvive: "Do the disks survive destroy, and does the next up attach them with the same addresses?",
+  renameOneUp: "Does a rename (with the other edits) run in one pulumi up?",
+} as const;
+export type QuestionId = keyof typeof QUESTIONS;
+
+export type Status = "pass" | "fail" | "not run";
+
+export interface Answer {
+  id: QuestionId;
+  question: string;
+  status: Status;
+  /** What was seen: timings, trimmed API answers, engine messages. */
+  evidence: string[];
+}
+
+export interface StepRecord {
+  id: string;
+  title: string;
+  status: "done" | "failed" | "not run" | "skipped";
+  seconds?: number;
+  error?: string;
+}
+
+/** What is left in Azure after the run, and how to remove it. */
+export interface Leftover {
+  what: string;
+  remove: string;
+}
+
+/** The cost and duration estimate, from the offline plan of the generated lab. */
+export interface Estimate {
+  currency: string;
+  perHourRunning: number | null;
+  perMonthParked: number | null;
+  minutes: number;
+  /** For the whole run: running hours at the running rate plus the disks' share of a month. */
+  total: number | null;
+  priceSource: string;
+}
+
+export interface AcceptanceReport {
+  runId: string;
+  startedAt: string;
+  finishedAt?: string;
+  region: string;
+  subscriptionId: string;
+  withVpn: boolean;
+  kept: boolean;
+  outcome: "passed" | "failed" | "interrupted" | "dry run";
+  versions: { cli: string; sdk: string; plugins: string[]; node: string };
+  estimate: Estimate;
+  lab: { vmSize: string; image: string; resourceGroup: string; diskResourceGroup: string };
+  answers: Answer[];
+  steps: StepRecord[];
+  leftovers: Leftover[];
+}
+
+/** The mask a secret is replaced with. */
+export const SECRET_MASK = "[secret]";
+
+/**
+ * The report with every occurrence of each secret value replaced by {@link SECRET_MASK}, in every
+ * string at any depth (an engine message may quote an input). Empty secrets are ignored.
+ */
+export function redact<T>(value: T, secrets: readonly string[]): T {
+  const values = secrets.filter((s) => s.length > 0);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return values.reduce((text, s) => text.split(s).join(SECRET_MASK), v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
+/** Every question, answered or not: those the run never reached are `not run`. */
+export function allAnswers(answers: ReadonlyMap<QuestionId, Omit<Answer, "id" | "question">>): Answer[] {
+  return (Object.keys(QUESTIONS) as QuestionId[]).map((id) => ({ id, question: QUESTIONS[id], ...(answers.get(id) ?? { status: "not run" as const, evidence: [] }) }));
+}
+
+const money = (n: number | null, currency: string) => (n === null ? "unknown" : `${n.toFixed(2)} ${currency}`);
+
+/** The report as JSON (2-space indented, trailing newline). */
+export function renderJson(report: AcceptanceReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** The report as Markdown: a summary table, then each question with its evidence, steps and leftovers. */
+export function renderMarkdown(report: AcceptanceReport): string {
+  const e = report.estimate;
+  const lines = [
+    `# exchange-lab acceptance run ${report.runId}: ${report.outcome}`,
+    "",
+    `- Region: ${report.region}${report.withVpn ? " (with the VPN gateway)" : ""}; subscription ${report.subscriptionId}`,
+    `- Started ${report.startedAt}${report.finishedAt ? `, finished ${report.finishedAt}` : ""}`,
+    `- Pulumi CLI ${report.versions.cli}, SDK ${report.versions.sdk}, Node ${report.versions.node}; plugins: ${report.versions.plugins.join(", ") || "unknown"}`,
+    `- Lab: 2 VMs of ${report.lab.vmSize} from ${report.lab.image}; resource groups ${report.lab.resourceGroup}, ${report.lab.diskResourceGroup}`,
+    `- Estimate: about ${e.minutes} minutes, ${money(e.total, e.currency)} (${money(e.perHourRunning, e.currency)} an hour running; prices: ${e.priceSource})`,
+    "",
+    "| Question | Result |",
+    "| --- | --- |",
+    ...report.answers.map((a) => `| ${a.question.replace(/\|/g, "\\|")} | ${a.status} |`),
+    "",
+  ];
+  for (const a of report.answers) {
+    lines.push(`## ${a.id}: ${a.status}`, "", a.question, "");
+    lines.push(...(a.evidence.length ? a.evidence.map((x) => `- ${x}`) : ["- (no evidence: the run did not reach this question)"]), "");
+  }
+  lines.push("## Steps", "", "| Step | Status | Seconds | Error |", "| --- | --- | --- | --- |");
+  lines.push(...report.steps.map((s) => `| ${s.title} | ${s.status} | ${s.seconds ?? ""} | ${(s.error ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ")} |`), "");
+  lines.push("## Left in Azure", "");
+  lines.push(...(report.leftovers.length ? report.leftovers.map((l) => `- ${l.what}: \`${l.remove}\``) : ["- nothing"]), "");
+  return lines.join("\n");
+}

@@ -1,0 +1,203 @@
+/**
+ * The acceptance run's sequence, against the ports of `ports.ts`: up -> checks -> a second up
+ * expecting no changes -> refresh -> preview -> edits -> up -> checks -> destroy -> disks still
+ * there -> up -> same addresses and disks -> destroy -> the test disks and the disk resource group
+ * deleted. On a failure or Ctrl-C at any step, the cleanup still destroys the stack and deletes
+ * what the run created (unless `keep`), then lists what is left in Azure with the command that
+ * removes it. Nothing is deleted that does not carry the run's tag.
+ */
+import { Listr } from "listr2";
+import { ACCEPTANCE_IMAGE, AcceptanceLab, RUN_TAG } from "./lab";
+import { Answers, CheckTimeouts, RunContext, checkDisksKept, checkEdits, checkEndpoints, checkGateway, checkReattached, checkRunCommand, noChanges, note, recordBeforeDestroy, summary } from "./checks";
+import { Ports } from "./ports";
+import { AcceptanceReport, Estimate, Leftover, StepRecord, allAnswers, redact } from "./report";
+
+/** One step of the sequence. */
+export interface Step {
+  id: string;
+  title: string;
+  run(ctx: RunContext): Promise<void>;
+}
+
+/** Where progress goes: listr2's renderers (`silent` in tests). */
+export type Renderer = "default" | "simple" | "silent";
+
+/** What the run is given. */
+export interface RunOptions {
+  lab: AcceptanceLab;
+  subscriptionId: string;
+  keep: boolean;
+  estimate: Estimate;
+  cliVersion: string;
+  sdkVersion: string;
+  timeouts: CheckTimeouts;
+  renderer: Renderer;
+  /** Ctrl-C. */
+  signal: AbortSignal;
+}
+
+function stackOf(ctx: RunContext) {
+  if (!ctx.stack) throw new Error("the stack was not created");
+  return ctx.stack;
+}
+
+/** The sequence, in order. Each step's failure stops the run (a wrong answer is a `fail`, not a stop). */
+export function steps(): Step[] {
+  // Each Pulumi operation: cancelled by Ctrl-C, its output's last line shown under the step.
+  const withSignal = (ctx: RunContext) => ({ signal: ctx.signal, onOutput: (out: string) => ctx.progress?.(out.trimEnd().split("\n").pop() ?? "") });
+  return [
+    { id: "disk-group", title: "Create the disk resource group (tagged with the run)", run: (ctx) => ctx.ports.arm.createGroup(ctx.lab.diskResourceGroup, ctx.lab.region, { [RUN_TAG]: ctx.lab.runId }) },
+    {
+      id: "stack", title: "Create the throwaway stack (local backend in a temporary directory)",
+      run: async (ctx) => {
+        ctx.stack = await ctx.ports.workspace.createStack({ stackName: `acceptance-${ctx.lab.runId}`, config: ctx.lab.config, secrets: ctx.lab.secrets, csvText: ctx.lab.csvBefore, csvPath: String(ctx.lab.config["exchange-lab:csv"]) });
+      },
+    },
+    { id: "up", title: "pulumi up: the two-VM lab from images", run: async (ctx) => void (await stackOf(ctx).up(withSignal(ctx))) },
+    { id: "check-1", title: "Checks: load balancer (RDP, HTTPS), VPN gateway", run: async (ctx) => { await checkEndpoints(ctx, ctx.lab.before, [], "first up"); await checkGateway(ctx); } },
+    {
+      id: "up-no-change", title: "pulumi up --expect-no-changes",
+      run: async (ctx) => {
+        try {
+          const r = await stackOf(ctx).up({ ...withSignal(ctx), expectNoChanges: true });
+          note(ctx.answers, "noOpUp", noChanges(r.changes), `second up: ${summary(r.changes)}`);
+        } catch (err) {
+          if (ctx.signal.aborted) throw err;
+          note(ctx.answers, "noOpUp", false, `second up refused: ${(err as Error).message.split("\n").slice(0, 5).join(" / ")}`);
+        }
+      },
+    },
+    { id: "refresh", title: "pulumi refresh", run: async (ctx) => void (await stackOf(ctx).refresh(withSignal(ctx))) },
+    {
+      id: "preview", title: "pulumi preview after the refresh",
+      run: async (ctx) => {
+        const r = await stackOf(ctx).preview(withSignal(ctx));
+        note(ctx.answers, "refreshDiff", noChanges(r.changes), `preview after refresh: ${summary(r.changes)}`);
+      },
+    },
+    {
+      id: "edit-up", title: "Edit the CSV (rename, subnet move, endpoint added and removed), pulumi up",
+      run: async (ctx) => {
+        await stackOf(ctx).writeCsv(ctx.lab.csvAfter);
+        try {
+          const r = await stackOf(ctx).up(withSignal(ctx));
+          note(ctx.answers, "renameOneUp", true, `one up: ${summary(r.changes)}`);
+        } catch (err) {
+          if (!ctx.signal.aborted) note(ctx.answers, "renameOneUp", false, `the up with the edits failed: ${(err as Error).message.split("\n").slice(0, 5).join(" / ")}`);
+          throw err;
+        }
+      },
+    },
+    { id: "check-2", title: "Checks: rename, subnet move, endpoints", run: async (ctx) => { await checkEdits(ctx); await checkEndpoints(ctx, ctx.lab.after, [443], "after the edits"); } },
+    { id: "run-command", title: "Run Command: re-run after a failure, update and delete on a deallocated VM", run: checkRunCommand },
+    { id: "destroy", title: "pulumi destroy (the disks stay)", run: async (ctx) => { await recordBeforeDestroy(ctx); await stackOf(ctx).destroy(withSignal(ctx)); } },
+    { id: "check-disks", title: "Checks: the OS disks still exist", run: checkDisksKept },
+    { id: "up-again", title: "pulumi up on the kept disks", run: async (ctx) => void (await stackOf(ctx).up(withSignal(ctx))) },
+    { id: "check-3", title: "Checks: same addresses, same disks attached", run: checkReattached },
+    { id: "destroy-again", title: "pulumi destroy", run: async (ctx) => void (await stackOf(ctx).destroy(withSignal(ctx))) },
+  ];
+}
+
+/** The run's outcome: the report (secrets masked) and the process exit code. */
+export interface RunOutcome {
+  report: AcceptanceReport;
+  code: number;
+}
+
+/** Runs the sequence with progress, then the cleanup, and returns the report. Never rejects. */
+export async function runAcceptance(ports: Ports, options: RunOptions, sequence: Step[] = steps()): Promise<RunOutcome> {
+  const { lab } = options;
+  const answers: Answers = new Map();
+  const ctx: RunContext = { ports, lab, answers, signal: options.signal, timeouts: options.timeouts };
+  const records: StepRecord[] = sequence.map((s) => ({ id: s.id, title: s.title, status: "not run" }));
+  const startedAt = new Date(ports.clock.now()).toISOString();
+  let failure: string | undefined;
+  const tasks = sequence.map((step, i) => ({
+    title: step.title,
+    task: async (_: unknown, task: { output: string }) => {
+      if (options.signal.aborted) throw new Error("interrupted");
+      ctx.progress = (line) => (task.output = line);
+      const t0 = ports.clock.now();
+      try {
+        await step.run(ctx);
+        records[i] = { ...records[i], status: "done", seconds: Math.round((ports.clock.now() - t0) / 1000) };
+      } catch (err) {
+        const message = options.signal.aborted ? "interrupted (Ctrl-C)" : ((err as Error).message ?? String(err));
+        records[i] = { ...records[i], status: "failed", seconds: Math.round((ports.clock.now() - t0) / 1000), error: message.split("\n").slice(0, 5).join(" / ") };
+        failure = message;
+        throw err;
+      }
+    },
+  }));
+  try {
+    await new Listr(tasks, { concurrent: false, exitOnError: true, renderer: options.renderer, fallbackRenderer: options.renderer === "silent" ? "silent" : "simple", registerSignalListeners: false }).run();
+  } catch {
+    // Recorded in records and failure.
+  }
+  const cleanupSteps = await cleanup(ctx, options, failure !== undefined);
+  const leftovers = await leftoversOf(ports, lab, options.subscriptionId);
+  const plugins = ctx.stack ? await ctx.stack.plugins().catch(() => []) : [];
+  if (ctx.stack && !options.keep) await ctx.stack.dispose().catch(() => undefined);
+  const outcome = options.signal.aborted ? "interrupted" : failure !== undefined ? "failed" : "passed";
+  const report: AcceptanceReport = {
+    runId: lab.runId, startedAt, finishedAt: new Date(ports.clock.now()).toISOString(), region: lab.region, subscriptionId: options.subscriptionId,
+    withVpn: lab.withVpn, kept: options.keep, outcome,
+    versions: { cli: options.cliVersion, sdk: options.sdkVersion, plugins, node: process.version },
+    estimate: options.estimate,
+    lab: { vmSize: lab.size.name, image: ACCEPTANCE_IMAGE, resourceGroup: lab.resourceGroup, diskResourceGroup: lab.diskResourceGroup },
+    answers: allAnswers(answers), steps: [...records, ...cleanupSteps], leftovers,
+  };
+  const failedQuestion = report.answers.some((a) => a.status === "fail");
+  return { report: redact(report, Object.values(lab.secrets)), code: outcome === "interrupted" ? 130 : outcome === "failed" || failedQuestion || leftovers.length > 0 && !options.keep ? 3 : 0 };
+}
+
+async function timed(ports: Ports, id: string, title: string, what: () => Promise<void>): Promise<StepRecord> {
+  const t0 = ports.clock.now();
+  try {
+    await what();
+    return { id, title, status: "done", seconds: Math.round((ports.clock.now() - t0) / 1000) };
+  } catch (err) {
+    return { id, title, status: "failed", seconds: Math.round((ports.clock.now() - t0) / 1000), error: ((err as Error).message ?? String(err)).split("\n")[0] };
+  }
+}
+
+/**
+ * After the sequence (done or not): unless `keep`, destroy the stack when it may hold anything,
+ * then delete the disks of the run's disk resource group and the group itself, only when the
+ * group carries the run's tag. Each cleanup step is recorded; none stops the others.
+ */
+async function cleanup(ctx: RunContext, options: RunOptions, failed: boolean): Promise<StepRecord[]> {
+  const { ports, lab } = ctx;
+  if (options.keep) return [{ id: "cleanup", title: "Cleanup (skipped: --keep)", status: "skipped" }];
+  const records: StepRecord[] = [];
+  // Without a signal: the cleanup must run to its end after Ctrl-C too.
+  if (ctx.stack && failed) records.push(await timed(ports, "cleanup-destroy", "pulumi destroy (cleanup)", async () => void (await ctx.stack!.destroy())));
+  records.push(await timed(ports, "delete-disks", "Delete the test disks and the disk resource group", async () => {
+    const group = await ports.arm.group(lab.diskResourceGroup);
+    if (!group) return;
+    if (group.tags[RUN_TAG] !== lab.runId) throw new Error(`${lab.diskResourceGroup} does not carry the tag ${RUN_TAG}=${lab.runId}: left as it is`);
+    // A disk still attached (a destroy that failed) refuses; deleting the group removes it after its VM.
+    const refused: string[] = [];
+    for (const disk of await ports.arm.disks(lab.diskResourceGroup)) {
+      await ports.arm.deleteDisk(lab.diskResourceGroup, disk.name).catch((err: Error) => refused.push(`${disk.name}: ${err.message.split("\n")[0]}`));
+    }
+    await ports.arm.deleteGroup(lab.diskResourceGroup);
+    if (refused.length > 0) throw new Error(`the group was deleted, but first these disks refused on their own: ${refused.join("; ")}`);
+  }));
+  return records;
+}
+
+/** What is left of the run in Azure (its two resource groups), each with the command that removes it. */
+export async function leftoversOf(ports: Ports, lab: AcceptanceLab, subscriptionId: string): Promise<Leftover[]> {
+  const left: Leftover[] = [];
+  for (const [group, what] of [[lab.resourceGroup, "the lab's resource group (owned by the stack)"], [lab.diskResourceGroup, "the disk resource group, with the test disks"]] as const) {
+    let exists: boolean;
+    try {
+      exists = (await ports.arm.group(group)) !== undefined;
+    } catch {
+      exists = true; // Azure could not be asked: name it, to be safe.
+    }
+    if (exists) left.push({ what: `${group}: ${what}`, remove: `az group delete --name ${group} --subscription ${subscriptionId} --yes` });
+  }
+  return left;
+}

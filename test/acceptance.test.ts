@@ -1,0 +1,425 @@
+// npm run acceptance: the sequence, its cleanup and its report against a fake automation
+// workspace (which plays Pulumi and writes what Azure would hold into the fake ARM) and the real
+// Azure SDK clients talking to the fake ARM on 127.0.0.1.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "yaml";
+import type { TokenCredential } from "@azure/identity";
+import { AzureArm } from "../src/acceptance/arm";
+import * as net from "net";
+import { projectSettings, pulumiVersion } from "../src/acceptance/automation";
+import { AcceptanceIo, main, parseAcceptanceArgs } from "../src/acceptance/cli";
+import { DEFAULT_TIMEOUTS, listenerScript } from "../src/acceptance/checks";
+import { tcpConnect } from "../src/acceptance/tcp";
+import { AcceptanceLab, AcceptanceVm, RUN_TAG, acceptanceLab, smallestSize } from "../src/acceptance/lab";
+import { OperationResult, Ports, StackPort, StackSpec, WorkspacePort } from "../src/acceptance/ports";
+import { Estimate, renderJson, renderMarkdown } from "../src/acceptance/report";
+import { RunOptions, Step, leftoversOf, runAcceptance, steps } from "../src/acceptance/run";
+import { PULUMI_CLI_FLOOR, atLeast, checkCliVersion } from "../src/acceptance/versions";
+import { FakeArm, startFakeArm } from "./fakeArm";
+import { ROOT } from "./helpers";
+
+const SUB = "00000000-0000-0000-0000-000000000001";
+const credential: TokenCredential = { getToken: async () => ({ token: "fake-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
+const GATEWAY_FQDN = "exlab-acc-c0ffee00-gw.westeurope.cloudapp.azure.com";
+const ESTIMATE: Estimate = { currency: "USD", perHourRunning: 0.11, perMonthParked: 19.2, minutes: 60, total: 0.14, priceSource: "test" };
+
+function labFor(runId = "0badf00d", withVpn = false): AcceptanceLab {
+  return acceptanceLab({ runId, region: "westeurope", withVpn, allowFrom: "203.0.113.7/32", csvPath: path.join(os.tmpdir(), "unused", "lab.csv"), subscriptionId: SUB });
+}
+
+/** Plays Pulumi and Azure: `up` writes the lab's resources into the fake ARM, `destroy` removes all but the disks. */
+class FakeStack implements StackPort {
+  csv: string;
+  constructor(private readonly arm: FakeArm, private readonly lab: AcceptanceLab, spec: StackSpec, private readonly events: string[], private readonly fail: (op: string) => string | undefined) {
+    this.csv = spec.csvText;
+  }
+  private rg = (group: string) => `/subscriptions/${SUB}/resourceGroups/${group}`;
+  private put(id: string, properties: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+    this.arm.resources.set(id.toLowerCase(), { id, name: id.split("/").pop(), ...extra, properties });
+  }
+  private async op(name: string, signal?: AbortSignal): Promise<void> {
+    this.events.push(name);
+    if (signal?.aborted) throw new Error("canceled");
+    const message = this.fail(name);
+    if (message) throw new Error(message);
+  }
+  private vms(): AcceptanceVm[] {
+    return this.csv === this.lab.csvAfter ? this.lab.after : this.lab.before;
+  }
+  async up(opts: { expectNoChanges?: boolean; signal?: AbortSignal } = {}): Promise<OperationResult> {
+    await this.op(opts.expectNoChanges ? "up --expect-no-changes" : "up", opts.signal);
+    const { resourceGroup: labRg, diskResourceGroup: diskRg } = this.lab;
+    this.put(this.rg(labRg), {}, { location: "westeurope" });
+    const lb = `${this.rg(labRg)}/providers/Microsoft.Network/loadBalancers/lab-lb`;
+    const ports = [...new Set(this.vms().flatMap((v) => v.endpoints))];
+    this.put(lb, {
+      loadBalancingRules: ports.map((p) => ({ name: `rule-${p}`, properties: { frontendPort: p, backendPort: p } })),
+      inboundNatRules: this.vms().map((v) => ({ name: `rdp-${v.name}`, properties: { frontendPort: v.rdpPort, backendPort: 3389 } })),
+    });
+    this.put(`${this.rg(labRg)}/providers/Microsoft.Network/publicIPAddresses/lab-pip`, { ipAddress: "127.0.0.1", dnsSettings: { fqdn: "lab.westeurope.cloudapp.azure.com" } });
+    if (this.lab.withVpn) {
+      this.put(`${this.rg(labRg)}/providers/Microsoft.Network/publicIPAddresses/vnet-vpngw-ip`, { ipAddress: "192.0.2.80", dnsSettings: { fqdn: GATEWAY_FQDN } });
+      this.put(`${this.rg(labRg)}/providers/Microsoft.Network/connections/vnet-to-draytek`, { provisioningState: "Succeeded", connectionStatus: "NotConnected", connectionType: "IPsec", virtualNetworkGateway1: { id: `${this.rg(labRg)}/providers/Microsoft.Network/virtualNetworkGateways/vnet-vpngw`, properties: {} } });
+    }
+    for (const key of [...this.arm.resources.keys()]) if (key.includes("/virtualmachines/") && !this.vms().some((v) => key.endsWith(`/virtualmachines/${v.name}`))) this.arm.resources.delete(key);
+    for (const vm of this.vms()) {
+      const disk = `${this.rg(diskRg)}/providers/Microsoft.Compute/disks/${vm.osDisk}`;
+      const nic = `${this.rg(labRg)}/providers/Microsoft.Network/networkInterfaces/${vm.name}-nic`;
+      const vmId = `${this.rg(diskRg)}/providers/Microsoft.Compute/virtualMachines/${vm.name}`;
+      this.put(disk, {}, { managedBy: vmId });
+      this.put(nic, { ipConfigurations: [{ name: "ipconfig", properties: { privateIPAddress: vm.privateIp, subnet: { id: `${this.rg(labRg)}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/${vm.subnet}` }, loadBalancerInboundNatRules: [{ id: `${lb}/inboundNatRules/rdp-${vm.name}` }] } }] });
+      this.put(vmId, { storageProfile: { osDisk: { managedDisk: { id: disk } } }, networkProfile: { networkInterfaces: [{ id: nic }] } });
+    }
+    return { changes: opts.expectNoChanges ? { same: 12 } : { create: 12 } };
+  }
+  async preview(opts: { signal?: AbortSignal } = {}) {
+    await this.op("preview", opts.signal);
+    return { changes: { same: 12 } };
+  }
+  async refresh(opts: { signal?: AbortSignal } = {}) {
+    await this.op("refresh", opts.signal);
+    return { changes: { same: 12 } };
+  }
+  async destroy(opts: { signal?: AbortSignal } = {}) {
+    await this.op("destroy", opts.signal);
+    for (const key of [...this.arm.resources.keys()]) {
+      const labRg = this.rg(this.lab.resourceGroup).toLowerCase();
+      if (key === labRg || key.startsWith(`${labRg}/`) || key.includes("/virtualmachines/")) this.arm.resources.delete(key);
+      else if (key.includes("/disks/")) this.arm.resources.set(key, { ...this.arm.resources.get(key), managedBy: undefined });
+    }
+    return { changes: { delete: 12 } };
+  }
+  async writeCsv(text: string) {
+    this.events.push("writeCsv");
+    this.csv = text;
+  }
+  async outputs() {
+    return { publicIp: "127.0.0.1", resourceGroupName: this.lab.resourceGroup, ...(this.lab.withVpn ? { gatewayFqdn: GATEWAY_FQDN } : {}) };
+  }
+  async plugins() {
+    return ["azure-native 3.28.0"];
+  }
+  async dispose() {
+    this.events.push("dispose");
+  }
+}
+
+interface Harness {
+  arm: FakeArm;
+  events: string[];
+  ports: Ports;
+  probes: string[];
+  created: StackSpec[];
+}
+
+async function harness(lab: AcceptanceLab, fail: (op: string) => string | undefined = () => undefined, tcpOk: (port: number) => boolean = () => true): Promise<Harness> {
+  const arm = await startFakeArm({});
+  const events: string[] = [];
+  const probes: string[] = [];
+  const created: StackSpec[] = [];
+  arm.onCall = (call) => events.push(call.replace(/\/subscriptions\/[^/]+\/resourceGroups\//i, "").replace(/\/providers\/Microsoft\.[A-Za-z]+\//, "/"));
+  const workspace: WorkspacePort = {
+    cliVersion: async () => "v3.210.0",
+    createStack: async (spec) => {
+      events.push("createStack");
+      created.push(spec);
+      return new FakeStack(arm, lab, spec, events, fail);
+    },
+  };
+  let now = Date.parse("2026-11-29T10:00:00Z");
+  const ports: Ports = {
+    workspace,
+    arm: new AzureArm({ credential, subscriptionId: SUB, endpoint: arm.endpoint, ca: arm.ca, pollIntervalMs: 5 }),
+    tcp: async (host, port) => {
+      probes.push(`${host}:${port}`);
+      return tcpOk(port) ? { ok: true, ms: 12 } : { ok: false, ms: 10_000, error: "timeout" };
+    },
+    resolve: async (name) => (name === GATEWAY_FQDN ? ["192.0.2.80"] : Promise.reject(new Error(`queryA ENOTFOUND ${name}`))),
+    clock: { now: () => (now += 1000), sleep: async (ms) => void (now += ms) },
+  };
+  return { arm, events, ports, probes, created };
+}
+
+function options(lab: AcceptanceLab, extra: Partial<RunOptions> = {}): RunOptions {
+  return { lab, subscriptionId: SUB, keep: false, estimate: ESTIMATE, cliVersion: "v3.210.0", sdkVersion: "3.248.0", timeouts: { ...DEFAULT_TIMEOUTS, bootMs: 60_000 }, renderer: "silent", signal: new AbortController().signal, ...extra };
+}
+
+const groupsLeft = (h: Harness) => [...h.arm.resources.keys()].filter((k) => /\/resourcegroups\/[^/]+$/.test(k));
+
+describe("npm run acceptance: the sequence (fake workspace, fake ARM on 127.0.0.1)", () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.arm.close();
+    h = undefined;
+  });
+
+  it("runs up, checks, a no-change up, refresh, preview, the edits, destroy, up on the kept disks, destroy, then deletes the disks and the disk group", async () => {
+    const lab = labFor();
+    h = await harness(lab);
+    const { report, code } = await runAcceptance(h.ports, options(lab));
+    assert.equal(code, 0, JSON.stringify([report.steps.filter((s) => s.status !== "done"), report.answers.filter((a) => a.status === "fail")], null, 1));
+    const pulumiOps = h.events.filter((e) => /^(createStack|up|refresh|preview|destroy|writeCsv|dispose)/.test(e));
+    assert.deepEqual(pulumiOps, ["createStack", "up", "up --expect-no-changes", "refresh", "preview", "writeCsv", "up", "destroy", "up", "destroy", "dispose"]);
+    const at = (e: string) => h!.events.findIndex((x) => x.startsWith(e));
+    assert.ok(at(`PUT ${lab.diskResourceGroup}`) < at("createStack"), `the disk group exists before the stack: ${h.events.join("\n")}`);
+    assert.ok(at(`POST ${lab.diskResourceGroup}/virtualMachines/${lab.after[1].name}/deallocate`) > at("writeCsv"));
+    assert.ok(h.events.lastIndexOf("destroy") < at(`DELETE ${lab.diskResourceGroup}/disks/`), "disks deleted after the last destroy");
+    assert.ok(h.events.findIndex((e) => e === `DELETE ${lab.diskResourceGroup}`) > at(`DELETE ${lab.diskResourceGroup}/disks/`), "the group after its disks");
+    assert.deepEqual(groupsLeft(h), []);
+    assert.deepEqual(report.leftovers, []);
+    assert.deepEqual(report.answers.map((a) => [a.id, a.status]), [
+      ["lbPools", "pass"], ["gatewayDns", "not run"], ["nicMove", "pass"], ["runCommand", "pass"],
+      ["refreshDiff", "pass"], ["noOpUp", "pass"], ["disksSurvive", "pass"], ["renameOneUp", "pass"],
+    ]);
+    assert.ok(h.probes.includes("127.0.0.1:443") && h.probes.includes("127.0.0.1:50001") && h.probes.includes("127.0.0.1:50002"));
+    assert.ok(h.arm.calls.some((c) => c.includes("/runCommands/exchange-lab-acceptance-listen-443")), "a listener is started before 443 is probed");
+  });
+
+  for (const failing of steps().map((s) => s.id)) {
+    it(`a failure at step '${failing}' stops the run, destroys the stack when there is one, deletes the run's disk group and leaves nothing`, async () => {
+      const lab = labFor();
+      h = await harness(lab);
+      // The step runs, then fails: the worst case, with everything it made left behind.
+      const sequence: Step[] = steps().map((s) => (s.id === failing ? { ...s, run: async (ctx) => { await s.run(ctx).catch(() => undefined); throw new Error(`injected failure at ${failing}`); } } : s));
+      const { report, code } = await runAcceptance(h.ports, options(lab), sequence);
+      assert.equal(code, 3);
+      assert.equal(report.outcome, "failed");
+      const failed = report.steps.find((s) => s.id === failing)!;
+      assert.equal(failed.status, "failed");
+      assert.match(failed.error!, /injected failure/);
+      const after = report.steps.slice(report.steps.indexOf(failed) + 1).filter((s) => !s.id.startsWith("cleanup") && s.id !== "delete-disks");
+      assert.ok(after.every((s) => s.status === "not run"), JSON.stringify(after));
+      const stackMade = failing !== "disk-group";
+      assert.equal(report.steps.some((s) => s.id === "cleanup-destroy" && s.status === "done"), stackMade);
+      if (stackMade) assert.equal(h.events.filter((e) => e === "dispose").length, 1);
+      assert.deepEqual(groupsLeft(h), [], `left: ${groupsLeft(h).join(", ")}`);
+      assert.deepEqual(report.leftovers, []);
+    });
+  }
+
+  it("Ctrl-C during the first up: the run stops, destroys, deletes the disk group and exits 130", async () => {
+    const lab = labFor();
+    const controller = new AbortController();
+    h = await harness(lab, (op) => {
+      if (op === "up") {
+        controller.abort();
+        return "canceled";
+      }
+      return undefined;
+    });
+    const { report, code } = await runAcceptance(h.ports, options(lab, { signal: controller.signal }));
+    assert.equal(code, 130);
+    assert.equal(report.outcome, "interrupted");
+    assert.equal(report.steps.find((s) => s.id === "up")!.error, "interrupted (Ctrl-C)");
+    assert.ok(h.events.includes("destroy"));
+    assert.deepEqual(groupsLeft(h), []);
+  });
+
+  it("--keep: after a failure nothing is destroyed or deleted, and what is left is listed with the az command that removes it", async () => {
+    const lab = labFor();
+    h = await harness(lab, (op) => (op === "refresh" ? "refresh failed: 429 TooManyRequests" : undefined));
+    const { report, code } = await runAcceptance(h.ports, options(lab, { keep: true }));
+    assert.equal(code, 3);
+    assert.ok(!h.events.includes("destroy") && !h.events.includes("dispose"));
+    assert.deepEqual(report.leftovers.map((l) => l.remove), [
+      `az group delete --name ${lab.resourceGroup} --subscription ${SUB} --yes`,
+      `az group delete --name ${lab.diskResourceGroup} --subscription ${SUB} --yes`,
+    ]);
+    assert.match(renderMarkdown(report), new RegExp(`## Left in Azure\\n\\n- ${lab.resourceGroup}: .*\`az group delete --name ${lab.resourceGroup} `));
+  });
+
+  it("a disk group without the run's tag is never deleted: it is listed as left", async () => {
+    const lab = labFor();
+    h = await harness(lab);
+    const sequence = steps().map((s) => (s.id === "disk-group" ? { ...s, run: async () => void h!.arm.resources.set(`/subscriptions/${SUB}/resourcegroups/${lab.diskResourceGroup}`.toLowerCase(), { name: lab.diskResourceGroup, tags: { [RUN_TAG]: "someone-else" } }) } : s));
+    const { report } = await runAcceptance(h.ports, options(lab), sequence);
+    assert.match(report.steps.find((s) => s.id === "delete-disks")!.error!, /does not carry the tag exchange-lab-acceptance=0badf00d: left as it is/);
+    assert.ok(!h.events.some((e) => e.startsWith(`DELETE ${lab.diskResourceGroup}`) && !e.includes("/runCommands/")), h.events.join("\n"));
+    assert.deepEqual(report.leftovers.map((l) => l.what.split(":")[0]), [lab.diskResourceGroup]);
+  });
+
+  it("a port that never answers fails the load-balancer question with the evidence, and the run goes on", async () => {
+    const lab = labFor();
+    h = await harness(lab, () => undefined, (port) => port !== 443);
+    const { report, code } = await runAcceptance(h.ports, options(lab));
+    assert.equal(code, 3);
+    assert.equal(report.outcome, "passed");
+    const lb = report.answers.find((a) => a.id === "lbPools")!;
+    assert.equal(lb.status, "fail");
+    assert.ok(lb.evidence.some((e) => /TCP 127\.0\.0\.1:443 \(acc0badf00d-vm1\) failed \(timeout\) after \d+ tries over \d+ s/.test(e)), lb.evidence.join("\n"));
+    assert.ok(h.events.lastIndexOf("destroy") > 0 && report.leftovers.length === 0);
+  });
+
+  it("the report: every question with its evidence, versions, region and estimate, in Markdown and JSON, and no secret anywhere", async () => {
+    const lab = labFor("c0ffee00", true);
+    const password = lab.secrets["exchange-lab:adminPassword"];
+    // An engine message quoting a secret input must not carry it into the report.
+    h = await harness(lab, (op) => (op === "up --expect-no-changes" ? `diff: adminPassword "${password}" != "x"` : undefined));
+    const { report } = await runAcceptance(h.ports, options(lab));
+    const md = renderMarkdown(report);
+    const json = renderJson(report);
+    for (const secret of Object.values(lab.secrets)) {
+      assert.ok(!md.includes(secret) && !json.includes(secret), "a secret in the report");
+    }
+    assert.ok(json.includes("[secret]"), json);
+    const parsed = JSON.parse(json) as typeof report;
+    assert.deepEqual(parsed.answers.map((a) => a.id), ["lbPools", "gatewayDns", "nicMove", "runCommand", "refreshDiff", "noOpUp", "disksSurvive", "renameOneUp"]);
+    assert.equal(parsed.answers.find((a) => a.id === "noOpUp")!.status, "fail");
+    assert.equal(parsed.answers.find((a) => a.id === "gatewayDns")!.status, "pass", JSON.stringify(parsed.answers.find((a) => a.id === "gatewayDns")));
+    assert.deepEqual(parsed.versions.plugins, ["azure-native 3.28.0"]);
+    assert.equal(parsed.region, "westeurope");
+    assert.match(md, /^# exchange-lab acceptance run c0ffee00: passed\n/);
+    assert.match(md, /Pulumi CLI v3\.210\.0, SDK 3\.248\.0/);
+    assert.match(md, /Estimate: about 60 minutes, 0\.14 USD \(0\.11 USD an hour running/);
+    assert.match(md, /## nicMove: pass\n\nDoes a NIC move[^\n]*\n\n- acc[0-9a-f]+-vm2's NIC: subnet Two \(expected Two\), address 10\.99\.2\.10 \(expected 10\.99\.2\.10\)/);
+    assert.match(md, /## disksSurvive: pass\n[\s\S]*after destroy: exlab-acc-c0ffee00-vm1-os exists, unattached[\s\S]*after up: acc[0-9a-f]+-vm1b at 10\.99\.1\.4 \(before 10\.99\.1\.4\)/);
+    assert.match(md, /## gatewayDns: pass\n\n[^\n]*\n\n- exlab-acc-c0ffee00-gw\.westeurope\.cloudapp\.azure\.com \(the stack's gatewayFqdn, Azure's name of vnet-vpngw-ip\) resolves to 192\.0\.2\.80; the gateway's address is 192\.0\.2\.80\n- connection vnet-to-draytek: provisioningState Succeeded, connectionStatus NotConnected/);
+    assert.match(md, /## runCommand: pass\n\n[^\n]*\n\n- failing script: Succeeded\/Failed, exit 1, started [^\n]*\n- same PUT again: Succeeded\/Failed, exit 1, started [^\n]*; ARM re-ran it\n- deallocated VM, update: accepted \(Succeeded\/Succeeded, exit 0, [^\n]*\n- deallocated VM, delete: accepted\n/);
+    assert.match(md, /- listener on acc[0-9a-f]+-vm1:443 by a run command: Succeeded, exit 0\n/);
+    assert.ok(!h.created[0].config["exchange-lab:adminPassword"], "secrets are not plain config");
+  });
+});
+
+describe("npm run acceptance: the command line", () => {
+  const io = (overrides: Partial<AcceptanceIo> = {}) => {
+    const out = { stdout: "", stderr: "" };
+    const value: AcceptanceIo = {
+      write: (s) => (out.stdout += s), writeError: (s) => (out.stderr += s), isTty: false, confirm: async () => false,
+      ports: () => {
+        throw new Error("no ports in this test");
+      },
+      runDir: () => fs.mkdtempSync(path.join(os.tmpdir(), "acceptance-test-")), renderer: "silent", signal: new AbortController().signal, runId: "0badf00d",
+      ...overrides,
+    };
+    return { io: value, out };
+  };
+  const fakePorts = (cli: string): Ports => ({
+    workspace: { cliVersion: async () => cli, createStack: async () => assert.fail("no stack in this test") },
+    arm: {} as Ports["arm"], tcp: async () => ({ ok: true, ms: 1 }), resolve: async () => [], clock: { now: () => 0, sleep: async () => undefined },
+  });
+
+  it("refuses without --subscription, saying why, and exits 2", async () => {
+    const { io: value, out } = io();
+    assert.equal(await main(["--allow-from", "203.0.113.7"], value), 2);
+    assert.match(out.stderr, /^refusing to run without --subscription ID/);
+  });
+
+  it("--dry-run prints the steps, the generated lab, the estimated cost and duration, and touches nothing", async () => {
+    const { io: value, out } = io();
+    assert.equal(await main(["--dry-run", "--subscription", "00000000-0000-0000-0000-000000000000"], value), 0);
+    assert.match(out.stdout, /Generated lab: 2 VMs of Standard_B1ms \(1 vCPU, 2 GiB: the smallest size that boots ws2022\)/);
+    assert.match(out.stdout, /Steps:\n {2}1\. Create the disk resource group[\s\S]* {2}15\. pulumi destroy\n/);
+    assert.match(out.stdout, /Estimate: about \d+ minutes and \d+\.\d\d USD \(\d+\.\d\d USD an hour while running/);
+    assert.match(out.stdout, /Dry run: nothing was created\.\n$/);
+  });
+
+  it("a Pulumi CLI below the floor: a clear message naming both versions, exit 2, nothing created", async () => {
+    const { io: value, out } = io({ ports: () => fakePorts("v3.206.1"), isTty: true });
+    assert.equal(await main(["--subscription", SUB, "--allow-from", "203.0.113.7", "--yes"], value), 2);
+    assert.equal(out.stderr, `Pulumi CLI v3.206.1 is below ${PULUMI_CLI_FLOOR}, the oldest this project supports (replaceWith needs it); upgrade: https://www.pulumi.com/docs/iac/download-install/\n`);
+  });
+
+  it("without a terminal and without --yes: refuses (no one to confirm the cost), exit 2", async () => {
+    const { io: value, out } = io({ ports: () => fakePorts("v3.210.0") });
+    assert.equal(await main(["--subscription", SUB, "--allow-from", "203.0.113.7"], value), 2);
+    assert.match(out.stderr, /^refusing to run without --yes: there is no terminal/);
+  });
+
+  it("asks for confirmation with the estimated cost and duration; no is a refusal", async () => {
+    let asked = "";
+    const { io: value } = io({ ports: () => fakePorts("v3.210.0"), isTty: true, confirm: async (q) => ((asked = q), false) });
+    assert.equal(await main(["--subscription", SUB, "--allow-from", "203.0.113.7"], value), 2);
+    assert.match(asked, new RegExp(`^Deploy in subscription ${SUB} for about \\d+ minutes and \\d+\\.\\d\\d USD\\? \\[y/N\\] $`));
+  });
+
+  it("a confirmed run through the command line writes the report as Markdown and JSON and says nothing is left", async () => {
+    const h = await harness(labFor());
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "acceptance-out-"));
+    try {
+      const { io: value, out: printed } = io({ ports: () => h.ports, isTty: true, confirm: async () => true });
+      assert.equal(await main(["--subscription", SUB, "--allow-from", "203.0.113.7", "--out", out], value), 0, printed.stderr);
+      assert.deepEqual(fs.readdirSync(out).sort(), ["acceptance-0badf00d.json", "acceptance-0badf00d.md"]);
+      assert.match(fs.readFileSync(path.join(out, "acceptance-0badf00d.md"), "utf8"), /^# exchange-lab acceptance run 0badf00d: passed\n/);
+      assert.match(printed.stdout, /pass {4}lbPools\n/);
+      assert.match(printed.stdout, /Nothing of the run is left in Azure\.\n$/);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+      await h.arm.close();
+    }
+  });
+
+  it("reads `pulumi version` from the CLI on the PATH (a fake one here) and checks it against the floor", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-"));
+    fs.writeFileSync(path.join(dir, "pulumi"), "#!/bin/sh\necho v3.150.0\n", { mode: 0o755 });
+    const version = await pulumiVersion({ ...process.env, PATH: dir });
+    fs.rmSync(dir, { recursive: true, force: true });
+    assert.equal(version, "v3.150.0");
+    assert.throws(() => checkCliVersion(version), /Pulumi CLI v3\.150\.0 is below 3\.207\.0/);
+    await assert.rejects(pulumiVersion({ PATH: "/nonexistent" }), /no Pulumi CLI found \(ENOENT\); install it/);
+  });
+
+  it("the floor: at or above 3.207.0; a pre-release of it is below", () => {
+    assert.deepEqual(["v3.207.0", "3.207.1", "v3.248.0", "v4.0.0", "v3.207.0-alpha.1", "v3.206.9", "v2.99.0", "garbage"].map((v) => atLeast(v)), [true, true, true, true, false, false, false, false]);
+  });
+
+  it("Pulumi.yaml's requiredPulumiVersion, when declared, is the floor", () => {
+    const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { requiredPulumiVersion?: string };
+    if (project.requiredPulumiVersion !== undefined) assert.equal(project.requiredPulumiVersion, `>=${PULUMI_CLI_FLOOR}`);
+  });
+
+  it("arguments: region spelled either way, --allow-from as an address or a /32, a bad subscription refused", () => {
+    const args = parseAcceptanceArgs(["--subscription", SUB, "--region", "West Europe", "--allow-from", "203.0.113.7", "--with-vpn", "--keep", "--yes"]);
+    assert.deepEqual(args, { subscription: SUB, region: "westeurope", withVpn: true, allowFrom: "203.0.113.7/32", keep: true, yes: true, dryRun: false, out: "." });
+    assert.throws(() => parseAcceptanceArgs(["--subscription", "mine", "--dry-run"]), /is not a subscription ID/);
+    assert.throws(() => parseAcceptanceArgs(["--subscription", SUB]), /give --allow-from <your public IPv4>/);
+  });
+
+  it("the generated lab: the smallest catalogue size with 2 GiB that boots Generation 1, the rename keeping its OS disk", () => {
+    assert.equal(smallestSize(1).name, "Standard_B1ms");
+    const lab = labFor();
+    assert.equal(lab.after[0].osDisk, lab.before[0].osDisk);
+    assert.notEqual(lab.after[0].name, lab.before[0].name);
+    assert.deepEqual([lab.before[1].subnet, lab.after[1].subnet], ["One", "Two"]);
+    assert.ok(!JSON.stringify(lab.config).includes(lab.secrets["exchange-lab:adminPassword"]));
+  });
+});
+
+describe("npm run acceptance: the real adapters, offline", () => {
+  it("the inline program's project: Pulumi.yaml as written, a local file backend, the stack file beside it (not under stacks/)", () => {
+    const state = path.join(os.tmpdir(), "run", "state");
+    const settings = projectSettings(state) as unknown as Record<string, unknown>;
+    assert.equal(settings.name, "exchange-lab");
+    assert.deepEqual(settings.backend, { url: `file://${state}` });
+    assert.equal(settings.stackConfigDir, undefined);
+    assert.ok((settings.config as Record<string, unknown>).resourceGroupName, "the config schema is carried");
+  });
+
+  it("TCP connects: a listening port connects, a closed one is refused, never a rejection", async () => {
+    const server = net.createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const open = await tcpConnect("127.0.0.1", port, 2000);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = await tcpConnect("127.0.0.1", port, 2000);
+    assert.equal(open.ok, true);
+    assert.deepEqual([closed.ok, closed.error], [false, "ECONNREFUSED"]);
+  });
+
+  it("the 443 listener: a firewall rule and a scheduled task running a TcpListener on the port, encoded as PowerShell wants", () => {
+    const script = listenerScript(443);
+    assert.match(script, /New-NetFirewallRule [^\n]*-LocalPort 443 -Action Allow/);
+    const encodedCommand = /-EncodedCommand ([A-Za-z0-9+/=]+)/.exec(script)![1];
+    assert.match(Buffer.from(encodedCommand, "base64").toString("utf16le"), /TcpListener\]::new\(\[Net\.IPAddress\]::Any,443\)/);
+    assert.match(script, /Register-ScheduledTask -TaskName 'exchange-lab-acceptance-443' [^\n]*-User 'SYSTEM'/);
+  });
+
+  it("what is left, when Azure cannot be asked: both resource groups, each with its az command", async () => {
+    const lab = labFor();
+    const ports = { arm: { group: async () => Promise.reject(new Error("ENOTFOUND management.azure.com")) } } as unknown as Ports;
+    const left = await leftoversOf(ports, lab, SUB);
+    assert.deepEqual(left.map((l) => l.remove), [lab.resourceGroup, lab.diskResourceGroup].map((g) => `az group delete --name ${g} --subscription ${SUB} --yes`));
+  });
+});

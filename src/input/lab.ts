@@ -11,6 +11,7 @@ import { ImageRef, OsDiskMode } from "./images";
 import { lifecycleProblems } from "./lifecycle";
 import { PreviousDeployment, PreviousVm } from "./previous";
 import { Problem } from "./problems";
+import { DomainSettings, Role, roleProblems } from "./roles";
 import { StackSettings } from "./settings";
 
 /** One VM of the lab (one CSV row). */
@@ -55,6 +56,8 @@ export interface LabVm {
   osDiskDerived?: boolean;
   /** With `image`, once known at deployment (`azure/osDisk.ts`): build from the image, or attach the disk. */
   osDiskMode?: OsDiskMode;
+  /** The Role column: what the VM's first life makes of it (`roles.ts`). */
+  role?: Role;
 }
 
 /** A data disk with its LUN: written in the CSV (`2:disk`), kept from the previous deployment, or
@@ -75,6 +78,8 @@ export interface Lab {
   warnings: Problem[];
   /** The previous deployment the lab was built against, if known. */
   previous?: PreviousDeployment;
+  /** The domain the Role rows build (stack keys `domainName` ...); set when a row has a role. */
+  domain?: DomainSettings;
 }
 
 /** The VMs the stack declares (BringOnline=Yes), in boot order. */
@@ -127,6 +132,7 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
     dependsOn: [],
   }));
   setBootOrder(vms);
+  problems.push(...roleProblems(vms, csvFile));
 
   // A published port with no allowed internet source is reachable only over the VPN: say so once.
   const publishing = vms.find((v) => v.bringOnline && (v.publicRdpPort !== undefined || v.endpoints.length > 0));

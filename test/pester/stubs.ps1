@@ -29,7 +29,12 @@ $stubs = @{
   'Get-Volume' = '$DiskImage'
   'Invoke-WebRequest' = '[string]$Uri, [string]$OutFile, [switch]$UseBasicParsing, [int]$TimeoutSec'
   'Invoke-Shutdown' = '[string[]]$ArgumentList'
-  'Invoke-W32tm' = '[string[]]$ArgumentList'
+  'Get-CimInstance' = '[string]$ClassName'
+  'Restart-Service' = '[string]$Name'
+  'Get-DiskImage' = '[string]$ImagePath'
+  'Unregister-ScheduledTask' = '[string]$TaskName, [switch]$Confirm'
+  'Add-PSSnapin' = '[string]$Name'
+  'Set-ExchangeServer' = '[string]$Identity, [string]$ProductKey'
 }
 foreach ($n in $stubs.Keys) {
   $body = "[CmdletBinding()] param($($stubs[$n])) throw 'not mocked: $n'"

@@ -33,7 +33,7 @@ Describe 'ad-ready.ps1' {
   It 'fresh forest root: waits for the restart after promotion, then sets forwarder 168.63.129.16 and the PDC time source' {
     $global:Boots = 0
     Mock Get-CimInstance { $global:Boots++; [pscustomobject]@{ LastBootUpTime = $(if ($global:Boots -lt 3) { (Get-Date).AddMinutes(-60) } else { (Get-Date).AddMinutes(-1) }) } }
-    $out = & $script:Script -TimeoutSeconds 5 -PollSeconds 0 -StateDir $script:State -ForestRoot
+    $out = & $script:Script -TimeoutSeconds 5 -PollSeconds 0 -StateDir $script:State -ForestRoot Yes
     $LASTEXITCODE | Should -Be 0
     Should -Invoke Start-Sleep -Times 3 -Exactly
     Should -Invoke Set-DnsServerForwarder -Times 1 -Exactly -ParameterFilter { $IPAddress -eq '168.63.129.16' }

@@ -20,7 +20,7 @@ The deadline, in seconds from the start.
 .PARAMETER PollSeconds
 Seconds between two checks.
 .PARAMETER ForestRoot
-Set the forwarder and the PDC time source once ready.
+Yes: set the forwarder and the PDC time source once ready (a string: Run Command passes every parameter as text).
 .PARAMETER StateDir
 Where the promotion left its marker.
 .PARAMETER TimeServer
@@ -29,7 +29,7 @@ The PDC's NTP source.
 param(
   [int]$TimeoutSeconds = 3600,
   [int]$PollSeconds = 15,
-  [switch]$ForestRoot,
+  [ValidateSet('Yes', 'No')][string]$ForestRoot = 'No',
   [string]$StateDir = 'C:\ProgramData\exchange-lab',
   [string]$TimeServer = 'time.windows.com'
 )
@@ -71,7 +71,7 @@ while ($true) {
   }
   Start-Sleep -Seconds $PollSeconds
 }
-if ($ForestRoot) {
+if ($ForestRoot -eq 'Yes') {
   try {
     Set-DnsServerForwarder -IPAddress '168.63.129.16' -ErrorAction Stop
     $w32 = 'HKLM:\SYSTEM\CurrentControlSet\Services\W32Time'

@@ -4,6 +4,7 @@
 // that attaches its existing disk at pulumi up; the from-scratch lab's plan through the CLI.
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { GET_DISK_TOKEN, Registration, invokeError, recordingMocks } from "../src/plan/mocks";
@@ -19,7 +20,7 @@ const SECRETS = { adminPassword: "Adm1n-Secret-Value", safeModePassword: "Dsrm-S
 
 /** The fixture's stack file, with extra lines, written beside the fixture's CSV. */
 function stackWith(extra: string): string {
-  const dir = fs.mkdtempSync(path.join(require("os").tmpdir(), "roles-"));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "roles-"));
   fs.copyFileSync(path.join(FIXTURE, "lab.csv"), path.join(dir, "lab.csv"));
   const yaml = fs.readFileSync(STACK, "utf8").replace("exchange-lab:csv: test/fixtures/from-scratch/lab.csv", `exchange-lab:csv: ${path.join(dir, "lab.csv")}`);
   fs.writeFileSync(path.join(dir, "Pulumi.from-scratch.yaml"), yaml + extra);
@@ -106,7 +107,7 @@ describe("role steps (mock runtime)", () => {
 
   it("a VM a previous deployment shows deployed runs no role step, and the plan says so", async () => {
     const first = await fromScratch();
-    const dir = fs.mkdtempSync(path.join(require("os").tmpdir(), "roles-prev-"));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "roles-prev-"));
     const previous = path.join(dir, "previous.json");
     fs.writeFileSync(previous, JSON.stringify({ deployedLab: first.deployedLab }));
     const r = await runPlanCli("--config", withSecrets(), "--previous", previous);

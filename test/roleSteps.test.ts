@@ -112,7 +112,7 @@ describe("role steps (mock runtime)", () => {
     fs.writeFileSync(previous, JSON.stringify({ deployedLab: first.deployedLab }));
     const r = await runPlanCli("--config", withSecrets(), "--previous", previous);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /fs-dc1 \(DC\): none this run: the VM was deployed before/);
+    assert.match(r.stdout, /fs-dc1 \(DC\): none: the previous deployment holds this VM/);
     assert.ok(!/^\s+\d+\. dc-promote/m.test(r.stdout));
     assert.match(r.stdout, /delete\s+azure-native:compute:VirtualMachineRunCommandByVirtualMachine\s+fs-ex1-exchange-setup/);
   });

@@ -97,7 +97,7 @@ export function renderRoleSteps(rows: readonly PlanRoleSteps[]): string[] {
   const out = ["Role steps (Run Commands in each VM's first life; minutes expected: Exchange Setup's 60 are Microsoft's, the rest assumptions):"];
   for (const r of rows) {
     if (r.steps.length === 0) {
-      out.push(`  ${r.vm} (${r.role}): none this run: the VM was deployed before, and its disk keeps what its first life did.`);
+      out.push(`  ${r.vm} (${r.role}): none: the previous deployment holds this VM, so pulumi up should find its disk and attach it, and the disk keeps what its first life did (a VM whose disk is gone is built again and runs them).`);
       continue;
     }
     const total = r.steps.reduce((sum, s) => sum + s.minutes, 0);

@@ -24,6 +24,8 @@ $config = New-PesterConfiguration
 $config.Run.Path = $Path
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Normal'
+# Plain text in CI logs (no ANSI colours) when the output is not a terminal.
+if ([Console]::IsOutputRedirected) { $config.Output.RenderMode = 'Plaintext' }
 $result = Invoke-Pester -Configuration $config
 Write-Output ("Pester: {0} passed, {1} failed, {2} skipped" -f $result.PassedCount, $result.FailedCount, $result.SkippedCount)
 if ($result.FailedCount -gt 0 -or $result.Result -ne 'Passed') { exit 1 }

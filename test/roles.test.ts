@@ -123,6 +123,14 @@ describe("the Role column and domain keys, through npm run plan", () => {
     assert.match(r.stderr, /Pulumi\.test\.yaml:\d+: exchange-lab:domainName: 'lab_example' is not a domain FQDN/);
   });
 
+  it("every bad key at once: exit 1, each at its line and key, no secret echoed", async () => {
+    const bad = stack.replace("lab.example.com", "lab") + `  exchange-lab:domainNetbiosName: MUCH-TOO-LONG-NAME\n  exchange-lab:exchangeOrganization: "bad/org"\n  exchange-lab:exchangeIsoUrl: http://plain/SECRETSIG\n  exchange-lab:exchangeProductKey: SECRETKEY\n  exchange-lab:safeModePassword: SECRETDSRM\n`;
+    const r = await planCli(`${ROLE_HEADER}\n${GOOD.join("\n")}\n`, bad);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    for (const re of [/Pulumi\.test\.yaml:\d+: exchange-lab:domainName: 'lab' is not a domain FQDN/, /:\d+: exchange-lab:domainNetbiosName: 'MUCH-TOO-LONG-NAME' is not a NetBIOS/, /:\d+: exchange-lab:exchangeOrganization: 'bad\/org' is not an Exchange organization name/, /:\d+: exchange-lab:exchangeIsoUrl: expected an https:\/\/ URL/, /:\d+: exchange-lab:exchangeProductKey: expected a product key/]) assert.match(r.stderr, re);
+    assert.ok(!(r.stdout + r.stderr).includes("SECRET"), "a secret was echoed");
+  });
+
   it("missing secrets: the plan exits 0 and warns with the set --secret lines", async () => {
     const r = await planCli(`${ROLE_HEADER}\n${GOOD.join("\n")}\n`, stack);
     assert.equal(r.code, 0, r.stdout + r.stderr);

@@ -93,6 +93,8 @@ describe("role steps (mock runtime)", () => {
     const plan = await fromScratch();
     const text = JSON.stringify(plan.resources);
     for (const v of Object.values(SECRETS)) assert.ok(!text.includes(v), `secret in the plan: ${v.slice(0, 4)}`);
+    const record = JSON.stringify(plan.deployedLab);
+    for (const v of Object.values(SECRETS)) assert.ok(!record.includes(v), `secret in the deployedLab record: ${v.slice(0, 4)}`);
     const promote = byName(plan).get("fs-dc1-dc-promote")!;
     assert.equal(promote.inputs.protectedParameters, SECRET_MASK, "the protected parameters are a secret as a whole");
     assert.ok(!(promote.inputs.parameters as { name: string }[]).some((p) => /Password|Key|Url/.test(p.name)));

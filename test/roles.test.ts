@@ -131,6 +131,13 @@ describe("the Role column and domain keys, through npm run plan", () => {
     assert.ok(!(r.stdout + r.stderr).includes("SECRET"), "a secret was echoed");
   });
 
+  it("secrets stored encrypted (secure:) count as set: no warning about them", async () => {
+    const encrypted = stack + ["safeModePassword", "exchangeIsoUrl", "exchangeProductKey"].map((k) => `  exchange-lab:${k}:\n    secure: v1:c2VjcmV0:c2VjcmV0\n`).join("");
+    const r = await planCli(`${ROLE_HEADER}\n${GOOD.join("\n")}\n`, encrypted);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, /exchange-lab:(safeModePassword|exchangeIsoUrl|exchangeProductKey):/);
+  });
+
   it("missing secrets: the plan exits 0 and warns with the set --secret lines", async () => {
     const r = await planCli(`${ROLE_HEADER}\n${GOOD.join("\n")}\n`, stack);
     assert.equal(r.code, 0, r.stdout + r.stderr);

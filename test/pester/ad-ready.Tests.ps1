@@ -19,15 +19,17 @@ Describe 'ad-ready.ps1' {
     Mock Set-DnsServerForwarder { }
     Mock Set-ItemProperty { }
     Mock Restart-Service { }
+    Mock Start-Process { [pscustomobject]@{ ExitCode = 0 } }
   }
 
-  It 'already ready (a member DC): two passes, exits 0, sets nothing' {
+  It 'already ready (an additional DC): two passes, replicates, exits 0, sets no forwarder' {
     $out = & $script:Script -TimeoutSeconds 5 -PollSeconds 0 -StateDir $script:State
     $LASTEXITCODE | Should -Be 0
     ($out -join "`n") | Should -Match 'AD READY'
     Should -Invoke New-ADUser -Times 2 -Exactly
     Should -Invoke Remove-ADUser -Times 2 -Exactly
     Should -Invoke Set-DnsServerForwarder -Times 0 -Exactly
+    Should -Invoke Start-Process -Times 1 -Exactly -ParameterFilter { $FilePath -eq 'repadmin.exe' -and ($ArgumentList -join ' ') -eq '/syncall /Ae' }
   }
 
   It 'fresh forest root: waits for the restart after promotion, then sets forwarder 168.63.129.16 and the PDC time source' {
@@ -41,6 +43,7 @@ Describe 'ad-ready.ps1' {
     Should -Invoke Set-ItemProperty -Times 1 -Exactly -ParameterFilter { $Name -eq 'AnnounceFlags' -and $Value -eq 5 }
     Should -Invoke Set-ItemProperty -Times 1 -Exactly -ParameterFilter { $Path -like '*VMICTimeProvider' -and $Value -eq 0 }
     ($out -join "`n") | Should -Match 'forwarder 168.63.129.16 set'
+    Should -Invoke Start-Process -Times 0 -Exactly
   }
 
   It 'failure: the RID pool never answers; at the deadline prints the check, exits 1' {

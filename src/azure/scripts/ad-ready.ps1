@@ -13,7 +13,9 @@ sequence, https://github.com/DataDog/datadog-agent, test/e2e-framework/component
 Forest root only: forwarder 168.63.129.16 (Azure's resolver: names outside the domain still
 resolve) and the PDC syncs from an external NTP source with VMICTimeProvider off
 (https://learn.microsoft.com/azure/virtual-machines/windows/external-ntpsource-configuration).
-Idempotent: both settings are set to the same values again on a later run.
+An additional DC then replicates every partition (repadmin /syncall /Ae, as AutomatedLab's
+Sync-LabActiveDirectory does, https://github.com/AutomatedLab/AutomatedLab). Idempotent: both
+settings are set to the same values again on a later run.
 
 .PARAMETER TimeoutSeconds
 The deadline, in seconds from the start.
@@ -85,6 +87,11 @@ if ($ForestRoot -eq 'Yes') {
     Write-Output "FAILED to set the forwarder or time source: $($_.Exception.Message)"
     exit 1
   }
+}
+if ($ForestRoot -ne 'Yes') {
+  # An additional DC: replicate every partition now (AutomatedLab's Sync-LabActiveDirectory).
+  $p = Start-Process -FilePath 'repadmin.exe' -ArgumentList @('/syncall', '/Ae') -Wait -PassThru -NoNewWindow
+  Write-Output "repadmin /syncall /Ae exited with $($p.ExitCode)"
 }
 Write-Output "AD READY: $env:COMPUTERNAME"
 exit 0

@@ -16,6 +16,7 @@ import { ENCRYPTED_PLACEHOLDER } from "./input/stackFile";
 import { setKeyCommand, suggestSharedKey } from "./input/vpn";
 import { imageCredentialProblems } from "./input/imageCredentials";
 import { networkEditProblems } from "./input/networkEdits";
+import { domainSettings } from "./input/roles";
 import { ExchangeLab } from "./azure/exchangeLab";
 import { readinessSkipProblems } from "./azure/gates";
 import { withOsDiskModes } from "./azure/osDisk";
@@ -87,9 +88,12 @@ export function loadLab(raw: Readonly<Record<string, string>>, options: LoadOpti
       const credentials = built.lab ? imageCredentialProblems(built.lab, raw, locate, options.mode === "deploy", secretKeys) : { problems: [], warnings: [] };
       problems.push(...credentials.problems);
       warnings.push(...credentials.warnings);
+      const domain = built.lab ? domainSettings(built.lab.vms, raw, locate, options.mode === "deploy", secretKeys) : { problems: [], warnings: [] };
+      problems.push(...domain.problems);
+      warnings.push(...domain.warnings);
       if (built.lab && problems.length === 0 && gateProblems.length === 0) {
         const pinned = writeCells(text.text, pinEdits(built.lab, read.rows));
-        const lab = { ...built.lab, warnings: sortProblems([...warnings, ...built.lab.warnings, ...notWrittenDown(built.lab, settings, read.rows)]) };
+        const lab = { ...built.lab, ...(domain.domain ? { domain: domain.domain } : {}), warnings: sortProblems([...warnings, ...built.lab.warnings, ...notWrittenDown(built.lab, settings, read.rows)]) };
         return { lab, csvText: text.text, pinnedCsv: "text" in pinned ? pinned.text : text.text };
       }
       csvProblems.push(...built.problems, ...gateProblems);

@@ -188,6 +188,8 @@ const CELLS: Record<CsvColumn, { valid: fc.Arbitrary<string>; invalid: fc.Arbitr
     valid: fc.oneof({ weight: 4, arbitrary: fc.constant("") }, { weight: 1, arbitrary: fc.constantFrom("DC01", "ex-1") }),
     invalid: fc.constantFrom("x".repeat(16), "12345", "dc_1", "dc.1"),
   },
+  // A role needs an Image, a DC before it, ...: rules across rows, tested in test/roles.test.ts.
+  Role: { valid: fc.constant(""), invalid: fc.constantFrom("Domain", "Client", "DC;Exchange") },
 };
 /** A cell of the column: in a clean file only valid values, otherwise some invalid and hostile ones. */
 const cellFor = (column: string, clean: boolean): fc.Arbitrary<string> => {

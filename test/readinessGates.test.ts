@@ -4,6 +4,7 @@ import * as fs from "fs";
 import { GATE_RUN_COMMAND_NAME, WAIT_READY_SCRIPT_PATH, gateTimeouts } from "../src/azure/gates";
 import { PlanResult } from "../src/plan/plan";
 import { EXAMPLE_CSV, baseStackYaml, planOf, sharedExamplePlan } from "./helpers";
+import { powershellParser } from "./powershell";
 
 const RUN_COMMAND = "azure-native:compute:VirtualMachineRunCommandByVirtualMachine";
 const VM = "azure-native:compute:VirtualMachine";
@@ -163,36 +164,4 @@ async function gateOptions(): Promise<Map<string, { replaceWith?: string; delete
     deleteBeforeReplace: r.options.deleteBeforeReplace,
     customTimeouts: r.options.customTimeouts,
   }]));
-}
-
-/**
- * A PowerShell syntax check from tree-sitter-powershell (devDependency, built from source at
- * `npm ci`): returns the syntax errors of a script, as `line:column text`. `undefined` when the
- * native parser is not available. The grammar's own index is an ES module with top-level await,
- * which Node 20 cannot require, so its binding is loaded with node-gyp-build as that index does.
- */
-function powershellParser(): ((text: string) => string[]) | undefined {
-  let Parser: typeof import("tree-sitter");
-  let language: unknown;
-  // require(), not import: both are optional native packages (optionalDependencies) that may be absent.
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  try {
-    Parser = require("tree-sitter") as typeof import("tree-sitter");
-    const load = require("node-gyp-build") as (dir: string) => unknown;
-    language = load(require("path").dirname(require.resolve("tree-sitter-powershell/package.json")));
-  } catch {
-    return undefined;
-  }
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const parser = new Parser();
-  parser.setLanguage(language as Parameters<typeof parser.setLanguage>[0]);
-  return (text) => {
-    const errors: string[] = [];
-    const walk = (node: import("tree-sitter").SyntaxNode) => {
-      if (node.type === "ERROR" || node.isMissing) errors.push(`${node.startPosition.row + 1}:${node.startPosition.column + 1} ${node.text.slice(0, 40)}`);
-      node.children.forEach(walk);
-    };
-    walk(parser.parse(text).rootNode);
-    return errors;
-  };
 }

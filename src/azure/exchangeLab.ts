@@ -14,6 +14,8 @@ import { declareLoadBalancer, DeclaredLoadBalancer } from "./loadBalancer";
 import { declareNetwork } from "./network";
 import { hasGate } from "./gates";
 import { declareReadinessGate } from "./readinessGate";
+import { declareRoleSteps } from "./roleCommands";
+import { roleDnsServers } from "../input/roleSteps";
 import { declareVm } from "./virtualMachines";
 import { DeclaredVpn, declareVpn } from "./vpn";
 
@@ -85,15 +87,17 @@ export class ExchangeLab extends pulumi.ComponentResource {
       if (!subnet) throw new Error(`internal: subnet ${vm.subnet} of ${vm.name} was not declared`);
       const declared = declareVm(
         vm,
-        { resourceGroupName, diskResourceGroupName: s.diskResourceGroupName, location: s.location, subnet, subscriptionId, backendPoolIds: lb ? lb.poolIdsOf(vm) : [], after: [net.lastSubnet], vmImage: s.vmImage },
+        { resourceGroupName, diskResourceGroupName: s.diskResourceGroupName, location: s.location, subnet, subscriptionId, backendPoolIds: lb ? lb.poolIdsOf(vm) : [], after: [net.lastSubnet], vmImage: s.vmImage, dnsServers: roleDnsServers(lab, vm) },
         vm.dependsOn.map((n) => machines.get(n)).filter((m): m is pulumi.CustomResource => m !== undefined),
         childOpts,
       );
       // A VM's run command and shutdown schedule live in its own resource group (an Image row's: the disk group).
       const vmGroup = vm.image ? pulumi.output(s.diskResourceGroupName) : resourceGroupName;
+      // A Role row's first life: its steps run after the VM is created and before its readiness gate.
+      const lastRoleStep = declareRoleSteps(lab, vm, declared.vm, { resourceGroupName: vmGroup, location: s.location }, childOpts);
       machines.set(vm.name, hasGate(vm, s.readiness)
-        ? declareReadinessGate(vm, declared.vm, { resourceGroupName: vmGroup, location: s.location, timeoutMinutes: s.readiness.timeoutMinutes }, childOpts)
-        : declared.vm);
+        ? declareReadinessGate(vm, declared.vm, { resourceGroupName: vmGroup, location: s.location, timeoutMinutes: s.readiness.timeoutMinutes, after: lastRoleStep }, childOpts)
+        : lastRoleStep ?? declared.vm);
       if (s.autoShutdown) declareAutoShutdown(declared.vm, vm.name, s.autoShutdown, { resourceGroupName: vmGroup, location: s.location }, childOpts, vm.previousName);
     }
 

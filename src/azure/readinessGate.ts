@@ -34,7 +34,7 @@ import { LabVm } from "../input/lab";
 export function declareReadinessGate(
   vm: LabVm,
   machine: compute.VirtualMachine,
-  args: { resourceGroupName: pulumi.Input<string>; location: string; timeoutMinutes: number },
+  args: { resourceGroupName: pulumi.Input<string>; location: string; timeoutMinutes: number; after?: pulumi.Resource },
   opts: pulumi.CustomResourceOptions,
 ): compute.VirtualMachineRunCommandByVirtualMachine {
   const t = gateTimeouts(args.timeoutMinutes);
@@ -53,7 +53,8 @@ export function declareReadinessGate(
     },
     {
       ...opts,
-      dependsOn: [machine],
+      // After the VM, and after its role steps when it runs them (a DC is ready once promoted).
+      dependsOn: args.after ? [machine, args.after] : [machine],
       deletedWith: machine,
       replaceWith: [machine],
       deleteBeforeReplace: true,

@@ -65,6 +65,8 @@ export interface VmArgs {
   after: pulumi.Resource[];
   /** Administrator, licence and OS disk type (licenceType applies to every VM). */
   vmImage: VmImageSettings;
+  /** NIC-level DNS servers (a Role row: the lab's DCs); empty or absent: the VNet's. */
+  dnsServers?: string[];
 }
 
 /**
@@ -98,6 +100,10 @@ export function declareVm(
           loadBalancerBackendAddressPools: args.backendPoolIds.map((id) => ({ id })),
         },
       ],
+      // A Role row resolves the domain through the DCs from its first boot: NIC DNS overrides the
+      // VNet's (https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface),
+      // so nothing waits for a change of the VNet, which every NIC depends on.
+      ...(args.dnsServers && args.dnsServers.length > 0 ? { dnsSettings: { dnsServers: args.dnsServers } } : {}),
     },
     {
       ...opts,

@@ -13,6 +13,7 @@ import type { ResizeVerdict } from "./resize";
 import { keepDeployedOsDisks, nicAzureNames, shellEdits } from "./shellEdits";
 import { PreviousDeployment, PreviousVm } from "./previous";
 import { Problem } from "./problems";
+import { DomainSettings, Role, roleProblems } from "./roles";
 import { StackSettings } from "./settings";
 
 /** One VM of the lab (one CSV row). */
@@ -63,6 +64,8 @@ export interface LabVm {
   osDiskKept?: { derived: string };
   /** A deployed VM's size change and what Azure does with it (`resize.ts`). */
   resize?: ResizeVerdict;
+  /** The Role column: what the VM's first life makes of it (`roles.ts`). */
+  role?: Role;
 }
 
 /** A data disk with its LUN: written in the CSV (`2:disk`), kept from the previous deployment, or
@@ -83,6 +86,8 @@ export interface Lab {
   warnings: Problem[];
   /** The previous deployment the lab was built against, if known. */
   previous?: PreviousDeployment;
+  /** The domain the Role rows build (stack keys `domainName` ...); set when a row has a role. */
+  domain?: DomainSettings;
 }
 
 /** The VMs the stack declares (BringOnline=Yes), in boot order. */
@@ -138,6 +143,7 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
     nicName: nicNames[i],
   }));
   setBootOrder(vms);
+  problems.push(...roleProblems(vms, csvFile));
 
   // A published port with no allowed internet source is reachable only over the VPN: say so once.
   const publishing = vms.find((v) => v.bringOnline && (v.publicRdpPort !== undefined || v.endpoints.length > 0));

@@ -19,6 +19,7 @@ import { Problem } from "./problems";
 import { StackSettings, SubnetSetting, normaliseLocation } from "./settings";
 import { MAX_DATA_DISKS, MAX_DATA_DISKS_BY_SIZE, resolveSize, supportsPremiumStorage } from "./sizes";
 import { ImageRef, checkComputerName, defaultOsDiskName, parseImage } from "./images";
+import { readRole } from "./roles";
 
 const VM_NAME = /^[A-Za-z0-9-]{1,64}$/;
 
@@ -71,11 +72,13 @@ export class RowReader {
     const diskTiers = this.diskTiers(row, dataDisks.length);
     this.premiumStorage(row, size, diskTiers, image);
     const endpoints = this.endpoints(row, bringOnline, publicRdpPort);
+    const role = readRole(row, (message) => this.report(row, "Role", message));
     return {
       row,
       vm: {
         name, line: row.line, bringOnline, waitForBoot, size, classicSize, subnet: subnet?.name ?? row.cells.SubnetName ?? "", privateIp, osDisk, diskTiers, publicRdpPort, endpoints,
         ...(image ? { image, computerName, ...(osDiskDerived ? { osDiskDerived } : {}) } : {}),
+        ...(role ? { role } : {}),
       },
       dataDisks,
       subnetCidr: subnet?.cidr,

@@ -209,7 +209,7 @@ function checkNamespaces(ctx: SettingsContext): void {
   }
   for (const key of ctx.unreadable) {
     if (!SECRET_CONFIG_KEYS.some((k) => key === ctx.full(k)) && ctx.raw[key] !== undefined) {
-      ctx.warn(key, `a secure: value on a key that is not a secret: the plan cannot read it, so it is not checked here (pulumi up checks it); only ${SECRET_CONFIG_KEYS.join(" and ")} need --secret`);
+      ctx.warn(key, `a secure: value on a key that is not a secret: the plan cannot read it, so it is not checked here (pulumi up checks it); only ${SECRET_CONFIG_KEYS.slice(0, -1).join(", ")} and ${SECRET_CONFIG_KEYS[SECRET_CONFIG_KEYS.length - 1]} need --secret`);
     }
   }
 }

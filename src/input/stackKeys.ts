@@ -169,10 +169,40 @@ export const CONFIG_KEYS = {
     meaning: "storage type `npm run lab -- stop --park` and `park` convert every lab disk to while the lab sleeps: `Standard_LRS` (Standard HDD, the cheapest) or `StandardSSD_LRS`; `start` and `unpark` convert each disk back to the type recorded on it. Read only by `npm run lab` and the plan's cost; see docs/parking.md",
     defaultText: "`Standard_LRS`",
   },
+  domainName: {
+    description: "FQDN of the AD DS forest the CSV's Role=DC rows build (e.g. lab.example.com); required when a row has a Role.", pulumiType: undefined,
+    meaning: "the DNS name of the forest the first `DC` row builds, e.g. `lab.example.com`: 2-5 labels of letters, digits and `-`, not a single label, at most 64 characters. Required when some row has a `Role` (see docs/roles.md)",
+    defaultText: "required with `Role`",
+  },
+  domainNetbiosName: {
+    description: "NetBIOS name of the domain; default the first label of domainName, upper case.", pulumiType: undefined,
+    meaning: "the domain's NetBIOS name: 1-15 letters, digits and `-`, not all digits",
+    defaultText: "first label of `domainName`, upper case",
+  },
+  safeModePassword: {
+    description: "Directory Services Restore Mode password of the domain controllers, a secret (pulumi config set --secret); required with a DC row.", pulumiType: undefined,
+    meaning: "the DSRM password of every domain controller the lab promotes, a secret: `pulumi config set --secret exchange-lab:safeModePassword` (it prompts). Passed to the guest only as a protected parameter of a Run Command, never printed. Required with a `DC` row: without it `pulumi up` stops with that command; the plan warns",
+    defaultText: "required with `DC`",
+  },
+  exchangeOrganization: {
+    description: "Exchange organization name Setup /PrepareAD creates; default ExchangeLab.", pulumiType: undefined,
+    meaning: "the Exchange organization `Setup.exe /PrepareAD /OrganizationName` creates: 1-64 letters, digits, spaces and `-`, not starting or ending with a space",
+    defaultText: "`ExchangeLab`",
+  },
+  exchangeIsoUrl: {
+    description: "HTTPS URL (a short-lived SAS URL) of your copy of the Exchange Server SE ISO, a secret; required with an Exchange row.", pulumiType: undefined,
+    meaning: "where the `Exchange` rows download the Exchange Server SE ISO: an `https://` URL, normally a read-only SAS URL of a blob holding your own copy (Microsoft publishes no anonymous URL; see docs/roles.md, \"Staging the ISO\"). A secret: `pulumi config set --secret exchange-lab:exchangeIsoUrl`. Required with an `Exchange` row: without it `pulumi up` stops with that command; the plan warns",
+    defaultText: "required with `Exchange`",
+  },
+  exchangeProductKey: {
+    description: "Exchange Server product key (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX), an optional secret; without it a 180-day trial.", pulumiType: undefined,
+    meaning: "optional secret: the product key the Exchange servers are licensed with after Setup (`Set-ExchangeServer -ProductKey`); without it Exchange runs as a Trial Edition for 180 days (Exchange 2019 documentation, https://learn.microsoft.com/exchange/plan-and-deploy/deployment-ref/editions-and-versions)",
+    defaultText: "none (trial)",
+  },
 } as const satisfies Record<string, ConfigKeySpec>;
 
 /** The keys that hold secrets: stored with `pulumi config set --secret`, never printed, never recorded. */
-export const SECRET_CONFIG_KEYS = ["vpnSharedKey", "adminPassword"] as const;
+export const SECRET_CONFIG_KEYS = ["vpnSharedKey", "adminPassword", "safeModePassword", "exchangeIsoUrl", "exchangeProductKey"] as const;
 /** A key of {@link CONFIG_KEYS}: a typo in the program's own reads fails to compile. */
 export type ConfigKey = keyof typeof CONFIG_KEYS;
 

@@ -10,7 +10,8 @@ import { mermaidDiagram } from "../report/diagram";
 import { ASSUMED_DISK_TIER } from "../input/disks";
 import { DraytekProfile, draytekProfile, renderDraytekHints } from "../report/draytek";
 import { withCliScript } from "../report/draytekCli";
-import { FROM_IMAGE_VM_MINUTES, TimeToReady, timeToReady } from "../report/readiness";
+import { FROM_IMAGE_VM_MINUTES, READINESS_GATE_TYPE, TimeToReady, timeToReady } from "../report/readiness";
+import { roleStepsOf } from "../input/roleSteps";
 import { emptySnapshot, loadSnapshot } from "../prices/snapshot";
 import { Lab, LabVm, onlineVms } from "../input/lab";
 import { LabValidationError, Problem } from "../input/problems";
@@ -90,6 +91,13 @@ export interface PlanResource {
   options: PlanOptionsShown;
 }
 
+/** A Role row's steps as the plan shows them: each with what it does and its expected minutes. */
+export interface PlanRoleSteps {
+  vm: string;
+  role: string;
+  steps: { id: string; what: string; minutes: number }[];
+}
+
 export interface PlanResult {
   stackFile: string;
   csvFile?: string;
@@ -105,6 +113,8 @@ export interface PlanResult {
   cost?: CostEstimate;
   /** Time until the VMs and the tunnel are up, from the dependency graph. */
   timeToReady?: TimeToReady;
+  /** Per Role row, the role steps this run declares, in order (none in a VM's later lives). */
+  roleSteps?: PlanRoleSteps[];
   /** The lab as a Mermaid flowchart. */
   mermaid?: string;
   /** What `pulumi up` would change against `--previous`; absent without it. */
@@ -254,6 +264,9 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const draytek = offlineDraytekProfile(run, config, stack.secretKeys, showSecrets, options.draytekProfileIndex ?? 1);
   const region = lab.settings.location;
   const assumedTiers = billableOf(resources, lab);
+  const roleSteps = planRoleSteps(lab);
+  // Each role step's run command takes its own expected minutes, not a readiness gate's.
+  const stepMinutes = new Map(roleSteps.flatMap((r) => r.steps.map((step): [string, number] => [`${r.vm}-${step.id}`, step.minutes])));
   return {
     stackFile: options.stackFile,
     csvFile: lab.csvFile,
@@ -264,7 +277,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     draytek,
     draytekHints: draytek ? renderDraytekHints(draytek) : undefined,
     cost: estimateCost(assumedTiers.billable, loadSnapshot(region) ?? emptySnapshot(region), assumedTiers.assumptions),
-    timeToReady: timeToReady(resources.map((r) => (builtFromImage(r) ? { ...r, minutes: FROM_IMAGE_VM_MINUTES } : r))),
+    roleSteps,
+    timeToReady: timeToReady(resources.map((r) => (builtFromImage(r) ? { ...r, minutes: FROM_IMAGE_VM_MINUTES } : r.type === READINESS_GATE_TYPE && stepMinutes.has(r.name) ? { ...r, minutes: stepMinutes.get(r.name) } : r))),
     mermaid: mermaidDiagram(lab),
     changes,
     ...(changes ? { shells: shellRecreations(changes, resources) } : {}),
@@ -380,6 +394,11 @@ function planImage(vm: LabVm): PlanImage {
 }
 
 /** Whether a declared resource is a VM that creates its OS disk from an image. */
+/** The Role rows with the steps this run declares (an empty list for a row in a later life). Pure. */
+export function planRoleSteps(lab: Lab): PlanRoleSteps[] {
+  return onlineVms(lab).filter((vm) => vm.role).map((vm) => ({ vm: vm.name, role: vm.role!, steps: roleStepsOf(lab, vm).map((s) => ({ id: s.id, what: s.what, minutes: s.minutes })) }));
+}
+
 function builtFromImage(r: PlanResource): boolean {
   return r.type === "azure-native:compute:VirtualMachine" && (r.inputs.storageProfile as { osDisk?: { createOption?: string } } | undefined)?.osDisk?.createOption === "FromImage";
 }

@@ -9,7 +9,7 @@ import { portName } from "../input/endpoints";
 import { CostEstimate, HOURS_PER_MONTH } from "../report/cost";
 import { Change as PlanChange } from "./changes";
 import { renderShellRecreations } from "./shellOrder";
-import { PlanResult } from "./plan";
+import { PlanResult, PlanRoleSteps } from "./plan";
 import { FROM_IMAGE_VM_MINUTES, READINESS_GATE_MINUTES, READINESS_GATE_TYPE } from "../report/readiness";
 import { catalogueLabels } from "../input/catalogues";
 import { Problem } from "../input/problems";
@@ -60,6 +60,8 @@ export function renderPlan(result: PlanResult): string {
     out.push("");
   }
 
+  if (result.roleSteps && result.roleSteps.length > 0) out.push(...renderRoleSteps(result.roleSteps), "");
+
   out.push(`Resources (${result.resources.length}):`);
   out.push(
     ...table([["type", "name", "waits for"], ...result.resources.map((r) => [r.type, r.name, r.dependsOn.join(", ")])]).map((l) => `  ${l}`),
@@ -75,8 +77,10 @@ export function renderPlan(result: PlanResult): string {
     const gates = result.resources.filter((r) => r.type === READINESS_GATE_TYPE).length;
     const fromImage = result.vms.filter((vm) => vm.bringOnline && vm.image?.mode === "fromImage").length;
     if (fromImage > 0) out.push(`  Includes ${fromImage} VM${fromImage === 1 ? "" : "s"} built from an image, each assumed to take about ${FROM_IMAGE_VM_MINUTES} min (disk copied from the image, Windows set up on first boot).`);
-    if (gates > 0) out.push(`  Includes ${gates} readiness gate${gates === 1 ? "" : "s"} (WaitForBoot=Yes), each assumed to wait about ${READINESS_GATE_MINUTES} min after its VM is created.`);
-    const gate = result.resources.find((r) => r.type === READINESS_GATE_TYPE);
+    const steps = (result.roleSteps ?? []).flatMap((r) => r.steps.map((s) => `${r.vm}-${s.id}`));
+    if (gates - steps.length > 0) out.push(`  Includes ${gates - steps.length} readiness gate${gates - steps.length === 1 ? "" : "s"} (WaitForBoot=Yes), each assumed to wait about ${READINESS_GATE_MINUTES} min after its VM is created.`);
+    if (steps.length > 0) out.push(`  Includes ${steps.length} role step${steps.length === 1 ? "" : "s"} with their expected minutes (above), and a 1.5 min wait after each step that restarts its VM.`);
+    const gate = result.resources.find((r) => r.type === READINESS_GATE_TYPE && !steps.includes(r.name));
     if (gate) out.push(`  A failed gate runs again only when replaced (docs/lifecycle.md): pulumi up --replace '${labResourceUrn(stackNameOf(result.stackFile), gate.type, gate.name)}'`);
     out.push(`  Critical path: ${t.criticalPath.join(" -> ")}`);
   }
@@ -88,6 +92,24 @@ export function renderPlan(result: PlanResult): string {
   }
   out.push("", `Checked against catalogues: ${catalogueLabels().map((c) => `${c.name} of ${c.date} (${c.source})`).join(", ")}.`);
   return out.join("\n") + "\n";
+}
+
+/**
+ * The role steps per Role row, in order with their expected minutes (Exchange Setup's 60 are
+ * Microsoft's, the rest assumptions: src/input/roleSteps.ts), or why a row runs none.
+ */
+export function renderRoleSteps(rows: readonly PlanRoleSteps[]): string[] {
+  const out = ["Role steps (Run Commands in each VM's first life; minutes expected: Exchange Setup's 60 are Microsoft's, the rest assumptions):"];
+  for (const r of rows) {
+    if (r.steps.length === 0) {
+      out.push(`  ${r.vm} (${r.role}): none: the previous deployment holds this VM, so pulumi up should find its disk and attach it, and the disk keeps what its first life did (a VM whose disk is gone is built again and runs them).`);
+      continue;
+    }
+    const total = r.steps.reduce((sum, s) => sum + s.minutes, 0);
+    out.push(`  ${r.vm} (${r.role}), about ${total} min:`);
+    r.steps.forEach((s, i) => out.push(`    ${i + 1}. ${s.id} (~${s.minutes} min): ${s.what}`));
+  }
+  return out;
 }
 
 /** The preview of `pulumi up` against the previous deployment: one line per changed resource. */

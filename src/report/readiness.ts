@@ -30,6 +30,8 @@ export const CREATION_MINUTES: Readonly<Record<string, { minutes: number; source
   "azure-native:network:LocalNetworkGateway": { minutes: 0.5, source: "assumption" },
   "azure-native:network:VirtualNetworkGatewayConnection": { minutes: 2, source: "assumption" },
   "random:index/randomPassword:RandomPassword": { minutes: 0, source: "local" },
+  // The only dynamic resource: the wait after a role step that schedules a restart (src/azure/roleCommands.ts).
+  "pulumi-nodejs:dynamic:Resource": { minutes: 1.5, source: "the reboot wait's 90 s (DataDog's Pulumi AD sequence)" },
 };
 /** Minutes assumed for a VM built from a marketplace image (an Image row whose disk is absent):
  * a stated assumption, not a measurement: Azure copies the image to a new disk, and Windows runs

@@ -1,11 +1,24 @@
-# exchange-lab readiness gate (Windows PowerShell 5.1). Loops until this VM serves, then exits 0;
-# at its deadline prints what failed and exits 1. Run by the managed Run Command of each
-# WaitForBoot=Yes VM, and by `npm run lab -- start`.
-# A domain controller (DomainRole >= 4) serves when NTDS, DNS, Netlogon, KDC and ADWS run,
-# TCP 389 and 53 answer on its own address and _ldap._tcp.dc._msdcs.<domain> resolves, twice
-# in a row (AutomatedLab's Test-LabADReady rule). Any other VM: the guest is up and its agent runs.
-# SYSVOL not shared is only a warning (a re-created DC: see README, "Readiness gates").
-# $RunId is not read: `npm run lab` changes it so that ARM runs the command again.
+<#
+.SYNOPSIS
+exchange-lab readiness gate (Windows PowerShell 5.1): loops until this VM serves, then exits 0; at
+its deadline prints what failed and exits 1.
+
+.DESCRIPTION
+Run by the managed Run Command of each WaitForBoot=Yes VM, and by `npm run lab -- start`.
+A domain controller (DomainRole >= 4) serves when NTDS, DNS, Netlogon, KDC and ADWS run,
+TCP 389 and 53 answer on its own address and _ldap._tcp.dc._msdcs.<domain> resolves, twice
+in a row (AutomatedLab's Test-LabADReady rule). Any other VM: the guest is up and its agent runs.
+SYSVOL not shared is only a warning (a re-created DC: see README, "Readiness gates").
+
+.PARAMETER TimeoutSeconds
+The deadline, in seconds from the start.
+
+.PARAMETER PollSeconds
+Seconds between two checks.
+
+.PARAMETER RunId
+Not read: `npm run lab` changes it so that ARM runs the command again.
+#>
 param([int]$TimeoutSeconds = 1800, [int]$PollSeconds = 15, [string]$RunId = '')
 $ErrorActionPreference = 'Continue'
 $deadline = (Get-Date).AddSeconds($TimeoutSeconds)

@@ -1,0 +1,157 @@
+/**
+ * The CSV's `Role` column and the stack keys of the domain it builds, checked against the lab.
+ * Pure. The steps each role runs are designed in `src/azure/roleSteps.ts`; users' documentation
+ * is docs/roles.md.
+ *
+ * - `DC`: a domain controller. The first `DC` row in boot order is the forest root
+ *   (`Install-ADDSForest`); later ones are additional DCs (`Install-ADDSDomainController`). A DC
+ *   row needs WaitForBoot=Yes, so that every later VM waits for its AD-ready gate.
+ * - `Exchange`: a domain member with the Exchange Server SE Mailbox role. Never also a DC
+ *   (Exchange is not supported on a domain controller: Exchange 2019 system requirements,
+ *   https://learn.microsoft.com/exchange/plan-and-deploy/system-requirements). Needs a DC before it
+ *   in boot order and at least {@link EXCHANGE_MIN_MEMORY_GIB} GiB of memory (a lab figure: GOAD's
+ *   Exchange VM is Standard_B4ms, "at least 12Gb of RAM", https://github.com/Orange-Cyberdefense/GOAD).
+ * - `Member`: joined to the domain; needs a DC before it.
+ * Roles run only in a VM's first life (built from its image), so a role needs an `Image`.
+ */
+import { findSize } from "./catalogues";
+import type { CsvRow } from "./csv";
+import type { LabVm } from "./lab";
+import { Problem } from "./problems";
+import { ConfigLocator, NAMESPACE } from "./settings";
+import { ENCRYPTED_PLACEHOLDER } from "./stackFile";
+
+/** The values of the Role column. */
+export const ROLES = ["DC", "Exchange", "Member"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The memory an Exchange row's size needs, in GiB. */
+export const EXCHANGE_MIN_MEMORY_GIB = 16;
+/** The organization name Setup gets when `exchangeOrganization` is not set. */
+export const DEFAULT_EXCHANGE_ORGANIZATION = "ExchangeLab";
+
+/** A Role cell: a role (any case), `undefined` when empty, or an error message. */
+export function parseRole(text: string): { role?: Role } | { error: string } {
+  const t = text.trim();
+  if (t === "") return {};
+  const role = ROLES.find((r) => r.toLowerCase() === t.toLowerCase());
+  return role ? { role } : { error: `'${t}' is not a role; use ${ROLES.join(", ")}, or leave it empty` };
+}
+
+/** Reads a row's Role cell: the role, with the cell's problem pushed to `report` when it is not one. */
+export function readRole(row: CsvRow, report: (message: string) => void): Role | undefined {
+  const parsed = parseRole(row.cells.Role ?? "");
+  if ("error" in parsed) return void report(parsed.error), undefined;
+  return parsed.role;
+}
+
+/** The forest root: the first online DC row in boot order, if any. */
+export function forestRoot(vms: readonly LabVm[]): LabVm | undefined {
+  return vms.find((vm) => vm.bringOnline && vm.role === "DC");
+}
+
+/**
+ * Whether a VM runs its role steps in this run: it has a role and is in its first life, built from
+ * its image. At `pulumi up` the OS disk lookup decides (`osDiskMode`); in the offline plan, a VM a
+ * recorded deployment (`--previous`) shows deployed is in a later life.
+ */
+export function runsRoleSteps(vm: LabVm): boolean {
+  if (!vm.role || !vm.image || !vm.bringOnline) return false;
+  if (vm.osDiskMode) return vm.osDiskMode.kind === "fromImage";
+  return !vm.deployedBefore;
+}
+
+/**
+ * The rules across rows of the Role column: a role needs an Image; DC rows need WaitForBoot=Yes;
+ * Exchange and Member rows need an online DC row before them; Exchange rows need
+ * {@link EXCHANGE_MIN_MEMORY_GIB} GiB (from the size catalogue). One problem per broken rule, on the
+ * cell to change. Pure.
+ */
+export function roleProblems(vms: readonly LabVm[], csvFile: string): Problem[] {
+  const problems: Problem[] = [];
+  const at = (vm: LabVm, column: string, message: string) => problems.push({ file: csvFile, line: vm.line, column, message });
+  let dcSeen: LabVm | undefined;
+  for (const vm of vms) {
+    if (!vm.role) continue;
+    if (!vm.image) at(vm, "Role", `a role runs only while the VM is built from a marketplace image: give the row an Image (e.g. ws2022-g2), or leave Role empty for a VM on an existing disk`);
+    if (vm.role === "DC") {
+      if (!vm.waitForBoot) at(vm, "WaitForBoot", `a DC row must be a barrier (WaitForBoot Yes), so that later VMs wait until its domain answers`);
+      if (vm.bringOnline && !dcSeen) dcSeen = vm;
+      continue;
+    }
+    if (!dcSeen) at(vm, "Role", `a ${vm.role} row joins the domain, so it needs an online DC row before it in boot order (the first DC row builds the forest)`);
+    if (vm.role === "Exchange") {
+      const memory = findSize(vm.size)?.memoryGiB;
+      if (memory !== undefined && memory < EXCHANGE_MIN_MEMORY_GIB) {
+        at(vm, "VMInstanceSize", `${vm.size} has ${memory} GiB of memory; an Exchange server needs at least ${EXCHANGE_MIN_MEMORY_GIB} GiB (e.g. Large = Standard_B4ms, or Standard_E2s_v5)`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** The domain the Role rows build, from the stack (`undefined` when no row has a role). */
+export interface DomainSettings {
+  /** FQDN of the forest. */
+  name: string;
+  netbiosName: string;
+  exchangeOrganization: string;
+  /** Whether each secret is set; the values are read by the declaration, as Pulumi secrets. */
+  safeModePassword: "configured" | "missing";
+  exchangeIsoUrl: "configured" | "missing";
+  exchangeProductKey: "configured" | "missing";
+}
+
+const DOMAIN_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+const NETBIOS = /^[A-Za-z0-9-]{1,15}$/;
+const ORGANIZATION = /^[A-Za-z0-9-](?:[A-Za-z0-9 -]{0,62}[A-Za-z0-9-])?$/;
+/** The command that stores a secret key; it prompts, so the value stays out of the shell history. */
+export function setSecretCommand(key: string): string {
+  return `pulumi config set --secret ${NAMESPACE}:${key}`;
+}
+
+/**
+ * The domain keys checked against the lab: nothing when no online row has a role. `domainName`
+ * is required (an FQDN of 2-5 labels); `domainNetbiosName` defaults to its first label in upper
+ * case; `exchangeOrganization` to {@link DEFAULT_EXCHANGE_ORGANIZATION}. A missing secret
+ * (`safeModePassword` with a DC row, `exchangeIsoUrl` with an Exchange row) is a problem when
+ * `deploy` (with the `pulumi config set --secret` line) and a warning in the plan; a secret
+ * written in plain text in the stack file is a warning. Messages never contain a secret.
+ *
+ * @param raw the stack's config, full key -> text; `secretKeys` its `secure:` keys when known.
+ */
+export function domainSettings(vms: readonly LabVm[], raw: Readonly<Record<string, string>>, locate: ConfigLocator, deploy: boolean, secretKeys?: readonly string[]): { domain?: DomainSettings; problems: Problem[]; warnings: Problem[] } {
+  const problems: Problem[] = [];
+  const warnings: Problem[] = [];
+  const full = (k: string) => `${NAMESPACE}:${k}`;
+  const at = (k: string, message: string) => ({ ...locate(full(k)), column: full(k), message });
+  for (const k of ["safeModePassword", "exchangeIsoUrl", "exchangeProductKey"]) {
+    if (secretKeys && raw[full(k)] !== undefined && !secretKeys.includes(full(k))) warnings.push(at(k, `a secret stored in plain text in the stack file; store it encrypted with: ${setSecretCommand(k)}`));
+  }
+  const roles = vms.filter((vm) => vm.bringOnline && vm.role);
+  if (roles.length === 0) return { problems, warnings };
+  const rows = (role: string) => roles.filter((vm) => vm.role === role).map((vm) => vm.name).join(", ");
+  const name = (raw[full("domainName")] ?? "").trim();
+  const labels = name.split(".");
+  if (name === "") problems.push(at("domainName", `required: ${roles.map((vm) => vm.name).join(", ")} ${roles.length === 1 ? "has" : "have"} a Role; name the forest, e.g. pulumi config set ${full("domainName")} lab.example.com`));
+  else if (labels.length < 2 || labels.length > 5 || name.length > 64 || !labels.every((l) => DOMAIN_LABEL.test(l)) || /^\d+$/.test(labels[labels.length - 1])) {
+    problems.push(at("domainName", `'${name}' is not a domain FQDN: 2-5 labels of letters, digits and '-' separated by '.', such as lab.example.com (a single-label domain is not supported)`));
+  }
+  const netbiosName = (raw[full("domainNetbiosName")] ?? labels[0].slice(0, 15).toUpperCase()).trim();
+  if (!NETBIOS.test(netbiosName) || /^\d+$/.test(netbiosName)) problems.push(at("domainNetbiosName", `'${netbiosName}' is not a NetBIOS domain name: 1-15 letters, digits and '-', not all digits`));
+  const exchangeOrganization = (raw[full("exchangeOrganization")] ?? DEFAULT_EXCHANGE_ORGANIZATION).trim();
+  if (!ORGANIZATION.test(exchangeOrganization)) problems.push(at("exchangeOrganization", `'${exchangeOrganization}' is not an Exchange organization name: 1-64 letters, digits, spaces and '-', not starting or ending with a space`));
+  const state = (k: string) => (raw[full(k)] === undefined || raw[full(k)] === "" ? "missing" : "configured") as "missing" | "configured";
+  const missing = deploy ? problems : warnings;
+  if (rows("DC") && state("safeModePassword") === "missing") {
+    missing.push(at("safeModePassword", `required: ${rows("DC")} will be promoted to domain controller, which needs a Directory Services Restore Mode password. Store it once, encrypted (the command prompts for it): ${setSecretCommand("safeModePassword")}`));
+  }
+  if (rows("Exchange") && state("exchangeIsoUrl") === "missing") {
+    missing.push(at("exchangeIsoUrl", `required: ${rows("Exchange")} will install Exchange Server SE from your copy of its ISO; Microsoft publishes no anonymous URL. Stage it and store a short-lived SAS URL (docs/roles.md, "Staging the ISO"): ${setSecretCommand("exchangeIsoUrl")}`));
+  }
+  const isoUrl = raw[full("exchangeIsoUrl")];
+  if (isoUrl && isoUrl !== ENCRYPTED_PLACEHOLDER && !/^https:\/\/\S+$/i.test(isoUrl)) problems.push(at("exchangeIsoUrl", "expected an https:// URL (a SAS URL of the ISO blob); the value is not shown"));
+  const key = raw[full("exchangeProductKey")];
+  if (key && key !== ENCRYPTED_PLACEHOLDER && !/^[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){4}$/.test(key)) problems.push(at("exchangeProductKey", "expected a product key of five groups of five letters or digits (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX); the value is not shown"));
+  return { domain: { name, netbiosName, exchangeOrganization, safeModePassword: state("safeModePassword"), exchangeIsoUrl: state("exchangeIsoUrl"), exchangeProductKey: state("exchangeProductKey") }, problems, warnings };
+}

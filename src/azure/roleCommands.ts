@@ -96,13 +96,18 @@ export function declareRoleSteps(
         ...opts,
         dependsOn: [previous],
         deletedWith: machine,
+        // A later life declares no role step, so the engine deletes them then; by that time auto-shutdown
+        // may have deallocated the VM, and Azure refuses run-command changes on a stopped VM
+        // (https://github.com/hashicorp/terraform-provider-azurerm/issues/477). Dropping them from the
+        // state only is right: a run command is a child of its VM and goes when the VM goes.
+        retainOnDelete: true,
         replaceWith: [machine],
         deleteBeforeReplace: true,
         customTimeouts: { create: `${t.pulumiMinutes}m`, update: `${t.pulumiMinutes}m` },
         additionalSecretOutputs: ["protectedParameters"],
       },
     );
-    previous = step.restarts ? new RebootWait(`${vm.name}-${step.id}-restart`, REBOOT_WAIT_SECONDS, { ...opts, dependsOn: [command], replaceWith: [machine] }) : command;
+    previous = step.restarts ? new RebootWait(`${vm.name}-${step.id}-restart`, REBOOT_WAIT_SECONDS, { ...opts, dependsOn: [command], replaceWith: [machine], retainOnDelete: true }) : command;
   }
   return previous === machine ? undefined : previous;
 }

@@ -47,6 +47,8 @@ export interface LoadedLab {
   lab: Lab;
   csvText: string;
   pinnedCsv: string;
+  /** Why the chosen values could not be written into the CSV (`pinnedCsv` is then `csvText`). */
+  pinError?: string;
 }
 
 /**
@@ -85,7 +87,7 @@ export function loadLab(raw: Readonly<Record<string, string>>, options: LoadOpti
       if (built.lab && problems.length === 0 && gateProblems.length === 0) {
         const pinned = writeCells(text.text, pinEdits(built.lab, read.rows));
         const lab = { ...built.lab, warnings: sortProblems([...warnings, ...built.lab.warnings, ...notWrittenDown(built.lab, settings, read.rows)]) };
-        return { lab, csvText: text.text, pinnedCsv: "text" in pinned ? pinned.text : text.text };
+        return "text" in pinned ? { lab, csvText: text.text, pinnedCsv: pinned.text } : { lab, csvText: text.text, pinnedCsv: text.text, pinError: pinned.error };
       }
       csvProblems.push(...built.problems, ...gateProblems);
     }
@@ -189,6 +191,8 @@ export interface LabRun {
   record: DeployedLabRecord;
   /** The CSV with the chosen addresses and LUNs written in (what `--pin` writes). */
   pinnedCsv: string;
+  /** Why the values could not be written into the CSV (then `pinnedCsv` is the CSV as read). */
+  pinError?: string;
   previous?: PreviousDeployment;
 }
 
@@ -246,5 +250,5 @@ export async function runLab(
   const component = new ExchangeLab("lab", lab, options.componentOptions);
   const pinnedCsv = loaded.pinnedCsv;
   const record = deployedLabRecord(raw, (k) => (options.secretKeys ?? []).includes(k) || isConfigSecret(k), lab.csvFile, pinnedCsv);
-  return { lab, component, record, pinnedCsv, previous };
+  return { lab, component, record, pinnedCsv, pinError: loaded.pinError, previous };
 }

@@ -6,7 +6,8 @@
  * (src/input/crossLab.ts).
  *
  * Exit codes: 0 the lab (every lab) is valid and was planned; 1 the input is invalid (every
- * problem listed, no resources) or two labs collide; 2 a usage error.
+ * problem listed, no resources), two labs collide, or `--pin` could not write the CSV (it says
+ * why and writes nothing); 2 a usage error.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -171,7 +172,11 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
   if (stackFiles.length > 1) return planSeveral(stackFiles, args, write, writeError);
   const stackFile = stackFiles[0];
   const result: PlanResult = await runPlan({ stackFile, csv: args.csv, showSecrets: args.showSecrets, previous });
-  if (args.pin && result.errors.length === 0 && result.csvFile && result.pinnedCsv !== undefined) {
+  let pinRefused = false;
+  if (args.pin && result.errors.length === 0 && result.pinError) {
+    writeError(`${result.csvFile}: cannot pin: ${result.pinError}; nothing was written (the plan below is still valid; write the addresses and LUNs by hand, or save the file as 'CSV UTF-8 (Comma delimited)' and pin again)\n`);
+    pinRefused = true;
+  } else if (args.pin && result.errors.length === 0 && result.csvFile && result.pinnedCsv !== undefined) {
     const csvPath = path.resolve(result.csvFile);
     const before = fs.readFileSync(csvPath, "utf8");
     // The CSV was decoded without its BOM (if any): put it back, as every other byte.
@@ -189,7 +194,7 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
   } else {
     (result.errors.length > 0 ? writeError : write)(renderPlan(result));
   }
-  return result.errors.length > 0 ? 1 : 0;
+  return result.errors.length > 0 || pinRefused ? 1 : 0;
 }
 
 /** One lab's plan as `--json` prints it (documented in the README). */

@@ -111,6 +111,8 @@ export interface PlanResult {
   deployedLab?: DeployedLabRecord;
   /** The CSV text with every chosen address and LUN written in (`--pin`). */
   pinnedCsv?: string;
+  /** Why `--pin` cannot write into this CSV (it then refuses, and writes nothing). */
+  pinError?: string;
   /** The validated lab (absent when the input is invalid), for the checks across labs; not in `--json`. */
   lab?: Lab;
   /** Where each key of the stack file is written; not in `--json`. */
@@ -263,6 +265,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     changes,
     deployedLab: run.record,
     pinnedCsv: run.pinnedCsv,
+    pinError: run.pinError,
     lab,
     locate: stack.locate,
   };

@@ -1,0 +1,61 @@
+// Messages that name the fix (issue 19): each through the CLI that prints it, with its exit code.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { writeCells } from "../src/input/pin";
+import { readLabCsv } from "../src/input/csv";
+import { baseStackYaml, planCli } from "./helpers";
+
+const NO_VPN = baseStackYaml() + "  exchange-lab:vpn: false\n";
+const COLUMNS = ["BringOnline", "VMName", "StorageAccount", "VMOSDiskName", "VMInstanceSize", "SubnetName", "IPAddress", "Location", "AffinityGroup", "WaitForBoot", "PublicRDPPort", "Endpoints", "DataDisks"];
+/** The same two-row lab in a separator, with the given line end. */
+function lab(sep: string, eol = "\n"): string {
+  const rows = [COLUMNS, ["Yes", "dc1", "", "dc1-os", "Small", "Oxford", "", "", "", "Yes", "3389", "", ""], ["Yes", "ex1", "", "ex1-os", "Large", "Oxford", "", "", "", "No", "", "", "ex1-db"]];
+  return rows.map((r) => r.join(sep)).join(eol) + eol;
+}
+
+describe("--pin in the file's own separator", () => {
+  const forms: [string, string][] = [
+    ["semicolons", lab(";")],
+    ["tabs", lab("\t")],
+    ["Excel's sep= line", "sep=;\n" + lab(";")],
+    ["a BOM and CRLF", "\uFEFF" + lab(",", "\r\n")],
+    ["a BOM, sep=<TAB> and CRLF", "\uFEFFsep=\t\r\n" + lab("\t", "\r\n")],
+  ];
+  for (const [name, text] of forms) {
+    it(`writes the chosen cells of a CSV with ${name}, every other byte unchanged`, () => {
+      const sep = text.includes("\t") ? "\t" : text.includes(";") ? ";" : ",";
+      const dc1 = readLabCsv(text, "lab.csv").rows[0];
+      const ex1 = readLabCsv(text, "lab.csv").rows[1];
+      const out = writeCells(text, [{ line: dc1.line, column: "IPAddress", value: "10.20.1.4" }, { line: ex1.line, column: "DataDisks", value: "0:ex1-db" }]);
+      assert.ok("text" in out, JSON.stringify(out));
+      assert.equal(out.text, text.replace(["dc1-os", "Small", "Oxford", ""].join(sep), ["dc1-os", "Small", "Oxford", "10.20.1.4"].join(sep)).replace(`${sep}ex1-db`, `${sep}0:ex1-db`));
+      const reread = readLabCsv(out.text, "lab.csv");
+      assert.deepEqual(reread.problems, []);
+      assert.equal(reread.rows[0].cells.IPAddress, "10.20.1.4");
+    });
+  }
+
+  it("through the CLI: pins a semicolon CSV (exit 0) in semicolons", async () => {
+    const r = await planCli(lab(";"), NO_VPN, "--pin");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /wrote the chosen addresses and LUNs/);
+    const pinned = fs.readFileSync(path.join(r.dir, "lab.csv"), "utf8");
+    assert.match(pinned, /^Yes;dc1;;dc1-os;Small;Oxford;10\.20\.1\.4;/m);
+    assert.match(pinned, /;0:ex1-db$/m);
+  });
+
+  it("through the CLI: reads a tab-separated CSV as such and pins it in tabs", async () => {
+    const r = await planCli(lab("\t"), NO_VPN, "--pin");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(fs.readFileSync(path.join(r.dir, "lab.csv"), "utf8"), /^Yes\tdc1\t\tdc1-os\tSmall\tOxford\t10\.20\.1\.4\t/m);
+  });
+
+  it("refuses (never reports success) when it cannot locate the cells, naming what to do", () => {
+    // A record the scanner and csv-parse read differently must never be edited.
+    const text = lab(";");
+    const out = writeCells(text, [{ line: 99, column: "IPAddress", value: "10.20.1.4" }]);
+    assert.ok("error" in out);
+    assert.match(out.error, /no record starts on line 99/);
+  });
+});

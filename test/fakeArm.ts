@@ -27,6 +27,8 @@ export interface FakeArm {
   authorizations: Set<string>;
   /** Each VM addressed, as `<vm>@<resource group>`. */
   groups: Set<string>;
+  /** What Subscriptions - List answers (`GET /subscriptions`). */
+  subscriptions: { subscriptionId: string; displayName: string }[];
   /** Called on every logged call (a test aborts from here). */
   onCall?: (call: string) => void;
   close(): Promise<void>;
@@ -53,6 +55,7 @@ export async function startFakeArm(vms: Record<string, Partial<FakeVm>>): Promis
     runCommands: new Map(),
     authorizations: new Set(),
     groups: new Set(),
+    subscriptions: [{ subscriptionId: "00000000-0000-0000-0000-000000000001", displayName: "Lab subscription" }],
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
   const log = (call: string) => {
@@ -85,6 +88,7 @@ export async function startFakeArm(vms: Record<string, Partial<FakeVm>>): Promis
         pending.done();
         return send(200, { status: "Succeeded" });
       }
+      if (req.method === "GET" && url.pathname === "/subscriptions") return send(200, { value: fake.subscriptions });
       const group = /\/resourceGroups\/([^/]+)\//.exec(url.pathname)?.[1];
       const m = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Compute\/virtualMachines\/([^/]+)(?:\/(start|deallocate|instanceView|runCommands\/[^/]+))?$/.exec(url.pathname);
       const vm = m ? state.get(m[1]) : undefined;

@@ -4,7 +4,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { writeCells } from "../src/input/pin";
 import { readLabCsv } from "../src/input/csv";
-import { baseStackYaml, planCli } from "./helpers";
+import type { TokenCredential } from "@azure/identity";
+import { main as labMain } from "../src/labctl/cli";
+import { FakeArm, startFakeArm } from "./fakeArm";
+import { ROOT, baseStackYaml, planCli } from "./helpers";
 
 const NO_VPN = baseStackYaml() + "  exchange-lab:vpn: false\n";
 const COLUMNS = ["BringOnline", "VMName", "StorageAccount", "VMOSDiskName", "VMInstanceSize", "SubnetName", "IPAddress", "Location", "AffinityGroup", "WaitForBoot", "PublicRDPPort", "Endpoints", "DataDisks"];
@@ -57,5 +60,53 @@ describe("--pin in the file's own separator", () => {
     const out = writeCells(text, [{ line: 99, column: "IPAddress", value: "10.20.1.4" }]);
     assert.ok("error" in out);
     assert.match(out.error, /no record starts on line 99/);
+  });
+});
+
+describe("npm run lab: signing in and the subscription (fake ARM on 127.0.0.1)", () => {
+  const failing: TokenCredential = {
+    getToken: async () => {
+      throw new Error("ChainedTokenCredential authentication failed.\nCredentialUnavailableError: Please run 'az login' from a command prompt");
+    },
+  };
+  const good: TokenCredential = { getToken: async () => ({ token: "fake-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
+  let fake: FakeArm | undefined;
+  afterEach(async () => {
+    await fake?.close();
+    fake = undefined;
+  });
+  async function lab(argv: string[], credential: TokenCredential, subscription = "00000000-0000-0000-0000-000000000001") {
+    let stdout = "";
+    let stderr = "";
+    const code = await labMain(argv, (s) => (stdout += s), (s) => (stderr += s), {
+      credential, endpoint: fake?.endpoint, ca: fake?.ca, pollIntervalMs: 5, renderer: "silent", baseDir: ROOT, env: { AZURE_SUBSCRIPTION_ID: subscription },
+    });
+    return { code, stdout, stderr };
+  }
+
+  for (const command of ["status", "start", "stop"]) {
+    it(`${command} with a credential that fails: exit 4, "run az login" and the other sources, once, no VM touched`, async () => {
+      fake = await startFakeArm({ "mh-oxf-dc1": {} });
+      const r = await lab([command, "--stack", "oxford"], failing);
+      assert.equal(r.code, 4, r.stderr);
+      assert.match(r.stderr, /cannot sign in to Azure \(ChainedTokenCredential authentication failed\.\)\nrun az login/);
+      assert.match(r.stderr, /AZURE_CLIENT_ID/);
+      assert.match(r.stderr, /managed identity/);
+      assert.match(r.stderr, /Connect-AzAccount/);
+      assert.match(r.stderr, /azd auth login/);
+      assert.equal(r.stderr.match(/ChainedTokenCredential/g)?.length, 1);
+      assert.deepEqual(fake.calls, []);
+      assert.equal(r.stdout, "");
+    });
+  }
+
+  it("resolves a subscription given by name (any case) to its id, and refuses an unknown name with the choices (exit 2)", async () => {
+    fake = await startFakeArm({ "mh-oxf-dc1": {}, "mh-lon-dc1": {}, "mh-oxf-ex1": {}, "mh-lon-ex1": {} });
+    const byName = await lab(["status", "--stack", "oxford", "--subscription", "lab SUBSCRIPTION"], good);
+    assert.equal(byName.code, 0, byName.stderr);
+    assert.match(byName.stdout, /mh-oxf-dc1/);
+    const unknown = await lab(["status", "--stack", "oxford", "--subscription", "Production"], good);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /no subscription named 'Production'; the subscriptions this login sees: 'Lab subscription' \(00000000-0000-0000-0000-000000000001\)/);
   });
 });

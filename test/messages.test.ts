@@ -110,3 +110,36 @@ describe("npm run lab: signing in and the subscription (fake ARM on 127.0.0.1)",
     assert.match(unknown.stderr, /no subscription named 'Production'; the subscriptions this login sees: 'Lab subscription' \(00000000-0000-0000-0000-000000000001\)/);
   });
 });
+
+describe("suggestions that name the fix (plan CLI, exit 1)", () => {
+  it("a city, a key in the wrong case and GMT: every problem at once, each with its fix", async () => {
+    const yaml = NO_VPN.replace("azure-native:location: westeurope", "azure-native:location: london")
+      .replace("exchange-lab:autoShutdown:", "exchange-lab:autoshutdown: 1900\n  exchange-lab:autoShutdown:")
+      .replace("timeZone: GMT Standard Time", "timeZone: GMT");
+    const r = await planCli(lab(","), yaml);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, /'london' is not an Azure region \(catalogue of [\d-]+\); did you mean uksouth or ukwest\?/);
+    assert.match(r.stderr, /exchange-lab:autoshutdown.*unknown configuration key; keys are case-sensitive: did you mean exchange-lab:autoShutdown\?/);
+    assert.doesNotMatch(r.stderr, /the keys are/);
+    assert.match(r.stderr, /'GMT' is ambiguous: write 'GMT Standard Time' for UK time .*British Summer Time.*or 'UTC' for a fixed UTC\+0/);
+  });
+
+  it("a misspelt key gets the keys nearest by edit distance, not the whole list", async () => {
+    const r = await planCli(lab(","), NO_VPN + "  exchange-lab:resourceGroupNme: x\n");
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /unknown configuration key; did you mean exchange-lab:resourceGroupName/);
+  });
+
+  it("a size without its Standard_ prefix: did you mean Standard_B4ms?", async () => {
+    const r = await planCli(lab(",").replace(",Large,", ",B4ms,"), NO_VPN);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /'B4ms' needs its prefix: did you mean Standard_B4ms\?/);
+  });
+
+  it("keys outside config: (the line commented out) are named as such, not as 'required' keys", async () => {
+    const r = await planCli(lab(","), NO_VPN.replace(/^config:/m, "# config:"));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /azure-native:location.*the key is outside 'config:', so Pulumi does not read it; there is no 'config:' line \(commented out\?\)/);
+    assert.doesNotMatch(r.stderr, /required/);
+  });
+});

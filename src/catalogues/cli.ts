@@ -17,7 +17,7 @@ export interface AzLocation {
   name: string;
   displayName: string;
   type?: string;
-  metadata?: { regionType?: string };
+  metadata?: { regionType?: string; physicalLocation?: string; geography?: string };
 }
 
 /** The fields of one `az vm list-skus` item this project reads. */
@@ -28,13 +28,19 @@ export interface AzSku {
 }
 
 /**
- * The physical regions of a location list, sorted by name. Logical locations (`europe`,
+ * The physical regions of a location list, sorted by name, with their city or area and geography
+ * when the metadata gives them (for region suggestions). Logical locations (`europe`,
  * `unitedstates`) and the early-access canaries (`*euap`) cannot hold a lab and are dropped.
  */
 export function regionsFromLocations(locations: readonly AzLocation[]): Region[] {
   return locations
     .filter((l) => (l.type ?? "Region") === "Region" && l.metadata?.regionType === "Physical" && !/euap$/.test(l.name))
-    .map((l) => ({ name: l.name, displayName: l.displayName }))
+    .map((l) => ({
+      name: l.name,
+      displayName: l.displayName,
+      ...(l.metadata?.physicalLocation ? { physicalLocation: l.metadata.physicalLocation } : {}),
+      ...(l.metadata?.geography ? { geography: l.metadata.geography } : {}),
+    }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 

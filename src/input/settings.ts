@@ -7,7 +7,8 @@
  * https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules.
  */
 import { Cidr } from "./addresses";
-import { findRegion, resolveTimeZone } from "./catalogues";
+import { distance } from "fastest-levenshtein";
+import { closest, didYouMean, findRegion, resolveTimeZone } from "./catalogues";
 import { Problem } from "./problems";
 import { VpnSettings } from "./vpn";
 
@@ -181,6 +182,20 @@ export function parseSettings(
   };
 }
 
+/**
+ * "did you mean" for an unknown key: the key written in another case first (`autoshutdown` ->
+ * autoShutdown), else the keys within a third of its length by edit distance (at least 2), else
+ * every key.
+ */
+export function suggestKey(name: string): string {
+  const keys = Object.keys(CONFIG_KEYS);
+  const sameCase = keys.find((k) => k.toLowerCase() === name.toLowerCase());
+  if (sameCase) return `keys are case-sensitive: did you mean ${NAMESPACE}:${sameCase}?`;
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  const near = closest(name, keys).filter((k) => distance(k.toLowerCase(), name.toLowerCase()) <= limit);
+  return near.length > 0 ? didYouMean(near.map((k) => `${NAMESPACE}:${k}`)) : `the keys are ${keys.join(", ")}`;
+}
+
 /** Keys in no namespace or in one nobody reads are errors; a secure: value on a non-secret key is a warning. */
 function checkNamespaces(ctx: SettingsContext): void {
   for (const key of Object.keys(ctx.raw)) {
@@ -189,7 +204,7 @@ function checkNamespaces(ctx: SettingsContext): void {
     const name = colon < 0 ? key : key.slice(colon + 1);
     const ours = configKeySpec(name) ? `${NAMESPACE}:${name}` : name.toLowerCase() === "location" ? LOCATION_KEY : undefined;
     if (namespace === NAMESPACE) {
-      if (!configKeySpec(name)) ctx.report(key, `unknown configuration key; the keys are ${Object.keys(CONFIG_KEYS).join(", ")}`);
+      if (!configKeySpec(name)) ctx.report(key, `unknown configuration key; ${suggestKey(name)}`);
     } else if (namespace === undefined) {
       const message = `the key has no namespace, so nothing reads it; write ${ours ?? `${NAMESPACE}:<key>`}`;
       if (key.trim() === "") ctx.problems.push({ ...ctx.locate(key), column: "(empty key)", message });

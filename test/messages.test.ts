@@ -7,7 +7,10 @@ import { readLabCsv } from "../src/input/csv";
 import type { TokenCredential } from "@azure/identity";
 import { main as labMain } from "../src/labctl/cli";
 import { FakeArm, startFakeArm } from "./fakeArm";
-import { ROOT, baseStackYaml, planCli } from "./helpers";
+import { ROOT, baseStackYaml, planCli, runPlanCli } from "./helpers";
+import { main as pricesMain } from "../src/prices/cli";
+import { main as cataloguesMain } from "../src/catalogues/cli";
+import { main as docsMain } from "../src/docs/cli";
 
 const NO_VPN = baseStackYaml() + "  exchange-lab:vpn: false\n";
 const COLUMNS = ["BringOnline", "VMName", "StorageAccount", "VMOSDiskName", "VMInstanceSize", "SubnetName", "IPAddress", "Location", "AffinityGroup", "WaitForBoot", "PublicRDPPort", "Endpoints", "DataDisks"];
@@ -141,5 +144,46 @@ describe("suggestions that name the fix (plan CLI, exit 1)", () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /azure-native:location.*the key is outside 'config:', so Pulumi does not read it; there is no 'config:' line \(commented out\?\)/);
     assert.doesNotMatch(r.stderr, /required/);
+  });
+});
+
+describe("--help on every CLI, and prices offline", () => {
+  /** Runs a CLI's main in-process; returns exit code and output. */
+  async function run(main: (argv: string[], write: (s: string) => void, writeError: (s: string) => void) => number | Promise<number>, ...argv: string[]) {
+    let stdout = "";
+    let stderr = "";
+    const code = await main(argv, (s) => (stdout += s), (s) => (stderr += s));
+    return { code, stdout, stderr };
+  }
+  const clis: [string, Parameters<typeof run>[0], RegExp][] = [
+    ["plan", (argv, w, e) => runPlanCli(...argv).then((r) => (w(r.stdout), e(r.stderr), r.code)), /--pin +write the chosen addresses[\s\S]*exit codes: 0 planned/],
+    ["lab", (argv, w, e) => labMain(argv, w, e), /commands:\n +start[\s\S]*--subscription ID +the Azure subscription, by id or name/],
+    ["prices", (argv, w, e) => pricesMain(argv, w, e), /Retail Prices API[\s\S]*--region R[\s\S]*exit codes/],
+    ["catalogues", (argv, w) => cataloguesMain(argv, w), /--locations FILE[\s\S]*--skus FILE/],
+    ["docs", (argv, w, e) => docsMain(argv, w, e), /generated tables/],
+  ];
+  for (const [name, main, text] of clis) {
+    it(`npm run ${name} -- --help: exit 0, the options on stdout`, async () => {
+      const r = await run(main, "--help");
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, new RegExp(`^usage: npm run ${name}`));
+      assert.match(r.stdout, text);
+      assert.equal(r.stderr, "");
+    });
+  }
+
+  it("npm run prices offline: exit 1, says it needs the Retail Prices API, and keeps the bundled file", async () => {
+    const file = path.join(ROOT, "prices", "westeurope.json");
+    const before = fs.readFileSync(file, "utf8");
+    const offline = async (): Promise<never> => {
+      throw new TypeError("fetch failed", { cause: Object.assign(new Error("getaddrinfo ENOTFOUND prices.azure.com"), { code: "ENOTFOUND" }) });
+    };
+    let stdout = "";
+    let stderr = "";
+    const code = await pricesMain(["--region", "westeurope"], (s) => (stdout += s), (s) => (stderr += s), offline);
+    assert.equal(code, 1);
+    assert.match(stderr, /needs the Azure Retail Prices API \(https:\/\/prices\.azure\.com\/api\/retail\/prices, public, no login\), which could not be reached \(fetch failed: ENOTFOUND\); the bundled prices\/westeurope\.json is kept unchanged/);
+    assert.equal(fs.readFileSync(file, "utf8"), before);
+    assert.equal(stdout, "");
   });
 });

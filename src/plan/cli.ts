@@ -21,6 +21,28 @@ import { renderCrossLab, renderPlan } from "./render";
 
 export const USAGE = "usage: npm run plan -- [--stack NAME... | --config FILE... | --all] [--csv FILE] [--previous FILE] [--pin] [--json | --format text|json|mermaid] [--show-secrets]";
 
+/** `--help`: what the plan does, every option, the exit codes. */
+export const HELP = `${USAGE}
+
+Checks the lab CSV and the stack file offline (no Azure, no Pulumi CLI) and prints every resource
+pulumi up would declare, the cost estimate, the time to ready, the DrayTek settings and the
+diagram; every problem of the input at once otherwise, nothing declared.
+
+options:
+  --stack NAME       the stack file stacks/Pulumi.NAME.yaml (repeat for several labs)
+  --config FILE      a stack file by path (repeatable)
+  --all              every stack file under stacks/, then checks them against each other
+  --csv FILE         the lab CSV instead of the stack's exchange-lab:csv key
+  --previous FILE    an earlier plan's --json or pulumi stack output --json: list the changes against it
+  --pin              write the chosen addresses and LUNs into the CSV's empty cells (in its own separator)
+  --json             one JSON object instead of the report (same as --format json)
+  --format F         text (default), json, or mermaid (the diagram alone)
+  --show-secrets     print the VPN key in the DrayTek settings
+  --help             this text
+
+exit codes: 0 planned; 1 invalid input (every problem listed), labs that collide, or --pin refused; 2 usage error
+`;
+
 /** Output formats: the report for a person, one JSON object, or the Mermaid diagram alone. */
 export const FORMATS = ["text", "json", "mermaid"] as const;
 
@@ -166,7 +188,8 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
     if (args.previous !== undefined) previous = readPreviousFile(args.previous);
   } catch (err) {
     const message = (err as Error).message;
-    writeError(message === "help" ? `${USAGE}\n` : `exchange-lab plan: ${message}\n${USAGE}\n`);
+    if (message === "help") write(HELP);
+    else writeError(`exchange-lab plan: ${message}\n${USAGE}\n`);
     return message === "help" ? 0 : 2;
   }
   if (stackFiles.length > 1) return planSeveral(stackFiles, args, write, writeError);

@@ -40,6 +40,11 @@ export interface LoadOptions {
   previous?: PreviousDeployment;
   /** The CSV's text, instead of reading the file the configuration names (a recorded deployment). */
   csvText?: string;
+  /**
+   * Whether a missing VPN key's message carries a fresh random key (default true): only when a
+   * person reads it; never in CI logs (the plan decides, see src/plan/cli.ts).
+   */
+  suggestKey?: boolean;
 }
 
 /** A loaded lab, with the CSV text it came from and the same text with its addresses and LUNs written in. */
@@ -66,7 +71,10 @@ export function loadLab(raw: Readonly<Record<string, string>>, options: LoadOpti
     warnings.push({ ...locate(keyName), column: keyName, message: "the key is stored in plain text in the stack file; set it with: pulumi config set --secret exchange-lab:vpnSharedKey <key>" });
   }
   if (settings?.vpn?.sharedKey === "missing") {
-    const message = `required when vpn is true, and never generated inside the stack (it would change at every pulumi destroy, and the DrayTek with it). Store this fresh key once, then type the same key into the DrayTek: ${setKeyCommand(suggestSharedKey())}`;
+    const why = "required when vpn is true, and never generated inside the stack (it would change at every pulumi destroy, and the DrayTek with it).";
+    const message = options.suggestKey === false
+      ? `${why} Store a key of 32 letters and digits once, then type the same key into the DrayTek: ${setKeyCommand("<key>")} (npm run plan in a terminal suggests a fresh one; it is never printed in CI output)`
+      : `${why} Store this fresh key once, then type the same key into the DrayTek: ${setKeyCommand(suggestSharedKey())}`;
     (options.mode === "deploy" ? problems : warnings).push({ ...locate(keyName), column: keyName, message });
   }
   if (settings && previous) gatewayChanges(settings, previous, locate, problems, warnings);
@@ -227,6 +235,7 @@ export async function readPreviousDeployment(): Promise<PreviousDeployment | und
  * @param options.mode `deploy` (default) or `plan`.
  * @param options.previous a previous deployment given directly (a recorded deployment replayed), instead of reading the stack's.
  * @param options.csvText the CSV's text, instead of the file the configuration names.
+ * @param options.suggestKey whether a missing VPN key's message carries a fresh key (default true).
  */
 export async function runLab(
   options: {
@@ -237,13 +246,14 @@ export async function runLab(
     mode?: RunMode;
     previous?: PreviousDeployment | "none";
     csvText?: string;
+    suggestKey?: boolean;
   } = {},
 ): Promise<LabRun> {
   const locate: ConfigLocator = options.locate ?? (() => ({ file: `Pulumi.${pulumi.getStack()}.yaml`, line: 0 }));
   const raw = readPulumiConfig();
   const previous = options.previous === "none" ? undefined : options.previous ?? (await readPreviousDeployment());
   const loaded = loadLab(raw, {
-    locate, baseDir: options.baseDir ?? process.cwd(), secretKeys: options.secretKeys, mode: options.mode ?? "deploy", previous, csvText: options.csvText,
+    locate, baseDir: options.baseDir ?? process.cwd(), secretKeys: options.secretKeys, mode: options.mode ?? "deploy", previous, csvText: options.csvText, suggestKey: options.suggestKey,
   });
   // Image rows: does each OS disk exist yet? (Asked of Azure; stops the run on any answer but "absent".)
   const lab = await withOsDiskModes(loaded.lab);

@@ -7,10 +7,11 @@ import { readLabCsv } from "../src/input/csv";
 import type { TokenCredential } from "@azure/identity";
 import { main as labMain } from "../src/labctl/cli";
 import { FakeArm, startFakeArm } from "./fakeArm";
-import { ROOT, baseStackYaml, planCli, runPlanCli } from "./helpers";
+import { ROOT, baseStackYaml, planCli, runPlanCli, writeLab } from "./helpers";
 import { main as pricesMain } from "../src/prices/cli";
 import { main as cataloguesMain } from "../src/catalogues/cli";
 import { main as docsMain } from "../src/docs/cli";
+import { main as planMain } from "../src/plan/cli";
 
 const NO_VPN = baseStackYaml() + "  exchange-lab:vpn: false\n";
 const COLUMNS = ["BringOnline", "VMName", "StorageAccount", "VMOSDiskName", "VMInstanceSize", "SubnetName", "IPAddress", "Location", "AffinityGroup", "WaitForBoot", "PublicRDPPort", "Endpoints", "DataDisks"];
@@ -187,3 +188,53 @@ describe("--help on every CLI, and prices offline", () => {
     assert.equal(stdout, "");
   });
 });
+
+describe("honest outputs", () => {
+  it("vpn: false: no word of the tunnel or the gateway's 45 minutes; the month always on is labelled a lower bound", async () => {
+    const r = await planCli(lab(","), NO_VPN);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /tunnel|45 minutes|DrayTek/i);
+    assert.match(r.stdout, /Time to ready \(estimate: the creation times are this project's assumptions\):/);
+    assert.match(r.stdout, /\(at least USD [\d.]+ for a month always on: a lower bound, traffic not included\)/);
+    assert.doesNotMatch(r.stdout, /about USD/);
+  });
+
+  /** The plan CLI as a person at a terminal (`interactive`) or a CI job runs it; all output. */
+  async function plan(interactive: boolean, ...argv: string[]): Promise<{ code: number; out: string }> {
+    let out = "";
+    const code = await planMain(argv, (s) => (out += s), (s) => (out += s), interactive);
+    return { code, out };
+  }
+  const FRESH = /pulumi config set --secret exchange-lab:vpnSharedKey [A-Za-z0-9]{32}\b/;
+
+  it("a missing VPN key: a fresh key only for a person at a terminal, never with --all or --json, nor in CI", async () => {
+    const { stackFile, dir } = planCliFiles();
+    const csvArgs = ["--config", stackFile, "--csv", path.join(dir, "lab.csv")];
+    assert.match((await plan(true, ...csvArgs)).out, FRESH);
+    for (const [interactive, argv] of [[false, csvArgs], [true, [...csvArgs, "--json"]], [true, ["--all"]]] as const) {
+      const r = await plan(interactive, ...argv);
+      assert.doesNotMatch(r.out, FRESH, argv.join(" "));
+    }
+    const ci = await plan(false, ...csvArgs);
+    assert.match(ci.out, /pulumi config set --secret exchange-lab:vpnSharedKey <key> \(npm run plan in a terminal suggests a fresh one; it is never printed in CI output\)/);
+  });
+
+  it("a deleted row: its disks listed with their monthly cost and the az disk delete line", async () => {
+    const withData = lab(",").replace(/\n$/, "") + "\nYes,cl1,,cl1-os,Small,Oxford,,,,No,,,cl1-data\n";
+    const first = await planCli(withData, NO_VPN, "--json");
+    assert.equal(first.code, 0, first.stderr);
+    const previous = path.join(first.dir, "plan.json");
+    fs.writeFileSync(previous, first.stdout);
+    fs.writeFileSync(path.join(first.dir, "lab.csv"), lab(","));
+    const r = await runPlanCli("--config", first.stackFile, "--csv", path.join(first.dir, "lab.csv"), "--previous", previous);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /cl1's row is gone: pulumi up deletes its VM, but its disks stay in Azure and bill every month: cl1-os \(S10, assumed: no DiskTiers entry, USD [\d.]+\/month\), cl1-data \(S10, assumed: no DiskTiers entry, USD [\d.]+\/month\)/);
+    assert.match(r.stdout, /az disk delete --resource-group exchange-lab-disks --name cl1-os --yes; az disk delete --resource-group exchange-lab-disks --name cl1-data --yes/);
+    assert.doesNotMatch(r.stdout, /dc1's row is gone/);
+  });
+});
+
+/** A lab with the VPN on and no key, in a temporary directory. */
+function planCliFiles(): { dir: string; stackFile: string } {
+  return writeLab(lab(","), baseStackYaml());
+}

@@ -173,8 +173,20 @@ export function readPreviousFile(file: string): DeployedLabRecord | "empty" {
   return found.record;
 }
 
-/** Runs the CLI; resolves to the exit code. `write` receives stdout text, `writeError` stderr text. */
-export async function main(argv: readonly string[], write: (s: string) => void, writeError: (s: string) => void): Promise<number> {
+/**
+ * Whether a person reads the plan at a terminal: stdout and stderr are TTYs and `CI` is unset. Only
+ * then does a missing VPN key's warning carry a fresh key, so none lands in a CI log.
+ */
+export function interactive(): boolean {
+  return Boolean(process.stdout.isTTY && process.stderr.isTTY && !process.env.CI);
+}
+
+/**
+ * Runs the CLI; resolves to the exit code. `write` receives stdout text, `writeError` stderr text;
+ * `isInteractive` (default {@link interactive}) says whether a fresh VPN key may be suggested: for one
+ * lab in text format only, never with `--all` or `--json`.
+ */
+export async function main(argv: readonly string[], write: (s: string) => void, writeError: (s: string) => void, isInteractive = interactive()): Promise<number> {
   let args: PlanArgs;
   let stackFiles: string[];
   let previous: DeployedLabRecord | "empty" | undefined;
@@ -194,7 +206,8 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
   }
   if (stackFiles.length > 1) return planSeveral(stackFiles, args, write, writeError);
   const stackFile = stackFiles[0];
-  const result: PlanResult = await runPlan({ stackFile, csv: args.csv, showSecrets: args.showSecrets, previous });
+  const suggestKey = isInteractive && args.format === "text";
+  const result: PlanResult = await runPlan({ stackFile, csv: args.csv, showSecrets: args.showSecrets, previous, suggestKey });
   let pinRefused = false;
   if (args.pin && result.errors.length === 0 && result.pinError) {
     writeError(`${result.csvFile}: cannot pin: ${result.pinError}; nothing was written (the plan below is still valid; write the addresses and LUNs by hand, or save the file as 'CSV UTF-8 (Comma delimited)' and pin again)\n`);

@@ -18,6 +18,7 @@ import { LabRun, runLab } from "../program";
 import { ConfigLocator, NAMESPACE, publicIpFqdn } from "../input/settings";
 import { readStackFile } from "../input/stackFile";
 import { Change, diffResources } from "./changes";
+import { leftDiskWarnings, leftDisks } from "./leftDisks";
 import { PLAN_ORGANIZATION, Registration, recordingMocks } from "./mocks";
 
 /** One VM row as the plan reports it. */
@@ -131,6 +132,8 @@ export interface PlanOptions {
   /** The previous deployment (`--previous`): the program reads it as its stack's last outputs;
    * `"empty"`: the stack has no outputs (after `pulumi destroy`), so everything is created. */
   previous?: DeployedLabRecord | "empty";
+  /** Whether a missing VPN key's warning carries a fresh key (default false: only for a person at a terminal). */
+  suggestKey?: boolean;
 }
 
 /** Text shown in place of a secret value. */
@@ -232,7 +235,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   try {
     current = await declareUnderMocks(
       { config, secretKeys: stack.secretKeys, stackName, stackOutputs: options.previous && options.previous !== "empty" ? { [DEPLOYED_LAB_OUTPUT]: options.previous } : {}, showSecrets },
-      { locate: stack.locate, secretKeys: stack.secretKeys, baseDir: options.baseDir, mode: "plan" },
+      { locate: stack.locate, secretKeys: stack.secretKeys, baseDir: options.baseDir, mode: "plan", suggestKey: options.suggestKey ?? false },
     );
   } catch (err) {
     if (err instanceof LabValidationError) {
@@ -250,6 +253,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const draytek = offlineDraytekProfile(run, config, stack.secretKeys, showSecrets);
   const region = lab.settings.location;
   const assumedTiers = billableOf(resources, lab);
+  const snapshot = loadSnapshot(region) ?? emptySnapshot(region);
+  if (options.previous && options.previous !== "empty") warnings.push(...leftDiskWarnings(leftDisks(options.previous, lab, snapshot), lab.csvFile, snapshot.currency));
   return {
     stackFile: options.stackFile,
     csvFile: lab.csvFile,
@@ -259,7 +264,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     warnings,
     draytek,
     draytekHints: draytek ? renderDraytekHints(draytek) : undefined,
-    cost: estimateCost(assumedTiers.billable, loadSnapshot(region) ?? emptySnapshot(region), assumedTiers.assumptions),
+    cost: estimateCost(assumedTiers.billable, snapshot, assumedTiers.assumptions),
     timeToReady: timeToReady(resources.map((r) => (builtFromImage(r) ? { ...r, minutes: FROM_IMAGE_VM_MINUTES } : r))),
     mermaid: mermaidDiagram(lab),
     changes,

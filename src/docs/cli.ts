@@ -1,13 +1,13 @@
-/** `npm run docs`: rewrites the README's generated tables from the tables in code. */
+/** `npm run docs`: rewrites the generated tables of docs/reference.md from the tables in code. */
 import * as fs from "fs";
 import * as path from "path";
-import { regenerateReadme } from "./readme";
+import { REFERENCE_PAGE, regenerateReference } from "./readme";
 
 export const DOCS_USAGE = `usage: npm run docs
 
-Rewrites the generated tables (CSV columns, stack keys, classic sizes) between their markers from
-the tables in code (src/input/csvColumns.ts, src/input/stackKeys.ts, src/input/sizes.ts). A test
-fails while they differ. No options but --help.
+Rewrites the generated tables of docs/reference.md (stack keys, CSV columns) between their markers
+from the tables in code (src/input/stackKeys.ts, src/input/csvColumns.ts). A test fails while they
+differ. No options but --help.
 `;
 
 /** Runs the CLI; returns the exit code (0 done, 2 an unknown argument). */
@@ -20,13 +20,13 @@ export function main(argv: readonly string[], write: (s: string) => void, writeE
     writeError(`exchange-lab docs: unknown argument '${argv[0]}'\n${DOCS_USAGE}`);
     return 2;
   }
-  const file = path.resolve(__dirname, "..", "..", "README.md");
+  const file = path.resolve(__dirname, "..", "..", REFERENCE_PAGE);
   const before = fs.readFileSync(file, "utf8");
-  const after = regenerateReadme(before);
-  if (after === before) write("README.md: the generated tables are up to date\n");
+  const after = regenerateReference(before);
+  if (after === before) write(`${REFERENCE_PAGE}: the generated tables are up to date\n`);
   else {
     fs.writeFileSync(file, after);
-    write("README.md: generated tables rewritten\n");
+    write(`${REFERENCE_PAGE}: generated tables rewritten\n`);
   }
   return 0;
 }

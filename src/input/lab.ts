@@ -85,7 +85,7 @@ export function onlineVms(lab: Lab): LabVm[] {
 /**
  * Validates the CSV rows against the settings and builds the lab.
  *
- * Rules per column (README "CSV reference"): BringOnline/WaitForBoot Yes/No (empty = Yes/No);
+ * Rules per column (docs/reference.md, "CSV reference"): BringOnline/WaitForBoot Yes/No (empty = Yes/No);
  * VMName unique and valid for Azure; VMOSDiskName a disk name in `diskResourceGroupName` or a
  * full disk ID there, used by one row only; DataDisks likewise, each optionally `LUN:disk`;
  * VMInstanceSize via `resolveSize`; SubnetName a key of `subnets`; IPAddress in its subnet, not

@@ -100,7 +100,7 @@ function keysOutsideConfig(root: unknown, counter: LineCounter, path: string): P
     const key = isScalar(item.key) ? String(item.key.value) : undefined;
     if (key === undefined || STACK_FILE_KEYS.includes(key.toLowerCase())) return [];
     const under = root.get("config", true) === undefined ? "there is no 'config:' line (commented out?): add it above the keys and indent them" : "indent it under 'config:'";
-    return [{ file: path, line: lineOf(counter, item.key as Scalar), column: key, message: `the key is outside 'config:', so Pulumi does not read it; ${under}` }];
+    return [{ file: path, line: lineOf(counter, item.key as Scalar), column: key.trim() === "" ? "(empty key)" : key, message: `the key is outside 'config:', so Pulumi does not read it; ${under}` }];
   });
 }
 

@@ -15,7 +15,7 @@
  * - a subnet move, with or without a new address, updates the NIC in place.
  */
 import { diskKey } from "./disks";
-import type { LabVm } from "./lab";
+import type { LabVm } from "./labTypes";
 import type { PreviousDeployment, PreviousVm } from "./previous";
 import { Problem } from "./problems";
 

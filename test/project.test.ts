@@ -60,13 +60,32 @@ describe("the source folders", () => {
     labctl: ["input", "azure", "plan", "program"],
     docs: ["input"],
   };
+  // Inside src/input, by what each part reads: the shared helpers at its root, then the CSV's
+  // cells (csv/), the stack file and its keys (stack/), the lab as a whole with its lifecycle
+  // (lab/). Each may import only the parts before it.
+  const inputParts: Record<string, string[]> = { "": [], csv: [""], stack: ["", "csv"], lab: ["", "csv", "stack"] };
+  /** Every .ts file under `dir`, recursively, relative to it. */
+  const tsFiles = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsFiles(path.join(dir, e.name)).map((f) => path.join(e.name, f)) : e.name.endsWith(".ts") ? [e.name] : []));
+  /** Where a relative import of `file` lands: the src/ folder (or `program`) and, inside src/input, its part. */
+  const landing = (file: string, specifier: string): { folder: string; part: string } => {
+    const rel = path.relative(path.join(ROOT, "src"), path.resolve(path.dirname(file), specifier)).split(path.sep);
+    return { folder: rel[0].replace(/\.ts$/, ""), part: rel[0] === "input" && rel.length > 2 ? rel[1] : "" };
+  };
   for (const [folder, may] of Object.entries(allowed)) {
     it(`src/${folder} imports only ${may.length ? may.join(", ") : "npm packages"} of src/, and says so in its README`, () => {
       const dir = path.join(ROOT, "src", folder);
       assert.ok(fs.existsSync(path.join(dir, "README.md")), `${folder}/README.md`);
-      for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
-        const text = fs.readFileSync(path.join(dir, file), "utf8");
-        for (const m of text.matchAll(/from "\.\.\/([a-z]+)/g)) assert.ok(may.includes(m[1]), `src/${folder}/${file} imports ../${m[1]}`);
+      for (const file of tsFiles(dir)) {
+        const full = path.join(dir, file);
+        const text = fs.readFileSync(full, "utf8");
+        const part = folder === "input" && file.includes(path.sep) ? file.split(path.sep)[0] : "";
+        if (part !== "") assert.ok(fs.existsSync(path.join(dir, part, "README.md")), `src/input/${part}/README.md`);
+        for (const m of text.matchAll(/from "(\.[^"]+)"/g)) {
+          const to = landing(full, m[1]);
+          assert.ok(to.folder === folder || may.includes(to.folder), `src/${folder}/${file} imports ${m[1]}`);
+          if (folder === "input") assert.ok(to.part === part || (inputParts[part] ?? []).includes(to.part), `src/input/${file} imports ${m[1]} (src/input/${to.part})`);
+        }
       }
     });
   }

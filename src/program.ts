@@ -235,7 +235,7 @@ export async function readPreviousDeployment(): Promise<PreviousDeployment | und
  * @param options.mode `deploy` (default) or `plan`.
  * @param options.previous a previous deployment given directly (a recorded deployment replayed), instead of reading the stack's.
  * @param options.csvText the CSV's text, instead of the file the configuration names.
- * @param options.suggestKey whether a missing VPN key's message carries a fresh key (default true).
+ * @param options.suggestKey whether a missing VPN key's message carries a fresh key (default: unless `CI` is set).
  */
 export async function runLab(
   options: {
@@ -253,7 +253,9 @@ export async function runLab(
   const raw = readPulumiConfig();
   const previous = options.previous === "none" ? undefined : options.previous ?? (await readPreviousDeployment());
   const loaded = loadLab(raw, {
-    locate, baseDir: options.baseDir ?? process.cwd(), secretKeys: options.secretKeys, mode: options.mode ?? "deploy", previous, csvText: options.csvText, suggestKey: options.suggestKey,
+    locate, baseDir: options.baseDir ?? process.cwd(), secretKeys: options.secretKeys, mode: options.mode ?? "deploy", previous, csvText: options.csvText,
+    // pulumi up and preview in CI (CI=true, as GitHub Actions sets it) never print a fresh key into the log.
+    suggestKey: options.suggestKey ?? !process.env.CI,
   });
   // Image rows: does each OS disk exist yet? (Asked of Azure; stops the run on any answer but "absent".)
   const lab = await withOsDiskModes(loaded.lab);

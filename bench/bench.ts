@@ -62,6 +62,10 @@ async function main(): Promise<void> {
     fs.writeFileSync(file, generatedCsv(n));
     labs.push([`generated, ${n} VMs`, file]);
   }
+  // Progress on stderr, one line per step, so a minute of work never looks like a hang; the
+  // table on stdout stays clean for a file.
+  const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  progress(`warming up (loading modules, one plan of the example lab); then ${labs.length} labs x ${runs} runs of plan + floor`);
   await timePlan(undefined); // warm-up: module loading is not part of the figures
 
   console.log(`exchange-lab bench, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${runs} runs each (medians; plan and floor interleaved in one run)`);
@@ -71,6 +75,7 @@ async function main(): Promise<void> {
     const floor: number[] = [];
     let resources = 0;
     for (let i = 0; i < runs; i++) {
+      progress(`${name}: run ${i + 1} of ${runs}`);
       const p = await timePlan(csv);
       resources = p.resources;
       plan.push(p.ms);

@@ -45,6 +45,11 @@ export interface LoadOptions {
   csvText?: string;
   /** The NIC names of a recorded deployment replayed (its `nics`). */
   recordedNics?: Readonly<Record<string, string>>;
+  /**
+   * Whether a missing VPN key's message carries a fresh random key (default true): only when a
+   * person reads it; never in CI logs (the plan decides, see src/plan/cli.ts).
+   */
+  suggestKey?: boolean;
 }
 
 /** A loaded lab, with the CSV text it came from and the same text with its addresses and LUNs written in. */
@@ -52,6 +57,8 @@ export interface LoadedLab {
   lab: Lab;
   csvText: string;
   pinnedCsv: string;
+  /** Why the chosen values could not be written into the CSV (`pinnedCsv` is then `csvText`). */
+  pinError?: string;
 }
 
 /**
@@ -69,7 +76,10 @@ export function loadLab(raw: Readonly<Record<string, string>>, options: LoadOpti
     warnings.push({ ...locate(keyName), column: keyName, message: "the key is stored in plain text in the stack file; set it with: pulumi config set --secret exchange-lab:vpnSharedKey <key>" });
   }
   if (settings?.vpn?.sharedKey === "missing") {
-    const message = `required when vpn is true, and never generated inside the stack (it would change at every pulumi destroy, and the DrayTek with it). Store this fresh key once, then type the same key into the DrayTek: ${setKeyCommand(suggestSharedKey())}`;
+    const why = "required when vpn is true, and never generated inside the stack (it would change at every pulumi destroy, and the DrayTek with it).";
+    const message = options.suggestKey === false
+      ? `${why} Store a key of 32 letters and digits once, then type the same key into the DrayTek: ${setKeyCommand("<key>")} (npm run plan in a terminal suggests a fresh one; it is never printed in CI output)`
+      : `${why} Store this fresh key once, then type the same key into the DrayTek: ${setKeyCommand(suggestSharedKey())}`;
     (options.mode === "deploy" ? problems : warnings).push({ ...locate(keyName), column: keyName, message });
   }
   if (settings && previous) gatewayChanges(settings, previous, locate, problems, warnings);
@@ -94,7 +104,7 @@ export function loadLab(raw: Readonly<Record<string, string>>, options: LoadOpti
       if (built.lab && problems.length === 0 && gateProblems.length === 0) {
         const pinned = writeCells(text.text, pinEdits(built.lab, read.rows));
         const lab = { ...built.lab, ...(domain.domain ? { domain: domain.domain } : {}), warnings: sortProblems([...warnings, ...built.lab.warnings, ...notWrittenDown(built.lab, settings, read.rows)]) };
-        return { lab, csvText: text.text, pinnedCsv: "text" in pinned ? pinned.text : text.text };
+        return "text" in pinned ? { lab, csvText: text.text, pinnedCsv: pinned.text } : { lab, csvText: text.text, pinnedCsv: text.text, pinError: pinned.error };
       }
       csvProblems.push(...built.problems, ...gateProblems);
     }
@@ -212,6 +222,8 @@ export interface LabRun {
   deployedLab: pulumi.Output<DeployedLabRecord>;
   /** The CSV with the chosen addresses and LUNs written in (what `--pin` writes). */
   pinnedCsv: string;
+  /** Why the values could not be written into the CSV (then `pinnedCsv` is the CSV as read). */
+  pinError?: string;
   previous?: PreviousDeployment;
 }
 
@@ -266,6 +278,7 @@ export function stackReferenceFailure(error: unknown, self: string): string {
  * @param options.mode `deploy` (default) or `plan`.
  * @param options.previous a previous deployment given directly (a recorded deployment replayed), instead of reading the stack's.
  * @param options.csvText the CSV's text, instead of the file the configuration names.
+ * @param options.suggestKey whether a missing VPN key's message carries a fresh key (default: unless `CI` is set).
  */
 export async function runLab(
   options: {
@@ -277,6 +290,7 @@ export async function runLab(
     previous?: PreviousDeployment | "none";
     csvText?: string;
     recordedNics?: Readonly<Record<string, string>>;
+    suggestKey?: boolean;
   } = {},
 ): Promise<LabRun> {
   const locate: ConfigLocator = options.locate ?? (() => ({ file: `Pulumi.${pulumi.getStack()}.yaml`, line: 0 }));
@@ -284,6 +298,8 @@ export async function runLab(
   const previous = options.previous === "none" ? undefined : options.previous ?? (await readPreviousDeployment());
   const loaded = loadLab(raw, {
     locate, baseDir: options.baseDir ?? process.cwd(), secretKeys: options.secretKeys, mode: options.mode ?? "deploy", previous, csvText: options.csvText, recordedNics: options.recordedNics,
+    // pulumi up and preview in CI (CI=true, as GitHub Actions sets it) never print a fresh key into the log.
+    suggestKey: options.suggestKey ?? !process.env.CI,
   });
   // Image rows: does each OS disk exist yet? (Asked of Azure; stops the run on any answer but "absent".)
   const lab = await withOsDiskModes(loaded.lab);
@@ -297,5 +313,5 @@ export async function runLab(
   const record = deployedLabRecord(raw, (k) => (options.secretKeys ?? []).includes(k) || isConfigSecret(k), lab.csvFile, pinnedCsv, nics);
   // Each gate is created after its VM, so the machines' IDs cover every VM and gate.
   const deployedLab = pulumi.all([...component.machines.values()].map((m) => m.id)).apply(() => record);
-  return { lab, component, record, deployedLab, pinnedCsv, previous };
+  return { lab, component, record, deployedLab, pinnedCsv, pinError: loaded.pinError, previous };
 }

@@ -40,7 +40,7 @@ describe("catalogues, not guesses", () => {
   });
 
   it("finds regions by either spelling and names the closest for a typo", () => {
-    assert.deepEqual(findRegion("West Europe"), { region: { name: "westeurope", displayName: "West Europe" } });
+    assert.deepEqual(findRegion("West Europe"), { region: { name: "westeurope", displayName: "West Europe", physicalLocation: "Netherlands", geography: "Europe" } });
     assert.match((findRegion("westeurop") as { error: string }).error, /did you mean westeurope/);
     assert.deepEqual(closest("uksout", ["northeurope", "uksouth", "ukwest"], 1), ["uksouth"]);
   });

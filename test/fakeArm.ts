@@ -43,6 +43,8 @@ export interface FakeArm {
   authorizations: Set<string>;
   /** Each VM addressed, as `<vm>@<resource group>`. */
   groups: Set<string>;
+  /** What Subscriptions - List answers (`GET /subscriptions`). */
+  subscriptions: { subscriptionId: string; displayName: string }[];
   /** Called on every logged call (a test aborts from here). */
   onCall?: (call: string) => void;
   close(): Promise<void>;
@@ -75,6 +77,7 @@ export async function startFakeArm(vms: Record<string, Partial<FakeVm>>, disks: 
     authorizations: new Set(),
     groups: new Set(),
     resources: new Map(),
+    subscriptions: [{ subscriptionId: "00000000-0000-0000-0000-000000000001", displayName: "Lab subscription" }],
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
   const log = (call: string) => {
@@ -107,6 +110,7 @@ export async function startFakeArm(vms: Record<string, Partial<FakeVm>>, disks: 
         pending.done();
         return send(200, { status: "Succeeded" });
       }
+      if (req.method === "GET" && url.pathname === "/subscriptions") return send(200, { value: fake.subscriptions });
       const group = /\/resourceGroups\/([^/]+)\//.exec(url.pathname)?.[1];
       const diskMatch = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Compute\/disks\/([^/]+)$/.exec(url.pathname);
       // Disks a test seeds as FakeDisks answer here; others (the acceptance run's) live in the generic store.

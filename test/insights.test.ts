@@ -85,7 +85,7 @@ describe("the cost estimate", () => {
     const text = renderPlan(p);
     assert.match(text, /Cost estimate \(westeurope, USD, prices of 2026-10-10; source: /);
     assert.match(text, /Managed disk S10 +1 +USD 5\.89\/month/);
-    assert.match(text, /Running: USD \d+\.\d+ per hour \(about/, "a number, not 'at least'");
+    assert.match(text, /Running: USD \d+\.\d+ per hour \(at least USD [\d.]+ for a month always on: a lower bound/, "an hourly number, and the month labelled a lower bound");
     assert.match(text, /Internet egress beyond the free 100 GB a month: USD 0\.0870\/GB/);
     assert.match(text, /priced as S10/);
   });

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { CONFIG_DEFAULTS, CONFIG_KEYS, ConfigKeySpec } from "../src/input/settings";
-import { regenerateReadme } from "../src/docs/readme";
+import { REFERENCE_PAGE, regenerateReference } from "../src/docs/readme";
 import { ROOT } from "./helpers";
 
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
@@ -28,14 +28,14 @@ describe("the project files", () => {
     }
   });
 
-  it("README documents every configuration key", () => {
-    const readme = read("README.md");
+  it("the reference page (docs/reference.md) documents every configuration key", () => {
+    const readme = read(REFERENCE_PAGE);
     for (const key of Object.keys(CONFIG_KEYS)) assert.ok(readme.includes(`\`${key}\``), key);
   });
 
-  it("README's configuration and CSV tables are the ones generated from the tables in code (npm run docs)", () => {
-    const readme = read("README.md");
-    assert.equal(readme, regenerateReadme(readme), "run npm run docs");
+  it("the reference page's configuration and CSV tables are the ones generated from the tables in code (npm run docs)", () => {
+    const page = read(REFERENCE_PAGE);
+    assert.equal(page, regenerateReference(page), "run npm run docs");
   });
 
   it(".ci/run runs exactly the README's two set-up commands", () => {
@@ -61,13 +61,32 @@ describe("the source folders", () => {
     docs: ["input"],
     acceptance: ["input", "plan"],
   };
+  // Inside src/input, by what each part reads: the shared helpers at its root, then the CSV's
+  // cells (csv/), the stack file and its keys (stack/), the lab as a whole with its lifecycle
+  // (lab/). Each may import only the parts before it.
+  const inputParts: Record<string, string[]> = { "": [], csv: [""], stack: ["", "csv"], lab: ["", "csv", "stack"] };
+  /** Every .ts file under `dir`, recursively, relative to it. */
+  const tsFiles = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsFiles(path.join(dir, e.name)).map((f) => path.join(e.name, f)) : e.name.endsWith(".ts") ? [e.name] : []));
+  /** Where a relative import of `file` lands: the src/ folder (or `program`) and, inside src/input, its part. */
+  const landing = (file: string, specifier: string): { folder: string; part: string } => {
+    const rel = path.relative(path.join(ROOT, "src"), path.resolve(path.dirname(file), specifier)).split(path.sep);
+    return { folder: rel[0].replace(/\.ts$/, ""), part: rel[0] === "input" && rel.length > 2 ? rel[1] : "" };
+  };
   for (const [folder, may] of Object.entries(allowed)) {
     it(`src/${folder} imports only ${may.length ? may.join(", ") : "npm packages"} of src/, and says so in its README`, () => {
       const dir = path.join(ROOT, "src", folder);
       assert.ok(fs.existsSync(path.join(dir, "README.md")), `${folder}/README.md`);
-      for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
-        const text = fs.readFileSync(path.join(dir, file), "utf8");
-        for (const m of text.matchAll(/from "\.\.\/([a-z]+)/g)) assert.ok(may.includes(m[1]), `src/${folder}/${file} imports ../${m[1]}`);
+      for (const file of tsFiles(dir)) {
+        const full = path.join(dir, file);
+        const text = fs.readFileSync(full, "utf8");
+        const part = folder === "input" && file.includes(path.sep) ? file.split(path.sep)[0] : "";
+        if (part !== "") assert.ok(fs.existsSync(path.join(dir, part, "README.md")), `src/input/${part}/README.md`);
+        for (const m of text.matchAll(/from "(\.[^"]+)"/g)) {
+          const to = landing(full, m[1]);
+          assert.ok(to.folder === folder || may.includes(to.folder), `src/${folder}/${file} imports ${m[1]}`);
+          if (folder === "input") assert.ok(to.part === part || (inputParts[part] ?? []).includes(to.part), `src/input/${file} imports ${m[1]} (src/input/${to.part})`);
+        }
       }
     });
   }

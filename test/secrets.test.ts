@@ -57,9 +57,9 @@ describe("the VPN key in every output channel of the plan", () => {
     assert.ok((await everything(stacks[0][1], "--json", "--show-secrets")).includes(PLAIN_KEY));
   });
 
-  it("without a key the plan goes on and warns with the exact command that stores a fresh one", async () => {
+  it("without a key the plan goes on and warns with the exact command that stores a key (a fresh one only at a terminal: test/messages.test.ts)", async () => {
     const printed = await everything(baseStackYaml());
-    assert.match(printed, /exchange-lab:vpnSharedKey: required when vpn is true, and never generated inside the stack .*: pulumi config set --secret exchange-lab:vpnSharedKey [A-Za-z0-9]{32}\n/);
+    assert.match(printed, /exchange-lab:vpnSharedKey: required when vpn is true, and never generated inside the stack .*: pulumi config set --secret exchange-lab:vpnSharedKey <key> \(npm run plan in a terminal suggests a fresh one/);
     assert.match(printed, /IKE Pre-Shared Key: +\(not set: see the warning on exchange-lab:vpnSharedKey\)/);
   });
 
@@ -67,11 +67,25 @@ describe("the VPN key in every output channel of the plan", () => {
     const registrations: Registration[] = [];
     await pulumi.runtime.setMocks(recordingMocks(registrations), "exchange-lab", "nokey", false, "organization");
     pulumi.runtime.setAllConfig(exampleConfig());
-    await assert.rejects(runLab({ baseDir: ROOT, mode: "deploy" }), (err: unknown) => {
+    await assert.rejects(runLab({ baseDir: ROOT, mode: "deploy", suggestKey: true }), (err: unknown) => {
       assert.ok(err instanceof LabValidationError);
       assert.match(err.message, /vpnSharedKey: required when vpn is true.*pulumi config set --secret exchange-lab:vpnSharedKey [A-Za-z0-9]{32}/);
       return true;
     });
+    // In CI (CI set, as GitHub Actions does) the same stop names the command, never a fresh key.
+    const ci = process.env.CI;
+    process.env.CI = "true";
+    try {
+      await assert.rejects(runLab({ baseDir: ROOT, mode: "deploy" }), (err: unknown) => {
+        assert.ok(err instanceof LabValidationError);
+        assert.match(err.message, /pulumi config set --secret exchange-lab:vpnSharedKey <key>/);
+        assert.doesNotMatch(err.message, /vpnSharedKey [A-Za-z0-9]{32}/);
+        return true;
+      });
+    } finally {
+      if (ci === undefined) delete process.env.CI;
+      else process.env.CI = ci;
+    }
     assert.deepEqual(registrations.filter((r) => r.type !== "pulumi:pulumi:StackReference"), []);
   });
 

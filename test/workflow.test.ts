@@ -1,4 +1,4 @@
-// The plan on every change (.github/workflows/plan.yml) runs the README's commands, and a stack
+// The plan on every change (.github/workflows/plan.yml) runs the commands of docs/team.md (the team's guide), and a stack
 // file carrying a team's secrets provider still plans.
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -17,7 +17,8 @@ const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
 
 describe("the plan on every change (.github/workflows/plan.yml)", () => {
   const workflow = parse(read(".github/workflows/plan.yml")) as Workflow;
-  const readme = read("README.md");
+  // The team's guide (docs/team.md, linked from the README) holds the commands.
+  const readme = read("docs/team.md");
   const runs = (job: string) => workflow.jobs[job].steps.flatMap((s) => (s.run ? [s.run] : []));
 
   it("runs on pull requests and pushes that change a CSV, a stack file or the code", () => {
@@ -27,10 +28,10 @@ describe("the plan on every change (.github/workflows/plan.yml)", () => {
     }
   });
 
-  it("runs exactly the README's command: npm ci && npm test && npm run plan -- --all", () => {
+  it("runs exactly the team guide's command: npm ci && npm test && npm run plan -- --all", () => {
     const command = "npm ci && npm test && npm run plan -- --all";
     assert.deepEqual(runs("plan"), [command]);
-    assert.ok(readme.includes("```sh\n" + command + "\n```"), "README");
+    assert.ok(readme.includes("```sh\n" + command + "\n```"), "docs/team.md");
   });
 
   it("previews only with Azure credentials: guarded on vars.AZURE_CLIENT_ID, OIDC through azure/login, the CLI from pulumi/actions", () => {
@@ -43,11 +44,11 @@ describe("the plan on every change (.github/workflows/plan.yml)", () => {
     assert.ok(preview.steps.some((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === undefined), "pulumi/actions installs the CLI only");
     const previewRun = runs("preview").find((r) => r.includes("pulumi preview"));
     assert.match(previewRun ?? "", /pulumi preview --stack "\$stack" --diff/);
-    assert.ok(readme.includes("`pulumi preview --stack <stack> --diff`"), "README names the preview command");
-    for (const name of ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_SUBSCRIPTION_ID", "PULUMI_BACKEND_URL"]) assert.ok(readme.includes(`\`${name}\``), `README: ${name}`);
+    assert.ok(readme.includes("`pulumi preview --stack <stack> --diff`"), "docs/team.md names the preview command");
+    for (const name of ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_SUBSCRIPTION_ID", "PULUMI_BACKEND_URL"]) assert.ok(readme.includes(`\`${name}\``), `docs/team.md: ${name}`);
   });
 
-  it("README gives the team commands: azblob login, the Key Vault secrets provider and the roles they need", () => {
+  it("docs/team.md gives the team commands: azblob login, the Key Vault secrets provider and the roles they need", () => {
     for (const text of [
       'pulumi login "azblob://pulumi-state?storage_account=exlabstate4711"',
       'pulumi stack init oxford --secrets-provider "azurekeyvault://exlab-kv-4711.vault.azure.net/keys/pulumi-secrets"',

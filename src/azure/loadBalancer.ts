@@ -46,7 +46,7 @@
  *   deletes the NIC or takes it out of the pool. The next `pulumi up` drops the empty pool. So
  *   removing a row, or withdrawing a port from the last row that lists it, is one `pulumi up` too.
  * Without a previous deployment (the stack's output unreadable) those two take two runs
- * (README, "Public endpoints").
+ * (docs/reference.md, "Public endpoints").
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";

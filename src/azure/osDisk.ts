@@ -24,7 +24,7 @@ export function classifyDiskLookupError(error: unknown, diskGroup: string): { ab
     return { absent: false, message: `resource group ${diskGroup} (diskResourceGroupName) was not found: create it first (az group create --name ${diskGroup} --location <region>); it is never created by the stack. Azure said: ${text}` };
   }
   if (/AuthorizationFailed|\b403\b/i.test(text)) {
-    return { absent: false, message: `the deploying identity may not read disks in ${diskGroup}: it needs Microsoft.Compute/disks/read there (see the README, "Building from an image: the disk resource group"). Azure said: ${text}` };
+    return { absent: false, message: `the deploying identity may not read disks in ${diskGroup}: it needs Microsoft.Compute/disks/read there (see docs/deploy.md, "The disk resource group"). Azure said: ${text}` };
   }
   // A 404 names its code: only ResourceNotFound (or none) is the disk's absence; SubscriptionNotFound
   // and the like are not.

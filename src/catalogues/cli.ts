@@ -17,7 +17,7 @@ export interface AzLocation {
   name: string;
   displayName: string;
   type?: string;
-  metadata?: { regionType?: string };
+  metadata?: { regionType?: string; physicalLocation?: string; geography?: string };
 }
 
 /** The fields of one `az vm list-skus` item this project reads. */
@@ -28,13 +28,19 @@ export interface AzSku {
 }
 
 /**
- * The physical regions of a location list, sorted by name. Logical locations (`europe`,
+ * The physical regions of a location list, sorted by name, with their city or area and geography
+ * when the metadata gives them (for region suggestions). Logical locations (`europe`,
  * `unitedstates`) and the early-access canaries (`*euap`) cannot hold a lab and are dropped.
  */
 export function regionsFromLocations(locations: readonly AzLocation[]): Region[] {
   return locations
     .filter((l) => (l.type ?? "Region") === "Region" && l.metadata?.regionType === "Physical" && !/euap$/.test(l.name))
-    .map((l) => ({ name: l.name, displayName: l.displayName }))
+    .map((l) => ({
+      name: l.name,
+      displayName: l.displayName,
+      ...(l.metadata?.physicalLocation ? { physicalLocation: l.metadata.physicalLocation } : {}),
+      ...(l.metadata?.geography ? { geography: l.metadata.geography } : {}),
+    }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
@@ -72,18 +78,35 @@ function readJson<T>(file: string | undefined, azArgs: string[]): T {
   return JSON.parse(text) as T;
 }
 
-function main(argv: string[]): number {
+export const CATALOGUES_USAGE = `usage: npm run catalogues -- [--locations FILE] [--skus FILE] [--region R]
+
+Refreshes catalogues/regions.json and catalogues/vm-sizes.json (what the plan checks regions and
+VM sizes against) from the Azure CLI: needs network and az login.
+
+options:
+  --locations FILE   the saved output of az account list-locations -o json, instead of running it
+  --skus FILE        the saved output of az vm list-skus --resource-type virtualMachines -o json
+  --region R         list only the sizes offered in region R
+  --help             this text
+`;
+
+/** Runs the refresh; returns the exit code (0 written; throws on a failed az call). */
+export function main(argv: readonly string[], write: (s: string) => void = (s) => process.stdout.write(s)): number {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    write(CATALOGUES_USAGE);
+    return 0;
+  }
   const option = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
   const date = new Date().toISOString().slice(0, 10);
   const region = option("--region");
   const locations = regionsFromLocations(readJson<AzLocation[]>(option("--locations"), ["account", "list-locations", "-o", "json"]));
   const sizes = sizesFromSkus(readJson<AzSku[]>(option("--skus"), ["vm", "list-skus", "--resource-type", "virtualMachines", ...(region ? ["--location", region] : []), "-o", "json"]));
   if (locations.length === 0 || sizes.length === 0) throw new Error("the Azure CLI returned no regions or no VM sizes; nothing written");
-  const write = (file: string, key: string, source: string, entries: unknown[]) =>
+  const writeCatalogue = (file: string, key: string, source: string, entries: unknown[]) =>
     fs.writeFileSync(path.join(CATALOGUES_DIR, file), JSON.stringify({ date, source, [key]: entries }, null, 2) + "\n");
-  write("regions.json", "regions", `az account list-locations (Resource Manager Locations API), physical regions, ${date}`, locations);
-  write("vm-sizes.json", "sizes", `az vm list-skus --resource-type virtualMachines${region ? ` --location ${region}` : ""} (Resource SKUs API capabilities vCPUs, MemoryGB, MaxDataDiskCount, HyperVGenerations, MaxResourceVolumeMB, DiskControllerTypes), ${date}`, sizes);
-  process.stdout.write(`wrote ${locations.length} regions and ${sizes.length} VM sizes to ${CATALOGUES_DIR}\n`);
+  writeCatalogue("regions.json", "regions", `az account list-locations (Resource Manager Locations API), physical regions, ${date}`, locations);
+  writeCatalogue("vm-sizes.json", "sizes", `az vm list-skus --resource-type virtualMachines${region ? ` --location ${region}` : ""} (Resource SKUs API capabilities vCPUs, MemoryGB, MaxDataDiskCount, HyperVGenerations, MaxResourceVolumeMB, DiskControllerTypes), ${date}`, sizes);
+  write(`wrote ${locations.length} regions and ${sizes.length} VM sizes to ${CATALOGUES_DIR}\n`);
   return 0;
 }
 

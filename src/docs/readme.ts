@@ -1,7 +1,7 @@
 /**
- * The README's reference tables, generated from the tables in code (`src/input/stackKeys.ts`,
- * `src/input/csvColumns.ts`) so that they cannot drift: each sits between a BEGIN and an END
- * marker. Pure.
+ * The reference tables of `docs/reference.md`, generated from the tables in code
+ * (`src/input/stackKeys.ts`, `src/input/csvColumns.ts`) so that they cannot drift: each sits
+ * between a BEGIN and an END marker. Pure.
  */
 import { csvColumnsTable } from "../input/csvColumns";
 import { stackKeysTable } from "../input/stackKeys";
@@ -15,16 +15,19 @@ export const GENERATED_SECTIONS: Readonly<Record<string, () => string>> = {
 const begin = (name: string) => `<!-- BEGIN generated: ${name} (npm run docs) -->`;
 const END = "<!-- END generated -->";
 
+/** The page that holds the generated sections, from the project root. */
+export const REFERENCE_PAGE = "docs/reference.md";
+
 /**
- * The README with every generated section rewritten from code. Throws an `Error` naming a
- * section whose markers are missing (the README must keep them).
+ * The reference page with every generated section rewritten from code. Throws an `Error` naming
+ * a section whose markers are missing (the page must keep them).
  */
-export function regenerateReadme(readme: string): string {
+export function regenerateReference(readme: string): string {
   let out = readme;
   for (const [name, render] of Object.entries(GENERATED_SECTIONS)) {
     const start = out.indexOf(begin(name));
     const end = start < 0 ? -1 : out.indexOf(END, start);
-    if (start < 0 || end < 0) throw new Error(`README.md lacks the markers of the generated section '${name}': ${begin(name)} ... ${END}`);
+    if (start < 0 || end < 0) throw new Error(`${REFERENCE_PAGE} lacks the markers of the generated section '${name}': ${begin(name)} ... ${END}`);
     out = `${out.slice(0, start)}${begin(name)}\n${render()}${out.slice(end)}`;
   }
   return out;

@@ -19,10 +19,16 @@ import { WINDOWS_TO_IANA_MAP, findWindows } from "windows-iana";
 /** Where the bundled catalogues live: `catalogues/` at the project root. */
 export const CATALOGUES_DIR = path.resolve(__dirname, "..", "..", "catalogues");
 
-/** An Azure region: its ARM name (`westeurope`) and display name (`West Europe`). */
+/**
+ * An Azure region: its ARM name (`westeurope`), display name (`West Europe`), and where it is as
+ * the Locations API's metadata says (`physicalLocation` `Netherlands`, `London`; `geography`
+ * `Europe`, `United Kingdom`), for suggestions from a city or a country.
+ */
 export interface Region {
   name: string;
   displayName: string;
+  physicalLocation?: string;
+  geography?: string;
 }
 
 /** A VM size and what the lab needs to know of it. */
@@ -107,15 +113,36 @@ export function didYouMean(options: readonly string[]): string {
 
 /**
  * Finds a region by ARM name or display name, case and spaces ignored (`West Europe`,
- * `westeurope`). Returns it, or an error naming the closest regions and the catalogue's date.
+ * `westeurope`). Returns it, or an error naming the likeliest regions ({@link suggestRegions})
+ * and the catalogue's date.
  */
 export function findRegion(text: string): { region: Region } | { error: string } {
-  const key = text.toLowerCase().replace(/\s+/g, "");
+  const key = squash(text);
   const catalogue = regionCatalogue();
-  const region = catalogue.entries.find((r) => r.name === key || r.displayName.toLowerCase().replace(/\s+/g, "") === key);
+  const region = catalogue.entries.find((r) => r.name === key || squash(r.displayName) === key);
   if (region) return { region };
-  const names = catalogue.entries.map((r) => r.name);
-  return { error: `'${text}' is not an Azure region (catalogue of ${catalogue.date}); ${didYouMean(closest(key, names))}` };
+  return { error: `'${text}' is not an Azure region (catalogue of ${catalogue.date}); ${didYouMean(suggestRegions(text))}` };
+}
+
+const squash = (text: string) => text.toLowerCase().replace(/[\s-]+/g, "");
+
+/**
+ * The regions a person likely means by `text` (ARM names, best first, at most 3): a city or area
+ * (`london` -> uksouth, then the rest of its geography: ukwest), a country or geography
+ * (`uk`, `germany`), else the closest names and display names by edit distance.
+ */
+export function suggestRegions(text: string): string[] {
+  const key = squash(text);
+  const entries = regionCatalogue().entries;
+  const place = entries.filter((r) => r.physicalLocation !== undefined && squash(r.physicalLocation).split(",").some((p) => p === key || (key.length >= 4 && p.startsWith(key))));
+  const geographies = new Set(place.map((r) => r.geography));
+  const byGeography = (g: string | undefined) => g !== undefined && (squash(g) === key || (key === "uk" && g === "United Kingdom") || (key === "us" && g === "United States"));
+  const nearby = entries.filter((r) => !place.includes(r) && (geographies.has(r.geography) || byGeography(r.geography)));
+  const found = [...place, ...nearby].map((r) => r.name);
+  if (found.length > 0) return found.slice(0, 3);
+  const byName = closest(key, entries.map((r) => r.name));
+  const byDisplay = closest(text, entries.map((r) => r.displayName)).map((d) => entries.find((r) => r.displayName === d)!.name);
+  return [...new Set([...byName.slice(0, 2), ...byDisplay])].slice(0, 3);
 }
 
 /** Finds a VM size by name, case-insensitively; `undefined` when the catalogue lacks it. */
@@ -126,9 +153,15 @@ export function findSize(name: string): VmSize | undefined {
 /**
  * Resolves an auto-shutdown time zone: a Windows time zone ID (any case), or an IANA name that
  * CLDR maps to exactly one Windows ID. Returns the Windows ID (with `fromIana` when mapped), or
- * an error naming the closest Windows IDs.
+ * an error naming the closest Windows IDs. `GMT` is refused with both meanings named.
  */
 export function resolveTimeZone(text: string): { id: string; fromIana?: string } | { error: string } {
+  // CLDR maps the IANA name `GMT` to Windows `UTC`, which ignores British Summer Time; a UK user
+  // writing GMT usually means UK time, which does not. Either guess moves the shutdown by an hour
+  // for half the year, so the choice is the user's.
+  if (text.toLowerCase() === "gmt") {
+    return { error: "'GMT' is ambiguous: write 'GMT Standard Time' for UK time (GMT in winter, British Summer Time in summer), or 'UTC' for a fixed UTC+0 all year" };
+  }
   const ids = windowsTimeZoneIds();
   const id = ids.find((z) => z.toLowerCase() === text.toLowerCase());
   if (id) return { id };

@@ -33,8 +33,9 @@ export const SAVE_AS_CSV = "save it from Excel as 'CSV UTF-8 (Comma delimited)'"
  * The separator of CSV text as Excel saves it, and the text to parse: a first line `sep=X`
  * (Excel's hint, written by some exports and by European Excel) names it and is blanked (so
  * line numbers stay the file's); otherwise a header line with no `,` whose `;`-separated cells
- * name a column is semicolon-separated (Excel in locales whose decimal separator is a comma);
- * otherwise `,`.
+ * name a column is semicolon-separated (Excel in locales whose decimal separator is a comma),
+ * one whose tab-separated cells name a column is tab-separated (Excel's "Text (Tab delimited)",
+ * a copy from a spreadsheet); otherwise `,`.
  * csv-parse takes any one-character separator and honours quotes around cells holding it.
  */
 export function detectSeparator(text: string): { delimiter: string; text: string } | { error: string } {
@@ -49,14 +50,15 @@ export function detectSeparator(text: string): { delimiter: string; text: string
     return { delimiter: sep, text: end < 0 ? "" : body.slice(end) };
   }
   const header = body.split(/\r\n|\r|\n/).find((line) => line.trim() !== "") ?? "";
-  const names = header.split(";").map((cell) => cell.trim().replace(/^"(.*)"$/, "$1").toLowerCase());
-  const semicolons = header.includes(";") && !header.includes(",") && names.some((name) => CSV_COLUMNS.some((c) => c.toLowerCase() === name));
-  return { delimiter: semicolons ? ";" : ",", text };
+  const namesColumns = (sep: string) => header.includes(sep) && !header.includes(",") && header.split(sep).some((cell) => CSV_COLUMNS.some((c) => c.toLowerCase() === cell.trim().replace(/^"(.*)"$/, "$1").toLowerCase()));
+  // Excel's "Text (Tab delimited)" and copies from a spreadsheet are tab-separated.
+  const delimiter = [";", "\t"].find(namesColumns) ?? ",";
+  return { delimiter, text };
 }
 
 /**
  * Parses CSV text (UTF-8 already decoded; a BOM, CRLF, quoted fields and blank lines are
- * accepted), comma- or semicolon-separated, with or without Excel's `sep=` first line
+ * accepted), comma-, semicolon- or tab-separated, with or without Excel's `sep=` first line
  * ({@link detectSeparator}). Header cells left empty at the end of the header (Excel's
  * `...,DiskTiers,,,`) are ignored when their columns are empty in every row. Returns the data
  * rows and every problem found in the header and row shapes; cells are trimmed. `file` only

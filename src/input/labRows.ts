@@ -13,7 +13,7 @@ import { Cidr, cidrHas, formatIpv4, parseIpv4, usableRange } from "./addresses";
 import { CsvColumn, CsvRow } from "./csv";
 import { DISK_TIERS, DataDiskItem, DiskRef, diskKey, parseDataDiskItem, parseDiskRef } from "./disks";
 import { MAX_PUBLIC_PORT, RDP_PORT, SMTP_PORT, parseEndpoints } from "./endpoints";
-import type { LabVm } from "./lab";
+import type { LabVm } from "./labTypes";
 import type { PreviousVm } from "./previous";
 import { Problem } from "./problems";
 import { StackSettings, SubnetSetting, normaliseLocation } from "./settings";

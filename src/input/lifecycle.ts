@@ -15,7 +15,7 @@
  * - a subnet move re-creates the shell: the VM goes first, then the NIC (`shellEdits.ts`).
  */
 import { diskKey } from "./disks";
-import type { LabVm } from "./lab";
+import type { LabVm } from "./labTypes";
 import type { PreviousDeployment, PreviousVm } from "./previous";
 import { Problem } from "./problems";
 import { vmEditProblems } from "./vmEdits";

@@ -5,11 +5,13 @@
  * was: quoting, spacing, line ends, a BOM, blank lines.
  *
  * csv-parse reads the file everywhere else; it does not report where each cell lies, so this file
- * finds cell boundaries with the RFC 4180 rules csv-parse applies (fields separated by commas,
- * a quoted field runs to the quote not followed by another quote, records end at CRLF, LF or CR)
- * and checks every cell it finds against csv-parse's reading of the same text before editing.
+ * finds cell boundaries with the RFC 4180 rules csv-parse applies (fields separated by the file's
+ * own separator as `detectSeparator` tells it: comma, semicolon, tab or Excel's `sep=` line; a
+ * quoted field runs to the quote not followed by another quote; records end at CRLF, LF or CR)
+ * and checks every cell it finds against csv-parse's reading of the same text before editing:
+ * when they differ it edits nothing and says so.
  */
-import { CSV_COLUMNS, CsvColumn, readLabCsv } from "./csv";
+import { CSV_COLUMNS, CsvColumn, detectSeparator, readLabCsv } from "./csv";
 
 /** One cell to write: the record starting on `line` (as `CsvRow.line`), its `column`, the text. */
 export interface CellEdit {
@@ -29,10 +31,17 @@ interface RawRecord {
   end: number;
 }
 
-/** Splits CSV text into records and field offsets (RFC 4180, comma-separated). */
-function scan(text: string): RawRecord[] {
+/**
+ * Splits CSV text into records and field offsets (RFC 4180, fields separated by `sep`). With
+ * `skipFirstLine` (Excel's `sep=` line) the first line is an empty record.
+ */
+function scan(text: string, sep: string, skipFirstLine: boolean): RawRecord[] {
   const records: RawRecord[] = [];
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  if (skipFirstLine) {
+    const br = text.slice(i).search(/\r|\n/);
+    i = br < 0 ? text.length : i + br;
+  }
   let line = 1;
   const lineBreak = (at: number) => (text[at] === "\r" && text[at + 1] === "\n" ? 2 : text[at] === "\r" || text[at] === "\n" ? 1 : 0);
   while (i <= text.length) {
@@ -56,9 +65,9 @@ function scan(text: string): RawRecord[] {
           }
         }
       }
-      while (i < text.length && text[i] !== "," && lineBreak(i) === 0) i++;
+      while (i < text.length && text[i] !== sep && lineBreak(i) === 0) i++;
       fields.push({ start, end: i });
-      if (text[i] === ",") {
+      if (text[i] === sep) {
         i++;
         continue;
       }
@@ -80,15 +89,19 @@ function valueOf(text: string, f: Field): string {
 }
 
 /**
- * Writes `edits` into CSV text. A missing trailing cell is added with the commas before it; an
- * edited cell is written unquoted unless its value needs quotes. Returns the new text, or an
+ * Writes `edits` into CSV text in its own separator. A missing trailing cell is added with the
+ * separators before it; an edited cell is written unquoted unless its value needs quotes. Returns the new text, or an
  * error when the text is not a CSV this program reads, the header lacks an edited column, or an
  * edit names no record. Pure; never throws.
  */
 export function writeCells(text: string, edits: readonly CellEdit[]): { text: string } | { error: string } {
   const parsed = readLabCsv(text, "lab.csv");
   if (parsed.problems.length > 0) return { error: "the CSV has problems; fix them before pinning" };
-  const records = scan(text).filter((r) => r.fields.some((f) => valueOf(text, f) !== ""));
+  const separator = detectSeparator(text);
+  if ("error" in separator) return { error: separator.error };
+  const sep = separator.delimiter;
+  const hinted = /^\uFEFF?sep=/i.test(text);
+  const records = scan(text, sep, hinted).filter((r) => r.fields.some((f) => valueOf(text, f) !== ""));
   const [header, ...data] = records;
   if (!header) return { error: "the CSV is empty" };
   // The scanner must read every cell as csv-parse does, or nothing is edited.
@@ -109,9 +122,9 @@ export function writeCells(text: string, edits: readonly CellEdit[]): { text: st
     if (index < 0) return { error: `the header has no ${edit.column} column; add it, then pin again` };
     const record = data.find((r) => r.line === edit.line);
     if (!record) return { error: `no record starts on line ${edit.line}` };
-    const cell = /[",\r\n]/.test(edit.value) ? `"${edit.value.replace(/"/g, '""')}"` : edit.value;
+    const cell = /["\r\n]/.test(edit.value) || edit.value.includes(sep) ? `"${edit.value.replace(/"/g, '""')}"` : edit.value;
     if (index < record.fields.length) replacements.push({ start: record.fields[index].start, end: record.fields[index].end, text: cell });
-    else replacements.push({ start: record.end, end: record.end, text: ",".repeat(index - record.fields.length + 1) + cell });
+    else replacements.push({ start: record.end, end: record.end, text: sep.repeat(index - record.fields.length + 1) + cell });
   }
   let out = text;
   for (const r of replacements.sort((a, b) => b.start - a.start)) out = out.slice(0, r.start) + r.text + out.slice(r.end);

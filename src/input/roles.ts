@@ -1,7 +1,7 @@
 /**
  * The CSV's `Role` column and the stack keys of the domain it builds, checked against the lab.
  * Pure. The steps each role runs are designed in `src/azure/roleSteps.ts`; users' documentation
- * is docs/roles.md.
+ * is docs/domain-and-exchange.md.
  *
  * - `DC`: a domain controller. The first `DC` row in boot order is the forest root
  *   (`Install-ADDSForest`); later ones are additional DCs (`Install-ADDSDomainController`). A DC
@@ -147,7 +147,7 @@ export function domainSettings(vms: readonly LabVm[], raw: Readonly<Record<strin
     missing.push(at("safeModePassword", `required: ${rows("DC")} will be promoted to domain controller, which needs a Directory Services Restore Mode password. Store it once, encrypted (the command prompts for it): ${setSecretCommand("safeModePassword")}`));
   }
   if (rows("Exchange") && state("exchangeIsoUrl") === "missing") {
-    missing.push(at("exchangeIsoUrl", `required: ${rows("Exchange")} will install Exchange Server SE from your copy of its ISO; Microsoft publishes no anonymous URL. Stage it and store a short-lived SAS URL (docs/roles.md, "Staging the ISO"): ${setSecretCommand("exchangeIsoUrl")}`));
+    missing.push(at("exchangeIsoUrl", `required: ${rows("Exchange")} will install Exchange Server SE from your copy of its ISO; Microsoft publishes no anonymous URL. Stage it and store a short-lived SAS URL (docs/domain-and-exchange.md, "Staging the ISO"): ${setSecretCommand("exchangeIsoUrl")}`));
   }
   const isoUrl = raw[full("exchangeIsoUrl")];
   if (isoUrl && isoUrl !== ENCRYPTED_PLACEHOLDER && !/^https:\/\/\S+$/i.test(isoUrl)) problems.push(at("exchangeIsoUrl", "expected an https:// URL (a SAS URL of the ISO blob); the value is not shown"));

@@ -6,10 +6,9 @@
  * in `settingsNetwork.ts`, the VPN's in `settingsVpn.ts`, the others here. Resource group names:
  * https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules.
  */
-import { Cidr } from "./addresses";
-import { findRegion, resolveTimeZone } from "./catalogues";
+import { distance } from "fastest-levenshtein";
+import { closest, didYouMean, findRegion, resolveTimeZone } from "./catalogues";
 import { Problem } from "./problems";
-import { VpnSettings } from "./vpn";
 
 export { CONFIG_DEFAULTS, CONFIG_KEYS, LOCATION_KEY, LOCATION_SPEC, NAMESPACE, SECRET_CONFIG_KEYS, configKeySpec } from "./stackKeys";
 export type { ConfigKey, ConfigKeySpec } from "./stackKeys";
@@ -17,99 +16,15 @@ import { CONFIG_DEFAULTS, CONFIG_KEYS, LOCATION_KEY, NAMESPACE, SECRET_CONFIG_KE
 import { checkAdminPassword, checkAdminUsername } from "./images";
 import { ConfigLocator, SettingsContext } from "./settingsContext";
 import { SUBNET_NAME, readNetwork, readOnPremises, reservedOverlap } from "./settingsNetwork";
-import { DnsLabelScope, readDnsLabels, readVpn } from "./settingsVpn";
+import { readDnsLabels, readVpn } from "./settingsVpn";
 export { RECOMMENDED_GATEWAY_SUBNET_PREFIX, RESERVED_RANGES, reservedOverlap } from "./settingsNetwork";
-export { DNS_LABEL_SCOPES, defaultDnsLabel, publicIpFqdn } from "./settingsVpn";
-export type { DnsLabelScope } from "./settingsVpn";
+export { defaultDnsLabel, publicIpFqdn } from "./settingsVpn";
+// The settings' shapes live in settingsTypes.ts, so that the modules reading one concern
+// (settingsNetwork.ts, settingsVpn.ts) need not import this file, which imports them.
+export { DNS_LABEL_SCOPES, LICENSE_TYPES, OS_DISK_SKUS, PARKED_DISK_SKUS } from "./settingsTypes";
+export type { DnsLabelScope, LicenseType, OnPremisesSetting, OsDiskSku, ParkedDiskSku, ReadinessSettings, StackSettings, SubnetSetting, VmImageSettings } from "./settingsTypes";
+import { LICENSE_TYPES, OS_DISK_SKUS, PARKED_DISK_SKUS, OnPremisesSetting, ParkedDiskSku, ReadinessSettings, StackSettings, VmImageSettings } from "./settingsTypes";
 export type { ConfigLocator } from "./settingsContext";
-
-/** A lab subnet: its name (as used in the CSV) and address block. */
-export interface SubnetSetting {
-  name: string;
-  cidr: Cidr;
-}
-
-/** The office network at the other end of the site-to-site VPN. */
-export interface OnPremisesSetting {
-  /** The DrayTek's WAN address (dotted-quad IPv4); exactly one of publicIp and fqdn. */
-  publicIp?: string;
-  /** The DrayTek's DNS name, for a dynamic WAN address (DrayTek DDNS). */
-  fqdn?: string;
-  /** The office LAN networks reached through the tunnel. */
-  addressSpaces: Cidr[];
-}
-
-/** Validated stack settings. */
-export interface StackSettings {
-  /** ARM region name, e.g. `westeurope`. */
-  location: string;
-  resourceGroupName: string;
-  diskResourceGroupName: string;
-  /** Path of the lab CSV. */
-  csv: string;
-  virtualNetworkName: string;
-  addressSpace: Cidr[];
-  gatewaySubnet: Cidr;
-  /** In stack-file order. */
-  subnets: SubnetSetting[];
-  onPremises?: OnPremisesSetting;
-  /** The Azure side of the VPN; absent when `vpn` is false. */
-  vpn?: VpnSettings;
-  /** Internet sources admitted to the public endpoints (CIDR text, or the tag `Internet` when written literally). */
-  allowedSourcePrefixes: string[];
-  /** DNS servers as written (VM names or IPv4), resolved against the CSV in `lab.ts`. */
-  dnsServers: string[];
-  /** Where `dnsServers` is written, for problems found while resolving it. */
-  dnsServersLocation: { file: string; line: number };
-  /** Daily shutdown (deallocation) of every VM, if set. */
-  autoShutdown?: { time: string; timeZone: string };
-  /** DNS labels of the public IPs: `<dns.label>-vpn` (gateway) and `<dns.label>-lab` (endpoints). */
-  dns: { label: string; scope?: DnsLabelScope };
-  /** Readiness gates of the WaitForBoot=Yes VMs (src/azure/readinessGate.ts). */
-  readiness: ReadinessSettings;
-  /** VMs built from an image (the CSV's Image column): credentials, licence, disk type. */
-  vmImage: VmImageSettings;
-  /** The storage type `npm run lab -- stop --park` gives the disks while the lab sleeps. */
-  parkedDiskSku: ParkedDiskSku;
-}
-
-/** What VMs built from an image need from the stack; the password itself is never held here. */
-export interface VmImageSettings {
-  adminUsername?: string;
-  /** Whether the secret `adminPassword` is set (it is read by the declaration, as a secret). */
-  adminPassword: "configured" | "missing";
-  /** `Windows_Server` (Azure Hybrid Benefit) or `None`, on every VM; unset when absent. */
-  licenseType?: LicenseType;
-  /** Storage type of the OS disks created from an image. */
-  osDiskSku: OsDiskSku;
-}
-
-/** `licenseType` values for a Windows Server VM (ARM `VirtualMachineProperties.licenseType`;
- * https://learn.microsoft.com/azure/virtual-machines/windows/hybrid-use-benefit-licensing). */
-export const LICENSE_TYPES = ["Windows_Server", "None"] as const;
-export type LicenseType = (typeof LICENSE_TYPES)[number];
-/** Storage types an OS disk can have (Ultra and Premium SSD v2 cannot be OS disks:
- * https://learn.microsoft.com/azure/virtual-machines/disks-types). */
-export const OS_DISK_SKUS = ["Standard_LRS", "StandardSSD_LRS", "Premium_LRS", "StandardSSD_ZRS", "Premium_ZRS"] as const;
-export type OsDiskSku = (typeof OS_DISK_SKUS)[number];
-/** Storage types a parked disk can have: the two Standard ones, each cheaper than any Premium
- * tier of its size (https://learn.microsoft.com/azure/virtual-machines/disks-types); a type change
- * needs the disk unattached or its VM deallocated
- * (https://learn.microsoft.com/azure/virtual-machines/disks-convert-types). */
-export const PARKED_DISK_SKUS = ["Standard_LRS", "StandardSSD_LRS"] as const;
-export type ParkedDiskSku = (typeof PARKED_DISK_SKUS)[number];
-
-/** The readiness gates' settings: the deadline, and which barriers have no gate. */
-export interface ReadinessSettings {
-  /** The gate script's deadline, in minutes. */
-  timeoutMinutes: number;
-  /** False: no gate at all (every later VM waits for the barrier VM, as before gates existed). */
-  gates: boolean;
-  /** VM names (as written) whose barrier has no gate; checked against the CSV in program.ts. */
-  skip: string[];
-  /** Where `readinessGatesSkip` is written. */
-  skipLocation: { file: string; line: number };
-}
 
 /** Bounds of `readinessTimeoutMinutes`: the gate's Run Command gets 5 more minutes, within the
  * 90 minutes Run Command allows a script (learn.microsoft.com/azure/virtual-machines/windows/run-command). */
@@ -190,6 +105,20 @@ export function parseSettings(
   };
 }
 
+/**
+ * "did you mean" for an unknown key: the key written in another case first (`autoshutdown` ->
+ * autoShutdown), else the keys within a third of its length by edit distance (at least 2), else
+ * every key.
+ */
+export function suggestKey(name: string): string {
+  const keys = Object.keys(CONFIG_KEYS);
+  const sameCase = keys.find((k) => k.toLowerCase() === name.toLowerCase());
+  if (sameCase) return `keys are case-sensitive: did you mean ${NAMESPACE}:${sameCase}?`;
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  const near = closest(name, keys).filter((k) => distance(k.toLowerCase(), name.toLowerCase()) <= limit);
+  return near.length > 0 ? didYouMean(near.map((k) => `${NAMESPACE}:${k}`)) : `the keys are ${keys.join(", ")}`;
+}
+
 /** Keys in no namespace or in one nobody reads are errors; a secure: value on a non-secret key is a warning. */
 function checkNamespaces(ctx: SettingsContext): void {
   for (const key of Object.keys(ctx.raw)) {
@@ -198,7 +127,7 @@ function checkNamespaces(ctx: SettingsContext): void {
     const name = colon < 0 ? key : key.slice(colon + 1);
     const ours = configKeySpec(name) ? `${NAMESPACE}:${name}` : name.toLowerCase() === "location" ? LOCATION_KEY : undefined;
     if (namespace === NAMESPACE) {
-      if (!configKeySpec(name)) ctx.report(key, `unknown configuration key; the keys are ${Object.keys(CONFIG_KEYS).join(", ")}`);
+      if (!configKeySpec(name)) ctx.report(key, `unknown configuration key; ${suggestKey(name)}`);
     } else if (namespace === undefined) {
       const message = `the key has no namespace, so nothing reads it; write ${ours ?? `${NAMESPACE}:<key>`}`;
       if (key.trim() === "") ctx.problems.push({ ...ctx.locate(key), column: "(empty key)", message });

@@ -7,7 +7,7 @@
  * https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules. Pure.
  */
 import { AZURE_SMALLEST_SUBNET_PREFIX, Cidr, cidrContains, cidrOverlaps, isPublicIpv4, parseCidr } from "./addresses";
-import type { OnPremisesSetting, SubnetSetting } from "./settings";
+import type { OnPremisesSetting, SubnetSetting } from "./settingsTypes";
 import { SettingsContext } from "./settingsContext";
 
 /**

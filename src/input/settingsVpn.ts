@@ -4,18 +4,14 @@
  * IPs (`dnsLabel`, `dnsLabelScope`). The rules of the VPN's values are in `vpn.ts`. Pure.
  */
 import { Cidr } from "./addresses";
-import type { OnPremisesSetting, StackSettings } from "./settings";
+import type { OnPremisesSetting, StackSettings } from "./settingsTypes";
 import { SettingsContext } from "./settingsContext";
 import { CONFIG_DEFAULTS } from "./stackKeys";
 import { IKE_VERSIONS, IkeVersion, VPN_GATEWAY_GENERATIONS, VPN_GATEWAY_SKUS, VpnGatewayGeneration, VpnGatewaySku, VpnSettings, checkSharedKey, draytekKeyWarnings, parseIpsecPolicy } from "./vpn";
 
-/**
- * The domain name label scopes a re-created public IP keeps its FQDN under (the FQDN then carries a
- * hash of the tenant, subscription or resource group; `NoReuse` would give a new one every time):
- * https://learn.microsoft.com/azure/virtual-network/ip-services/public-ip-addresses#domain-name-label-scope
- */
-export const DNS_LABEL_SCOPES = ["TenantReuse", "SubscriptionReuse", "ResourceGroupReuse"] as const;
-export type DnsLabelScope = (typeof DNS_LABEL_SCOPES)[number];
+export { DNS_LABEL_SCOPES } from "./settingsTypes";
+export type { DnsLabelScope } from "./settingsTypes";
+import { DNS_LABEL_SCOPES } from "./settingsTypes";
 /** A public IP's DNS label: 3-63 lowercase letters, digits and '-', starting with a letter and
  * ending with a letter or digit (public-ip-addresses, "Domain name label"). The lab's labels add
  * `-vpn` / `-lab`, so the stack's label stops at 59 characters. */

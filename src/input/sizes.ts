@@ -55,13 +55,17 @@ const ARM64 = /^Standard_[A-Z]+\d+[a-z]*p[a-z]*_v\d+$/;
  * Resolves a VMInstanceSize cell: a classic name (case-insensitive) maps through
  * {@link CLASSIC_SIZES}; any other text must look like an Azure size name
  * (`Standard_D2s_v5`) of the size catalogue (any case; the catalogue's spelling is returned).
- * Retired, Arm64 and unknown sizes are errors (an unknown one names the closest); a size that
+ * Retired, Arm64 and unknown sizes are errors (an unknown one names the closest; a catalogue
+ * name written without its `Standard_` prefix names the prefixed one); a size that
  * boots only Generation 2 disks is a warning. Never throws.
  */
 export function resolveSize(text: string): SizeResolution {
   const classic = Object.keys(CLASSIC_SIZES).find((k) => k.toLowerCase() === text.toLowerCase());
   if (classic) return { ok: true, size: CLASSIC_SIZES[classic].current.name, classic };
   if (!SIZE_NAME.test(text)) {
+    // `B4ms` for `Standard_B4ms`: the portal and pricing pages drop the prefix.
+    const prefixed = findSize(`Standard_${text}`);
+    if (prefixed) return { ok: false, error: `'${text}' needs its prefix: did you mean ${prefixed.name}?` };
     return {
       ok: false,
       error: `'${text}' is neither a classic size (${Object.keys(CLASSIC_SIZES).join(", ")}) nor an Azure size name such as Standard_D2s_v5`,

@@ -4,7 +4,7 @@
  * the line of every key so that problems can point into the file.
  */
 import { readInputFile } from "./files";
-import { LineCounter, Pair, isMap, isScalar, parseDocument } from "yaml";
+import { LineCounter, Pair, Scalar, isMap, isScalar, parseDocument } from "yaml";
 import { Problem } from "./problems";
 import { ConfigLocator } from "./settings";
 
@@ -57,6 +57,8 @@ export function parseStackFile(text: string, path: string): { stack?: StackFile;
   if (configNode !== undefined && !isMap(configNode)) {
     return { problems: [{ file: path, line: lineOf(lineCounter, configNode), column: "config", message: "'config:' must be a map of key: value" }] };
   }
+  const outside = keysOutsideConfig(root, lineCounter, path);
+  if (outside.length > 0) return { problems: outside };
   for (const item of configNode?.items ?? []) {
     const pair = item as Pair<unknown, unknown>;
     if (isScalar(pair.key)) lines.set(String(pair.key.value), lineOf(lineCounter, pair.key));
@@ -83,6 +85,23 @@ export function parseStackFile(text: string, path: string): { stack?: StackFile;
 export function readStackFile(path: string): { stack?: StackFile; problems: Problem[] } {
   const file = readInputFile(path, path, "stack file");
   return "problem" in file ? { problems: [file.problem] } : parseStackFile(file.bytes.toString("utf8"), path);
+}
+
+/**
+ * The top-level keys of a Pulumi stack file (https://www.pulumi.com/docs/iac/concepts/projects/stack-settings-file/):
+ * `config`, the secrets provider's `secretsprovider`, `encryptedkey`, `encryptionsalt`, and ESC's `environment`.
+ */
+const STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
+
+/** A problem for each top-level key that belongs under `config:` (`config:` missing or commented out, or a key not indented). */
+function keysOutsideConfig(root: unknown, counter: LineCounter, path: string): Problem[] {
+  if (!isMap(root)) return [];
+  return root.items.flatMap((item) => {
+    const key = isScalar(item.key) ? String(item.key.value) : undefined;
+    if (key === undefined || STACK_FILE_KEYS.includes(key.toLowerCase())) return [];
+    const under = root.get("config", true) === undefined ? "there is no 'config:' line (commented out?): add it above the keys and indent them" : "indent it under 'config:'";
+    return [{ file: path, line: lineOf(counter, item.key as Scalar), column: key.trim() === "" ? "(empty key)" : key, message: `the key is outside 'config:', so Pulumi does not read it; ${under}` }];
+  });
 }
 
 function isSecure(value: unknown): boolean {

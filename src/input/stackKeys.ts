@@ -171,7 +171,7 @@ export const CONFIG_KEYS = {
   },
   domainName: {
     description: "FQDN of the AD DS forest the CSV's Role=DC rows build (e.g. lab.example.com); required when a row has a Role.", pulumiType: undefined,
-    meaning: "the DNS name of the forest the first `DC` row builds, e.g. `lab.example.com`: 2-5 labels of letters, digits and `-`, not a single label, at most 64 characters. Required when some row has a `Role` (see docs/roles.md)",
+    meaning: "the DNS name of the forest the first `DC` row builds, e.g. `lab.example.com`: 2-5 labels of letters, digits and `-`, not a single label, at most 64 characters. Required when some row has a `Role` (see docs/domain-and-exchange.md)",
     defaultText: "required with `Role`",
   },
   domainNetbiosName: {
@@ -191,7 +191,7 @@ export const CONFIG_KEYS = {
   },
   exchangeIsoUrl: {
     description: "HTTPS URL (a short-lived SAS URL) of your copy of the Exchange Server SE ISO, a secret; required with an Exchange row.", pulumiType: undefined,
-    meaning: "where the `Exchange` rows download the Exchange Server SE ISO: an `https://` URL, normally a read-only SAS URL of a blob holding your own copy (Microsoft publishes no anonymous URL; see docs/roles.md, \"Staging the ISO\"). A secret: `pulumi config set --secret exchange-lab:exchangeIsoUrl`. Required with an `Exchange` row: without it `pulumi up` stops with that command; the plan warns",
+    meaning: "where the `Exchange` rows download the Exchange Server SE ISO: an `https://` URL, normally a read-only SAS URL of a blob holding your own copy (Microsoft publishes no anonymous URL; see docs/domain-and-exchange.md, \"Staging the ISO\"). A secret: `pulumi config set --secret exchange-lab:exchangeIsoUrl`. Required with an `Exchange` row: without it `pulumi up` stops with that command; the plan warns",
     defaultText: "required with `Exchange`",
   },
   exchangeProductKey: {

@@ -9,8 +9,10 @@
  * `DefaultAzureCredential` (`az login` is enough). Writes no file, so an interrupted run leaves
  * nothing half-written; operations Azure already accepted finish in Azure.
  *
- * Exit codes: 0 done; 1 invalid lab input (every problem listed); 2 usage error; 3 an Azure
- * operation or a readiness check failed (the VM and Azure's message are printed); 130 interrupted.
+ * Exit codes: 0 done; 1 invalid lab input (every problem listed); 2 usage error (a subscription
+ * name that matches none or several included); 3 an Azure operation or a readiness check failed
+ * (the VM and Azure's message are printed); 4 cannot sign in to Azure (says: run az login, and
+ * the other sources DefaultAzureCredential tries); 130 interrupted.
  */
 import * as path from "path";
 import type { TokenCredential } from "@azure/identity";
@@ -23,6 +25,7 @@ import { readStackFile } from "../input/stackFile";
 import { LabAzure } from "./azure";
 import { Renderer, renderStatus, statusLab, stopLab } from "./commands";
 import { ParkOutcome, parkOnly, renderDryRun, stopAndPark, unparkAndStart } from "./parkCommands";
+import { listSubscriptions, resolveSubscription, signInProblem } from "./signIn";
 
 export const COMMANDS = ["start", "stop", "status", "park", "unpark"] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -43,7 +46,7 @@ options:
   --stack NAME        the stack file stacks/Pulumi.NAME.yaml (default: the only one there)
   --config FILE       a stack file by path
   --csv FILE          the lab CSV instead of the stack's csv key
-  --subscription ID   the Azure subscription (default: AZURE_SUBSCRIPTION_ID; see az account show)
+  --subscription ID   the Azure subscription, by id or name (default: AZURE_SUBSCRIPTION_ID; see az account show)
   --park              with stop: then convert every disk to parkedDiskSku (see docs/parking.md;
                       Azure allows two type changes per disk a day: one park, one start)
   --dry-run           print what would be done, in order, without calling Azure
@@ -148,11 +151,29 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
   }
 
   const env = testing.env ?? process.env;
-  const subscriptionId = args.subscription ?? env.AZURE_SUBSCRIPTION_ID;
-  if (!subscriptionId) {
+  const given = args.subscription ?? env.AZURE_SUBSCRIPTION_ID;
+  if (!given) {
     writeError("no subscription: give --subscription ID or set AZURE_SUBSCRIPTION_ID (az account show --query id -o tsv)\n");
     return 2;
   }
+  const credential = testing.credential ?? new (await import("@azure/identity")).DefaultAzureCredential();
+  const signIn = await signInProblem(credential);
+  if (signIn) {
+    writeError(`${signIn}\n`);
+    return 4;
+  }
+  let subscription: { id: string } | { error: string };
+  try {
+    subscription = await resolveSubscription(given, () => listSubscriptions(credential, testing.endpoint, testing.ca));
+  } catch (err) {
+    writeError(`cannot list the subscriptions to find '${given}': ${(err as Error).message}\n`);
+    return 3;
+  }
+  if ("error" in subscription) {
+    writeError(`${subscription.error}\n`);
+    return 2;
+  }
+  const subscriptionId = subscription.id;
 
   // Ctrl-C aborts the calls in flight and starts nothing more.
   const controller = new AbortController();
@@ -160,7 +181,6 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
   testing.abortSignal?.addEventListener("abort", onSignal);
   if (!testing.abortSignal) process.once("SIGINT", onSignal);
   try {
-    const credential = testing.credential ?? new (await import("@azure/identity")).DefaultAzureCredential();
     const azure = new LabAzure(lab.settings.resourceGroupName, lab.settings.location, {
       credential, subscriptionId, endpoint: testing.endpoint, ca: testing.ca, pollIntervalMs: testing.pollIntervalMs, abortSignal: controller.signal,
       vmGroups: new Map(lab.vms.filter((vm) => vm.image).map((vm) => [vm.name.toLowerCase(), lab.settings.diskResourceGroupName])),

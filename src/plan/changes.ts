@@ -10,7 +10,7 @@
  * resource's `replaceOnChanges` paths and `replaceWith` resources. Paths under `ignoreChanges` are
  * not compared, as Pulumi copies them from the old inputs.
  */
-import type { PlanResource } from "./plan";
+import type { PlanResource } from "./planTypes";
 
 /** One resource that `pulumi up` would change. `properties`: the input paths that differ. */
 export interface Change {

@@ -7,7 +7,8 @@
  * (src/input/crossLab.ts).
  *
  * Exit codes: 0 the lab (every lab) is valid and was planned; 1 the input is invalid (every
- * problem listed, no resources) or two labs collide; 2 a usage error.
+ * problem listed, no resources), two labs collide, or `--pin` could not write the CSV (it says
+ * why and writes nothing); 2 a usage error.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -22,6 +23,30 @@ import { PlanResult, runPlan } from "./plan";
 import { renderCrossLab, renderPlan } from "./render";
 
 export const USAGE = "usage: npm run plan -- [--stack NAME... | --config FILE... | --all] [--csv FILE] [--previous FILE] [--pin] [--json | --format text|json|mermaid|draytek-cli] [--draytek-profile N] [--show-secrets]";
+
+/** `--help`: what the plan does, every option, the exit codes. */
+export const HELP = `${USAGE}
+
+Checks the lab CSV and the stack file offline (no Azure, no Pulumi CLI) and prints every resource
+pulumi up would declare, the cost estimate, the time to ready, the DrayTek settings and the
+diagram; every problem of the input at once otherwise, nothing declared.
+
+options:
+  --stack NAME       the stack file stacks/Pulumi.NAME.yaml (repeat for several labs)
+  --config FILE      a stack file by path (repeatable)
+  --all              every stack file under stacks/, then checks them against each other
+  --csv FILE         the lab CSV instead of the stack's exchange-lab:csv key
+  --previous FILE    an earlier plan's --json or pulumi stack output --json: list the changes against it
+  --pin              write the chosen addresses and LUNs into the CSV's empty cells (in its own separator)
+  --json             one JSON object instead of the report (same as --format json)
+  --format F         text (default), json, mermaid (the diagram alone), or draytek-cli (the
+                     DrayTek telnet/SSH script alone; docs/draytek.md)
+  --draytek-profile N  the DrayTek LAN-to-LAN profile index the script writes (default 1)
+  --show-secrets     print the VPN key in the DrayTek settings
+  --help             this text
+
+exit codes: 0 planned; 1 invalid input (every problem listed), labs that collide, or --pin refused; 2 usage error
+`;
 
 /** Output formats: the report for a person, one JSON object, the Mermaid diagram alone, or the
  * DrayTek telnet/SSH script alone (src/report/draytekCli.ts). */
@@ -166,8 +191,20 @@ export function readPreviousFile(file: string): DeployedLabRecord | "empty" {
   return found.record;
 }
 
-/** Runs the CLI; resolves to the exit code. `write` receives stdout text, `writeError` stderr text. */
-export async function main(argv: readonly string[], write: (s: string) => void, writeError: (s: string) => void): Promise<number> {
+/**
+ * Whether a person reads the plan at a terminal: stdout and stderr are TTYs and `CI` is unset. Only
+ * then does a missing VPN key's warning carry a fresh key, so none lands in a CI log.
+ */
+export function interactive(): boolean {
+  return Boolean(process.stdout.isTTY && process.stderr.isTTY && !process.env.CI);
+}
+
+/**
+ * Runs the CLI; resolves to the exit code. `write` receives stdout text, `writeError` stderr text;
+ * `isInteractive` (default {@link interactive}) says whether a fresh VPN key may be suggested: for one
+ * lab in text format only, never with `--all` or `--json`.
+ */
+export async function main(argv: readonly string[], write: (s: string) => void, writeError: (s: string) => void, isInteractive = interactive()): Promise<number> {
   let args: PlanArgs;
   let stackFiles: string[];
   let previous: DeployedLabRecord | "empty" | undefined;
@@ -181,13 +218,19 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
     if (args.previous !== undefined) previous = readPreviousFile(args.previous);
   } catch (err) {
     const message = (err as Error).message;
-    writeError(message === "help" ? `${USAGE}\n` : `exchange-lab plan: ${message}\n${USAGE}\n`);
+    if (message === "help") write(HELP);
+    else writeError(`exchange-lab plan: ${message}\n${USAGE}\n`);
     return message === "help" ? 0 : 2;
   }
   if (stackFiles.length > 1) return planSeveral(stackFiles, args, write, writeError);
   const stackFile = stackFiles[0];
-  const result: PlanResult = await runPlan({ stackFile, csv: args.csv, showSecrets: args.showSecrets, previous, draytekProfileIndex: args.draytekProfile });
-  if (args.pin && result.errors.length === 0 && result.csvFile && result.pinnedCsv !== undefined) {
+  const suggestKey = isInteractive && args.format === "text";
+  const result: PlanResult = await runPlan({ stackFile, csv: args.csv, showSecrets: args.showSecrets, previous, suggestKey, draytekProfileIndex: args.draytekProfile });
+  let pinRefused = false;
+  if (args.pin && result.errors.length === 0 && result.pinError) {
+    writeError(`${result.csvFile}: cannot pin: ${result.pinError}; nothing was written (the plan below is still valid; write the addresses and LUNs by hand, or save the file as 'CSV UTF-8 (Comma delimited)' and pin again)\n`);
+    pinRefused = true;
+  } else if (args.pin && result.errors.length === 0 && result.csvFile && result.pinnedCsv !== undefined) {
     const csvPath = path.resolve(result.csvFile);
     const before = fs.readFileSync(csvPath, "utf8");
     // The CSV was decoded without its BOM (if any): put it back, as every other byte.
@@ -207,7 +250,7 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
   } else {
     (result.errors.length > 0 ? writeError : write)(renderPlan(result));
   }
-  return result.errors.length > 0 ? 1 : 0;
+  return result.errors.length > 0 || pinRefused ? 1 : 0;
 }
 
 /** One lab's plan as `--json` prints it (documented in the README). */

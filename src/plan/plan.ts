@@ -21,6 +21,7 @@ import { ConfigLocator, NAMESPACE, publicIpFqdn } from "../input/settings";
 import { readStackFile } from "../input/stackFile";
 import { Change, diffResources } from "./changes";
 import { ShellRecreation, shellRecreations } from "./shellOrder";
+import { leftDiskWarnings, leftDisks } from "./leftDisks";
 import { PLAN_ORGANIZATION, Registration, recordingMocks } from "./mocks";
 
 /** One VM row as the plan reports it. */
@@ -62,34 +63,10 @@ export interface PlanImage {
   lives: string;
 }
 
-/** The resource options the plan shows: the first three always, the others when set. */
-export interface PlanOptionsShown {
-  retainOnDelete: boolean;
-  protect: boolean;
-  deleteBeforeReplace: boolean;
-  replaceOnChanges?: string[];
-  ignoreChanges?: string[];
-  /** Logical name of the resource it is deleted with. */
-  deletedWith?: string;
-  /** Logical names of the resources it is replaced with. */
-  replaceWith?: string[];
-  /** Former logical names (Pulumi aliases): a renamed VM keeps its state. */
-  aliases?: string[];
-  customTimeouts?: { create?: string; update?: string; delete?: string };
-}
-
-/** One declared resource. */
-export interface PlanResource {
-  /** Pulumi type token, e.g. `azure-native:compute:VirtualMachine`. */
-  type: string;
-  /** Pulumi logical name. */
-  name: string;
-  /** Inputs as the provider would receive them; secrets as `[secret]` unless shown. */
-  inputs: Record<string, unknown>;
-  /** Logical names of the resources it waits for: explicit `dependsOn` and references in its inputs. */
-  dependsOn: string[];
-  options: PlanOptionsShown;
-}
+// The declared resources' shape lives in planTypes.ts, so that changes.ts (imported here)
+// need not import this file back.
+export type { PlanOptionsShown, PlanResource } from "./planTypes";
+import { PlanOptionsShown, PlanResource } from "./planTypes";
 
 /** A Role row's steps as the plan shows them: each with what it does and its expected minutes. */
 export interface PlanRoleSteps {
@@ -125,6 +102,8 @@ export interface PlanResult {
   deployedLab?: DeployedLabRecord;
   /** The CSV text with every chosen address and LUN written in (`--pin`). */
   pinnedCsv?: string;
+  /** Why `--pin` cannot write into this CSV (it then refuses, and writes nothing). */
+  pinError?: string;
   /** The validated lab (absent when the input is invalid), for the checks across labs; not in `--json`. */
   lab?: Lab;
   /** Where each key of the stack file is written; not in `--json`. */
@@ -145,6 +124,8 @@ export interface PlanOptions {
   /** The previous deployment (`--previous`): the program reads it as its stack's last outputs;
    * `"empty"`: the stack has no outputs (after `pulumi destroy`), so everything is created. */
   previous?: DeployedLabRecord | "empty";
+  /** Whether a missing VPN key's warning carries a fresh key (default false: only for a person at a terminal). */
+  suggestKey?: boolean;
 }
 
 /** Text shown in place of a secret value. */
@@ -246,7 +227,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   try {
     current = await declareUnderMocks(
       { config, secretKeys: stack.secretKeys, stackName, stackOutputs: options.previous && options.previous !== "empty" ? { [DEPLOYED_LAB_OUTPUT]: options.previous } : {}, showSecrets },
-      { locate: stack.locate, secretKeys: stack.secretKeys, baseDir: options.baseDir, mode: "plan" },
+      { locate: stack.locate, secretKeys: stack.secretKeys, baseDir: options.baseDir, mode: "plan", suggestKey: options.suggestKey ?? false },
     );
   } catch (err) {
     if (err instanceof LabValidationError) {
@@ -267,6 +248,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const roleSteps = planRoleSteps(lab);
   // Each role step's run command takes its own expected minutes, not a readiness gate's.
   const stepMinutes = new Map(roleSteps.flatMap((r) => r.steps.map((step): [string, number] => [`${r.vm}-${step.id}`, step.minutes])));
+  const snapshot = loadSnapshot(region) ?? emptySnapshot(region);
+  if (options.previous && options.previous !== "empty") warnings.push(...leftDiskWarnings(leftDisks(options.previous, lab, snapshot), lab.csvFile, snapshot.currency));
   return {
     stackFile: options.stackFile,
     csvFile: lab.csvFile,
@@ -276,7 +259,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     warnings,
     draytek,
     draytekHints: draytek ? renderDraytekHints(draytek) : undefined,
-    cost: estimateCost(assumedTiers.billable, loadSnapshot(region) ?? emptySnapshot(region), assumedTiers.assumptions),
+    cost: estimateCost(assumedTiers.billable, snapshot, assumedTiers.assumptions),
     roleSteps,
     timeToReady: timeToReady(resources.map((r) => (builtFromImage(r) ? { ...r, minutes: FROM_IMAGE_VM_MINUTES } : r.type === READINESS_GATE_TYPE && stepMinutes.has(r.name) ? { ...r, minutes: stepMinutes.get(r.name) } : r))),
     mermaid: mermaidDiagram(lab),
@@ -284,6 +267,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     ...(changes ? { shells: shellRecreations(changes, resources) } : {}),
     deployedLab: run.record,
     pinnedCsv: run.pinnedCsv,
+    pinError: run.pinError,
     lab,
     locate: stack.locate,
   };

@@ -71,7 +71,7 @@ export function renderPlan(result: PlanResult): string {
   if (result.draytekHints) out.push("", result.draytekHints.trimEnd());
   if (result.timeToReady) {
     const t = result.timeToReady;
-    out.push("", "Time to ready (estimate: the gateway's 45 minutes are Microsoft's, the other creation times assumptions):");
+    out.push("", t.vpnMinutes !== null ? "Time to ready (estimate: the gateway's 45 minutes are Microsoft's, the other creation times assumptions):" : "Time to ready (estimate: the creation times are this project's assumptions):");
     out.push(`  VMs up after about ${t.vmsMinutes} min${t.vpnMinutes !== null ? `; tunnel up after about ${t.vpnMinutes} min` : ""}.`);
     out.push(`  Created one after another, as the 2014 scripts did: about ${t.sequentialMinutes} min.`);
     const gates = result.resources.filter((r) => r.type === READINESS_GATE_TYPE).length;
@@ -137,7 +137,7 @@ export function renderCost(c: CostEstimate): string[] {
   return [
     `Cost estimate (${c.region}, ${c.currency}, prices of ${c.date}; source: ${c.source}):`,
     ...table(rows).map((l) => `  ${l}`),
-    `  Running: ${total(c.knownPerHourRunning, c.unknown, "per hour")} (about ${money((c.knownPerHourRunning ?? 0) * HOURS_PER_MONTH)} for a month always on).`,
+    `  Running: ${total(c.knownPerHourRunning, c.unknown, "per hour")} (at least ${money((c.knownPerHourRunning ?? 0) * HOURS_PER_MONTH)} for a month always on: a lower bound, traffic${c.unknown.length > 0 ? " and the unknown prices" : ""} not included).`,
     `  Parked after pulumi destroy: ${total(c.knownPerMonthParked, c.unknownParked, "per month")} (the disks).`,
     ...renderParking(c, money),
     "  Traffic, per GB (not in the totals):",

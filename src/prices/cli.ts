@@ -62,27 +62,56 @@ async function getJson(url: string): Promise<RetailPage> {
   return (await response.json()) as RetailPage;
 }
 
-async function main(argv: string[]): Promise<number> {
+export const PRICES_USAGE = `usage: npm run prices -- --region <ARM region, e.g. westeurope> [--sizes Standard_B1ms,Standard_D2s_v5]
+
+Refreshes prices/<region>.json from the public Azure Retail Prices API (${API}; needs internet,
+no Azure login). Without it the plan uses the bundled file, whose date the plan prints. Nothing is
+written unless every page was fetched.
+
+options:
+  --region R     the lab's ARM region (azure-native:location), e.g. westeurope, uksouth
+  --sizes LIST   the VM sizes to price, comma-separated (default: the classic sizes' and a few common ones)
+  --help         this text
+
+exit codes: 0 written; 1 the API could not be reached or answered an error (the bundled file is kept); 2 usage error
+`;
+
+/**
+ * Runs the CLI; resolves to the exit code. `get` fetches one page (tests pass a fake); an
+ * unreachable API is exit 1 with what it needs, and the bundled file is left as it was.
+ */
+export async function main(argv: readonly string[], write: (s: string) => void, writeError: (s: string) => void, get: (url: string) => Promise<RetailPage> = getJson): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    write(PRICES_USAGE);
+    return 0;
+  }
   const region = argv[argv.indexOf("--region") + 1];
   if (!argv.includes("--region") || !region || region.startsWith("--")) {
-    process.stderr.write("usage: npm run prices -- --region <ARM region, e.g. westeurope> [--sizes Standard_B1ms,Standard_D2s_v5]\n");
+    writeError(PRICES_USAGE);
     return 2;
   }
   const sizesArg = argv.includes("--sizes") ? argv[argv.indexOf("--sizes") + 1] : undefined;
   const sizes = sizesArg ? sizesArg.split(",") : [...Object.values(CLASSIC_SIZES).map((s) => s.current.name), "Standard_B2ms", "Standard_D2s_v5", "Standard_D4s_v5"];
-  const progress = (line: string) => process.stdout.write(line);
+  const file = path.join(PRICES_DIR, `${region}.json`);
   // One filter at a time: the API throttles bursts, and the progress lines stay in order.
   const items: RetailItem[] = [];
-  for (const filter of retailFilters(region, sizes)) items.push(...(await fetchAll(filter, progress)));
+  try {
+    for (const filter of retailFilters(region, sizes)) items.push(...(await fetchAll(filter, write, get)));
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    const why = e.cause ? `${e.message}: ${e.cause.code ?? e.cause.message}` : e.message;
+    const kept = fs.existsSync(file) ? `the bundled ${path.relative(process.cwd(), file)} is kept unchanged, and the plan keeps using it` : `no price file for ${region} is written; the plan shows no prices for it`;
+    writeError(`exchange-lab prices: needs the Azure Retail Prices API (${API}, public, no login), which could not be reached (${why}); ${kept}. Run it again with internet access.\n`);
+    return 1;
+  }
   const snapshot = snapshotFromRetailItems(region, items, new Date().toISOString().slice(0, 10));
-  const file = path.join(PRICES_DIR, `${region}.json`);
   fs.writeFileSync(file, JSON.stringify(snapshot, null, 2) + "\n");
-  process.stdout.write(`wrote ${Object.keys(snapshot.prices).length} prices to ${file}\n`);
+  write(`wrote ${Object.keys(snapshot.prices).length} prices to ${file}\n`);
   return 0;
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
+  main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s)).then(
     (code) => (process.exitCode = code),
     (err: unknown) => {
       process.stderr.write(`exchange-lab prices: ${err instanceof Error ? err.message : String(err)}\n`);

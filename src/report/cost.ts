@@ -222,7 +222,7 @@ export function estimateCost(billable: Billable, snapshot: PriceSnapshot, assump
       ...assumptions,
       "VMs at Windows pay-as-you-go rates: no Azure Hybrid Benefit, reservation or savings plan",
       ...(billable.gatewaySku ? [`site-to-site tunnels: the first ${VPN_INCLUDED_S2S_TUNNELS} are in the gateway's price; each further one is a line above`] : []),
-      "traffic is not in the totals: load balancer data processed and internet egress are stated per GB below; traffic through the VPN tunnel bills as egress too",
+      `traffic is not in the totals: load balancer data processed and internet egress are stated per GB below${billable.gatewaySku ? "; traffic through the VPN tunnel bills as egress too" : ""}`,
       "not included: disk transactions, taxes",
     ],
   };

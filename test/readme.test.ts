@@ -1,0 +1,113 @@
+// The README is a front door: short, its quick starts work as written next to the bundled
+// examples, and its numbers are the plan's.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PlanResult } from "../src/plan/plan";
+import { ROOT, runPlanCli } from "./helpers";
+
+const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+
+/** A quick start: the files it shows (a `path`: line, then a fenced block) and its sh commands. */
+interface QuickStart {
+  title: string;
+  files: Map<string, string>;
+  commands: string[];
+  /** Where in the section the first file and the first `pulumi config set` stand. */
+  firstFileAt: number;
+  firstConfigSetAt: number;
+}
+
+function quickStarts(readme: string): QuickStart[] {
+  return readme.split(/^## /m).filter((s) => s.startsWith("Quick start")).map((section) => {
+    const files = new Map<string, string>();
+    for (const m of section.matchAll(/^`([^`\n]+)`[^\n]*:\n```(?:yaml|csv)\n([\s\S]*?)```/gm)) files.set(m[1], m[2]);
+    const commands = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1].split("\n").map((l) => l.replace(/\s+#.*$/, "").trim()).filter((l) => l !== ""));
+    return {
+      title: section.split("\n")[0],
+      files,
+      commands,
+      firstFileAt: section.search(/^```(yaml|csv)/m),
+      firstConfigSetAt: section.search(/^pulumi config set/m),
+    };
+  });
+}
+
+/** The repository's example labs and the quick starts' files, in a fresh directory. */
+function workspace(starts: readonly QuickStart[]): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "exchange-lab-readme-"));
+  for (const file of ["lab.csv", "labs/training.csv", ...fs.readdirSync(path.join(ROOT, "stacks")).map((f) => `stacks/${f}`)]) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, file), path.join(dir, file));
+  }
+  for (const start of starts) for (const [file, text] of start.files) fs.writeFileSync(path.join(dir, file), text);
+  return dir;
+}
+
+/** Runs `npm run plan -- ARGS` in `dir` (in-process; the plan reads stacks/ and CSVs relative to the working directory). */
+async function planIn(dir: string, argv: string[]) {
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    return await runPlanCli(...argv);
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+describe("the README as a front door", () => {
+  const starts = quickStarts(README);
+
+  it("starts in one screen: under 250 lines, the first command within the first 60", () => {
+    const lines = README.split("\n");
+    assert.ok(lines.length < 250, `${lines.length} lines`);
+    assert.ok(lines.findIndex((l) => l.startsWith("npm ci")) < 60);
+  });
+
+  it("has two quick starts (from images, from existing disks), each writing its files before any pulumi config set", () => {
+    assert.deepEqual(starts.map((s) => s.title), ["Quick start: a lab from images (no disks yet)", "Quick start: a lab from existing disks"]);
+    for (const s of starts) {
+      assert.ok(s.files.size >= 2, `${s.title}: files ${[...s.files.keys()].join(", ")}`);
+      assert.ok(s.firstFileAt >= 0 && s.firstConfigSetAt > s.firstFileAt, `${s.title}: files first, then pulumi config set`);
+      assert.ok(s.commands.some((c) => c.startsWith("npm run plan")), s.title);
+      assert.ok(s.commands.includes("pulumi up"), s.title);
+    }
+    for (const text of ["az login", "az account set --subscription", "pulumi login --local", "Pulumi CLI 3.207.0 or newer"]) assert.ok(README.includes(text), text);
+  });
+
+  // One run of the examples and both quick starts together (each lab planned, then checked
+  // against the others), shared by the two tests below: plans cost seconds.
+  let all: Promise<Awaited<ReturnType<typeof runPlanCli>>> | undefined;
+  const planAll = () => (all ??= planIn(workspace(starts), ["--all", "--json"]));
+
+  it("its quick starts plan as written, beside both bundled examples (npm run plan -- --all: exit 0, no collision)", async () => {
+    const r = await planAll();
+    assert.equal(r.code, 0, r.stderr + r.stdout.slice(0, 4000));
+    const labs = (JSON.parse(r.stdout) as { labs: { stack: string }[] }).labs.map((l) => l.stack);
+    // The README's own plan commands name these stacks.
+    const named = starts.flatMap((s) => s.commands).filter((c) => c.startsWith("npm run plan")).map((c) => /--stack (\S+)/.exec(c)?.[1]);
+    assert.deepEqual(named, ["mylab", "mydisks"]);
+    for (const stack of [...named, "oxford", "training"]) assert.ok(labs.includes(stack!), stack);
+  });
+
+  it("quotes the quick-start lab's own plan: time to ready and cost, rounded", async () => {
+    const r = await planAll();
+    const plan = (JSON.parse(r.stdout) as { labs: (Pick<PlanResult, "timeToReady" | "cost"> & { stack: string })[] }).labs.find((l) => l.stack === "mylab")!;
+    const t = plan.timeToReady!;
+    const nearest5 = (x: number) => Math.round(x / 5) * 5;
+    const upTo005 = (x: number) => (Math.ceil(x * 20) / 20).toFixed(2);
+    const numbers = README.slice(README.indexOf("<!-- BEGIN quick-start numbers"), README.indexOf("<!-- END quick-start numbers"));
+    assert.match(numbers, new RegExp(`VMs usable after \\*\\*about ${nearest5(t.vmsMinutes)} minutes\\*\\*`));
+    assert.match(numbers, new RegExp(`after \\*\\*about ${nearest5(t.vpnMinutes!)} minutes\\*\\*`));
+    assert.match(numbers, /`pulumi up` returns\s+only when the VPN gateway is done/);
+    assert.match(numbers, new RegExp(`\\*\\*about USD ${upTo005(plan.cost!.perHourRunning!)} an hour\\*\\* \\(a lower bound`));
+    assert.match(numbers, new RegExp(`\\*\\*about USD ${Math.round(plan.cost!.perMonthParked!)} a month\\*\\*`));
+  });
+
+  it("links every docs/ page it names, and every page of docs/ is linked", () => {
+    const linked = [...README.matchAll(/\]\((docs\/[^)#]+)\)/g)].map((m) => m[1]);
+    for (const page of linked) assert.ok(fs.existsSync(path.join(ROOT, page)), `${page} is missing`);
+    for (const page of fs.readdirSync(path.join(ROOT, "docs"))) assert.ok(linked.includes(`docs/${page}`), `docs/${page} is not linked from the README`);
+  });
+});

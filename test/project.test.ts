@@ -59,7 +59,8 @@ describe("the source folders", () => {
     catalogues: ["input"],
     labctl: ["input", "azure", "plan", "program"],
     docs: ["input"],
-    acceptance: ["input", "plan"],
+    // The acceptance run's inline program is index.ts's own function (src/acceptance/README.md).
+    acceptance: ["input", "plan", "index"],
   };
   // Inside src/input, by what each part reads: the shared helpers at its root, then the CSV's
   // cells (csv/), the stack file and its keys (stack/), the lab as a whole with its lifecycle
@@ -70,7 +71,9 @@ describe("the source folders", () => {
     fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsFiles(path.join(dir, e.name)).map((f) => path.join(e.name, f)) : e.name.endsWith(".ts") ? [e.name] : []));
   /** Where a relative import of `file` lands: the src/ folder (or `program`) and, inside src/input, its part. */
   const landing = (file: string, specifier: string): { folder: string; part: string } => {
-    const rel = path.relative(path.join(ROOT, "src"), path.resolve(path.dirname(file), specifier)).split(path.sep);
+    const target = path.resolve(path.dirname(file), specifier);
+    if (target === path.join(ROOT, "index")) return { folder: "index", part: "" };
+    const rel = path.relative(path.join(ROOT, "src"), target).split(path.sep);
     return { folder: rel[0].replace(/\.ts$/, ""), part: rel[0] === "input" && rel.length > 2 ? rel[1] : "" };
   };
   for (const [folder, may] of Object.entries(allowed)) {

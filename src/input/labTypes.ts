@@ -9,7 +9,6 @@ import { PreviousDeployment } from "./previous";
 import { Problem } from "./problems";
 import { StackSettings } from "./settingsTypes";
 import type { ResizeVerdict } from "./resize";
-import type { DomainSettings, Role } from "./roles";
 
 /** One VM of the lab (one CSV row). */
 export interface LabVm {
@@ -83,4 +82,20 @@ export interface Lab {
   previous?: PreviousDeployment;
   /** The domain the Role rows build (stack keys `domainName` ...); set when a row has a role. */
   domain?: DomainSettings;
+}
+
+/** The values of the Role column. */
+export const ROLES = ["DC", "Exchange", "Member"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The domain the Role rows build, from the stack (`undefined` when no row has a role). */
+export interface DomainSettings {
+  /** FQDN of the forest. */
+  name: string;
+  netbiosName: string;
+  exchangeOrganization: string;
+  /** Whether each secret is set; the values are read by the declaration, as Pulumi secrets. */
+  safeModePassword: "configured" | "missing";
+  exchangeIsoUrl: "configured" | "missing";
+  exchangeProductKey: "configured" | "missing";
 }

@@ -18,7 +18,7 @@
  * as are AD preparation's "10-15 minutes or more"; every other figure is this project's
  * assumption, not a measurement.
  */
-import type { Lab, LabVm } from "./lab";
+import type { Lab, LabVm } from "./labTypes";
 import { forestRoot, runsRoleSteps } from "./roles";
 
 /** Seconds Pulumi waits after a step that schedules a restart, before the gate that follows (DataDog's 90 s). */

@@ -16,14 +16,16 @@
  */
 import { findSize } from "./catalogues";
 import type { CsvRow } from "./csv";
-import type { LabVm } from "./lab";
+import type { LabVm } from "./labTypes";
 import { Problem } from "./problems";
 import { ConfigLocator, NAMESPACE } from "./settings";
 import { ENCRYPTED_PLACEHOLDER } from "./stackFile";
 
-/** The values of the Role column. */
-export const ROLES = ["DC", "Exchange", "Member"] as const;
-export type Role = (typeof ROLES)[number];
+// The Role column's values and the domain's shape live in labTypes.ts (the lab carries them).
+export { ROLES } from "./labTypes";
+export type { DomainSettings, Role } from "./labTypes";
+import { ROLES } from "./labTypes";
+import type { DomainSettings, Role } from "./labTypes";
 
 /** The memory an Exchange row's size needs, in GiB. */
 export const EXCHANGE_MIN_MEMORY_GIB = 16;
@@ -90,17 +92,6 @@ export function roleProblems(vms: readonly LabVm[], csvFile: string): Problem[] 
   return problems;
 }
 
-/** The domain the Role rows build, from the stack (`undefined` when no row has a role). */
-export interface DomainSettings {
-  /** FQDN of the forest. */
-  name: string;
-  netbiosName: string;
-  exchangeOrganization: string;
-  /** Whether each secret is set; the values are read by the declaration, as Pulumi secrets. */
-  safeModePassword: "configured" | "missing";
-  exchangeIsoUrl: "configured" | "missing";
-  exchangeProductKey: "configured" | "missing";
-}
 
 const DOMAIN_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const NETBIOS = /^[A-Za-z0-9-]{1,15}$/;

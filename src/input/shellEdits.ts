@@ -33,7 +33,7 @@
  */
 import { DiskRef, diskKey } from "./disks";
 import type { Draft } from "./labRows";
-import type { LabVm } from "./lab";
+import type { LabVm } from "./labTypes";
 import type { PreviousDeployment } from "./previous";
 import { Problem } from "./problems";
 import { ResizeVerdict, resizeVerdict, sizeFacts } from "./resize";

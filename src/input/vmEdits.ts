@@ -11,7 +11,7 @@
  *   (renamed, or given another OS disk) attaches its disks afresh, so a new LUN is fine there.
  */
 import { diskKey } from "./disks";
-import type { LabVm } from "./lab";
+import type { LabVm } from "./labTypes";
 import type { PreviousDeployment } from "./previous";
 import { Problem } from "./problems";
 

@@ -11,7 +11,7 @@
  * {@link VM_DELETE_MINUTES} for the VM's deletion, also an assumption.
  */
 import type { Change } from "./changes";
-import type { PlanResource } from "./plan";
+import type { PlanResource } from "./planTypes";
 import { CREATION_MINUTES } from "../report/readiness";
 
 /** Assumed minutes for Azure to delete a VM whose disks detach (stated, not measured). */

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { formatProblem } from "./src/input/problems";
 import { runLab } from "./src/program";
-import { readStackFile } from "./src/input/stackFile";
+import { readStackFile } from "./src/input/stack/stackFile";
 
 export = async () => {
   const stackFile = `stacks/Pulumi.${pulumi.getStack()}.yaml`;
@@ -28,7 +28,7 @@ export = async () => {
     draytek: component.vpn?.draytek,
     draytekHints: component.vpn?.draytekHints,
     // For the next pulumi up: the configuration and the CSV as deployed, with every address and
-    // LUN written in, so that they never move (src/input/previous.ts). No secrets. It resolves only
+    // LUN written in, so that they never move (src/input/lab/previous.ts). No secrets. It resolves only
     // after every VM and readiness gate was created: a failed pulumi up keeps the last record.
     deployedLab,
   };

@@ -5,18 +5,18 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { CsvRow, decodeUtf8, readLabCsv } from "./input/csv";
+import { CsvRow, decodeUtf8, readLabCsv } from "./input/csv/csv";
 import { readInputFile } from "./input/files";
-import { Lab, buildLab } from "./input/lab";
-import { CellEdit, writeCells } from "./input/pin";
-import { DEPLOYED_LAB_OUTPUT, DeployedLabRecord, PreviousDeployment, deployedLabRecord, findDeployedLabRecord, previousDeployment } from "./input/previous";
+import { Lab, buildLab } from "./input/lab/lab";
+import { CellEdit, writeCells } from "./input/csv/pin";
+import { DEPLOYED_LAB_OUTPUT, DeployedLabRecord, PreviousDeployment, deployedLabRecord, findDeployedLabRecord, previousDeployment } from "./input/lab/previous";
 import { LabValidationError, Problem, sortProblems } from "./input/problems";
-import { ConfigLocator, NAMESPACE, StackSettings, parseSettings } from "./input/settings";
-import { ENCRYPTED_PLACEHOLDER } from "./input/stackFile";
-import { setKeyCommand, suggestSharedKey } from "./input/vpn";
-import { imageCredentialProblems } from "./input/imageCredentials";
-import { networkEditProblems } from "./input/networkEdits";
-import { domainSettings } from "./input/roles";
+import { ConfigLocator, NAMESPACE, StackSettings, parseSettings } from "./input/stack/settings";
+import { ENCRYPTED_PLACEHOLDER } from "./input/stack/stackFile";
+import { setKeyCommand, suggestSharedKey } from "./input/stack/vpn";
+import { imageCredentialProblems } from "./input/lab/imageCredentials";
+import { networkEditProblems } from "./input/lab/networkEdits";
+import { domainSettings } from "./input/lab/roles";
 import { ExchangeLab } from "./azure/exchangeLab";
 import { readinessSkipProblems } from "./azure/gates";
 import { withOsDiskModes } from "./azure/osDisk";

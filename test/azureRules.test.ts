@@ -5,9 +5,9 @@ import { execFileSync } from "child_process";
 import * as path from "path";
 import { catalogueLabels, closest, findRegion, regionCatalogue, resolveTimeZone, sizeCatalogue, windowsTimeZoneIds } from "../src/input/catalogues";
 import { AzLocation, AzSku, regionsFromLocations, sizesFromSkus } from "../src/catalogues/cli";
-import { CLASSIC_SIZES, resolveSize } from "../src/input/sizes";
-import { detectSeparator } from "../src/input/csv";
-import { diskSubscriptionProblems } from "../src/input/lab";
+import { CLASSIC_SIZES, resolveSize } from "../src/input/csv/sizes";
+import { detectSeparator } from "../src/input/csv/csv";
+import { diskSubscriptionProblems } from "../src/input/lab/lab";
 import { HEADER, baseStackYaml, labOf, planCli, runPlanCli, writeLab } from "./helpers";
 
 const ROW = "Yes,dc1,,dc1-os,Small,Oxford,,,,No,";

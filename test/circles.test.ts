@@ -1,6 +1,6 @@
 // No import circles in src/ (type-only imports included): a circle means two modules that cannot
 // be understood, tested or moved apart. Shared shapes go to a module of their own
-// (src/input/settingsTypes.ts, src/input/labTypes.ts, src/plan/planTypes.ts).
+// (src/input/stack/settingsTypes.ts, src/input/lab/labTypes.ts, src/plan/planTypes.ts).
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";

@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { crossLabProblems } from "../src/input/crossLab";
+import { crossLabProblems } from "../src/input/lab/crossLab";
 import { draytekProfileName } from "../src/report/draytek";
 import { exampleSettings, labOf, runPlanCli } from "./helpers";
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { MAX_CSV_ROWS, decodeUtf8, readLabCsv } from "../src/input/csv";
+import { MAX_CSV_ROWS, decodeUtf8, readLabCsv } from "../src/input/csv/csv";
 import { HEADER, onlyProblem } from "./helpers";
 
 const ROW = "Yes,dc1,,dc1-os,Small,Oxford,,West Europe,,Yes,3389";

@@ -3,9 +3,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { DraytekInput, LABELS, draytekProfile, labelConfirmed, renderDraytekHints } from "../src/report/draytek";
-import { parseSettings } from "../src/input/settings";
+import { parseSettings } from "../src/input/stack/settings";
 import { parseCidr } from "../src/input/addresses";
-import { DEFAULT_IPSEC_POLICY, IpsecPolicy, VpnSettings, draytekKeyWarnings, draytekPolicyWarnings } from "../src/input/vpn";
+import { DEFAULT_IPSEC_POLICY, IpsecPolicy, VpnSettings, draytekKeyWarnings, draytekPolicyWarnings } from "../src/input/stack/vpn";
 import { exampleConfig, exampleSettings } from "./helpers";
 
 const S = (v: unknown) => JSON.stringify(v);

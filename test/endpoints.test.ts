@@ -5,8 +5,8 @@ import fc from "fast-check";
 import { declaredPools, poolsDroppedWhileInUse } from "../src/azure/loadBalancer";
 import { rdpText } from "../src/azure/exchangeLab";
 import { PlanResource, PlanResult } from "../src/plan/plan";
-import { parseSettings } from "../src/input/settings";
-import { buildLab } from "../src/input/lab";
+import { parseSettings } from "../src/input/stack/settings";
+import { buildLab } from "../src/input/lab/lab";
 import { HEADER, baseStackYaml, dig, exampleConfig, exampleSettings, labOf, onlyProblem, planExample, planOf, rowsOf, sharedExamplePlan } from "./helpers";
 
 const H = `${HEADER},Endpoints,DataDisks`;

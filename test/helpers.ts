@@ -2,11 +2,11 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CsvRow, readLabCsv } from "../src/input/csv";
-import { Lab, buildLab } from "../src/input/lab";
+import { CsvRow, readLabCsv } from "../src/input/csv/csv";
+import { Lab, buildLab } from "../src/input/lab/lab";
 import { Problem } from "../src/input/problems";
-import { StackSettings, parseSettings } from "../src/input/settings";
-import { parseStackFile } from "../src/input/stackFile";
+import { StackSettings, parseSettings } from "../src/input/stack/settings";
+import { parseStackFile } from "../src/input/stack/stackFile";
 import { main } from "../src/plan/cli";
 import { PlanResult, runPlan } from "../src/plan/plan";
 

@@ -12,9 +12,9 @@ import { renderPlan } from "../src/plan/render";
 import { runLab } from "../src/program";
 import { classifyDiskLookupError } from "../src/azure/osDisk";
 import { LabValidationError } from "../src/input/problems";
-import { CLASSIC_SIZES } from "../src/input/sizes";
+import { CLASSIC_SIZES } from "../src/input/csv/sizes";
 import { findSize } from "../src/input/catalogues";
-import { checkAdminPassword, checkAdminUsername, defaultOsDiskName, parseImage } from "../src/input/images";
+import { checkAdminPassword, checkAdminUsername, defaultOsDiskName, parseImage } from "../src/input/csv/images";
 import { ROOT, baseStackYaml, dig, exampleConfig, sharedExamplePlan, writeLab } from "./helpers";
 
 const HEADER = "BringOnline,VMName,VMOSDiskName,VMInstanceSize,SubnetName,IPAddress,WaitForBoot,Image,ComputerName";

@@ -10,7 +10,7 @@ import { renderCost } from "../src/plan/render";
 import { PlanResult } from "../src/plan/plan";
 import { READINESS_GATE_MINUTES, READINESS_GATE_TYPE, timeToReady } from "../src/report/readiness";
 import { HEADER, baseStackYaml, exampleSettings, onlyProblem, planOf, rowsOf, sharedExamplePlan } from "./helpers";
-import { buildLab } from "../src/input/lab";
+import { buildLab } from "../src/input/lab/lab";
 
 describe("the cost estimate", () => {
   let plan: PlanResult;

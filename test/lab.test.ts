@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { onlineVms } from "../src/input/lab";
-import { CLASSIC_SIZES } from "../src/input/sizes";
+import { onlineVms } from "../src/input/lab/lab";
+import { CLASSIC_SIZES } from "../src/input/csv/sizes";
 import { exampleSettings, labOf, onlyProblem } from "./helpers";
 
 // The classic example row from the 2014 article ("Building an inexpensive Exchange lab in Azure"): empty IPAddress,

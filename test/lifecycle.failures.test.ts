@@ -9,7 +9,7 @@ import { parse } from "yaml";
 import { STACK_REFERENCE_TYPE, recordingMocks } from "../src/plan/mocks";
 import { readPreviousDeployment, runLab, stackReferenceFailure } from "../src/program";
 import { WAIT_READY_SCRIPT_PATH, waitReadyScript } from "../src/azure/gates";
-import { labResourceUrn } from "../src/input/networkEdits";
+import { labResourceUrn } from "../src/input/lab/networkEdits";
 import { runPlan } from "../src/plan/plan";
 import { renderPlan } from "../src/plan/render";
 import { HEADER, ROOT, baseStackYaml, exampleConfig, sharedExamplePlan, writeLab } from "./helpers";

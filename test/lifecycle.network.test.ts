@@ -3,8 +3,8 @@
 // lifecycle.test.ts), and must exit 1 with nothing declared, naming the key and the steps.
 import { strict as assert } from "assert";
 import { PlanResult, runPlan } from "../src/plan/plan";
-import { DeployedLabRecord } from "../src/input/previous";
-import { labResourceUrn, previousNetwork } from "../src/input/networkEdits";
+import { DeployedLabRecord } from "../src/input/lab/previous";
+import { labResourceUrn, previousNetwork } from "../src/input/lab/networkEdits";
 import { baseStackYaml, writeLab } from "./helpers";
 
 const HEADER = "BringOnline,VMName,StorageAccount,VMOSDiskName,VMInstanceSize,SubnetName,IPAddress,Location,AffinityGroup,WaitForBoot,PublicRDPPort,Endpoints,DataDisks";

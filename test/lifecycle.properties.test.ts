@@ -6,8 +6,8 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import { cidrOverlaps, parseCidr } from "../src/input/addresses";
-import { readLabCsv } from "../src/input/csv";
-import { DeployedLabRecord, deployedLabRecord, previousDeployment } from "../src/input/previous";
+import { readLabCsv } from "../src/input/csv/csv";
+import { DeployedLabRecord, deployedLabRecord, previousDeployment } from "../src/input/lab/previous";
 import { LabValidationError } from "../src/input/problems";
 import { loadLab } from "../src/program";
 import { exampleConfig } from "./helpers";

@@ -12,9 +12,9 @@
 // A smaller property checks the same on the mock runtime's actual changes.
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { diskKey } from "../src/input/disks";
-import { Lab } from "../src/input/lab";
-import { DeployedLabRecord, deployedLabRecord, previousDeployment } from "../src/input/previous";
+import { diskKey } from "../src/input/csv/disks";
+import { Lab } from "../src/input/lab/lab";
+import { DeployedLabRecord, deployedLabRecord, previousDeployment } from "../src/input/lab/previous";
 import { LabValidationError } from "../src/input/problems";
 import { runPlan } from "../src/plan/plan";
 import { loadLab } from "../src/program";

@@ -5,7 +5,7 @@ import { strict as assert } from "assert";
 import { Change } from "../src/plan/changes";
 import { PlanResult, runPlan } from "../src/plan/plan";
 import { renderShellRecreations } from "../src/plan/shellOrder";
-import { DeployedLabRecord } from "../src/input/previous";
+import { DeployedLabRecord } from "../src/input/lab/previous";
 import { baseStackYaml, writeLab } from "./helpers";
 
 const HEADER = "BringOnline,VMName,StorageAccount,VMOSDiskName,VMInstanceSize,SubnetName,IPAddress,Location,AffinityGroup,WaitForBoot,PublicRDPPort,Endpoints,DataDisks,DiskTiers,Image";

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Change } from "../src/plan/changes";
 import { PlanResult, runPlan } from "../src/plan/plan";
-import { DeployedLabRecord } from "../src/input/previous";
+import { DeployedLabRecord } from "../src/input/lab/previous";
 import { baseStackYaml, runPlanCli, writeLab } from "./helpers";
 
 const HEADER = "BringOnline,VMName,StorageAccount,VMOSDiskName,VMInstanceSize,SubnetName,IPAddress,Location,AffinityGroup,WaitForBoot,PublicRDPPort,Endpoints,DataDisks";

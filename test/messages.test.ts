@@ -2,8 +2,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { writeCells } from "../src/input/pin";
-import { readLabCsv } from "../src/input/csv";
+import { writeCells } from "../src/input/csv/pin";
+import { readLabCsv } from "../src/input/csv/csv";
 import type { TokenCredential } from "@azure/identity";
 import { main as labMain } from "../src/labctl/cli";
 import { FakeArm, startFakeArm } from "./fakeArm";

@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { warnParkedDisks } from "../src/azure/parkedDisks";
-import { RUNNING_SKU_TAG, parkedDiskWarning } from "../src/input/parkedDisks";
+import { RUNNING_SKU_TAG, parkedDiskWarning } from "../src/input/lab/parkedDisks";
 import { GET_DISK_TOKEN, invokeError, recordingMocks } from "../src/plan/mocks";
 import { labOf } from "./helpers";
 

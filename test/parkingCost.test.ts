@@ -5,9 +5,9 @@ import { renderPlan } from "../src/plan/render";
 import { loadSnapshot } from "../src/prices/snapshot";
 import { HOURS_PER_MONTH, TYPICAL_HOURS_RUNNING, estimateCost, parkedTier } from "../src/report/cost";
 import { sizeCatalogue } from "../src/input/catalogues";
-import { supportsPremiumStorage } from "../src/input/sizes";
+import { supportsPremiumStorage } from "../src/input/csv/sizes";
 import { planDisk } from "../src/labctl/parking";
-import { buildLab } from "../src/input/lab";
+import { buildLab } from "../src/input/lab/lab";
 import { HEADER, exampleSettings, onlyProblem, rowsOf, sharedExamplePlan } from "./helpers";
 
 /** A lab of CSV rows with the Endpoints, DataDisks, DiskTiers and Image columns. */

@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { CONFIG_DEFAULTS, CONFIG_KEYS, ConfigKeySpec } from "../src/input/settings";
+import { CONFIG_DEFAULTS, CONFIG_KEYS, ConfigKeySpec } from "../src/input/stack/settings";
 import { REFERENCE_PAGE, regenerateReference } from "../src/docs/readme";
 import { ROOT } from "./helpers";
 

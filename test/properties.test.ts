@@ -9,11 +9,11 @@ import { strict as assert } from "assert";
 import fc from "fast-check";
 import { parseDocument } from "yaml";
 import { parseIpv4, usableRange, cidrContains, cidrOverlaps } from "../src/input/addresses";
-import { CSV_COLUMNS, CsvColumn, REQUIRED_COLUMNS, readLabCsv } from "../src/input/csv";
-import { Lab, buildLab, onlineVms } from "../src/input/lab";
+import { CSV_COLUMNS, CsvColumn, REQUIRED_COLUMNS, readLabCsv } from "../src/input/csv/csv";
+import { Lab, buildLab, onlineVms } from "../src/input/lab/lab";
 import { LabValidationError, Problem, formatProblem, sortProblems } from "../src/input/problems";
-import { CONFIG_KEYS, ConfigLocator, LOCATION_KEY, NAMESPACE, StackSettings, parseSettings } from "../src/input/settings";
-import { parseStackFile } from "../src/input/stackFile";
+import { CONFIG_KEYS, ConfigLocator, LOCATION_KEY, NAMESPACE, StackSettings, parseSettings } from "../src/input/stack/settings";
+import { parseStackFile } from "../src/input/stack/stackFile";
 import { HEADER, exampleConfig, exampleSettings, rowsOf } from "./helpers";
 
 // ---------------------------------------------------------------------------------------------
@@ -309,7 +309,7 @@ describe("properties of the validation pipeline (generated input)", function () 
 
     // Found by both properties above (csv-parse counts a CRLF inside a quoted cell as two lines,
     // so rows after it, and a 'not valid CSV' problem, pointed one line too far, even past the
-    // end of the file); fixed in src/input/csv.ts since. Kept as regression tests.
+    // end of the file); fixed in src/input/csv/csv.ts since. Kept as regression tests.
     it("locates rows after a quoted cell holding CRLF", () => {
       const text = `${HEADER}\r\nYes,dc1,"note\r\nmore",dc1-os,Small,Oxford,,,,No,\r\nYes,dc2,,dc2-os,Huge,Oxford,,,,No,`;
       // Lines: 1 header, 2-3 dc1 (its cell spans them), 4 dc2.
@@ -466,13 +466,13 @@ describe("properties of the validation pipeline (generated input)", function () 
       fc.assert(fc.property(configMap, counted("settings", checkSettings)), { numRuns: 3000 });
     });
 
-    // BUG (src/input/settings.ts, unknown-key check): `suffix in CONFIG_KEYS` also finds members of
+    // BUG (src/input/stack/settings.ts, unknown-key check): `suffix in CONFIG_KEYS` also finds members of
     // Object.prototype, so exchange-lab:toString, :constructor, :__proto__, :valueOf, ... are
     // silently accepted instead of being reported as unknown keys.
     it("reports exchange-lab:toString as an unknown key (counter-example)", () => {
       checkSettings({ ...exampleConfig(), "exchange-lab:toString": "x" });
     });
-    // BUG (src/input/settings.ts, String(...) of JSON values): a JSON object whose toString/valueOf are
+    // BUG (src/input/stack/settings.ts, String(...) of JSON values): a JSON object whose toString/valueOf are
     // not functions makes String() throw "Cannot convert object to primitive value".
     it("does not throw on vpnGatewayZones: [{toString: 1}] (counter-example)", () => {
       checkSettings({ ...exampleConfig(), "exchange-lab:vpnGatewayZones": '[{"toString":1}]' });
@@ -561,7 +561,7 @@ describe("properties of the validation pipeline (generated input)", function () 
       fc.assert(fc.property(stackText, counted("stack-file", checkStackFile)), { numRuns: 3000 });
     });
 
-    // BUG (found by the property above; src/input/stackFile.ts): under %YAML 1.1 the yaml library
+    // BUG (found by the property above; src/input/stack/stackFile.ts): under %YAML 1.1 the yaml library
     // resolves merge keys, and toJSON() throws "Merge sources must be maps or map aliases" when
     // a << value is a scalar or a list of scalars; parseStackFile lets it escape.
     it("does not throw on a YAML 1.1 merge key with a scalar source (counter-example)", () => {
@@ -599,7 +599,7 @@ describe("properties of the validation pipeline (generated input)", function () 
     // "defaults: &a\n  x: 1\nconfig:\n  azure-native:location:\n    - *a\n    - westeurope\n"): an alias is read
     // with the yaml library's context-free toJSON(), which gives { source: <anchor> } instead of
     // the anchored value, so `exchange-lab:gatewaySubnet: *gw` becomes '{"source":"gw"}'.
-    it("resolves a YAML alias to its anchored value (counter-example; src/input/stackFile.ts)", () => {
+    it("resolves a YAML alias to its anchored value (counter-example; src/input/stack/stackFile.ts)", () => {
       checkValuesAsYamlReadsThem("config:\n  exchange-lab:addressSpace: &a 10.20.0.0/16\n  exchange-lab:colour: *a\n");
     });
   });

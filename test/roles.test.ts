@@ -1,8 +1,8 @@
 // The Role column and the domain keys (input side): the rules across rows, the keys' checks,
 // missing secrets (the plan warns, pulumi up stops with the set --secret line), through the CLI.
 import { strict as assert } from "assert";
-import { buildLab } from "../src/input/lab";
-import { domainSettings, parseRole, roleProblems, runsRoleSteps } from "../src/input/roles";
+import { buildLab } from "../src/input/lab/lab";
+import { domainSettings, parseRole, roleProblems, runsRoleSteps } from "../src/input/lab/roles";
 import { loadLab } from "../src/program";
 import { LabValidationError } from "../src/input/problems";
 import { baseStackYaml, exampleConfig, exampleSettings, planCli, rowsOf } from "./helpers";

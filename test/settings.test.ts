@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { parseSettings } from "../src/input/settings";
+import { parseSettings } from "../src/input/stack/settings";
 import { exampleConfig, onlyProblem } from "./helpers";
 
 const at = (key: string) => ({ file: "stacks/Pulumi.test.yaml", line: key.length }); // a fake but key-dependent line

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { ENCRYPTED_PLACEHOLDER, parseStackFile } from "../src/input/stackFile";
+import { ENCRYPTED_PLACEHOLDER, parseStackFile } from "../src/input/stack/stackFile";
 import { onlyProblem } from "./helpers";
 
 describe("reading a stack file", () => {

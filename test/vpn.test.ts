@@ -8,8 +8,8 @@ import { main } from "../src/plan/cli";
 import { recordingMocks } from "../src/plan/mocks";
 import { runLab } from "../src/program";
 import { PlanResult, SECRET_MASK } from "../src/plan/plan";
-import { parseSettings } from "../src/input/settings";
-import { DEFAULT_IPSEC_POLICY, IPSEC_POLICY_VALUES, IpsecPolicy, VpnSettings, checkSharedKey } from "../src/input/vpn";
+import { parseSettings } from "../src/input/stack/settings";
+import { DEFAULT_IPSEC_POLICY, IPSEC_POLICY_VALUES, IpsecPolicy, VpnSettings, checkSharedKey } from "../src/input/stack/vpn";
 import { HEADER, ROOT, baseStackYaml, dig, exampleConfig, exampleSettings, onlyProblem, planOf, writeLab, sharedExamplePlan } from "./helpers";
 
 const S = (v: unknown) => JSON.stringify(v);

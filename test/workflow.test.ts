@@ -4,7 +4,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { parseStackFile } from "../src/input/stackFile";
+import { parseStackFile } from "../src/input/stack/stackFile";
 import { ROOT, baseStackYaml } from "./helpers";
 
 interface Step { name?: string; uses?: string; run?: string; if?: string; with?: Record<string, string> }

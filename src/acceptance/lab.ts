@@ -10,13 +10,13 @@
  *   the marketplace `*-datacenter` images are Desktop Experience images.
  * - Sizes, their memory and the generations they boot: the bundled VM size catalogue
  *   (`catalogues/vm-sizes.json`, from the Microsoft Learn size pages).
- * - The image alias and its generation: `IMAGE_ALIASES` (src/input/images.ts).
+ * - The image alias and its generation: `IMAGE_ALIASES` (src/input/csv/images.ts).
  */
 import { randomBytes } from "crypto";
 import { stringify } from "yaml";
 import { sizeCatalogue, VmSize } from "../input/catalogues";
-import { IMAGE_ALIASES } from "../input/images";
-import { LOCATION_KEY, NAMESPACE } from "../input/stackKeys";
+import { IMAGE_ALIASES } from "../input/csv/images";
+import { LOCATION_KEY, NAMESPACE } from "../input/stack/stackKeys";
 
 /** The image both VMs boot: Windows Server 2022 Datacenter, Generation 1 (no Trusted Launch to set up). */
 export const ACCEPTANCE_IMAGE = "ws2022";

@@ -6,16 +6,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
-import { Lab, diskSubscriptionProblems, onlineVms } from "../input/lab";
+import { Lab, diskSubscriptionProblems, onlineVms } from "../input/lab/lab";
 import { LabValidationError } from "../input/problems";
-import { publicIpFqdn } from "../input/settings";
+import { publicIpFqdn } from "../input/stack/settings";
 import { declareAutoShutdown } from "./autoShutdown";
 import { declareLoadBalancer, DeclaredLoadBalancer } from "./loadBalancer";
 import { declareNetwork } from "./network";
 import { hasGate } from "./gates";
 import { declareReadinessGate } from "./readinessGate";
 import { declareRoleSteps } from "./roleCommands";
-import { roleDnsServers } from "../input/roleSteps";
+import { roleDnsServers } from "../input/lab/roleSteps";
 import { declareVm } from "./virtualMachines";
 import { DeclaredVpn, declareVpn } from "./vpn";
 

@@ -5,9 +5,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { Lab, LabVm, onlineVms } from "../input/lab";
+import { Lab, LabVm, onlineVms } from "../input/lab/lab";
 import { Problem } from "../input/problems";
-import { ReadinessSettings } from "../input/settings";
+import { ReadinessSettings } from "../input/stack/settings";
 
 /** The gate script's path (a file of its own, read when the gate is declared). */
 export const WAIT_READY_SCRIPT_PATH = path.join(__dirname, "scripts", "wait-ready.ps1");

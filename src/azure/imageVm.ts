@@ -26,8 +26,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/azure-native/compute";
 import type * as types from "@pulumi/azure-native/types";
-import { LabVm } from "../input/lab";
-import { NAMESPACE, VmImageSettings } from "../input/settings";
+import { LabVm } from "../input/lab/lab";
+import { NAMESPACE, VmImageSettings } from "../input/stack/settings";
 
 /** The VM inputs an Image row's VM keeps from its creation, whichever mode a later run declares. */
 export const IMAGE_VM_IGNORE_CHANGES = [

@@ -50,8 +50,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
-import { RDP_PORT, portName } from "../input/endpoints";
-import { Lab, LabVm, onlineVms } from "../input/lab";
+import { RDP_PORT, portName } from "../input/csv/endpoints";
+import { Lab, LabVm, onlineVms } from "../input/lab/lab";
 
 /** Backend pool of every online VM (outbound rule). */
 export const ALL_VMS_POOL = "all-vms";

@@ -10,7 +10,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
-import { Lab } from "../input/lab";
+import { Lab } from "../input/lab/lab";
 import { securityRulesFor } from "./securityRules";
 
 /** The declared network: the VNet and its subnets by name (lab subnets and `GatewaySubnet`). */

@@ -13,8 +13,8 @@
  * the security type of attached OS Disk" otherwise (https://github.com/Azure/azure-sdk-for-python/issues/30479).
  */
 import * as compute from "@pulumi/azure-native/compute";
-import { OsDiskMode } from "../input/images";
-import { Lab, LabVm, onlineVms } from "../input/lab";
+import { OsDiskMode } from "../input/csv/images";
+import { Lab, LabVm, onlineVms } from "../input/lab/lab";
 import { LabValidationError, Problem } from "../input/problems";
 
 /** What a failed `getDisk` means: the disk is absent, or the run must stop with `message`. */

@@ -19,7 +19,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/azure-native/compute";
 import { GATE_RUN_COMMAND_NAME, gateTimeouts, waitReadyScript } from "./gates";
-import { LabVm } from "../input/lab";
+import { LabVm } from "../input/lab/lab";
 
 /**
  * Declares the readiness gate of one barrier VM. Options:

@@ -1,5 +1,5 @@
 /**
- * Declares a Role row's first-life steps (designed in src/input/roleSteps.ts) as managed Run
+ * Declares a Role row's first-life steps (designed in src/input/lab/roleSteps.ts) as managed Run
  * Commands (`azure-native:compute:VirtualMachineRunCommandByVirtualMachine`, ARM
  * `Microsoft.Compute/virtualMachines/runCommands`,
  * https://learn.microsoft.com/azure/virtual-machines/windows/run-command-managed), one after
@@ -22,9 +22,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/azure-native/compute";
-import { LabVm, Lab } from "../input/lab";
-import { PROTECTED, REBOOT_WAIT_SECONDS, RoleStep, roleRunCommandName, roleStepsOf } from "../input/roleSteps";
-import { NAMESPACE } from "../input/settings";
+import { LabVm, Lab } from "../input/lab/lab";
+import { PROTECTED, REBOOT_WAIT_SECONDS, RoleStep, roleRunCommandName, roleStepsOf } from "../input/lab/roleSteps";
+import { NAMESPACE } from "../input/stack/settings";
 import { gateTimeouts } from "./gates";
 
 /** What a missing secret is sent as while the plan runs without it (the plan warns); never a real value. */

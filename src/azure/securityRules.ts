@@ -8,8 +8,8 @@
  * With a Standard Load Balancer the NSG sees the client's address and the VM's own IP and
  * port, so the rules name the VMs' private IPs and backend ports.
  */
-import { RDP_PORT, portName } from "../input/endpoints";
-import type { Lab } from "../input/lab";
+import { RDP_PORT, portName } from "../input/csv/endpoints";
+import type { Lab } from "../input/lab/lab";
 
 /** One NSG security rule, in the ARM `securityRules` shape (with source as one prefix or a list). */
 export interface SecurityRule {

@@ -29,10 +29,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
-import { DiskRef } from "../input/disks";
-import { LabVm } from "../input/lab";
-import { VmImageSettings } from "../input/settings";
-import { NIC_SUBNET_PATH, VM_SIZE_PATH } from "../input/shellEdits";
+import { DiskRef } from "../input/csv/disks";
+import { LabVm } from "../input/lab/lab";
+import { VmImageSettings } from "../input/stack/settings";
+import { NIC_SUBNET_PATH, VM_SIZE_PATH } from "../input/lab/shellEdits";
 import { IMAGE_VM_IGNORE_CHANGES, IMAGE_VM_REPLACE_ON_CHANGES, imageVmInputs } from "./imageVm";
 
 /** The ARM resource ID of a managed disk (`Microsoft.Compute/disks`). */

@@ -11,8 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import { DraytekInput, draytekProfile, DraytekProfile, draytekProfileName, renderDraytekHints } from "../report/draytek";
 import { withCliScript } from "../report/draytekCli";
-import { Lab, onlineVms } from "../input/lab";
-import { NAMESPACE, publicIpFqdn } from "../input/settings";
+import { Lab, onlineVms } from "../input/lab/lab";
+import { NAMESPACE, publicIpFqdn } from "../input/stack/settings";
 
 /**
  * Create/update/delete time allowed for the gateway: azure-native's own default operation timeout

@@ -48,7 +48,7 @@ export function regionsFromLocations(locations: readonly AzLocation[]): Region[]
  * The VM sizes of a SKU list, one per name, sorted by name: vCPUs, memory (GiB), max data disks,
  * whether `HyperVGenerations` includes V1 and V2, whether `MaxResourceVolumeMB` (the local temp
  * disk) is above 0, and `DiskControllerTypes` (absent: SCSI only). The resize rules read the last
- * three (`src/input/resize.ts`; capability names as the Resource SKUs API returns them,
+ * three (`src/input/lab/resize.ts`; capability names as the Resource SKUs API returns them,
  * https://learn.microsoft.com/rest/api/compute/resource-skus/list). SKUs without vCPUs, memory or
  * data disks are dropped.
  */

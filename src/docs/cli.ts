@@ -6,7 +6,7 @@ import { REFERENCE_PAGE, regenerateReference } from "./readme";
 export const DOCS_USAGE = `usage: npm run docs
 
 Rewrites the generated tables of docs/reference.md (stack keys, CSV columns) between their markers
-from the tables in code (src/input/stackKeys.ts, src/input/csvColumns.ts). A test fails while they
+from the tables in code (src/input/stack/stackKeys.ts, src/input/csv/csvColumns.ts). A test fails while they
 differ. No options but --help.
 `;
 

@@ -1,10 +1,10 @@
 /**
  * The reference tables of `docs/reference.md`, generated from the tables in code
- * (`src/input/stackKeys.ts`, `src/input/csvColumns.ts`) so that they cannot drift: each sits
+ * (`src/input/stack/stackKeys.ts`, `src/input/csv/csvColumns.ts`) so that they cannot drift: each sits
  * between a BEGIN and an END marker. Pure.
  */
-import { csvColumnsTable } from "../input/csvColumns";
-import { stackKeysTable } from "../input/stackKeys";
+import { csvColumnsTable } from "../input/csv/csvColumns";
+import { stackKeysTable } from "../input/stack/stackKeys";
 
 /** The generated sections, by marker name. */
 export const GENERATED_SECTIONS: Readonly<Record<string, () => string>> = {

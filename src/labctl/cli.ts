@@ -16,12 +16,12 @@
  */
 import * as path from "path";
 import type { TokenCredential } from "@azure/identity";
-import { Lab } from "../input/lab";
+import { Lab } from "../input/lab/lab";
 import { resolveStackFile } from "../plan/cli";
 import { LabValidationError, formatProblem } from "../input/problems";
 import { loadLab } from "../program";
-import { NAMESPACE } from "../input/settings";
-import { readStackFile } from "../input/stackFile";
+import { NAMESPACE } from "../input/stack/settings";
+import { readStackFile } from "../input/stack/stackFile";
 import { LabAzure } from "./azure";
 import { Renderer, renderStatus, statusLab, stopLab } from "./commands";
 import { ParkOutcome, parkOnly, renderDryRun, stopAndPark, unparkAndStart } from "./parkCommands";

@@ -3,7 +3,7 @@
  * Every failure names its VM and carries Azure's message (or the readiness script's output).
  */
 import { Listr } from "listr2";
-import { Lab, LabVm, onlineVms } from "../input/lab";
+import { Lab, LabVm, onlineVms } from "../input/lab/lab";
 import { LabAzure, VmState, azureMessage } from "./azure";
 import { bootSteps } from "./order";
 

@@ -4,10 +4,10 @@
  *
  * A WaitForBoot=Yes VM is a barrier: the VMs since the previous barrier start together, then the
  * barrier starts and (with its readiness gate on) is waited for until it serves; then the next
- * group. This mirrors the creation order of src/input/lab.ts (`dependsOn`).
+ * group. This mirrors the creation order of src/input/lab/lab.ts (`dependsOn`).
  */
 import { hasGate } from "../azure/gates";
-import { Lab, LabVm, onlineVms } from "../input/lab";
+import { Lab, LabVm, onlineVms } from "../input/lab/lab";
 
 /** One step of the start order: VMs started together; a barrier step holds one VM. */
 export interface BootStep {

@@ -5,7 +5,7 @@
  * so `stop --park` deallocates every VM before the first conversion, and `start` converts every
  * parked disk back before the first VM starts.
  */
-import { Lab, onlineVms } from "../input/lab";
+import { Lab, onlineVms } from "../input/lab/lab";
 import { LabAzure } from "./azure";
 import { CommandResult, Renderer, startLab, stopLab } from "./commands";
 import { ConversionResult, Direction, convertDisks, labDisks, renderDiskPlan } from "./parking";

@@ -18,12 +18,12 @@
  * Every disk is read and judged before the first change: a disk of a running VM, a third
  * conversion within 24 hours or an unreadable disk stops the run with nothing changed.
  */
-import { Lab, LabVm } from "../input/lab";
-import { DiskRef } from "../input/disks";
-import { CONVERSIONS_TAG, RUNNING_SKU_TAG } from "../input/parkedDisks";
+import { Lab, LabVm } from "../input/lab/lab";
+import { DiskRef } from "../input/csv/disks";
+import { CONVERSIONS_TAG, RUNNING_SKU_TAG } from "../input/lab/parkedDisks";
 import { DiskInfo, LabAzure, azureMessage } from "./azure";
 
-export { CONVERSIONS_TAG, RUNNING_SKU_TAG } from "../input/parkedDisks";
+export { CONVERSIONS_TAG, RUNNING_SKU_TAG } from "../input/lab/parkedDisks";
 /** Type changes Azure allows per disk and day (disks-convert-types, "Restrictions"). */
 export const CONVERSIONS_PER_DAY = 2;
 const DAY_MS = 24 * 3600 * 1000;

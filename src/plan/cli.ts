@@ -4,7 +4,7 @@
  *
  * Several labs (several `--stack`/`--config`, `--all`, or no choice with more than one stack file
  * under `stacks/`) are planned one after another, then checked against each other
- * (src/input/crossLab.ts).
+ * (src/input/lab/crossLab.ts).
  *
  * Exit codes: 0 the lab (every lab) is valid and was planned; 1 the input is invalid (every
  * problem listed, no resources), two labs collide, or `--pin` could not write the CSV (it says
@@ -13,8 +13,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { readInputFile } from "../input/files";
-import { DeployedLabRecord, findDeployedLabRecord } from "../input/previous";
-import { crossLabProblems, officeRouter } from "../input/crossLab";
+import { DeployedLabRecord, findDeployedLabRecord } from "../input/lab/previous";
+import { crossLabProblems, officeRouter } from "../input/lab/crossLab";
 import { Problem } from "../input/problems";
 import { RouterProfiles, routerProfiles } from "../report/draytek";
 import { profileIndexes, renderDraytekClis, withCliScript } from "../report/draytekCli";

@@ -5,13 +5,13 @@
  * monthly price and the command that deletes it (`az disk delete`,
  * https://learn.microsoft.com/cli/azure/disk#az-disk-delete).
  */
-import { ASSUMED_DISK_TIER, diskKey, parseDataDiskItem, parseDiskRef } from "../input/disks";
-import { readLabCsv } from "../input/csv";
-import { defaultOsDiskName } from "../input/images";
-import { Lab } from "../input/lab";
-import { DeployedLabRecord } from "../input/previous";
+import { ASSUMED_DISK_TIER, diskKey, parseDataDiskItem, parseDiskRef } from "../input/csv/disks";
+import { readLabCsv } from "../input/csv/csv";
+import { defaultOsDiskName } from "../input/csv/images";
+import { Lab } from "../input/lab/lab";
+import { DeployedLabRecord } from "../input/lab/previous";
 import { Problem } from "../input/problems";
-import { NAMESPACE } from "../input/settings";
+import { NAMESPACE } from "../input/stack/settings";
 import { PriceSnapshot } from "../report/cost";
 
 /** One disk left behind: its VM's row (gone), name, group, tier (as DiskTiers said, or assumed) and price. */

@@ -4,8 +4,8 @@
  * all-zero subscription), so that references between resources read naturally.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DEPLOYED_LAB_OUTPUT, findDeployedLabRecord, previousDeployment } from "../input/previous";
-import { parseImage } from "../input/images";
+import { DEPLOYED_LAB_OUTPUT, findDeployedLabRecord, previousDeployment } from "../input/lab/previous";
+import { parseImage } from "../input/csv/images";
 
 /** The subscription ID the offline plan uses: nothing is known about the real one. */
 export const PLAN_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";

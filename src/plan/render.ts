@@ -4,8 +4,8 @@
  */
 import * as path from "path";
 import { formatProblem } from "../input/problems";
-import { labResourceUrn } from "../input/networkEdits";
-import { portName } from "../input/endpoints";
+import { labResourceUrn } from "../input/lab/networkEdits";
+import { portName } from "../input/csv/endpoints";
 import { CostEstimate, HOURS_PER_MONTH } from "../report/cost";
 import { Change as PlanChange } from "./changes";
 import { renderShellRecreations } from "./shellOrder";
@@ -96,7 +96,7 @@ export function renderPlan(result: PlanResult): string {
 
 /**
  * The role steps per Role row, in order with their expected minutes (Exchange Setup's 60 are
- * Microsoft's, the rest assumptions: src/input/roleSteps.ts), or why a row runs none.
+ * Microsoft's, the rest assumptions: src/input/lab/roleSteps.ts), or why a row runs none.
  */
 export function renderRoleSteps(rows: readonly PlanRoleSteps[]): string[] {
   const out = ["Role steps (Run Commands in each VM's first life; minutes expected: Exchange Setup's 60 are Microsoft's, the rest assumptions):"];

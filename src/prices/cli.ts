@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { CLASSIC_SIZES } from "../input/sizes";
+import { CLASSIC_SIZES } from "../input/csv/sizes";
 import { GLOBAL_REGION, RetailItem, snapshotFromRetailItems } from "./retail";
 import { PRICES_DIR } from "./snapshot";
 

@@ -3,8 +3,8 @@
  * tunnel, the VPN gateway, each subnet with its VMs (name, IP, boot step) and the public
  * endpoints on the load balancer. Pure.
  */
-import { Lab, onlineVms } from "../input/lab";
-import { portName } from "../input/endpoints";
+import { Lab, onlineVms } from "../input/lab/lab";
+import { portName } from "../input/csv/endpoints";
 
 const id = (prefix: string, name: string) => `${prefix}_${name.replace(/[^A-Za-z0-9]/g, "_")}`;
 /** A Mermaid label: quoted, with quotes escaped as Mermaid entities. */

@@ -32,7 +32,7 @@
  *   1360; range 1-1381 on the Vigor2927, 512-1381 on the Vigor3912: 1350 fits both).
  */
 import { Cidr, dottedMask } from "../input/addresses";
-import { AZURE_IKE_SA_LIFETIME_SECONDS, IKE_GROUP_NUMBERS, IpsecPolicy, VpnSettings } from "../input/vpn";
+import { AZURE_IKE_SA_LIFETIME_SECONDS, IKE_GROUP_NUMBERS, IpsecPolicy, VpnSettings } from "../input/stack/vpn";
 import { DraytekFact, FACTS, FactId, IPSEC_MSS_RANGE, citation } from "./draytekFacts";
 
 /** Azure DH/PFS group names -> IKE group numbers and their common names (RFC 3526, RFC 5903, RFC 5114). */

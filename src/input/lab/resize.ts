@@ -21,8 +21,8 @@
  * - a disk boots only on a size of its generation (https://learn.microsoft.com/azure/virtual-machines/generation-2):
  *   a known mismatch is refused.
  */
-import { VmSize, findSize } from "./catalogues";
-import { resolveSize } from "./sizes";
+import { VmSize, findSize } from "../catalogues";
+import { resolveSize } from "../csv/sizes";
 
 /** What `pulumi up` does with a size change of a deployed VM. */
 export type ResizeVerdict =

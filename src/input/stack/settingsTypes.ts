@@ -3,7 +3,7 @@
  * parses the keys and imports the modules of each concern (settingsNetwork.ts, settingsVpn.ts),
  * which need these shapes too; with the shapes here, none of them imports settings.ts back.
  */
-import { Cidr } from "./addresses";
+import { Cidr } from "../addresses";
 import { VpnSettings } from "./vpn";
 
 /**

@@ -4,10 +4,10 @@
  * with the exact command that stores it, and is a warning in the offline plan; it is never
  * generated inside the stack, where `pulumi destroy` would lose it while the disk keeps it. Pure.
  */
-import { SET_PASSWORD_COMMAND } from "./images";
+import { SET_PASSWORD_COMMAND } from "../csv/images";
 import type { Lab } from "./lab";
-import { Problem } from "./problems";
-import { ConfigLocator, NAMESPACE } from "./settings";
+import { Problem } from "../problems";
+import { ConfigLocator, NAMESPACE } from "../stack/settings";
 
 /**
  * Problems (or, in the plan, warnings) about `adminUsername` and `adminPassword`: each missing one

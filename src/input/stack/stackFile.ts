@@ -3,9 +3,9 @@
  * the key -> text map Pulumi itself hands a program (structured values as JSON text), plus
  * the line of every key so that problems can point into the file.
  */
-import { readInputFile } from "./files";
+import { readInputFile } from "../files";
 import { LineCounter, Pair, Scalar, isMap, isScalar, parseDocument } from "yaml";
-import { Problem } from "./problems";
+import { Problem } from "../problems";
 import { ConfigLocator } from "./settings";
 
 /** What the offline plan and the program know about a stack file. */

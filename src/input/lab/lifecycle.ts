@@ -14,10 +14,10 @@
  * - a new OS disk replaces the VM delete-before-replace (`replaceOnChanges`);
  * - a subnet move re-creates the shell: the VM goes first, then the NIC (`shellEdits.ts`).
  */
-import { diskKey } from "./disks";
+import { diskKey } from "../csv/disks";
 import type { LabVm } from "./labTypes";
 import type { PreviousDeployment, PreviousVm } from "./previous";
-import { Problem } from "./problems";
+import { Problem } from "../problems";
 import { vmEditProblems } from "./vmEdits";
 
 /**

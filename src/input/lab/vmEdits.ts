@@ -10,10 +10,10 @@
  *   data disks", https://github.com/Azure/azure-sdk-for-go/issues/816). A VM that is re-created
  *   (renamed, or given another OS disk) attaches its disks afresh, so a new LUN is fine there.
  */
-import { diskKey } from "./disks";
+import { diskKey } from "../csv/disks";
 import type { LabVm } from "./labTypes";
 import type { PreviousDeployment } from "./previous";
-import { Problem } from "./problems";
+import { Problem } from "../problems";
 
 /** The refused edits of deployed VMs' rows, each on its CSV cell, with the steps that work. */
 export function vmEditProblems(vms: readonly LabVm[], previous: PreviousDeployment, csvFile: string): Problem[] {

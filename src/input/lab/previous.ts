@@ -12,11 +12,11 @@
  * The offline plan reads the same record from `--previous FILE` (an earlier `npm run plan -- --json`
  * or `pulumi stack output --json`). Pure.
  */
-import { readLabCsv } from "./csv";
-import { diskKey, parseDataDiskItem, parseDiskRef } from "./disks";
-import { parseEndpoints } from "./endpoints";
-import { defaultOsDiskName } from "./images";
-import { LOCATION_KEY, NAMESPACE, SECRET_CONFIG_KEYS, parseSettings } from "./settings";
+import { readLabCsv } from "../csv/csv";
+import { diskKey, parseDataDiskItem, parseDiskRef } from "../csv/disks";
+import { parseEndpoints } from "../csv/endpoints";
+import { defaultOsDiskName } from "../csv/images";
+import { LOCATION_KEY, NAMESPACE, SECRET_CONFIG_KEYS, parseSettings } from "../stack/settings";
 
 /** The format tag of the record; a record of another format is refused, never guessed at. */
 export const DEPLOYED_LAB_FORMAT = "exchange-lab/deployed-lab@1";

@@ -7,13 +7,13 @@
  * https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules.
  */
 import { distance } from "fastest-levenshtein";
-import { closest, didYouMean, findRegion, resolveTimeZone } from "./catalogues";
-import { Problem } from "./problems";
+import { closest, didYouMean, findRegion, resolveTimeZone } from "../catalogues";
+import { Problem } from "../problems";
 
 export { CONFIG_DEFAULTS, CONFIG_KEYS, LOCATION_KEY, LOCATION_SPEC, NAMESPACE, SECRET_CONFIG_KEYS, configKeySpec } from "./stackKeys";
 export type { ConfigKey, ConfigKeySpec } from "./stackKeys";
 import { CONFIG_DEFAULTS, CONFIG_KEYS, LOCATION_KEY, NAMESPACE, SECRET_CONFIG_KEYS, configKeySpec } from "./stackKeys";
-import { checkAdminPassword, checkAdminUsername } from "./images";
+import { checkAdminPassword, checkAdminUsername } from "../csv/images";
 import { ConfigLocator, SettingsContext } from "./settingsContext";
 import { SUBNET_NAME, readNetwork, readOnPremises, reservedOverlap } from "./settingsNetwork";
 import { readDnsLabels, readVpn } from "./settingsVpn";

@@ -3,11 +3,11 @@
  * with the row reader (labRows.ts) and the lifecycle rules (lifecycle.ts), which need these
  * shapes too; with the shapes here, neither imports lab.ts back.
  */
-import { DiskRef } from "./disks";
-import { ImageRef, OsDiskMode } from "./images";
+import { DiskRef } from "../csv/disks";
+import { ImageRef, OsDiskMode } from "../csv/images";
 import { PreviousDeployment } from "./previous";
-import { Problem } from "./problems";
-import { StackSettings } from "./settingsTypes";
+import { Problem } from "../problems";
+import { StackSettings } from "../stack/settingsTypes";
 import type { ResizeVerdict } from "./resize";
 
 /** One VM of the lab (one CSV row). */

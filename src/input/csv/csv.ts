@@ -7,8 +7,8 @@
  * names case-insensitive.
  */
 import { parse } from "csv-parse/sync";
-import { MAX_INPUT_BYTES } from "./files";
-import { Problem } from "./problems";
+import { MAX_INPUT_BYTES } from "../files";
+import { Problem } from "../problems";
 
 export { CSV_COLUMNS, REQUIRED_COLUMNS } from "./csvColumns";
 export type { CsvColumn } from "./csvColumns";

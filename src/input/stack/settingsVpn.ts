@@ -3,7 +3,7 @@
  * `vpnGatewayZones`, `ikeVersion`, `ipsecPolicy`, `vpnSharedKey`) and the DNS labels of the public
  * IPs (`dnsLabel`, `dnsLabelScope`). The rules of the VPN's values are in `vpn.ts`. Pure.
  */
-import { Cidr } from "./addresses";
+import { Cidr } from "../addresses";
 import type { OnPremisesSetting, StackSettings } from "./settingsTypes";
 import { SettingsContext } from "./settingsContext";
 import { CONFIG_DEFAULTS } from "./stackKeys";

@@ -9,16 +9,16 @@
  * up to 64 characters, no period, not ending with a hyphen; reserved addresses, the virtual
  * network FAQ (https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq).
  */
-import { Cidr, cidrHas, formatIpv4, parseIpv4, usableRange } from "./addresses";
-import { CsvColumn, CsvRow } from "./csv";
-import { DISK_TIERS, DataDiskItem, DiskRef, diskKey, parseDataDiskItem, parseDiskRef } from "./disks";
-import { MAX_PUBLIC_PORT, RDP_PORT, SMTP_PORT, parseEndpoints } from "./endpoints";
+import { Cidr, cidrHas, formatIpv4, parseIpv4, usableRange } from "../addresses";
+import { CsvColumn, CsvRow } from "../csv/csv";
+import { DISK_TIERS, DataDiskItem, DiskRef, diskKey, parseDataDiskItem, parseDiskRef } from "../csv/disks";
+import { MAX_PUBLIC_PORT, RDP_PORT, SMTP_PORT, parseEndpoints } from "../csv/endpoints";
 import type { LabVm } from "./labTypes";
 import type { PreviousVm } from "./previous";
-import { Problem } from "./problems";
-import { StackSettings, SubnetSetting, normaliseLocation } from "./settings";
-import { MAX_DATA_DISKS, MAX_DATA_DISKS_BY_SIZE, resolveSize, supportsPremiumStorage } from "./sizes";
-import { ImageRef, checkComputerName, defaultOsDiskName, parseImage } from "./images";
+import { Problem } from "../problems";
+import { StackSettings, SubnetSetting, normaliseLocation } from "../stack/settings";
+import { MAX_DATA_DISKS, MAX_DATA_DISKS_BY_SIZE, resolveSize, supportsPremiumStorage } from "../csv/sizes";
+import { ImageRef, checkComputerName, defaultOsDiskName, parseImage } from "../csv/images";
 import { readRole } from "./roles";
 
 const VM_NAME = /^[A-Za-z0-9-]{1,64}$/;

@@ -3,16 +3,16 @@
  * declaration code consumes: one entry per CSV row (in boot order) with its size, subnet,
  * static private IP, OS disk and boot dependencies. Pure; every problem is reported at once.
  */
-import { formatIpv4, parseIpv4, usableRange } from "./addresses";
-import { CsvColumn, CsvRow } from "./csv";
-import { DataDiskItem, MAX_LUN, UNKNOWN_SUBSCRIPTION, diskKey, diskSubscription } from "./disks";
+import { formatIpv4, parseIpv4, usableRange } from "../addresses";
+import { CsvColumn, CsvRow } from "../csv/csv";
+import { DataDiskItem, MAX_LUN, UNKNOWN_SUBSCRIPTION, diskKey, diskSubscription } from "../csv/disks";
 import { Draft, RowReader } from "./labRows";
 import { lifecycleProblems } from "./lifecycle";
 import { keepDeployedOsDisks, nicAzureNames, shellEdits } from "./shellEdits";
 import { PreviousDeployment, PreviousVm } from "./previous";
-import { Problem } from "./problems";
+import { Problem } from "../problems";
 import { roleProblems } from "./roles";
-import { StackSettings } from "./settings";
+import { StackSettings } from "../stack/settings";
 
 // The lab's shapes live in labTypes.ts, so that the row reader (labRows.ts) and the lifecycle
 // rules (lifecycle.ts), which this file imports, need not import it back.

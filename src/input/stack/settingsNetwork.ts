@@ -6,7 +6,7 @@
  * (https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-about-vpn-gateway-settings); names,
  * https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules. Pure.
  */
-import { AZURE_SMALLEST_SUBNET_PREFIX, Cidr, cidrContains, cidrOverlaps, isPublicIpv4, parseCidr } from "./addresses";
+import { AZURE_SMALLEST_SUBNET_PREFIX, Cidr, cidrContains, cidrOverlaps, isPublicIpv4, parseCidr } from "../addresses";
 import type { OnPremisesSetting, SubnetSetting } from "./settingsTypes";
 import { SettingsContext } from "./settingsContext";
 

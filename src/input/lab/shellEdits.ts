@@ -31,11 +31,11 @@
  * - **Image rows keep their disks**: a derived OS-disk name (`<resourceGroupName>-<VMName>-os`)
  *   of a deployed VM is identity; an edit that would derive another name keeps the deployed one.
  */
-import { DiskRef, diskKey } from "./disks";
+import { DiskRef, diskKey } from "../csv/disks";
 import type { Draft } from "./labRows";
 import type { LabVm } from "./labTypes";
 import type { PreviousDeployment } from "./previous";
-import { Problem } from "./problems";
+import { Problem } from "../problems";
 import { ResizeVerdict, resizeVerdict, sizeFacts } from "./resize";
 
 /** The NIC input path whose change replaces the NIC (and, through `replaceWith`, its VM first). */

@@ -31,12 +31,12 @@
  *   local network gateway between FQDN endpoint and IP address endpoint"
  *   (https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-modify-local-network-gateway-portal).
  */
-import { Cidr, cidrContains, cidrOverlaps, parseCidr } from "./addresses";
+import { Cidr, cidrContains, cidrOverlaps, parseCidr } from "../addresses";
 import type { PreviousDeployment, PreviousVm } from "./previous";
-import { Problem } from "./problems";
-import type { ConfigLocator, StackSettings } from "./settings";
-import { defaultDnsLabel } from "./settingsVpn";
-import { CONFIG_DEFAULTS, LOCATION_KEY, NAMESPACE } from "./stackKeys";
+import { Problem } from "../problems";
+import type { ConfigLocator, StackSettings } from "../stack/settings";
+import { defaultDnsLabel } from "../stack/settingsVpn";
+import { CONFIG_DEFAULTS, LOCATION_KEY, NAMESPACE } from "../stack/stackKeys";
 
 /** The network of the previous deployment, read tolerantly from its recorded configuration. */
 export interface PreviousNetwork {

@@ -14,12 +14,12 @@
  * - `Member`: joined to the domain; needs a DC before it.
  * Roles run only in a VM's first life (built from its image), so a role needs an `Image`.
  */
-import { findSize } from "./catalogues";
-import type { CsvRow } from "./csv";
+import { findSize } from "../catalogues";
+import type { CsvRow } from "../csv/csv";
 import type { LabVm } from "./labTypes";
-import { Problem } from "./problems";
-import { ConfigLocator, NAMESPACE } from "./settings";
-import { ENCRYPTED_PLACEHOLDER } from "./stackFile";
+import { Problem } from "../problems";
+import { ConfigLocator, NAMESPACE } from "../stack/settings";
+import { ENCRYPTED_PLACEHOLDER } from "../stack/stackFile";
 
 // The Role column's values and the domain's shape live in labTypes.ts (the lab carries them).
 export { ROLES } from "./labTypes";

@@ -3,8 +3,8 @@
  * key -> text map, where each key is written, and the problems and warnings found so far, with
  * the readers every key uses (text, structured values, CIDR blocks, map fields). Pure.
  */
-import { Cidr, parseCidr } from "./addresses";
-import { Problem } from "./problems";
+import { Cidr, parseCidr } from "../addresses";
+import { Problem } from "../problems";
 import { CONFIG_KEYS, ConfigKey, NAMESPACE, SECRET_CONFIG_KEYS } from "./stackKeys";
 
 /** Where a config key is written: the stack file's path and the key's line (0 if unknown). */

@@ -13,7 +13,7 @@
  * - Any other size must be in the bundled VM size catalogue (src/input/catalogues.ts), which also
  *   says which sizes boot Generation 1 disks.
  */
-import { closest, didYouMean, findSize, sizeCatalogue } from "./catalogues";
+import { closest, didYouMean, findSize, sizeCatalogue } from "../catalogues";
 
 /** A current size with its capacity (vCPUs, memory in GiB). */
 export interface SizeInfo {

@@ -17,11 +17,11 @@
  * behind one router whose DrayTek profile names agree. The same public RDP port in two labs is
  * fine (each lab has its own public IP) and is not reported.
  */
-import { cidrOverlaps } from "./addresses";
-import { DiskRef, diskSubscription } from "./disks";
+import { cidrOverlaps } from "../addresses";
+import { DiskRef, diskSubscription } from "../csv/disks";
 import { Lab } from "./lab";
-import { Problem } from "./problems";
-import { ConfigLocator, NAMESPACE } from "./settings";
+import { Problem } from "../problems";
+import { ConfigLocator, NAMESPACE } from "../stack/settings";
 
 /** One lab as the cross-lab checks see it. */
 export interface CrossLabInput {

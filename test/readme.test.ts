@@ -98,10 +98,10 @@ describe("the README as a front door", () => {
     const nearest5 = (x: number) => Math.round(x / 5) * 5;
     const upTo005 = (x: number) => (Math.ceil(x * 20) / 20).toFixed(2);
     const numbers = README.slice(README.indexOf("<!-- BEGIN quick-start numbers"), README.indexOf("<!-- END quick-start numbers"));
-    assert.match(numbers, new RegExp(`VMs usable after \\*\\*about ${nearest5(t.vmsMinutes)} minutes\\*\\*`));
+    assert.match(numbers, new RegExp(`Exchange ready after \\*\\*about ${nearest5(t.vmsMinutes)} minutes\\*\\*`));
     assert.match(numbers, new RegExp(`after \\*\\*about ${nearest5(t.vpnMinutes!)} minutes\\*\\*`));
-    assert.match(numbers, /`pulumi up` returns\s+only when the VPN gateway is done/);
-    assert.match(numbers, new RegExp(`\\*\\*about USD ${upTo005(plan.cost!.perHourRunning!)} an hour\\*\\* \\(a lower bound`));
+    assert.match(numbers, /`pulumi up` returns when both are done/);
+    assert.match(numbers, new RegExp(`\\*\\*about USD\\s+${upTo005(plan.cost!.perHourRunning!)} an hour\\*\\* \\(a lower bound`));
     assert.match(numbers, new RegExp(`\\*\\*about USD ${Math.round(plan.cost!.perMonthParked!)} a month\\*\\*`));
   });
 

@@ -14,9 +14,9 @@
  * restart, a {@link RebootWait} of 90 s lets the restart begin before the gate's Run Command is sent.
  *
  * Life: the steps exist only while the VM is built from its image (`runsRoleSteps`). On a later
- * `pulumi up` (the disk exists) they are no longer declared: Pulumi deletes their records (a Run
- * Command resource that finished; nothing runs again), and after `pulumi destroy` + `pulumi up` the
- * VM attaches its disk and runs none.
+ * `pulumi up` (the disk exists) they are no longer declared, and `retainOnDelete` drops them from
+ * the state without a call to Azure (nothing runs again; a Run Command is a child of its VM and goes
+ * with it); after `pulumi destroy` + `pulumi up` the VM attaches its disk and runs none.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -30,9 +30,11 @@ import { gateTimeouts } from "./gates";
 /** What a missing secret is sent as while the plan runs without it (the plan warns); never a real value. */
 const MISSING_SECRET_PLACEHOLDER = "(not set)";
 
-/** A guest script's text (Windows PowerShell 5.1). Throws if the file is missing (a packaging defect). */
+/** A guest script's text (Windows PowerShell 5.1), with LF line ends whatever the checkout has (the
+ * bytes are an input of the Run Command: a CRLF checkout must not be a change). Throws if the file
+ * is missing (a packaging defect). */
 export function roleScript(file: string): string {
-  return fs.readFileSync(path.join(__dirname, "scripts", file), "utf8");
+  return fs.readFileSync(path.join(__dirname, "scripts", file), "utf8").replace(/\r\n/g, "\n");
 }
 
 /** A wait of `seconds` during `pulumi up` (a dynamic provider: no plugin needed); nothing on delete. */

@@ -1,6 +1,6 @@
 /**
  * Every CSV column, declared once: its canonical spelling, whether a row needs it, and the
- * README's meaning cell, from which `npm run docs` generates the README's CSV reference (a test
+ * reference's meaning cell, from which `npm run docs` generates the CSV reference in docs/reference.md (a test
  * fails when the two differ). The classic columns of the 2014 scripts come first, in their order,
  * so an old CSV keeps working; this project's optional `Endpoints`, `DataDisks` and `DiskTiers`
  * follow. `csv.ts` reads the columns; `lab.ts` holds each one's rules. Pure data.
@@ -31,7 +31,7 @@ export const CSV_COLUMNS: readonly CsvColumn[] = CSV_COLUMN_SPECS.map((c) => c.n
 /** Columns without which a row cannot describe a VM. */
 export const REQUIRED_COLUMNS: readonly CsvColumn[] = CSV_COLUMN_SPECS.filter((c) => c.required).map((c) => c.name);
 
-/** The README's CSV reference table (Markdown), rendered from {@link CSV_COLUMN_SPECS}. */
+/** The CSV reference table of docs/reference.md (Markdown), rendered from {@link CSV_COLUMN_SPECS}. */
 export function csvColumnsTable(): string {
   return ["| column | meaning |", "|---|---|", ...CSV_COLUMN_SPECS.map((c) => `| \`${c.name}\` | ${c.meaning} |`)].join("\n") + "\n";
 }

@@ -1,7 +1,7 @@
 /**
  * Every stack key, declared once: its one-line description (Pulumi.yaml mirrors it), Pulumi
- * schema type and default, and the README's meaning and default cells, from which `npm run docs`
- * generates the README's configuration table (a test fails when the two differ). The rules that
+ * schema type and default, and the reference's meaning and default cells, from which `npm run docs`
+ * generates the configuration table of docs/reference.md (a test fails when the two differ). The rules that
  * validate each key are in `settings.ts` (and `settingsNetwork.ts`, `settingsVpn.ts`). Pure data.
  */
 
@@ -18,16 +18,16 @@ export interface ConfigKeySpec {
   description: string;
   pulumiType: PulumiSchemaType;
   default?: unknown;
-  /** The README's "meaning" cell (Markdown), generated into the configuration table by `npm run docs`. */
+  /** The reference table's "meaning" cell (Markdown), generated into the configuration table by `npm run docs`. */
   meaning: string;
-  /** The README's "default" cell (Markdown). */
+  /** The reference table's "default" cell (Markdown). */
   defaultText: string;
 }
 
-/** The region key, outside the project's namespace: its README row. */
+/** The region key, outside the project's namespace: its row in docs/reference.md. */
 export const LOCATION_SPEC = { meaning: "Azure region, e.g. `westeurope` (`West Europe` is accepted); must be in the bundled region catalogue (see \"Catalogues\")", defaultText: "required" } as const;
 
-/** Every key the stack file may set under `exchange-lab:` (mirrored in Pulumi.yaml and README). */
+/** Every key the stack file may set under `exchange-lab:` (mirrored in Pulumi.yaml and docs/reference.md). */
 export const CONFIG_KEYS = {
   resourceGroupName: {
     description: "Resource group the stack creates and owns (deleted by pulumi destroy).", pulumiType: "string",
@@ -216,7 +216,7 @@ export const CONFIG_DEFAULTS = Object.fromEntries(
   Object.entries(CONFIG_KEYS as Record<string, ConfigKeySpec>).filter(([, k]) => k.default !== undefined).map(([name, k]) => [name, k.default]),
 ) as Readonly<Record<string, unknown>>;
 
-/** The README's configuration table (Markdown), rendered from {@link CONFIG_KEYS}. */
+/** The configuration table of docs/reference.md (Markdown), rendered from {@link CONFIG_KEYS}. */
 export function stackKeysTable(): string {
   return [
     "| key | meaning | default |",

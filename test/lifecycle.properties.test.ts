@@ -9,7 +9,7 @@ import { cidrOverlaps, parseCidr } from "../src/input/addresses";
 import { readLabCsv } from "../src/input/csv";
 import { DeployedLabRecord, deployedLabRecord, previousDeployment } from "../src/input/previous";
 import { LabValidationError } from "../src/input/problems";
-import { loadLab } from "../src/program";
+import { loadLab, recordedNicNames } from "../src/program";
 import { exampleConfig } from "./helpers";
 
 const HEADER = "BringOnline,VMName,VMOSDiskName,VMInstanceSize,SubnetName,IPAddress,DataDisks";
@@ -66,7 +66,8 @@ function deploy(rows: readonly Row[], previous?: DeployedLabRecord): { record: D
     const { lab, pinnedCsv } = loadLab(CONFIG, { locate, baseDir: ".", mode: "plan", csvText, previous: previous && previousDeployment(previous) });
     assert.deepEqual(readLabCsv(pinnedCsv, "lab.csv").problems, []);
     return {
-      record: deployedLabRecord(CONFIG, () => false, "lab.csv", pinnedCsv),
+      // The record as pulumi up exports it (with its NIC names, src/program.ts).
+      record: deployedLabRecord(CONFIG, () => false, "lab.csv", pinnedCsv, recordedNicNames(lab)),
       ips: new Map(lab.vms.map((v) => [v.name, v.privateIp])),
       online: new Set(lab.vms.filter((v) => v.bringOnline).map((v) => v.name)),
     };
@@ -149,7 +150,7 @@ function deployNet(rows: readonly Row[], net: Net, previous?: DeployedLabRecord)
   try {
     const { lab, pinnedCsv } = loadLab(config, { locate, baseDir: ".", mode: "plan", csvText: netText(rows, net), previous: previous && previousDeployment(previous) });
     return {
-      record: deployedLabRecord(config, () => false, "lab.csv", pinnedCsv),
+      record: deployedLabRecord(config, () => false, "lab.csv", pinnedCsv, recordedNicNames(lab)),
       ips: new Map(lab.vms.map((v) => [v.name, v.privateIp])),
       online: new Set(lab.vms.filter((v) => v.bringOnline).map((v) => v.name)),
     };

@@ -76,9 +76,10 @@ export function nicAzureNames(drafts: readonly Draft[], previous: PreviousDeploy
 
 /**
  * An Image row whose OS disk name is derived keeps the disk its deployed machine has, when the
- * derivation would now give another name (a `resourceGroupName` change, or a cleared
- * VMOSDiskName cell): a new name would be an absent disk, and the VM would be rebuilt blank from
- * its image. Runs after the rows are matched to the previous deployment; changes `drafts` in place.
+ * derivation would now give another name (a cleared VMOSDiskName cell; a `resourceGroupName`
+ * change would too, but `networkEdits.ts` refuses it while the lab is deployed): a new name would
+ * be an absent disk, and the VM would be rebuilt blank from its image. Runs after the rows are
+ * matched to the previous deployment; changes `drafts` in place.
  */
 export function keepDeployedOsDisks(drafts: Draft[], diskResourceGroupName: string): void {
   for (const d of drafts) {
@@ -162,6 +163,6 @@ function derivedRenameProblems(vms: readonly LabVm[], previous: PreviousDeployme
     .filter((v) => v.bringOnline && v.image && v.osDiskDerived && !v.deployedBefore)
     .map((v) => ({
       file: csvFile, line: v.line, column: "VMOSDiskName" as const,
-      message: `${v.name} derives the new OS disk '${v.osDisk.name}' while ${gone.map((p) => `${p.name} (disk '${p.osDiskName}')`).join(", ")} built from an image ${gone.length > 1 ? "are" : "is"} gone from the CSV. If this row renames it, write its disk in VMOSDiskName (it keeps the disk); if it is a new machine, write '${v.osDisk.name}' to say so`,
+      message: `${v.name} derives the new OS disk '${v.osDisk.name}' while ${gone.map((p) => `${p.name} (disk '${p.osDiskName}')`).join(", ")} built from an image ${gone.length > 1 ? "are" : "is"} gone from the CSV. If this row renames it, keep the disk: a deployed Image row's VM is renamed in two runs (lifecycle.ts): set the row back to its old name with BringOnline=No and pulumi up (the VM goes, its disk stays), then write the new name, its disk in VMOSDiskName and BringOnline=Yes, and pulumi up. If it is a new machine, write '${v.osDisk.name}' to say so`,
     }));
 }

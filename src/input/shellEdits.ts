@@ -143,7 +143,7 @@ export function shellEdits(vms: readonly LabVm[], previous: PreviousDeployment, 
 
 function resizeMessage(name: string, v: ResizeVerdict): string {
   const source = "https://learn.microsoft.com/azure/virtual-machines/sizes/resize-vm";
-  if (v.kind === "inPlace") return `${name} is resized from ${v.from} to ${v.to} in place: Azure restarts the VM (${source})`;
+  if (v.kind === "inPlace") return `${name} is resized from ${v.from} to ${v.to} in place: Azure restarts the VM${v.warning ? `. ${v.warning}` : ""} (${source})`;
   if (v.kind === "recreate") {
     return `${name} changes size from ${v.from} to ${v.to}: ${v.why}, so its shell is re-created (the VM is deleted, its disks detach and stay, and it is created again on them at the new size; the address and LUNs stay)${v.warning ? `. ${v.warning}` : ""} (${source})`;
   }

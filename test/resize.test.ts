@@ -2,7 +2,7 @@
 // Image row's image, or a size that boots one generation only), or unknown offline (an attached
 // disk on a size that boots both), where the plan can only say what Azure checks.
 import { strict as assert } from "assert";
-import { resizeVerdict, sizeFacts } from "../src/input/resize";
+import { resizeVerdict, resizeVerdictOfCells, sizeFacts } from "../src/input/resize";
 
 const verdict = (from: string, to: string, generation?: 1 | 2) => resizeVerdict(sizeFacts(from)!, sizeFacts(to)!, generation);
 
@@ -28,5 +28,13 @@ describe("resize verdicts and the OS disk's generation", () => {
     const known = verdict("Standard_B1ms", "Standard_B2s_v2", 2);
     assert.deepEqual(known && "warning" in known ? known.warning : undefined, undefined);
     assert.deepEqual(verdict("Standard_D2s_v5", "Standard_D4s_v5"), { kind: "inPlace", from: "Standard_D2s_v5", to: "Standard_D4s_v5" });
+  });
+});
+
+describe("resize verdicts from the CSV cells", () => {
+  it("classic and Azure names resolve alike; a size the catalogue lacks re-creates the shell (always possible)", () => {
+    assert.equal(resizeVerdictOfCells("Small", "Standard_B1ms"), undefined);
+    assert.equal(resizeVerdictOfCells("", "Small"), undefined);
+    assert.deepEqual(resizeVerdictOfCells("Standard_Q9s_v9", "Small"), { kind: "recreate", from: "Standard_Q9s_v9", to: "Standard_B1ms", why: "the size catalogue has no facts for Standard_Q9s_v9 (npm run catalogues refreshes it)" });
   });
 });

@@ -36,6 +36,22 @@ export function sizeFacts(cell: string): VmSize | undefined {
   return resolved.ok ? findSize(resolved.size) : undefined;
 }
 
+/**
+ * The verdict on resizing a deployed VM between two size cells as written (classic or Azure
+ * names): {@link resizeVerdict} on their catalogue facts; when the catalogue lacks either size
+ * (a record older than the catalogue, say), the shell is re-created, which Azure always allows.
+ * Undefined when the size does not change.
+ */
+export function resizeVerdictOfCells(fromCell: string, toCell: string, diskGeneration?: 1 | 2): ResizeVerdict | undefined {
+  const from = sizeFacts(fromCell);
+  const to = sizeFacts(toCell);
+  if (from && to) return resizeVerdict(from, to, diskGeneration);
+  const name = (cell: string) => { const r = resolveSize(cell); return r.ok ? r.size : cell; };
+  const names = { from: name(fromCell), to: name(toCell) };
+  if (fromCell === "" || names.from.toLowerCase() === names.to.toLowerCase()) return undefined;
+  return { kind: "recreate", ...names, why: `the size catalogue has no facts for ${from ? names.to : names.from} (npm run catalogues refreshes it)` };
+}
+
 /** The disk controllers of a size: the catalogue's, else SCSI (a SKU without `DiskControllerTypes` has SCSI only). */
 export function controllersOf(size: VmSize): readonly string[] {
   return size.diskControllers ?? ["SCSI"];

@@ -36,7 +36,7 @@ import type { Draft } from "./labRows";
 import type { LabVm } from "./lab";
 import type { PreviousDeployment } from "./previous";
 import { Problem } from "./problems";
-import { ResizeVerdict, resizeVerdict, sizeFacts } from "./resize";
+import { ResizeVerdict, resizeVerdictOfCells } from "./resize";
 
 /** The NIC input path whose change replaces the NIC (and, through `replaceWith`, its VM first). */
 export const NIC_SUBNET_PATH = "ipConfigurations[0].subnet.id";
@@ -114,9 +114,7 @@ export function shellEdits(vms: readonly LabVm[], previous: PreviousDeployment, 
     if (!before) continue;
     const at = (column: Problem["column"], message: string): Problem => ({ file: csvFile, line: vm.line, column, message });
 
-    const from = sizeFacts(before.size);
-    const to = sizeFacts(vm.classicSize ?? vm.size);
-    const verdict = from && to ? resizeVerdict(from, to, vm.image?.generation) : undefined;
+    const verdict = resizeVerdictOfCells(before.size, vm.classicSize ?? vm.size, vm.image?.generation);
     if (verdict) {
       out.resizes.set(vm.line, verdict);
       out[verdict.kind === "refused" ? "problems" : "warnings"].push(at("VMInstanceSize", resizeMessage(vm.name, verdict)));

@@ -1,7 +1,7 @@
 // Properties: over random edit sequences of random labs, each step deployed against the one before
 // (its deployedLab record read back as the previous deployment), no VM deployed in the previous
 // step changes address unless its own row's IPAddress (or subnet) changed; and with the network
-// edited too (subnets resized, moved, renamed, address space replaced), no step that deploys
+// edited too (subnets resized, moved, renamed, address space replaced; rows moved between subnets), no step that deploys
 // changes a subnet or address space under deployed VMs or moves their addresses. Pure: no mock runtime.
 import { strict as assert } from "assert";
 import fc from "fast-check";
@@ -164,7 +164,10 @@ describe("the network over random edit sequences (fast-check)", () => {
   it("no step that deploys changes a subnet or address space under deployed VMs, or moves a deployed address its row did not move", () => {
     let steps = 0;
     let netSteps = 0;
-    const step = fc.oneof(editArb.map((e) => ({ rows: e })), netEditArb.map((n) => ({ net: n })));
+    let moves = 0;
+    // A row moved to the other subnet: its shell is re-created (shellEdits.ts), with the network edits around it.
+    const move = fc.nat().map((at): Edit => (rows) => rows.map((r, i) => (i === at % rows.length ? { ...r, subnet: r.subnet === "Oxford" ? "London" : "Oxford" } : r)));
+    const step = fc.oneof(editArb.map((e) => ({ rows: e })), move.map((e) => ({ rows: e })), netEditArb.map((n) => ({ net: n })));
     fc.assert(
       fc.property(labArb, fc.array(step, { minLength: 1, maxLength: 6 }), (start, edits) => {
         let rows: Row[] = start;
@@ -177,6 +180,7 @@ describe("the network over random edit sequences (fast-check)", () => {
           if (!result) continue;
           steps++;
           if (JSON.stringify(nextNet) !== JSON.stringify(net)) netSteps++;
+          if (rows.some((r) => deployed?.online.has(r.name) && nextRows.find((n) => n.name === r.name)?.subnet !== r.subnet)) moves++;
           const where = `${netText(rows, net)}${JSON.stringify(net)}\n->\n${netText(nextRows, nextNet)}${JSON.stringify(nextNet)}`;
           const used = new Set(rows.filter((r) => deployed?.online.has(r.name)).map((r) => r.subnet));
           for (const key of used) {
@@ -199,6 +203,7 @@ describe("the network over random edit sequences (fast-check)", () => {
       }),
       { numRuns: 200 },
     );
-    console.log(`      network property: ${steps} deployed steps checked, ${netSteps} of them with the network changed`);
+    console.log(`      network property: ${steps} deployed steps checked, ${netSteps} of them with the network changed, ${moves} with a deployed VM moved to the other subnet`);
+    assert.ok(moves > 0, "no deployed VM was moved between subnets");
   });
 });

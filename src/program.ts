@@ -253,6 +253,15 @@ export async function readPreviousDeployment(): Promise<PreviousDeployment | und
 }
 
 /**
+ * The record's `nics`: each declared VM's NIC Azure name (VM name -> NIC name), kept once deployed
+ * (`input/lab/shellEdits.ts`). Its presence also tells the next run that this deployment's VMs carry
+ * `replaceWith` on their NIC in the state, which a subnet move's cascade reads. Pure.
+ */
+export function recordedNicNames(lab: Lab): Record<string, string> {
+  return Object.fromEntries(lab.vms.filter((v) => v.bringOnline).map((v) => [v.name, v.nicName ?? `${v.name}-nic`]));
+}
+
+/**
  * What a failed read of the stack's own outputs means. A DIY backend in the legacy layout (stacks
  * without projects, before Pulumi 3.61.0) refuses `organization/<project>/<stack>` as a stack
  * name ("stack names ... may only contain alphanumeric, hyphens, underscores, or periods",
@@ -307,10 +316,7 @@ export async function runLab(
   if ((options.mode ?? "deploy") === "deploy") await warnParkedDisks(lab);
   const component = new ExchangeLab("lab", lab, options.componentOptions);
   const pinnedCsv = loaded.pinnedCsv;
-  // Each NIC's Azure name, kept once deployed (shellEdits.ts); also tells the next run that this
-  // deployment's VMs carry replaceWith on their NIC.
-  const nics = Object.fromEntries(lab.vms.filter((v) => v.bringOnline).map((v) => [v.name, v.nicName ?? `${v.name}-nic`]));
-  const record = deployedLabRecord(raw, (k) => (options.secretKeys ?? []).includes(k) || isConfigSecret(k), lab.csvFile, pinnedCsv, nics);
+  const record = deployedLabRecord(raw, (k) => (options.secretKeys ?? []).includes(k) || isConfigSecret(k), lab.csvFile, pinnedCsv, recordedNicNames(lab));
   // Each gate is created after its VM, so the machines' IDs cover every VM and gate.
   const deployedLab = pulumi.all([...component.machines.values()].map((m) => m.id)).apply(() => record);
   return { lab, component, record, deployedLab, pinnedCsv, pinError: loaded.pinError, previous };

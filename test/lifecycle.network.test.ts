@@ -142,6 +142,16 @@ describe("network edits while the lab uses them (previous deployment known)", fu
     assert.match(region.errors[0].message, /deployed in westeurope: .*InvalidResourceGroupLocation.*a VM attaches only disks of its own region.*copy each disk to northeurope/);
   });
 
+  it("a diskResourceGroupName change under deployed VMs is refused (their disks are not in the new group); with none deployed it is accepted", async () => {
+    const yaml = edited(NO_VPN, ["diskResourceGroupName: exchange-lab-disks\n", "diskResourceGroupName: exchange-lab-disks2\n"]);
+    const plan = await then(BASE, NO_VPN, BASE, yaml);
+    assert.deepEqual(refused(plan), ["exchange-lab:diskResourceGroupName"]);
+    assert.match(plan.errors[0].message, /dc1, ex1 and lon1 hold their disks in exchange-lab-disks: .*re-create each VM on a disk ID in exchange-lab-disks2.*pulumi destroy \(the disks stay in exchange-lab-disks, detached\), move the disks to exchange-lab-disks2/);
+    const parked = csv(row("dc1", { online: "No" }));
+    const none = await then(parked, NO_VPN, parked, yaml);
+    assert.deepEqual(none.errors, []);
+  });
+
   it("the VPN: GatewaySubnet changed while the gateway exists, the office switched from publicIp to fqdn, a new DNS label scope: each refused with its steps", async () => {
     const yaml = edited(WITH_VPN, ["gatewaySubnet: 10.20.0.0/27", "gatewaySubnet: 10.20.0.0/26"], ["publicIp: 203.0.113.10\n", "fqdn: office.example.net\n"]) + "  exchange-lab:dnsLabelScope: ResourceGroupReuse\n";
     const plan = await then(BASE, WITH_VPN, BASE, yaml);
@@ -170,6 +180,10 @@ describe("network edits while the lab uses them (previous deployment known)", fu
     const kept = await then(pinned, NO_VPN, csv(row("dc1"), row("ex1", { data: "ex1-log;ex1-db" })), NO_VPN);
     assert.deepEqual(kept.errors, []);
     assert.deepEqual(kept.vms.find((v) => v.name === "ex1")!.dataDiskLuns, [1, 0]);
+    // A shell re-created (here by a subnet move) attaches its disks afresh: the new LUNs are fine.
+    const moved = await then(pinned, NO_VPN, csv(row("dc1"), row("ex1", { subnet: "London", data: "1:ex1-db;0:ex1-log" })), NO_VPN);
+    assert.deepEqual(moved.errors, []);
+    assert.equal(change(moved, "ex1")?.action, "replace");
   });
 
   it("reads the recorded network tolerantly", () => {

@@ -1,7 +1,7 @@
 // Properties: over random edit sequences of random labs, each step deployed against the one before
 // (its deployedLab record read back as the previous deployment), no VM deployed in the previous
 // step changes address unless its own row's IPAddress (or subnet) changed; and with the network
-// edited too (subnets resized, moved, renamed, address space replaced), no step that deploys
+// edited too (subnets resized, moved, renamed, address space replaced; rows moved between subnets), no step that deploys
 // changes a subnet or address space under deployed VMs or moves their addresses. Pure: no mock runtime.
 import { strict as assert } from "assert";
 import fc from "fast-check";
@@ -9,7 +9,7 @@ import { cidrOverlaps, parseCidr } from "../src/input/addresses";
 import { readLabCsv } from "../src/input/csv/csv";
 import { DeployedLabRecord, deployedLabRecord, previousDeployment } from "../src/input/lab/previous";
 import { LabValidationError } from "../src/input/problems";
-import { loadLab } from "../src/program";
+import { loadLab, recordedNicNames } from "../src/program";
 import { exampleConfig } from "./helpers";
 
 const HEADER = "BringOnline,VMName,VMOSDiskName,VMInstanceSize,SubnetName,IPAddress,DataDisks";
@@ -66,7 +66,8 @@ function deploy(rows: readonly Row[], previous?: DeployedLabRecord): { record: D
     const { lab, pinnedCsv } = loadLab(CONFIG, { locate, baseDir: ".", mode: "plan", csvText, previous: previous && previousDeployment(previous) });
     assert.deepEqual(readLabCsv(pinnedCsv, "lab.csv").problems, []);
     return {
-      record: deployedLabRecord(CONFIG, () => false, "lab.csv", pinnedCsv),
+      // The record as pulumi up exports it (with its NIC names, src/program.ts).
+      record: deployedLabRecord(CONFIG, () => false, "lab.csv", pinnedCsv, recordedNicNames(lab)),
       ips: new Map(lab.vms.map((v) => [v.name, v.privateIp])),
       online: new Set(lab.vms.filter((v) => v.bringOnline).map((v) => v.name)),
     };
@@ -149,7 +150,7 @@ function deployNet(rows: readonly Row[], net: Net, previous?: DeployedLabRecord)
   try {
     const { lab, pinnedCsv } = loadLab(config, { locate, baseDir: ".", mode: "plan", csvText: netText(rows, net), previous: previous && previousDeployment(previous) });
     return {
-      record: deployedLabRecord(config, () => false, "lab.csv", pinnedCsv),
+      record: deployedLabRecord(config, () => false, "lab.csv", pinnedCsv, recordedNicNames(lab)),
       ips: new Map(lab.vms.map((v) => [v.name, v.privateIp])),
       online: new Set(lab.vms.filter((v) => v.bringOnline).map((v) => v.name)),
     };
@@ -163,7 +164,10 @@ describe("the network over random edit sequences (fast-check)", () => {
   it("no step that deploys changes a subnet or address space under deployed VMs, or moves a deployed address its row did not move", () => {
     let steps = 0;
     let netSteps = 0;
-    const step = fc.oneof(editArb.map((e) => ({ rows: e })), netEditArb.map((n) => ({ net: n })));
+    let moves = 0;
+    // A row moved to the other subnet: its shell is re-created (shellEdits.ts), with the network edits around it.
+    const move = fc.nat().map((at): Edit => (rows) => rows.map((r, i) => (i === at % rows.length ? { ...r, subnet: r.subnet === "Oxford" ? "London" : "Oxford" } : r)));
+    const step = fc.oneof(editArb.map((e) => ({ rows: e })), move.map((e) => ({ rows: e })), netEditArb.map((n) => ({ net: n })));
     fc.assert(
       fc.property(labArb, fc.array(step, { minLength: 1, maxLength: 6 }), (start, edits) => {
         let rows: Row[] = start;
@@ -176,6 +180,7 @@ describe("the network over random edit sequences (fast-check)", () => {
           if (!result) continue;
           steps++;
           if (JSON.stringify(nextNet) !== JSON.stringify(net)) netSteps++;
+          if (rows.some((r) => deployed?.online.has(r.name) && nextRows.find((n) => n.name === r.name)?.subnet !== r.subnet)) moves++;
           const where = `${netText(rows, net)}${JSON.stringify(net)}\n->\n${netText(nextRows, nextNet)}${JSON.stringify(nextNet)}`;
           const used = new Set(rows.filter((r) => deployed?.online.has(r.name)).map((r) => r.subnet));
           for (const key of used) {
@@ -198,6 +203,7 @@ describe("the network over random edit sequences (fast-check)", () => {
       }),
       { numRuns: 200 },
     );
-    console.log(`      network property: ${steps} deployed steps checked, ${netSteps} of them with the network changed`);
+    console.log(`      network property: ${steps} deployed steps checked, ${netSteps} of them with the network changed, ${moves} with a deployed VM moved to the other subnet`);
+    assert.ok(moves > 0, "no deployed VM was moved between subnets");
   });
 });

@@ -95,10 +95,11 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
   if (problems.length > 0) return { problems };
   if (previous) {
     const shell = shellEdits(vms, previous, csvFile);
+    // Before the lifecycle rules: a re-created shell attaches its data disks afresh (vmEdits.ts).
+    for (const vm of vms) if (shell.resizes.has(vm.line)) vm.resize = shell.resizes.get(vm.line);
     const refused = [...lifecycleProblems(vms, previous, csvFile), ...shell.problems];
     if (refused.length > 0) return { problems: refused };
     warnings.push(...shell.warnings);
-    for (const vm of vms) if (shell.resizes.has(vm.line)) vm.resize = shell.resizes.get(vm.line);
   }
   return { lab: { settings, csvFile, vms, dnsServers, warnings, previous }, problems };
 }

@@ -24,6 +24,9 @@
  *   a group's region is fixed (`InvalidResourceGroupLocation`,
  *   https://github.com/Azure/azure-cli/issues/22242) and a VM attaches only disks of its region;
  *   the honest path is destroy, then up, with addresses and disk names written down;
+ * - `diskResourceGroupName` changed while VMs are deployed: every disk ID names the group, so each
+ *   VM would be re-created on a disk that is not there (an Image row's VM built blank from its
+ *   image); the disks are moved while detached (after `pulumi destroy`), then the key changed;
  * - `dnsLabelScope` changed while a public IP exists: the scope is set at creation
  *   (https://learn.microsoft.com/azure/virtual-network/ip-services/public-ip-addresses#domain-name-label-scope)
  *   and a replacement IP cannot take the label the old one still holds (`DnsRecordInUse`);
@@ -138,6 +141,10 @@ export function networkEditProblems(settings: StackSettings, previous: PreviousD
   }
   if (movedRegion) {
     at(LOCATION_KEY, `the lab is deployed in ${before.location}: the resource group ${before.resourceGroupName} stays in its region (InvalidResourceGroupLocation, https://github.com/Azure/azure-cli/issues/22242), and the disks in ${settings.diskResourceGroupName} are in ${before.location}, while a VM attaches only disks of its own region. The honest path: ${pin}, pulumi destroy, copy each disk to ${settings.location} (https://learn.microsoft.com/azure/virtual-machines/windows/disks-upload-vhd-to-managed-disk-powershell#copy-a-managed-disk), change the region and pulumi up`);
+  }
+  const diskGroupBefore = previous.record.config[`${NAMESPACE}:diskResourceGroupName`]?.trim() ?? "";
+  if (diskGroupBefore !== "" && diskGroupBefore !== settings.diskResourceGroupName && online.length > 0) {
+    at("diskResourceGroupName", `the deployed VMs ${names(online)} hold their disks in ${diskGroupBefore}${online.some((v) => v.image) ? " (and the VMs of Image rows live there)" : ""}: every disk ID names its group, so this run would re-create each VM on a disk ID in ${settings.diskResourceGroupName}, where the disks are not (an Image row's VM would be built blank from its image, any other VM fails to attach). Keep '${diskGroupBefore}'; or: ${pin}, pulumi destroy (the disks stay in ${diskGroupBefore}, detached), move the disks to ${settings.diskResourceGroupName} (Move-AzResource or az resource move, https://learn.microsoft.com/azure/azure-resource-manager/management/move-resource-group-and-subscription), change the key, pulumi up`);
   }
   // Everything below is about resources that stay where they are.
   if (renamedGroup || movedRegion) return problems;

@@ -26,7 +26,7 @@ import { resolveSize } from "../csv/sizes";
 
 /** What `pulumi up` does with a size change of a deployed VM. */
 export type ResizeVerdict =
-  | { kind: "inPlace"; from: string; to: string }
+  | { kind: "inPlace"; from: string; to: string; warning?: string }
   | { kind: "recreate"; from: string; to: string; why: string; warning?: string }
   | { kind: "refused"; from: string; to: string; why: string };
 
@@ -34,6 +34,22 @@ export type ResizeVerdict =
 export function sizeFacts(cell: string): VmSize | undefined {
   const resolved = resolveSize(cell);
   return resolved.ok ? findSize(resolved.size) : undefined;
+}
+
+/**
+ * The verdict on resizing a deployed VM between two size cells as written (classic or Azure
+ * names): {@link resizeVerdict} on their catalogue facts; when the catalogue lacks either size
+ * (a record older than the catalogue, say), the shell is re-created, which Azure always allows.
+ * Undefined when the size does not change.
+ */
+export function resizeVerdictOfCells(fromCell: string, toCell: string, diskGeneration?: 1 | 2): ResizeVerdict | undefined {
+  const from = sizeFacts(fromCell);
+  const to = sizeFacts(toCell);
+  if (from && to) return resizeVerdict(from, to, diskGeneration);
+  const name = (cell: string) => { const r = resolveSize(cell); return r.ok ? r.size : cell; };
+  const names = { from: name(fromCell), to: name(toCell) };
+  if (fromCell === "" || names.from.toLowerCase() === names.to.toLowerCase()) return undefined;
+  return { kind: "recreate", ...names, why: `the size catalogue has no facts for ${from ? names.to : names.from} (npm run catalogues refreshes it)` };
 }
 
 /** The disk controllers of a size: the catalogue's, else SCSI (a SKU without `DiskControllerTypes` has SCSI only). */
@@ -47,9 +63,24 @@ export function controllersOf(size: VmSize): readonly string[] {
  * generation only). Undefined when the size does not change.
  */
 export function resizeVerdict(from: VmSize, to: VmSize, diskGeneration?: 1 | 2): ResizeVerdict | undefined {
+  const verdict = sizeChange(from, to, diskGeneration);
+  const known = diskGeneration ?? oneGeneration(from);
+  const only = !to.generation1 ? 2 : to.generation2 === false ? 1 : undefined;
+  if (!verdict || verdict.kind === "refused" || known !== undefined || only === undefined) return verdict;
+  // An attached disk's generation is not known offline: say what Azure checks when it starts the VM.
+  const check = `Azure starts it only if the OS disk is Generation ${only} (az disk show --query hyperVGeneration; https://learn.microsoft.com/azure/virtual-machines/generation-2)`;
+  return { ...verdict, warning: verdict.warning ? `${verdict.warning}; and ${check}` : check };
+}
+
+/** The generation of a disk that only this size boots (1 or 2), or undefined when it boots both. */
+function oneGeneration(size: VmSize): 1 | 2 | undefined {
+  return size.generation1 && size.generation2 === false ? 1 : !size.generation1 && size.generation2 ? 2 : undefined;
+}
+
+function sizeChange(from: VmSize, to: VmSize, diskGeneration?: 1 | 2): ResizeVerdict | undefined {
   if (from.name.toLowerCase() === to.name.toLowerCase()) return undefined;
   const names = { from: from.name, to: to.name };
-  const known = diskGeneration ?? (from.generation1 && from.generation2 === false ? 1 : !from.generation1 && from.generation2 ? 2 : undefined);
+  const known = diskGeneration ?? oneGeneration(from);
   if (known === 1 && !to.generation1) {
     return { kind: "refused", ...names, why: `${to.name} boots Generation 2 disks only and this VM's OS disk is Generation 1` };
   }

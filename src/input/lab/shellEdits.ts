@@ -36,7 +36,7 @@ import type { Draft } from "./labRows";
 import type { LabVm } from "./labTypes";
 import type { PreviousDeployment } from "./previous";
 import { Problem } from "../problems";
-import { ResizeVerdict, resizeVerdict, sizeFacts } from "./resize";
+import { ResizeVerdict, resizeVerdictOfCells } from "./resize";
 
 /** The NIC input path whose change replaces the NIC (and, through `replaceWith`, its VM first). */
 export const NIC_SUBNET_PATH = "ipConfigurations[0].subnet.id";
@@ -76,9 +76,10 @@ export function nicAzureNames(drafts: readonly Draft[], previous: PreviousDeploy
 
 /**
  * An Image row whose OS disk name is derived keeps the disk its deployed machine has, when the
- * derivation would now give another name (a `resourceGroupName` change, or a cleared
- * VMOSDiskName cell): a new name would be an absent disk, and the VM would be rebuilt blank from
- * its image. Runs after the rows are matched to the previous deployment; changes `drafts` in place.
+ * derivation would now give another name (a cleared VMOSDiskName cell; a `resourceGroupName`
+ * change would too, but `networkEdits.ts` refuses it while the lab is deployed): a new name would
+ * be an absent disk, and the VM would be rebuilt blank from its image. Runs after the rows are
+ * matched to the previous deployment; changes `drafts` in place.
  */
 export function keepDeployedOsDisks(drafts: Draft[], diskResourceGroupName: string): void {
   for (const d of drafts) {
@@ -113,9 +114,7 @@ export function shellEdits(vms: readonly LabVm[], previous: PreviousDeployment, 
     if (!before) continue;
     const at = (column: Problem["column"], message: string): Problem => ({ file: csvFile, line: vm.line, column, message });
 
-    const from = sizeFacts(before.size);
-    const to = sizeFacts(vm.classicSize ?? vm.size);
-    const verdict = from && to ? resizeVerdict(from, to, vm.image?.generation) : undefined;
+    const verdict = resizeVerdictOfCells(before.size, vm.classicSize ?? vm.size, vm.image?.generation);
     if (verdict) {
       out.resizes.set(vm.line, verdict);
       out[verdict.kind === "refused" ? "problems" : "warnings"].push(at("VMInstanceSize", resizeMessage(vm.name, verdict)));
@@ -142,7 +141,7 @@ export function shellEdits(vms: readonly LabVm[], previous: PreviousDeployment, 
 
 function resizeMessage(name: string, v: ResizeVerdict): string {
   const source = "https://learn.microsoft.com/azure/virtual-machines/sizes/resize-vm";
-  if (v.kind === "inPlace") return `${name} is resized from ${v.from} to ${v.to} in place: Azure restarts the VM (${source})`;
+  if (v.kind === "inPlace") return `${name} is resized from ${v.from} to ${v.to} in place: Azure restarts the VM${v.warning ? `. ${v.warning}` : ""} (${source})`;
   if (v.kind === "recreate") {
     return `${name} changes size from ${v.from} to ${v.to}: ${v.why}, so its shell is re-created (the VM is deleted, its disks detach and stay, and it is created again on them at the new size; the address and LUNs stay)${v.warning ? `. ${v.warning}` : ""} (${source})`;
   }
@@ -162,6 +161,6 @@ function derivedRenameProblems(vms: readonly LabVm[], previous: PreviousDeployme
     .filter((v) => v.bringOnline && v.image && v.osDiskDerived && !v.deployedBefore)
     .map((v) => ({
       file: csvFile, line: v.line, column: "VMOSDiskName" as const,
-      message: `${v.name} derives the new OS disk '${v.osDisk.name}' while ${gone.map((p) => `${p.name} (disk '${p.osDiskName}')`).join(", ")} built from an image ${gone.length > 1 ? "are" : "is"} gone from the CSV. If this row renames it, write its disk in VMOSDiskName (it keeps the disk); if it is a new machine, write '${v.osDisk.name}' to say so`,
+      message: `${v.name} derives the new OS disk '${v.osDisk.name}' while ${gone.map((p) => `${p.name} (disk '${p.osDiskName}')`).join(", ")} built from an image ${gone.length > 1 ? "are" : "is"} gone from the CSV. If this row renames it, keep the disk: a deployed Image row's VM is renamed in two runs (lifecycle.ts): set the row back to its old name with BringOnline=No and pulumi up (the VM goes, its disk stays), then write the new name, its disk in VMOSDiskName and BringOnline=Yes, and pulumi up. If it is a new machine, write '${v.osDisk.name}' to say so`,
     }));
 }

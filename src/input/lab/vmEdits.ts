@@ -7,8 +7,10 @@
  *   (https://github.com/pulumi/pulumi-azure-native/issues/303). The deployed spelling is kept.
  * - A data disk moved to another LUN while it stays attached: the VM's update would detach and
  *   attach the same disk in one PUT, which Azure refuses (`ConflictingUserInput`; "first detach all
- *   data disks", https://github.com/Azure/azure-sdk-for-go/issues/816). A VM that is re-created
- *   (renamed, or given another OS disk) attaches its disks afresh, so a new LUN is fine there.
+ *   data disks", https://github.com/Azure/azure-sdk-for-go/issues/816). A VM whose shell is
+ *   re-created (`shellEdits.ts`: renamed, given another OS disk, resized where Azure cannot resize
+ *   in place, or moved to another subnet once the cascade is recorded) is deleted with its disks
+ *   detached and created again, attaching them afresh, so a new LUN is fine there.
  */
 import { diskKey } from "../csv/disks";
 import type { LabVm } from "./labTypes";
@@ -27,8 +29,10 @@ export function vmEditProblems(vms: readonly LabVm[], previous: PreviousDeployme
         message: `'${vm.name}' differs from the deployed VM '${before.name}' only in case: ARM names are case-insensitive (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules), so Azure already has it and azure-native refuses to create it again (https://github.com/pulumi/pulumi-azure-native/issues/303). Write '${before.name}' as deployed (the Windows computer name is not changed by the VM's name anyway)`,
       });
     }
-    // Re-created VMs attach every disk afresh.
-    if (vm.previousName || before.osDisk !== diskKey(vm.osDisk)) continue;
+    // Re-created VMs attach every disk afresh. A subnet move re-creates the shell only when the
+    // cascade is recorded (else it is refused itself); `resize` is set before these rules run.
+    const movedSubnet = before.subnet.toLowerCase() !== vm.subnet.toLowerCase() && previous.record.nics !== undefined;
+    if (vm.previousName || before.osDisk !== diskKey(vm.osDisk) || vm.resize?.kind === "recreate" || movedSubnet) continue;
     for (const disk of vm.dataDisks) {
       const was = before.dataDisks.find((d) => d.disk === diskKey(disk))?.lun;
       if (was === undefined || was === disk.lun) continue;

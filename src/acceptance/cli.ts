@@ -111,7 +111,9 @@ export async function estimateRun(lab: AcceptanceLab, dir: string): Promise<{ es
   const minutes = Math.ceil(3 * up + 2 * destroy + 20);
   const cost = plan.cost;
   const hourly = cost?.perHourRunning ?? null;
-  const total = hourly === null || cost?.perMonthParked === null || !cost ? null : Math.round((hourly * minutes / 60 + cost.perMonthParked * minutes / 60 / 730) * 100) / 100;
+  // The hourly figure already holds the disks' hourly share (src/report/cost.ts): adding their
+  // month's share again would count them twice.
+  const total = hourly === null ? null : Math.round((hourly * minutes) / 60 * 100) / 100;
   return {
     estimate: { currency: cost?.currency ?? "USD", perHourRunning: hourly, perMonthParked: cost?.perMonthParked ?? null, minutes, total, priceSource: cost ? `${cost.source} (${cost.date})` : "none" },
     warnings: plan.warnings.map((w) => w.message),

@@ -236,6 +236,12 @@ if (require.main === module) {
     isTty: !!process.stdin.isTTY,
     confirm: (question) => new Promise((resolve) => {
       const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+      // Ctrl-C at the prompt reaches readline, not the process' handler: it is a no.
+      rl.on("SIGINT", () => {
+        rl.close();
+        process.stdout.write("\n");
+        resolve(false);
+      });
       rl.question(question, (answer) => {
         rl.close();
         resolve(/^y(es)?$/i.test(answer.trim()));

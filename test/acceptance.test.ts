@@ -239,6 +239,19 @@ describe("npm run acceptance: the sequence (fake workspace, fake ARM on 127.0.0.
     assert.match(report.steps.find((s) => s.id === "delete-disks")!.error!, /does not carry the tag exchange-lab-acceptance=0badf00d: left as it is/);
     assert.ok(!h.events.some((e) => e.startsWith(`DELETE ${lab.diskResourceGroup}`) && !e.includes("/runCommands/")), h.events.join("\n"));
     assert.deepEqual(report.leftovers.map((l) => l.what.split(":")[0]), [lab.diskResourceGroup]);
+    assert.match(report.leftovers[0].remove, /^not removed: it does not carry the tag exchange-lab-acceptance=0badf00d/);
+  });
+
+  it("a group of the run's names that exists already: refused before anything is created, never deleted, never named as left", async () => {
+    const lab = labFor();
+    h = await harness(lab);
+    for (const group of [lab.resourceGroup, lab.diskResourceGroup]) h.arm.resources.set(`/subscriptions/${SUB}/resourcegroups/${group}`.toLowerCase(), { name: group, tags: { owner: "someone" } });
+    const { report, code } = await runAcceptance(h.ports, options(lab));
+    assert.equal(code, 3);
+    assert.match(report.steps.find((s) => s.id === "disk-group")!.error!, new RegExp(`resource group ${lab.resourceGroup} and ${lab.diskResourceGroup} exists already: .*nothing was created`));
+    assert.ok(!h.events.some((e) => /^(PUT|DELETE) /.test(e) || e === "createStack"), h.events.join("\n"));
+    assert.equal(groupsLeft(h).length, 2, "both groups untouched");
+    assert.deepEqual(report.leftovers, []);
   });
 
   it("a port that never answers fails the load-balancer question with the evidence, and the run goes on", async () => {

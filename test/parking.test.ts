@@ -86,7 +86,7 @@ describe("parking: npm run lab -- stop --park, start, park, unpark (fake ARM on 
     assert.ok([...fake.disks.values()].every((d) => d.conversions <= 2));
   });
 
-  it("a third conversion in 24 hours is refused before any change, naming each disk and when the next is possible", async () => {
+  it("a third conversion on a UTC day is refused before any change, naming each disk and when the next is possible", async () => {
     fake = await fakeLab("running");
     assert.equal((await lab(fake, ["stop", "--park", "--stack", "oxford"])).code, 0);
     assert.equal((await lab(fake, ["start", "--stack", "oxford"])).code, 0);
@@ -95,7 +95,7 @@ describe("parking: npm run lab -- stop --park, start, park, unpark (fake ARM on 
     assert.equal(third.code, 3);
     assert.ok(fake.calls.some((c) => c.startsWith("deallocate")), "the VMs are still deallocated");
     assert.ok(!fake.calls.some((c) => c.startsWith("patchDisk")), fake.calls.join(", "));
-    assert.match(third.stderr, /mh-oxf-dc1-os \(OS disk of mh-oxf-dc1\) changed type 2 times in the last 24 hours .*Azure allows 2 a day, so the next is possible after \d{4}-\d\d-\d\d \d\d:\d\d UTC\n/);
+    assert.match(third.stderr, /mh-oxf-dc1-os \(OS disk of mh-oxf-dc1\) changed type 2 times today \(UTC: .*Azure allows 2 a day, so the next is possible after \d{4}-\d\d-\d\d \d\d:\d\d UTC\n/);
     assert.match(third.stderr, /nothing was converted/);
     assert.ok(!/mh-oxf-cl1-os.*changed type/.test(third.stderr), "the BringOnline=No row's disk changed once only");
   });
@@ -160,7 +160,7 @@ describe("parking: npm run lab -- stop --park, start, park, unpark (fake ARM on 
     assert.throws(() => parseLabArgs(["start", "--park"]), /--park goes with stop/);
   });
 
-  it("counts only the conversions of the last 24 hours; a disk already on its running type only loses its tag", () => {
+  it("counts the conversions of the UTC day: yesterday evening's park does not refuse this evening's; a disk already on its running type only loses its tag", () => {
     const now = new Date("2026-11-29T20:00:00Z");
     assert.deepEqual(recentConversions({ [CONVERSIONS_TAG]: "2026-11-28T19:00:00.000Z 2026-11-29T07:00:00.000Z junk" }, now), ["2026-11-29T07:00:00.000Z"]);
     const disk = { vm: "a", role: "OS disk", resourceGroup: "g", name: "a-os" };
@@ -168,8 +168,21 @@ describe("parking: npm run lab -- stop --park, start, park, unpark (fake ARM on 
     assert.deepEqual(step.change, { to: "Premium_LRS", tags: {} });
     const stale = planDisk(disk, { sku: "Premium_LRS", tags: { [RUNNING_SKU_TAG]: "Premium_LRS" }, diskState: "Reserved" }, "park", "Standard_LRS", now);
     assert.equal(stale.change?.to, "Standard_LRS", "a disk converted back by hand, its tag left, is parked anew");
+    // The routine: parked yesterday at 21:00, started this morning at 07:00, parked again at 18:30 (within 24 hours of yesterday's park).
+    const evening = planDisk(disk, { sku: "Premium_LRS", tags: { [CONVERSIONS_TAG]: "2026-11-28T21:00:00.000Z 2026-11-29T07:00:00.000Z" }, diskState: "Reserved" }, "park", "Standard_LRS", new Date("2026-11-29T18:30:00Z"));
+    assert.equal(evening.change?.to, "Standard_LRS", evening.refuse);
+    assert.equal(evening.change?.tags[CONVERSIONS_TAG], "2026-11-29T07:00:00.000Z 2026-11-29T18:30:00.000Z", "only the UTC day's conversions are kept");
     const third = planDisk(disk, { sku: "Premium_LRS", tags: { [CONVERSIONS_TAG]: "2026-11-29T07:00:00.000Z 2026-11-29T08:00:00.000Z" }, diskState: "Reserved" }, "park", "Standard_LRS", now);
-    assert.match(third.refuse ?? "", /next is possible after 2026-11-30 07:00 UTC/);
+    assert.match(third.refuse ?? "", /changed type 2 times today \(UTC: .*next is possible after 2026-11-30 00:00 UTC/);
+  });
+
+  it("never tries to park a Premium SSD v2 or Ultra Disk: they cannot change type in place (Learn), so they are skipped", () => {
+    const disk = { vm: "a", role: "data disk", resourceGroup: "g", name: "a-db" };
+    for (const sku of ["PremiumV2_LRS", "UltraSSD_LRS"]) {
+      const step = planDisk(disk, { sku, tags: {}, diskState: "Reserved" }, "park", "Standard_LRS", new Date("2026-11-29T20:00:00Z"));
+      assert.equal(step.change, undefined);
+      assert.match(step.skip ?? "", new RegExp(`${sku} cannot change type in place .*disks-convert-types.*left as it is`));
+    }
   });
 });
 

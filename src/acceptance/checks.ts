@@ -43,6 +43,8 @@ export interface RunContext {
   progress?: (line: string) => void;
   /** Before destroy: each VM's private address and OS disk ID, by VM name. */
   beforeDestroy?: Map<string, { privateIp: string; osDiskId: string }>;
+  /** Resource groups of the run's names that existed before it: never deleted, never listed as its leftovers. */
+  foreign?: ReadonlySet<string>;
 }
 
 /** Adds evidence to a question; a `fail` stays a fail, `pass` only where nothing failed. */

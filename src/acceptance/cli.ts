@@ -111,7 +111,9 @@ export async function estimateRun(lab: AcceptanceLab, dir: string): Promise<{ es
   const minutes = Math.ceil(3 * up + 2 * destroy + 20);
   const cost = plan.cost;
   const hourly = cost?.perHourRunning ?? null;
-  const total = hourly === null || cost?.perMonthParked === null || !cost ? null : Math.round((hourly * minutes / 60 + cost.perMonthParked * minutes / 60 / 730) * 100) / 100;
+  // The hourly figure already holds the disks' hourly share (src/report/cost.ts): adding their
+  // month's share again would count them twice.
+  const total = hourly === null ? null : Math.round((hourly * minutes) / 60 * 100) / 100;
   return {
     estimate: { currency: cost?.currency ?? "USD", perHourRunning: hourly, perMonthParked: cost?.perMonthParked ?? null, minutes, total, priceSource: cost ? `${cost.source} (${cost.date})` : "none" },
     warnings: plan.warnings.map((w) => w.message),
@@ -234,6 +236,12 @@ if (require.main === module) {
     isTty: !!process.stdin.isTTY,
     confirm: (question) => new Promise((resolve) => {
       const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+      // Ctrl-C at the prompt reaches readline, not the process' handler: it is a no.
+      rl.on("SIGINT", () => {
+        rl.close();
+        process.stdout.write("\n");
+        resolve(false);
+      });
       rl.question(question, (answer) => {
         rl.close();
         resolve(/^y(es)?$/i.test(answer.trim()));

@@ -48,7 +48,7 @@ export interface Estimate {
   perHourRunning: number | null;
   perMonthParked: number | null;
   minutes: number;
-  /** For the whole run: running hours at the running rate plus the disks' share of a month. */
+  /** For the whole run: its minutes at the running rate (which holds the disks' hourly share). */
   total: number | null;
   priceSource: string;
 }

@@ -41,12 +41,28 @@ function stackOf(ctx: RunContext) {
   return ctx.stack;
 }
 
+/**
+ * Creates the run's disk resource group, after checking that neither of the run's group names is
+ * taken: a PUT on an existing group would adopt it and overwrite its tags with the run's, and the
+ * cleanup would then delete it. A taken name stops the run with nothing created.
+ */
+async function createDiskGroup(ctx: RunContext): Promise<void> {
+  const { arm } = ctx.ports;
+  const taken: string[] = [];
+  for (const group of [ctx.lab.resourceGroup, ctx.lab.diskResourceGroup]) if (await arm.group(group)) taken.push(group);
+  if (taken.length > 0) {
+    ctx.foreign = new Set(taken);
+    throw new Error(`resource group ${taken.join(" and ")} exists already: the run creates, and deletes, only groups of its own; nothing was created (run again: a new run id names new groups)`);
+  }
+  await arm.createGroup(ctx.lab.diskResourceGroup, ctx.lab.region, { [RUN_TAG]: ctx.lab.runId });
+}
+
 /** The sequence, in order. Each step's failure stops the run (a wrong answer is a `fail`, not a stop). */
 export function steps(): Step[] {
   // Each Pulumi operation: cancelled by Ctrl-C, its output's last line shown under the step.
   const withSignal = (ctx: RunContext) => ({ signal: ctx.signal, onOutput: (out: string) => ctx.progress?.(out.trimEnd().split("\n").pop() ?? "") });
   return [
-    { id: "disk-group", title: "Create the disk resource group (tagged with the run)", run: (ctx) => ctx.ports.arm.createGroup(ctx.lab.diskResourceGroup, ctx.lab.region, { [RUN_TAG]: ctx.lab.runId }) },
+    { id: "disk-group", title: "Create the disk resource group (tagged with the run)", run: createDiskGroup },
     {
       id: "stack", title: "Create the throwaway stack (local backend in a temporary directory)",
       run: async (ctx) => {
@@ -135,7 +151,7 @@ export async function runAcceptance(ports: Ports, options: RunOptions, sequence:
     // Recorded in records and failure.
   }
   const cleanupSteps = await cleanup(ctx, options, failure !== undefined);
-  const leftovers = await leftoversOf(ports, lab, options.subscriptionId);
+  const leftovers = await leftoversOf(ports, lab, options.subscriptionId, ctx.foreign);
   const plugins = ctx.stack ? await ctx.stack.plugins().catch(() => []) : [];
   if (ctx.stack && !options.keep) await ctx.stack.dispose().catch(() => undefined);
   const outcome = options.signal.aborted ? "interrupted" : failure !== undefined ? "failed" : "passed";
@@ -170,6 +186,7 @@ async function cleanup(ctx: RunContext, options: RunOptions, failed: boolean): P
   const { ports, lab } = ctx;
   if (options.keep) return [{ id: "cleanup", title: "Cleanup (skipped: --keep)", status: "skipped" }];
   const records: StepRecord[] = [];
+  if (ctx.foreign?.has(lab.diskResourceGroup)) return [{ id: "delete-disks", title: `Delete the test disks (skipped: ${lab.diskResourceGroup} is not the run's)`, status: "skipped" }];
   // Without a signal: the cleanup must run to its end after Ctrl-C too.
   if (ctx.stack && failed) records.push(await timed(ports, "cleanup-destroy", "pulumi destroy (cleanup)", async () => void (await ctx.stack!.destroy())));
   records.push(await timed(ports, "delete-disks", "Delete the test disks and the disk resource group", async () => {
@@ -187,17 +204,27 @@ async function cleanup(ctx: RunContext, options: RunOptions, failed: boolean): P
   return records;
 }
 
-/** What is left of the run in Azure (its two resource groups), each with the command that removes it. */
-export async function leftoversOf(ports: Ports, lab: AcceptanceLab, subscriptionId: string): Promise<Leftover[]> {
+/**
+ * What is left of the run in Azure (its two resource groups), each with the command that removes
+ * it. A group that existed before the run (`foreign`) is not the run's and is not named; a disk
+ * group without the run's tag is named without a delete command.
+ */
+export async function leftoversOf(ports: Ports, lab: AcceptanceLab, subscriptionId: string, foreign: ReadonlySet<string> = new Set()): Promise<Leftover[]> {
   const left: Leftover[] = [];
   for (const [group, what] of [[lab.resourceGroup, "the lab's resource group (owned by the stack)"], [lab.diskResourceGroup, "the disk resource group, with the test disks"]] as const) {
-    let exists: boolean;
+    if (foreign.has(group)) continue;
+    let found: { tags: Record<string, string> } | undefined | "unknown";
     try {
-      exists = (await ports.arm.group(group)) !== undefined;
+      found = await ports.arm.group(group);
     } catch {
-      exists = true; // Azure could not be asked: name it, to be safe.
+      found = "unknown"; // Azure could not be asked: name it, to be safe.
     }
-    if (exists) left.push({ what: `${group}: ${what}`, remove: `az group delete --name ${group} --subscription ${subscriptionId} --yes` });
+    if (found === undefined) continue;
+    const notOurs = found !== "unknown" && group === lab.diskResourceGroup && found.tags[RUN_TAG] !== lab.runId;
+    left.push({
+      what: `${group}: ${what}`,
+      remove: notOurs ? `not removed: it does not carry the tag ${RUN_TAG}=${lab.runId}; check what it holds before deleting it` : `az group delete --name ${group} --subscription ${subscriptionId} --yes`,
+    });
   }
   return left;
 }

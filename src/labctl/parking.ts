@@ -5,18 +5,22 @@
  * Azure facts (Microsoft Learn, "Convert the disk type of an Azure managed disk",
  * https://learn.microsoft.com/azure/virtual-machines/disks-convert-types): a disk changes type in
  * place (a PATCH of its `sku`; the conversion is instantaneous, the disk is neither deleted nor
- * re-created), only while it is unattached or its VM is deallocated, and "only twice per day".
+ * re-created), only while it is unattached or its VM is deallocated, and "only twice per day";
+ * Premium SSD v2 and Ultra Disks only through snapshots.
  * Disks bill by the hour ("All disk types are billed at an hourly rate",
  * https://learn.microsoft.com/azure/virtual-machines/disks-understanding-billing), so a parked
  * night bills the parked type's hourly share.
  *
  * Each disk carries its own record, so a CSV edited meanwhile loses nothing:
  * - `exchange-lab-running-sku`: the type to go back to, set while the disk is parked;
- * - `exchange-lab-conversions`: when `npm run lab` changed the disk's type, the last 24 hours
- *   only (Learn does not say which "day"; 24 hours is the strictest reading).
+ * - `exchange-lab-conversions`: when `npm run lab` changed the disk's type, the current UTC day
+ *   only. Learn does not say which "day"; a rolling 24 hours would refuse the routine the limit
+ *   is meant to allow (a morning `start` earlier than yesterday's, after last evening's park, is
+ *   the third change within 24 hours), so the tool counts the UTC calendar day, and Azure's own
+ *   refusal, should it count otherwise, is explained (`conversionError`).
  *
  * Every disk is read and judged before the first change: a disk of a running VM, a third
- * conversion within 24 hours or an unreadable disk stops the run with nothing changed.
+ * conversion on the same UTC day or an unreadable disk stops the run with nothing changed.
  */
 import { Lab, LabVm } from "../input/lab/lab";
 import { DiskRef } from "../input/csv/disks";
@@ -26,7 +30,11 @@ import { DiskInfo, LabAzure, azureMessage } from "./azure";
 export { CONVERSIONS_TAG, RUNNING_SKU_TAG } from "../input/lab/parkedDisks";
 /** Type changes Azure allows per disk and day (disks-convert-types, "Restrictions"). */
 export const CONVERSIONS_PER_DAY = 2;
-const DAY_MS = 24 * 3600 * 1000;
+/**
+ * Types a disk cannot leave in place: "You can't directly switch from a Premium SSD v2 to another
+ * disk type", and Ultra Disks migrate through snapshots only (disks-convert-types); parking skips them.
+ */
+export const UNCONVERTIBLE_SKUS: readonly string[] = ["PremiumV2_LRS", "UltraSSD_LRS"];
 
 /** One disk of the lab: whose it is, and where. */
 export interface LabDisk {
@@ -56,18 +64,25 @@ export function labDisks(vms: readonly LabVm[]): LabDisk[] {
   return vms.flatMap((vm) => [of(vm, "OS disk", vm.osDisk), ...vm.dataDisks.map((d) => of(vm, "data disk", d))]);
 }
 
-/** The conversions recorded on a disk within the 24 hours before `now`. */
+/** The start of the UTC day after `now`'s. */
+function nextUtcDay(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+}
+
+/** The conversions recorded on a disk on `now`'s UTC day (none later than a minute ahead: a skewed clock). */
 export function recentConversions(tags: Readonly<Record<string, string>>, now: Date): string[] {
+  const day = now.toISOString().slice(0, 10);
   return (tags[CONVERSIONS_TAG] ?? "").split(/\s+/).filter((t) => {
     const at = Date.parse(t);
-    return !Number.isNaN(at) && now.getTime() - at < DAY_MS && at <= now.getTime() + 60_000;
+    return !Number.isNaN(at) && new Date(at).toISOString().slice(0, 10) === day && at <= now.getTime() + 60_000;
   });
 }
 
 /**
  * Decides what one disk needs (pure). `found` undefined: the disk does not exist (an Image row
  * not built yet), skipped. A change refused: the disk's VM runs (`Attached`), or any state other
- * than Unattached / Reserved, or it would be the disk's third conversion within 24 hours.
+ * than Unattached / Reserved, or it would be the disk's third conversion on the UTC day. A Premium
+ * SSD v2 or Ultra Disk is skipped when parking: it cannot change type in place.
  */
 export function planDisk(disk: LabDisk, found: DiskInfo | undefined, direction: Direction, parkedSku: string, now: Date): DiskStep {
   if (!found) return { disk, skip: "not found (not created yet?); nothing to do" };
@@ -77,6 +92,7 @@ export function planDisk(disk: LabDisk, found: DiskInfo | undefined, direction: 
   if (direction === "park") {
     // A tag equal to the type it has is stale (converted back by hand): the disk is parked anew.
     if (running && running !== found.sku) return { disk, sku: found.sku, skip: `already parked (${found.sku}; runs on ${running})` };
+    if (UNCONVERTIBLE_SKUS.includes(found.sku)) return { disk, sku: found.sku, skip: `${found.sku} cannot change type in place (https://learn.microsoft.com/azure/virtual-machines/disks-convert-types); left as it is` };
     if (found.sku === parkedSku) return { disk, sku: found.sku, skip: `already ${parkedSku}, its running type; nothing to do` };
     // Standard HDD is the cheapest type: parking on Standard SSD would raise its price.
     if (found.sku === "Standard_LRS") return { disk, sku: found.sku, skip: `already Standard_LRS, cheaper than ${parkedSku}; nothing to do` };
@@ -98,8 +114,8 @@ export function planDisk(disk: LabDisk, found: DiskInfo | undefined, direction: 
   }
   const recent = recentConversions(found.tags, now);
   if (recent.length >= CONVERSIONS_PER_DAY) {
-    const next = new Date(Date.parse(recent.sort()[0]) + DAY_MS).toISOString().slice(0, 16).replace("T", " ");
-    return { disk, sku: found.sku, refuse: `${disk.name} (${disk.role} of ${disk.vm}) changed type ${recent.length} times in the last 24 hours (${recent.join(", ")}); Azure allows ${CONVERSIONS_PER_DAY} a day, so the next is possible after ${next} UTC` };
+    const next = nextUtcDay(now).toISOString().slice(0, 16).replace("T", " ");
+    return { disk, sku: found.sku, refuse: `${disk.name} (${disk.role} of ${disk.vm}) changed type ${recent.length} times today (UTC: ${recent.join(", ")}); Azure allows ${CONVERSIONS_PER_DAY} a day, so the next is possible after ${next} UTC` };
   }
   tags[CONVERSIONS_TAG] = [...recent, now.toISOString()].join(" ");
   return { disk, sku: found.sku, change: { to, tags } };

@@ -6,7 +6,7 @@
 
 /** The tag holding a parked disk's running type (`Premium_LRS`, ...); absent when not parked. */
 export const RUNNING_SKU_TAG = "exchange-lab-running-sku";
-/** The tag holding the times (ISO 8601, space-separated) `npm run lab` changed the disk's type, the last 24 hours only. */
+/** The tag holding the times (ISO 8601, space-separated) `npm run lab` changed the disk's type, the current UTC day only. */
 export const CONVERSIONS_TAG = "exchange-lab-conversions";
 
 /** A disk `pulumi up` found parked: its name, its type now and the type recorded to go back to. */

@@ -2,7 +2,7 @@
 // missing secrets (the plan warns, pulumi up stops with the set --secret line), through the CLI.
 import { strict as assert } from "assert";
 import { buildLab } from "../src/input/lab/lab";
-import { domainSettings, parseRole, roleProblems, runsRoleSteps } from "../src/input/lab/roles";
+import { domainSettings, parseRole, roleDnsWarnings, roleProblems, runsRoleSteps } from "../src/input/lab/roles";
 import { loadLab } from "../src/program";
 import { LabValidationError } from "../src/input/problems";
 import { baseStackYaml, exampleConfig, exampleSettings, planCli, rowsOf } from "./helpers";
@@ -58,6 +58,24 @@ describe("the Role column", () => {
 
   it("roleProblems is silent for a lab without roles", () => {
     assert.deepEqual(roleProblems(labOf(["Yes,vm1,vm1-os,Small,Oxford,,No,,"]).lab!.vms, "lab.csv"), []);
+  });
+});
+
+describe("dnsServers next to Role rows", () => {
+  const vms = () => labOf(GOOD).lab!.vms;
+  const at = { file: "stack.yaml", line: 9 };
+  it("says once, on dnsServers, that the Role rows resolve through the DCs when dnsServers is something else", () => {
+    const dc = vms()[0].privateIp;
+    const [w, ...rest] = roleDnsWarnings(vms(), ["192.168.1.1"], at);
+    assert.deepEqual(rest, []);
+    assert.equal(w.column, K("dnsServers"));
+    assert.equal(w.line, 9);
+    assert.match(w.message, new RegExp(`^lab-ex1, lab-cl1 resolve names through the DCs \\(${dc.replace(/\./g, "\\.")}\\).*override dnsServers \\(192\\.168\\.1\\.1\\).*conditional forwarder`));
+  });
+  it("is silent when dnsServers is empty or exactly the DCs, or no row joins the domain", () => {
+    assert.deepEqual(roleDnsWarnings(vms(), [], at), []);
+    assert.deepEqual(roleDnsWarnings(vms(), [vms()[0].privateIp], at), []);
+    assert.deepEqual(roleDnsWarnings(vms().slice(0, 1), ["192.168.1.1"], at), []);
   });
 });
 

@@ -146,3 +146,24 @@ export function domainSettings(vms: readonly LabVm[], raw: Readonly<Record<strin
   if (key && key !== ENCRYPTED_PLACEHOLDER && !/^[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){4}$/.test(key)) problems.push(at("exchangeProductKey", "expected a product key of five groups of five letters or digits (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX); the value is not shown"));
   return { domain: { name, netbiosName, exchangeOrganization, safeModePassword: state("safeModePassword"), exchangeIsoUrl: state("exchangeIsoUrl"), exchangeProductKey: state("exchangeProductKey") }, problems, warnings };
 }
+
+/**
+ * The lab's `dnsServers` (the virtual network's DNS, already resolved to addresses) against the
+ * Role rows: a warning, on the `dnsServers` key, when both exist and `dnsServers` is not exactly
+ * the online DC rows' addresses. The NICs of the Role rows (but the forest root) hand out the DCs
+ * instead (NIC DNS overrides the virtual network's,
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface, "Change DNS servers"),
+ * so `dnsServers` serves only the rows without a Role and the forest root until its promotion.
+ * Empty when there is nothing to say. Pure.
+ */
+export function roleDnsWarnings(vms: readonly LabVm[], dnsServers: readonly string[], location: { file: string; line: number }): Problem[] {
+  const members = vms.filter((vm) => vm.bringOnline && vm.role && vm !== forestRoot(vms));
+  if (dnsServers.length === 0 || members.length === 0) return [];
+  const dcs = vms.filter((vm) => vm.bringOnline && vm.role === "DC").map((vm) => vm.privateIp);
+  if (dnsServers.length === dcs.length && dnsServers.every((ip) => dcs.includes(ip))) return [];
+  return [{
+    ...location,
+    column: `${NAMESPACE}:dnsServers`,
+    message: `${members.map((vm) => vm.name).join(", ")} resolve${members.length === 1 ? "s" : ""} names through the DCs (${dcs.join(", ")}), which forward to Azure DNS: their NICs override dnsServers (${dnsServers.join(", ")}), which only the rows without a Role use. For names only dnsServers knows (the office's), add a conditional forwarder on a DC (Add-DnsServerConditionalForwarderZone)`,
+  }];
+}

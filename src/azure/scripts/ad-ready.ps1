@@ -92,10 +92,10 @@ try {
 if ($ForestRoot -eq 'Yes') {
   try {
     $w32 = 'HKLM:\SYSTEM\CurrentControlSet\Services\W32Time'
-    Set-ItemProperty -Path "$w32\Parameters" -Name 'Type' -Value 'NTP'
-    Set-ItemProperty -Path "$w32\Parameters" -Name 'NtpServer' -Value "$TimeServer,0x9"
-    Set-ItemProperty -Path "$w32\Config" -Name 'AnnounceFlags' -Value 5
-    Set-ItemProperty -Path "$w32\TimeProviders\VMICTimeProvider" -Name 'Enabled' -Value 0
+    Set-ItemProperty -Path "$w32\Parameters" -Name 'Type' -Value 'NTP' -ErrorAction Stop
+    Set-ItemProperty -Path "$w32\Parameters" -Name 'NtpServer' -Value "$TimeServer,0x9" -ErrorAction Stop
+    Set-ItemProperty -Path "$w32\Config" -Name 'AnnounceFlags' -Value 5 -ErrorAction Stop
+    Set-ItemProperty -Path "$w32\TimeProviders\VMICTimeProvider" -Name 'Enabled' -Value 0 -ErrorAction Stop
     Restart-Service -Name 'w32time' -ErrorAction Stop
     Write-Output "PDC time source $TimeServer"
   } catch {

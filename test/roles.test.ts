@@ -56,6 +56,13 @@ describe("the Role column", () => {
     assert.equal(runsRoleSteps({ ...vm, role: undefined }), false);
   });
 
+  it("a second Exchange row needs the first one to be a barrier (one Setup at a time)", () => {
+    const rows = (wait: string) => [GOOD[0], `Yes,lab-ex1,,Large,Oxford,,${wait},ws2022-g2,Exchange`, "Yes,lab-ex2,,Large,Oxford,,No,ws2022-g2,Exchange"];
+    const at = labOf(rows("No")).problems.map((p) => `${p.line}:${p.column}: ${p.message}`);
+    assert.deepEqual(at, ["3:WaitForBoot: lab-ex2 is a later Exchange row: make this one a barrier (WaitForBoot Yes), so that its Setup (which prepares the schema and AD) ends before lab-ex2's begins"]);
+    assert.deepEqual(labOf(rows("Yes")).problems, []);
+  });
+
   it("roleProblems is silent for a lab without roles", () => {
     assert.deepEqual(roleProblems(labOf(["Yes,vm1,vm1-os,Small,Oxford,,No,,"]).lab!.vms, "lab.csv"), []);
   });

@@ -65,6 +65,7 @@ export function runsRoleSteps(vm: LabVm): boolean {
 
 /**
  * The rules across rows of the Role column: a role needs an Image; DC rows need WaitForBoot=Yes;
+ * an Exchange row followed by another needs WaitForBoot=Yes (one Setup at a time);
  * Exchange and Member rows need an online DC row before them; Exchange rows need
  * {@link EXCHANGE_MIN_MEMORY_GIB} GiB (from the size catalogue). One problem per broken rule, on the
  * cell to change. Pure.
@@ -73,8 +74,15 @@ export function roleProblems(vms: readonly LabVm[], csvFile: string): Problem[] 
   const problems: Problem[] = [];
   const at = (vm: LabVm, column: string, message: string) => problems.push({ file: csvFile, line: vm.line, column, message });
   let dcSeen: LabVm | undefined;
+  let exchangeSeen: LabVm | undefined;
   for (const vm of vms) {
     if (!vm.role) continue;
+    // Two Exchange Setups at once would prepare the schema and AD at the same time; Microsoft
+    // prepares once and waits for replication (https://learn.microsoft.com/exchange/plan-and-deploy/prepare-ad-and-domains).
+    if (vm.role === "Exchange" && vm.bringOnline && exchangeSeen && !exchangeSeen.waitForBoot) {
+      at(exchangeSeen, "WaitForBoot", `${vm.name} is a later Exchange row: make this one a barrier (WaitForBoot Yes), so that its Setup (which prepares the schema and AD) ends before ${vm.name}'s begins`);
+    }
+    if (vm.role === "Exchange" && vm.bringOnline) exchangeSeen = vm;
     if (!vm.image) at(vm, "Role", `a role runs only while the VM is built from a marketplace image: give the row an Image (e.g. ws2022-g2), or leave Role empty for a VM on an existing disk`);
     if (vm.role === "DC") {
       if (!vm.waitForBoot) at(vm, "WaitForBoot", `a DC row must be a barrier (WaitForBoot Yes), so that later VMs wait until its domain answers`);

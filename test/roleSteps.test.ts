@@ -160,6 +160,7 @@ describe("the from-scratch lab through npm run plan", () => {
     assert.match(r.stdout, /fs-ex1 \(Exchange\), about \d+ min:\n\s+1\. domain-join[\s\S]*5\. exchange-ready \(~90 min\)/);
     assert.match(r.stdout, /VMs up after about (\d+(\.\d)?) min/);
     assert.ok(Number(/VMs up after about (\d+(?:\.\d)?) min/.exec(r.stdout)![1]) > 150, "time to ready grows with the role steps");
+    assert.match(r.stdout, /A failed role step does not run again at the next pulumi up[\s\S]*"Retrying a step"/);
     assert.match(r.stdout, /Cost estimate/);
     assert.match(r.stdout, /exchange-lab:safeModePassword: required/);
   });

@@ -2,7 +2,7 @@
 // missing secrets (the plan warns, pulumi up stops with the set --secret line), through the CLI.
 import { strict as assert } from "assert";
 import { buildLab } from "../src/input/lab/lab";
-import { domainSettings, parseRole, roleProblems, runsRoleSteps } from "../src/input/lab/roles";
+import { domainSettings, parseRole, roleDnsWarnings, roleProblems, runsRoleSteps } from "../src/input/lab/roles";
 import { loadLab } from "../src/program";
 import { LabValidationError } from "../src/input/problems";
 import { baseStackYaml, exampleConfig, exampleSettings, planCli, rowsOf } from "./helpers";
@@ -56,8 +56,33 @@ describe("the Role column", () => {
     assert.equal(runsRoleSteps({ ...vm, role: undefined }), false);
   });
 
+  it("a second Exchange row needs the first one to be a barrier (one Setup at a time)", () => {
+    const rows = (wait: string) => [GOOD[0], `Yes,lab-ex1,,Large,Oxford,,${wait},ws2022-g2,Exchange`, "Yes,lab-ex2,,Large,Oxford,,No,ws2022-g2,Exchange"];
+    const at = labOf(rows("No")).problems.map((p) => `${p.line}:${p.column}: ${p.message}`);
+    assert.deepEqual(at, ["3:WaitForBoot: lab-ex2 is a later Exchange row: make this one a barrier (WaitForBoot Yes), so that its Setup (which prepares the schema and AD) ends before lab-ex2's begins"]);
+    assert.deepEqual(labOf(rows("Yes")).problems, []);
+  });
+
   it("roleProblems is silent for a lab without roles", () => {
     assert.deepEqual(roleProblems(labOf(["Yes,vm1,vm1-os,Small,Oxford,,No,,"]).lab!.vms, "lab.csv"), []);
+  });
+});
+
+describe("dnsServers next to Role rows", () => {
+  const vms = () => labOf(GOOD).lab!.vms;
+  const at = { file: "stack.yaml", line: 9 };
+  it("says once, on dnsServers, that the Role rows resolve through the DCs when dnsServers is something else", () => {
+    const dc = vms()[0].privateIp;
+    const [w, ...rest] = roleDnsWarnings(vms(), ["192.168.1.1"], at);
+    assert.deepEqual(rest, []);
+    assert.equal(w.column, K("dnsServers"));
+    assert.equal(w.line, 9);
+    assert.match(w.message, new RegExp(`^lab-ex1, lab-cl1 resolve names through the DCs \\(${dc.replace(/\./g, "\\.")}\\).*override dnsServers \\(192\\.168\\.1\\.1\\).*conditional forwarder`));
+  });
+  it("is silent when dnsServers is empty or exactly the DCs, or no row joins the domain", () => {
+    assert.deepEqual(roleDnsWarnings(vms(), [], at), []);
+    assert.deepEqual(roleDnsWarnings(vms(), [vms()[0].privateIp], at), []);
+    assert.deepEqual(roleDnsWarnings(vms().slice(0, 1), ["192.168.1.1"], at), []);
   });
 });
 

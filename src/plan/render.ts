@@ -82,6 +82,7 @@ export function renderPlan(result: PlanResult): string {
     if (steps.length > 0) out.push(`  Includes ${steps.length} role step${steps.length === 1 ? "" : "s"} with their expected minutes (above), and a 1.5 min wait after each step that restarts its VM.`);
     const gate = result.resources.find((r) => r.type === READINESS_GATE_TYPE && !steps.includes(r.name));
     if (gate) out.push(`  A failed gate runs again only when replaced (docs/lifecycle.md): pulumi up --replace '${labResourceUrn(stackNameOf(result.stackFile), gate.type, gate.name)}'`);
+    if (steps.length > 0) out.push(`  A failed role step does not run again at the next pulumi up (the VM then attaches its disk and declares none): run it and the ones after it by hand (docs/domain-and-exchange.md, "Retrying a step").`);
     out.push(`  Critical path: ${t.criticalPath.join(" -> ")}`);
   }
   if (result.cost) out.push("", ...renderCost(result.cost));

@@ -1,5 +1,6 @@
 # Pester tests of src/azure/scripts/ad-ready.ps1: fresh (not restarted yet, then ready), already
-# ready, failure (RID pool), deadline; the forest root's forwarder and time source.
+# ready, failure (RID pool; the DC locator record), deadline; every DC's forwarder, the forest
+# root's time source.
 BeforeAll {
   . (Join-Path $PSScriptRoot 'stubs.ps1')
   $script:Script = Join-Path $PSScriptRoot '../../src/azure/scripts/ad-ready.ps1'
@@ -17,18 +18,21 @@ Describe 'ad-ready.ps1' {
     Mock New-ADUser { }
     Mock Remove-ADUser { }
     Mock Set-DnsServerForwarder { }
+    Mock Resolve-DnsName { [pscustomobject]@{ Type = 'SRV'; Name = $Name } }
     Mock Set-ItemProperty { }
     Mock Restart-Service { }
     Mock Start-Process { [pscustomobject]@{ ExitCode = 0 } }
   }
 
-  It 'already ready (an additional DC): two passes, replicates, exits 0, sets no forwarder' {
+  It 'already ready (an additional DC): two passes, replicates, sets the forwarder (not the time source), exits 0' {
     $out = & $script:Script -TimeoutSeconds 5 -PollSeconds 0 -StateDir $script:State
     $LASTEXITCODE | Should -Be 0
     ($out -join "`n") | Should -Match 'AD READY'
     Should -Invoke New-ADUser -Times 2 -Exactly
     Should -Invoke Remove-ADUser -Times 2 -Exactly
-    Should -Invoke Set-DnsServerForwarder -Times 0 -Exactly
+    Should -Invoke Set-DnsServerForwarder -Times 1 -Exactly -ParameterFilter { $IPAddress -eq '168.63.129.16' }
+    Should -Invoke Set-ItemProperty -Times 0 -Exactly
+    Should -Invoke Resolve-DnsName -Times 2 -Exactly -ParameterFilter { $Name -eq '_ldap._tcp.dc._msdcs.lab.example.com' -and $Type -eq 'SRV' -and $Server -eq '127.0.0.1' }
     Should -Invoke Start-Process -Times 1 -Exactly -ParameterFilter { $FilePath -eq 'repadmin.exe' -and ($ArgumentList -join ' ') -eq '/syncall /Ae' }
   }
 
@@ -52,6 +56,14 @@ Describe 'ad-ready.ps1' {
     $LASTEXITCODE | Should -Be 1
     ($out -join "`n") | Should -Match 'AD NOT READY'
     ($out -join "`n") | Should -Match 'RID pool \(create a user\)\s+False'
+  }
+
+  It 'failure: the DC locator record does not resolve on this DC; at the deadline names it, exits 1, no forwarder' {
+    Mock Resolve-DnsName { throw 'DNS name does not exist' }
+    $out = & $script:Script -TimeoutSeconds 0 -PollSeconds 0 -StateDir $script:State -ForestRoot Yes
+    $LASTEXITCODE | Should -Be 1
+    ($out -join "`n") | Should -Match 'DNS answers the DC locator record\s+False'
+    Should -Invoke Set-DnsServerForwarder -Times 0 -Exactly
   }
 
   It 'deadline: ADWS stopped and no domain; exits 1 naming both' {

@@ -16,6 +16,7 @@ Describe 'exchange-install.ps1' {
     Mock Add-PSSnapin { }
     Mock Set-ExchangeServer { }
     Mock Unregister-ScheduledTask { }
+    Mock Restart-Service { }
   }
 
   It 'fresh: PrepareSchema, PrepareAD with the organization, Install Mailbox; enters the key, marks done, unregisters the task' {
@@ -26,10 +27,21 @@ Describe 'exchange-install.ps1' {
     Should -Invoke Start-Process -Times 1 -Exactly -ParameterFilter { ($ArgumentList -join ' ') -eq '/IAcceptExchangeServerLicenseTerms_DiagnosticDataOFF /PrepareAD /OrganizationName:"Contoso Lab"' }
     Should -Invoke Start-Process -Times 1 -Exactly -ParameterFilter { ($ArgumentList -join ' ') -match '/Mode:Install /Roles:Mailbox' }
     Should -Invoke Set-ExchangeServer -Times 1 -Exactly -ParameterFilter { $ProductKey -eq 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE' }
+    Should -Invoke Restart-Service -Times 1 -Exactly -ParameterFilter { $Name -eq 'MSExchangeIS' }
     Should -Invoke Unregister-ScheduledTask -Times 1 -Exactly
     Test-Path (Join-Path $script:State 'exchange.done') | Should -BeTrue
     Test-Path (Join-Path $script:State 'product.key') | Should -BeFalse
     Get-Content (Join-Path $script:State 'exchange-install.log') -Raw | Should -Not -Match 'AAAAA'
+  }
+
+  It 'failure: a rejected key is never written, neither to the log nor to exchange.failed' {
+    Set-Content -Path (Join-Path $script:State 'product.key') -Value 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE'
+    Mock Set-ExchangeServer { throw "The product key $ProductKey is not valid." }
+    & $script:Script -StateDir $script:State -IsoPath 'x.iso'
+    $LASTEXITCODE | Should -Be 1
+    Get-Content (Join-Path $script:State 'exchange.failed') -Raw | Should -Match 'The product key \*\*\* is not valid'
+    Get-Content (Join-Path $script:State 'exchange-install.log') -Raw | Should -Not -Match 'AAAAA'
+    Test-Path (Join-Path $script:State 'exchange.done') | Should -BeFalse
   }
 
   It 'resumed after a restart: skips the stages already done' {

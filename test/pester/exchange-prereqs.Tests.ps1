@@ -14,7 +14,8 @@ Describe 'exchange-prereqs.ps1' {
     Mock Install-WindowsFeature { }
     Mock Get-ItemProperty { [pscustomobject]@{ Release = 528449 } }
     Mock Start-Process { [pscustomobject]@{ ExitCode = 0 } }
-    Mock Mount-DiskImage { [pscustomobject]@{ ImagePath = $ImagePath } }
+    Mock Get-DiskImage { [pscustomobject]@{ ImagePath = $ImagePath; Attached = $false } }
+    Mock Mount-DiskImage { [pscustomobject]@{ ImagePath = $ImagePath; Attached = $true } }
     Mock Get-Volume { [pscustomobject]@{ DriveLetter = 'E' } }
   }
 
@@ -22,7 +23,11 @@ Describe 'exchange-prereqs.ps1' {
     $out = & $script:Script -IsoUrl $script:Url -IsoPath $script:Iso -StateDir $script:State
     $LASTEXITCODE | Should -Be 0
     Should -Invoke Invoke-WebRequest -Times 1 -Exactly -ParameterFilter { $Uri -like '*acct.blob*' }
-    Should -Invoke Invoke-WebRequest -Times 4 -Exactly -ParameterFilter { $Uri -like 'https://download.microsoft.com/*' }
+    Should -Invoke Invoke-WebRequest -Times 3 -Exactly -ParameterFilter { $Uri -like 'https://download.microsoft.com/*' }
+    Should -Invoke Invoke-WebRequest -Times 1 -Exactly -ParameterFilter { $Uri -eq 'https://aka.ms/highdpimfc2013x64enu' -and $OutFile -like '*VcRedist2013.exe' }
+    Should -Invoke Start-Process -Times 1 -Exactly -ParameterFilter { $FilePath -like '*VcRedist2013.exe' -and ($ArgumentList -join ' ') -eq '/install /quiet /norestart' }
+    Should -Invoke Start-Process -Times 1 -Exactly -ParameterFilter { $FilePath -eq 'msiexec.exe' -and $ArgumentList[1] -like '*UrlRewrite.msi' }
+    Should -Invoke Mount-DiskImage -Times 1 -Exactly
     Should -Invoke Start-Process -Times 1 -Exactly -ParameterFilter { $FilePath -eq 'E:\UCMARedist\Setup.exe' }
     Should -Invoke Start-Process -Times 1 -Exactly -ParameterFilter { $FilePath -eq 'msiexec.exe' }
     Should -Invoke Start-Process -Times 1 -Exactly -ParameterFilter { $FilePath -eq 'shutdown.exe' }
@@ -37,6 +42,14 @@ Describe 'exchange-prereqs.ps1' {
     & $script:Script -IsoUrl $script:Url -IsoPath $script:Iso -StateDir $script:State | Out-Null
     $LASTEXITCODE | Should -Be 0
     Should -Invoke Invoke-WebRequest -Times 3 -Exactly
+  }
+
+  It 'a rerun after a failure: reuses the ISO still mounted' {
+    Mock Get-DiskImage { [pscustomobject]@{ ImagePath = $ImagePath; Attached = $true } }
+    & $script:Script -IsoUrl $script:Url -IsoPath $script:Iso -StateDir $script:State | Out-Null
+    $LASTEXITCODE | Should -Be 0
+    Should -Invoke Mount-DiskImage -Times 0 -Exactly
+    Should -Invoke Start-Process -Times 1 -Exactly -ParameterFilter { $FilePath -eq 'E:\UCMARedist\Setup.exe' }
   }
 
   It 'already done: does nothing, exits 0' {

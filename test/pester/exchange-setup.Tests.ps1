@@ -55,6 +55,18 @@ Describe 'exchange-setup.ps1' {
     Should -Invoke Register-ScheduledTask -Times 0 -Exactly
   }
 
+  It 'task registered but failed (a retry): starts it again without registering, clears exchange.failed, exits 0' {
+    Mock Get-ScheduledTask { [pscustomobject]@{ TaskName = 'exchange-lab-install' } }
+    New-Item -ItemType Directory -Path $script:State -Force | Out-Null
+    Set-Content -Path (Join-Path $script:State 'exchange.failed') -Value 'Setup install exited with 1'
+    $out = & $script:Script -DomainNetbiosName LAB -AdminUser labadmin -AdminPassword $script:Secret -InstallScriptBase64 $script:Body -StateDir $script:State
+    $LASTEXITCODE | Should -Be 0
+    ($out -join "`n") | Should -Match 'had failed: started again'
+    Should -Invoke Register-ScheduledTask -Times 0 -Exactly
+    Should -Invoke Start-ScheduledTask -Times 1 -Exactly
+    Test-Path (Join-Path $script:State 'exchange.failed') | Should -BeFalse
+  }
+
   It 'failure: the task cannot be registered; FAILED without the password, exits 1' {
     Mock Register-ScheduledTask { throw "The user name or password is incorrect: $Password" }
     $out = & $script:Script -DomainNetbiosName LAB -AdminUser labadmin -AdminPassword $script:Secret -InstallScriptBase64 $script:Body -StateDir $script:State

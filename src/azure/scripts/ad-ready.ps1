@@ -10,11 +10,15 @@ marker), NTDS, ADWS, DNS and Netlogon run, Get-ADDomain answers and a RID-pool p
 and delete a user) succeeds, twice in a row: Install-ADDSForest can leave ADWS stopped until a
 restart, and RID allocation fails for a while after the first boot (DataDog's Pulumi AD
 sequence, https://github.com/DataDog/datadog-agent, test/e2e-framework/components/activedirectory).
-Forest root only: forwarder 168.63.129.16 (Azure's resolver: names outside the domain still
-resolve) and the PDC syncs from an external NTP source with VMICTimeProvider off
+Also required: this DC's own DNS server answers the DC locator record
+_ldap._tcp.dc._msdcs.<domain> (Netlogon registered it), which is what the members' joins look up
+through the NICs that hand out the DCs. Every DC then forwards to 168.63.129.16 (Azure's
+resolver, so that names outside the domain still resolve for the members; forwarders are a
+setting of each DNS server, not replicated). Forest root only: the PDC syncs from an external NTP
+source with VMICTimeProvider off
 (https://learn.microsoft.com/azure/virtual-machines/windows/external-ntpsource-configuration).
 An additional DC then replicates every partition (repadmin /syncall /Ae, as AutomatedLab's
-Sync-LabActiveDirectory does, https://github.com/AutomatedLab/AutomatedLab). Idempotent: both
+Sync-LabActiveDirectory does, https://github.com/AutomatedLab/AutomatedLab). Idempotent: the
 settings are set to the same values again on a later run.
 
 .PARAMETER TimeoutSeconds
@@ -22,7 +26,7 @@ The deadline, in seconds from the start.
 .PARAMETER PollSeconds
 Seconds between two checks.
 .PARAMETER ForestRoot
-Yes: set the forwarder and the PDC time source once ready (a string: Run Command passes every parameter as text).
+Yes: set the PDC time source once ready (a string: Run Command passes every parameter as text).
 .PARAMETER StateDir
 Where the promotion left its marker.
 .PARAMETER TimeServer
@@ -58,6 +62,11 @@ function Get-Checks {
     try { New-ADUser -Name $probe -Server $env:COMPUTERNAME -ErrorAction Stop; Remove-ADUser -Identity $probe -Confirm:$false -ErrorAction Stop; $rid = $true } catch { }
   }
   $rows += [pscustomobject]@{ Check = 'RID pool (create a user)'; Ok = $rid; Detail = '' }
+  $locator = $false
+  if ($domain) {
+    try { $locator = [bool](Resolve-DnsName -Name "_ldap._tcp.dc._msdcs.$($domain.DNSRoot)" -Type SRV -Server 127.0.0.1 -DnsOnly -ErrorAction Stop | Where-Object { $_.Type -eq 'SRV' }) } catch { }
+  }
+  $rows += [pscustomobject]@{ Check = 'DNS answers the DC locator record'; Ok = $locator; Detail = '' }
   return $rows
 }
 
@@ -73,18 +82,24 @@ while ($true) {
   }
   Start-Sleep -Seconds $PollSeconds
 }
+try {
+  Set-DnsServerForwarder -IPAddress '168.63.129.16' -ErrorAction Stop
+  Write-Output 'forwarder 168.63.129.16 set'
+} catch {
+  Write-Output "FAILED to set the forwarder: $($_.Exception.Message)"
+  exit 1
+}
 if ($ForestRoot -eq 'Yes') {
   try {
-    Set-DnsServerForwarder -IPAddress '168.63.129.16' -ErrorAction Stop
     $w32 = 'HKLM:\SYSTEM\CurrentControlSet\Services\W32Time'
-    Set-ItemProperty -Path "$w32\Parameters" -Name 'Type' -Value 'NTP'
-    Set-ItemProperty -Path "$w32\Parameters" -Name 'NtpServer' -Value "$TimeServer,0x9"
-    Set-ItemProperty -Path "$w32\Config" -Name 'AnnounceFlags' -Value 5
-    Set-ItemProperty -Path "$w32\TimeProviders\VMICTimeProvider" -Name 'Enabled' -Value 0
+    Set-ItemProperty -Path "$w32\Parameters" -Name 'Type' -Value 'NTP' -ErrorAction Stop
+    Set-ItemProperty -Path "$w32\Parameters" -Name 'NtpServer' -Value "$TimeServer,0x9" -ErrorAction Stop
+    Set-ItemProperty -Path "$w32\Config" -Name 'AnnounceFlags' -Value 5 -ErrorAction Stop
+    Set-ItemProperty -Path "$w32\TimeProviders\VMICTimeProvider" -Name 'Enabled' -Value 0 -ErrorAction Stop
     Restart-Service -Name 'w32time' -ErrorAction Stop
-    Write-Output "forwarder 168.63.129.16 set; PDC time source $TimeServer"
+    Write-Output "PDC time source $TimeServer"
   } catch {
-    Write-Output "FAILED to set the forwarder or time source: $($_.Exception.Message)"
+    Write-Output "FAILED to set the PDC time source: $($_.Exception.Message)"
     exit 1
   }
 }

@@ -10,9 +10,9 @@ Setup.exe /PrepareSchema, /PrepareAD /OrganizationName, /Mode:Install /Roles:Mai
 /InstallWindowsComponents, each with /IAcceptExchangeServerLicenseTerms_DiagnosticDataOFF
 (https://learn.microsoft.com/exchange/plan-and-deploy/deploy-new-installations/unattended-installs;
 /PrepareAD prepares the only domain, https://learn.microsoft.com/exchange/plan-and-deploy/prepare-ad-and-domains).
-Then the product key, when its file exists (Set-ExchangeServer -ProductKey; without one Exchange
-is a 180-day trial), and the task unregisters itself, which drops its stored credential.
-Writes its log to exchange-install.log; never logs the key.
+Then the product key, when its file exists (Set-ExchangeServer -ProductKey, then a restart of
+MSExchangeIS; without one Exchange is a 180-day trial), and the task unregisters itself, which drops its stored credential.
+Writes its log to exchange-install.log; never logs the key, not even inside an error message.
 
 .PARAMETER Organization
 The Exchange organization name.
@@ -31,7 +31,11 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 $log = Join-Path $StateDir 'exchange-install.log'
-function Write-Log([string]$Text) { Add-Content -Path $log -Value ("[{0}] {1}" -f (Get-Date -Format s), $Text) }
+$keyFile = Join-Path $StateDir 'product.key'
+$key = if (Test-Path $keyFile) { "$(Get-Content -Path $keyFile | Select-Object -First 1)".Trim() } else { '' }
+# An error message may quote the key (a rejected one); the log and exchange.failed reach the gate's output.
+function Hide([string]$Text) { if ($key) { $Text.Replace($key, '***') } else { $Text } }
+function Write-Log([string]$Text) { Add-Content -Path $log -Value ("[{0}] {1}" -f (Get-Date -Format s), (Hide $Text)) }
 if (Test-Path (Join-Path $StateDir 'exchange.done')) { exit 0 }
 Remove-Item -Path (Join-Path $StateDir 'exchange.failed') -ErrorAction SilentlyContinue
 try {
@@ -52,12 +56,14 @@ try {
     if ($p.ExitCode -ne 0) { throw "Setup $stage exited with $($p.ExitCode); see C:\ExchangeSetupLogs\ExchangeSetup.log" }
     Set-Content -Path $marker -Value (Get-Date -Format o)
   }
-  $keyFile = Join-Path $StateDir 'product.key'
-  if (Test-Path $keyFile) {
+  if ($key) {
     Add-PSSnapin Microsoft.Exchange.Management.PowerShell.SnapIn
-    Set-ExchangeServer -Identity $env:COMPUTERNAME -ProductKey ((Get-Content -Path $keyFile | Select-Object -First 1).Trim())
+    Set-ExchangeServer -Identity $env:COMPUTERNAME -ProductKey $key
     Remove-Item -Path $keyFile -Force
-    Write-Log 'product key entered (restart MSExchangeIS to apply it)'
+    # The key applies once the Information Store restarts
+    # (https://learn.microsoft.com/exchange/plan-and-deploy/post-installation-tasks/enter-product-key).
+    Restart-Service -Name MSExchangeIS
+    Write-Log 'product key entered; MSExchangeIS restarted'
   }
   Set-Content -Path (Join-Path $StateDir 'exchange.done') -Value (Get-Date -Format o)
   Write-Log 'Exchange installed'
@@ -65,6 +71,6 @@ try {
   exit 0
 } catch {
   Write-Log "FAILED: $($_.Exception.Message)"
-  Set-Content -Path (Join-Path $StateDir 'exchange.failed') -Value $_.Exception.Message
+  Set-Content -Path (Join-Path $StateDir 'exchange.failed') -Value (Hide $_.Exception.Message)
   exit 1
 }

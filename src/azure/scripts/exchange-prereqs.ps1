@@ -32,7 +32,8 @@ param(
   [hashtable]$Downloads = @{
     NetFx481 = 'https://download.microsoft.com/download/4/b/2/cd00d4ed-ebdd-49ee-8a33-eabc3d1030e3/NDP481-x86-x64-AllOS-ENU.exe'
     VcRedist2012 = 'https://download.microsoft.com/download/1/6/B/16B06F60-3B20-4FF2-B699-5E9B7962F9AE/VSU_4/vcredist_x64.exe'
-    VcRedist2013 = 'https://download.microsoft.com/download/2/E/6/2E61CFA4-993B-4DD4-91DA-3737CD5CD6E3/vcredist_x64.exe'
+    # Microsoft's link to the latest VC++ 2013 (12.0.40664, KB4032938), not the 2013 RTM build (12.0.30501).
+    VcRedist2013 = 'https://aka.ms/highdpimfc2013x64enu'
     UrlRewrite = 'https://download.microsoft.com/download/1/2/8/128E2E22-C1B9-44A4-BE2A-5859ED1D4592/rewrite_amd64_en-US.msi'
   }
 )
@@ -44,14 +45,15 @@ function Write-Step([string]$Text) {
   Write-Output ("[{0}] {1}" -f (Get-Date -Format s), $Text)
 }
 function Install-Download([string]$Name, [string[]]$Arguments) {
-  $file = Join-Path (Split-Path $IsoPath) ([IO.Path]::GetFileName(([uri]$Downloads[$Name]).AbsolutePath))
-  $file = $file -replace '\.(exe|msi)$', "-$Name.`$1"
+  # Named by the download's name: an aka.ms link has no file name, and an .exe must end in .exe to run.
+  $extension = if (([uri]$Downloads[$Name]).AbsolutePath -like '*.msi') { 'msi' } else { 'exe' }
+  $file = Join-Path (Split-Path $IsoPath) "$Name.$extension"
   Write-Step "installing $Name"
   Invoke-WebRequest -Uri $Downloads[$Name] -OutFile $file -UseBasicParsing
   $exe = $file
   if ($file -like '*.msi') { $exe = 'msiexec.exe'; $Arguments = @('/i', $file) + $Arguments }
   $p = Start-Process -FilePath $exe -ArgumentList $Arguments -Wait -PassThru
-  # 3010: installed, restart required; 1638/5100-like codes of an already present runtime are not failures.
+  # 3010: installed, restart required; 1638: this or a newer version is already installed.
   if (@(0, 3010, 1638) -notcontains $p.ExitCode) { throw "$Name installer exited with $($p.ExitCode)" }
 }
 try {
@@ -72,7 +74,9 @@ try {
   Install-Download 'VcRedist2012' @('/install', '/quiet', '/norestart')
   Install-Download 'VcRedist2013' @('/install', '/quiet', '/norestart')
   Install-Download 'UrlRewrite' @('/qn', '/norestart')
-  $image = Mount-DiskImage -ImagePath $IsoPath -PassThru
+  # A rerun after a failure finds the ISO still mounted (a mount lasts until the restart).
+  $image = Get-DiskImage -ImagePath $IsoPath
+  if (-not $image.Attached) { $image = Mount-DiskImage -ImagePath $IsoPath -PassThru }
   $drive = (Get-Volume -DiskImage $image).DriveLetter
   Write-Step 'installing UCMA 4.0 from the ISO'
   $p = Start-Process -FilePath "$($drive):\UCMARedist\Setup.exe" -ArgumentList @('/passive', '/norestart') -Wait -PassThru

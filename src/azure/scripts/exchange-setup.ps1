@@ -10,7 +10,9 @@ as SYSTEM, so the install runs in a scheduled task under the domain administrato
 AtStartup trigger so that it resumes after a restart. The task runs exchange-install.ps1
 (written from InstallScriptBase64). The product key, when given, is left for the task in a file
 only SYSTEM and Administrators may read, which the task deletes. Idempotent: Exchange already
-installed, or the task already registered, exits 0. Secrets are never printed.
+installed, or the task already registered, exits 0; a registered task that failed
+(exchange.failed) is started again, so that a retry resumes where Setup stopped. Secrets are
+never printed.
 
 .PARAMETER DomainNetbiosName
 NetBIOS name of the domain.
@@ -50,7 +52,16 @@ function Write-Step([string]$Text) {
 }
 try {
   if (Test-Path (Join-Path $StateDir 'exchange.done')) { Write-Step 'Exchange is already installed: nothing to do'; exit 0 }
-  if (Get-ScheduledTask -TaskName $TaskName -ErrorAction SilentlyContinue) { Write-Step "task $TaskName is already registered: nothing to do"; exit 0 }
+  if (Get-ScheduledTask -TaskName $TaskName -ErrorAction SilentlyContinue) {
+    # A retry after the task failed (the docs' "Retrying a step"): run it again; it resumes at the stage that failed.
+    if (Test-Path (Join-Path $StateDir 'exchange.failed')) {
+      Remove-Item -Path (Join-Path $StateDir 'exchange.failed') -Force
+      Start-ScheduledTask -TaskName $TaskName
+      Write-Step "task $TaskName had failed: started again"
+      exit 0
+    }
+    Write-Step "task $TaskName is already registered: nothing to do"; exit 0
+  }
   if (-not $AdminUser -or -not $AdminPassword -or -not $InstallScriptBase64) { throw 'AdminUser, AdminPassword and InstallScriptBase64 are required' }
   New-Item -ItemType Directory -Path $StateDir -Force | Out-Null
   $script = Join-Path $StateDir 'exchange-install.ps1'

@@ -11,7 +11,7 @@ import { lifecycleProblems } from "./lifecycle";
 import { keepDeployedOsDisks, nicAzureNames, shellEdits } from "./shellEdits";
 import { PreviousDeployment, PreviousVm } from "./previous";
 import { Problem } from "../problems";
-import { roleProblems } from "./roles";
+import { roleDnsWarnings, roleProblems } from "./roles";
 import { StackSettings } from "../stack/settings";
 
 // The lab's shapes live in labTypes.ts, so that the row reader (labRows.ts) and the lifecycle
@@ -83,6 +83,7 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
     });
   }
   const dnsServers = resolveDnsServers(settings, vms, csvFile, problems, warnings);
+  warnings.push(...roleDnsWarnings(vms, dnsServers, settings.dnsServersLocation));
 
   // Disks given by ID in a named subscription: the plan cannot know the deploying one.
   const named = new Set<string>();

@@ -76,7 +76,7 @@ export function roleStepsOf(lab: Lab, vm: LabVm): RoleStep[] {
       step(root
         ? { id: "dc-promote", script: "dc-promote.ps1", what: `Install-ADDSForest ${d.name} (${d.netbiosName}), DNS; restart`, minutes: 10, deadlineMinutes: 45, restarts: true, parameters: { Mode: "Forest", ...domain }, protectedParameters: ["SafeModePassword"] }
         : { id: "dc-promote", script: "dc-promote.ps1", what: `Install-ADDSDomainController into ${d.name}, DNS; restart`, minutes: 15, deadlineMinutes: 60, restarts: true, parameters: { Mode: "Replica", ...domain, ...admin }, protectedParameters: ["SafeModePassword", "AdminPassword"] }),
-      step({ id: "ad-ready", script: "ad-ready.ps1", what: root ? "AD-ready gate: restarted, ADWS, Get-ADDomain, RID probe; forwarder 168.63.129.16, PDC time source" : "AD-ready gate: restarted, ADWS, Get-ADDomain, RID probe; repadmin /syncall /Ae", minutes: 10, deadlineMinutes: 60, restarts: false, parameters: { ForestRoot: root ? "Yes" : "No" }, protectedParameters: [], takesTimeout: true }),
+      step({ id: "ad-ready", script: "ad-ready.ps1", what: root ? "AD-ready gate: restarted, ADWS, Get-ADDomain, RID probe, DC locator in its DNS; forwarder 168.63.129.16, PDC time source" : "AD-ready gate: restarted, ADWS, Get-ADDomain, RID probe, DC locator in its DNS; forwarder 168.63.129.16; repadmin /syncall /Ae", minutes: 10, deadlineMinutes: 60, restarts: false, parameters: { ForestRoot: root ? "Yes" : "No" }, protectedParameters: [], takesTimeout: true }),
     ];
   }
   const join = [

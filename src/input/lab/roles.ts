@@ -65,6 +65,7 @@ export function runsRoleSteps(vm: LabVm): boolean {
 
 /**
  * The rules across rows of the Role column: a role needs an Image; DC rows need WaitForBoot=Yes;
+ * an Exchange row followed by another needs WaitForBoot=Yes (one Setup at a time);
  * Exchange and Member rows need an online DC row before them; Exchange rows need
  * {@link EXCHANGE_MIN_MEMORY_GIB} GiB (from the size catalogue). One problem per broken rule, on the
  * cell to change. Pure.
@@ -73,8 +74,15 @@ export function roleProblems(vms: readonly LabVm[], csvFile: string): Problem[] 
   const problems: Problem[] = [];
   const at = (vm: LabVm, column: string, message: string) => problems.push({ file: csvFile, line: vm.line, column, message });
   let dcSeen: LabVm | undefined;
+  let exchangeSeen: LabVm | undefined;
   for (const vm of vms) {
     if (!vm.role) continue;
+    // Two Exchange Setups at once would prepare the schema and AD at the same time; Microsoft
+    // prepares once and waits for replication (https://learn.microsoft.com/exchange/plan-and-deploy/prepare-ad-and-domains).
+    if (vm.role === "Exchange" && vm.bringOnline && exchangeSeen && !exchangeSeen.waitForBoot) {
+      at(exchangeSeen, "WaitForBoot", `${vm.name} is a later Exchange row: make this one a barrier (WaitForBoot Yes), so that its Setup (which prepares the schema and AD) ends before ${vm.name}'s begins`);
+    }
+    if (vm.role === "Exchange" && vm.bringOnline) exchangeSeen = vm;
     if (!vm.image) at(vm, "Role", `a role runs only while the VM is built from a marketplace image: give the row an Image (e.g. ws2022-g2), or leave Role empty for a VM on an existing disk`);
     if (vm.role === "DC") {
       if (!vm.waitForBoot) at(vm, "WaitForBoot", `a DC row must be a barrier (WaitForBoot Yes), so that later VMs wait until its domain answers`);
@@ -145,4 +153,25 @@ export function domainSettings(vms: readonly LabVm[], raw: Readonly<Record<strin
   const key = raw[full("exchangeProductKey")];
   if (key && key !== ENCRYPTED_PLACEHOLDER && !/^[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){4}$/.test(key)) problems.push(at("exchangeProductKey", "expected a product key of five groups of five letters or digits (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX); the value is not shown"));
   return { domain: { name, netbiosName, exchangeOrganization, safeModePassword: state("safeModePassword"), exchangeIsoUrl: state("exchangeIsoUrl"), exchangeProductKey: state("exchangeProductKey") }, problems, warnings };
+}
+
+/**
+ * The lab's `dnsServers` (the virtual network's DNS, already resolved to addresses) against the
+ * Role rows: a warning, on the `dnsServers` key, when both exist and `dnsServers` is not exactly
+ * the online DC rows' addresses. The NICs of the Role rows (but the forest root) hand out the DCs
+ * instead (NIC DNS overrides the virtual network's,
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface, "Change DNS servers"),
+ * so `dnsServers` serves only the rows without a Role and the forest root until its promotion.
+ * Empty when there is nothing to say. Pure.
+ */
+export function roleDnsWarnings(vms: readonly LabVm[], dnsServers: readonly string[], location: { file: string; line: number }): Problem[] {
+  const members = vms.filter((vm) => vm.bringOnline && vm.role && vm !== forestRoot(vms));
+  if (dnsServers.length === 0 || members.length === 0) return [];
+  const dcs = vms.filter((vm) => vm.bringOnline && vm.role === "DC").map((vm) => vm.privateIp);
+  if (dnsServers.length === dcs.length && dnsServers.every((ip) => dcs.includes(ip))) return [];
+  return [{
+    ...location,
+    column: `${NAMESPACE}:dnsServers`,
+    message: `${members.map((vm) => vm.name).join(", ")} resolve${members.length === 1 ? "s" : ""} names through the DCs (${dcs.join(", ")}), which forward to Azure DNS: their NICs override dnsServers (${dnsServers.join(", ")}), which only the rows without a Role use. For names only dnsServers knows (the office's), add a conditional forwarder on a DC (Add-DnsServerConditionalForwarderZone)`,
+  }];
 }

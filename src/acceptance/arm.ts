@@ -70,7 +70,7 @@ export class AzureArm implements ArmPort {
   }
 
   async deleteGroup(name: string): Promise<void> {
-    await this.resources.resourceGroups.delete(name, { updateIntervalInMs: this.poll.updateIntervalInMs });
+    await this.resources.resourceGroups.beginDeleteAndWait(name, this.poll);
   }
 
   async disks(group: string): Promise<DiskInfo[]> {

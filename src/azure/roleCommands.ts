@@ -37,10 +37,16 @@ export function roleScript(file: string): string {
   return fs.readFileSync(path.join(__dirname, "scripts", file), "utf8").replace(/\r\n/g, "\n");
 }
 
-/** A wait of `seconds` during `pulumi up` (a dynamic provider: no plugin needed); nothing on delete. */
+/**
+ * A wait of `seconds` during `pulumi up` (a dynamic provider: no plugin needed); nothing on delete.
+ * `EXCHANGE_LAB_REBOOT_WAIT_SECONDS` in the environment of `pulumi up` shortens it (the engine suite's
+ * Azure twin restarts nothing); it is read when the wait runs, so it is not an input and no diff.
+ */
 const rebootWaitProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: { seconds: number }) {
-    await new Promise((resolve) => setTimeout(resolve, inputs.seconds * 1000));
+    const override = Number(process.env.EXCHANGE_LAB_REBOOT_WAIT_SECONDS);
+    const seconds = Number.isFinite(override) && process.env.EXCHANGE_LAB_REBOOT_WAIT_SECONDS !== "" && process.env.EXCHANGE_LAB_REBOOT_WAIT_SECONDS !== undefined ? Math.min(override, inputs.seconds) : inputs.seconds;
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
     return { id: `wait-${inputs.seconds}s`, outs: inputs };
   },
 };

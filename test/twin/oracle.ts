@@ -1,0 +1,190 @@
+/**
+ * The oracle: the offline plan's verdict on a deployment (with `--previous` from the one before)
+ * against the steps the real engine took for it in the Azure twin. Where the plan says yes, the
+ * engine must succeed with the same resources created, updated, replaced and deleted, and, for each
+ * VM re-created on its disks, its deletes before its creates in the order the plan prints. A
+ * disagreement names the resource.
+ *
+ * And the rehearsal: a list of deployments run in order through both (`rehearse`), which the engine
+ * suite and `npm run rehearse` share.
+ */
+import { ChildProcess, fork } from "child_process";
+import * as path from "path";
+import { EngineResult, EngineStep, LabFiles, LabLife, PulumiCli } from "./engine";
+
+/** What the plan worker is asked. */
+export interface PlanRequest extends LabFiles {
+  stackName: string;
+  /** The previous deployment's `deployedLab` record; "empty" after destroy; absent on a first up. */
+  previous?: unknown;
+}
+
+/** A change as the plan prints it. */
+export interface PlanChange {
+  type: string;
+  name: string;
+  action: "create" | "update" | "replace" | "delete";
+}
+
+/** The plan's verdict, as the oracle reads it. */
+export interface PlanVerdict {
+  exitCode: 0 | 1;
+  errors: string[];
+  warnings: string[];
+  changes: PlanChange[];
+  shells: { vm: string; deleted: string[]; created: string[] }[];
+  /** Logical name -> its former names (aliases). */
+  aliases: Record<string, string[]>;
+  /** What the user must do before `pulumi up` (e.g. start VMs), when the plan says so. */
+  before?: { kind: string; vms?: string[]; command?: string }[];
+}
+
+/** The offline plan in a worker process (see planWorker.ts); `close()` when done. */
+export class PlanClient {
+  private child: ChildProcess;
+  private next = 0;
+  private waiting = new Map<number, { resolve: (v: PlanVerdict) => void; reject: (e: Error) => void }>();
+
+  constructor() {
+    this.child = fork(path.join(__dirname, "planWorker.ts"), [], { execArgv: ["-r", require.resolve("ts-node/register/transpile-only")], stdio: ["ignore", "ignore", "inherit", "ipc"] });
+    this.child.on("message", (m: { id: number; verdict?: PlanVerdict; error?: string }) => {
+      const w = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      if (m.error) w?.reject(new Error(m.error));
+      else w?.resolve(m.verdict!);
+    });
+  }
+
+  plan(req: PlanRequest): Promise<PlanVerdict> {
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.child.send({ id, req });
+    });
+  }
+
+  close(): void {
+    this.child.kill();
+  }
+}
+
+/** The action an engine step stands for in the plan's terms (undefined: no change of its own). */
+export function actionOf(op: string): PlanChange["action"] | undefined {
+  if (op === "create") return "create";
+  if (op === "update") return "update";
+  if (op === "delete") return "delete";
+  if (op === "replace" || op === "create-replacement" || op === "delete-replaced") return "replace";
+  return undefined;
+}
+
+/** Resource types the plan lists (the program's custom resources): azure-native and the dynamic wait. */
+const listed = (type: string) => type.startsWith("azure-native:") || type.startsWith("pulumi-nodejs:");
+
+/** The engine's steps as the plan's changes: one action per resource, in first-step order. */
+export function engineChanges(steps: readonly EngineStep[]): PlanChange[] {
+  const out = new Map<string, PlanChange>();
+  for (const s of steps) {
+    const action = actionOf(s.op);
+    if (!action || !listed(s.type)) continue;
+    const k = `${s.type}::${s.name}`;
+    const was = out.get(k);
+    // A resource deleted and created again under the same name in one run is a replacement.
+    if (was && was.action !== action) was.action = "replace";
+    else if (!was) out.set(k, { type: s.type, name: s.name, action });
+  }
+  return [...out.values()];
+}
+
+/**
+ * The disagreements between the plan's verdict and the engine's run of the same deployment (empty:
+ * they agree). A plan that refuses agrees with any engine outcome (it stops the user first).
+ */
+export function disagreements(plan: PlanVerdict, engine: EngineResult): string[] {
+  if (plan.exitCode !== 0) return [];
+  if (engine.status === "failed") return [`the plan accepts the deployment, the engine failed: ${firstError(engine.error)}`];
+  const out: string[] = [];
+  const planned = new Map(plan.changes.filter((c) => listed(c.type)).map((c) => [`${c.type}::${c.name}`, c]));
+  const done = new Map(engineChanges(engine.steps).map((c) => [`${c.type}::${c.name}`, c]));
+  for (const [k, c] of planned) {
+    const e = done.get(k);
+    if (!e) out.push(`${c.name} (${c.type}): the plan says ${c.action}, the engine did nothing`);
+    else if (e.action !== c.action) out.push(`${c.name} (${c.type}): the plan says ${c.action}, the engine did ${e.action}`);
+  }
+  for (const [k, e] of done) if (!planned.has(k)) out.push(`${e.name} (${e.type}): the engine did ${e.action}, the plan says nothing`);
+  out.push(...orderDisagreements(plan, engine.steps));
+  return out;
+}
+
+/** For each VM the plan re-creates on its disks: its deletes in the printed order, all before its creates. */
+function orderDisagreements(plan: PlanVerdict, steps: readonly EngineStep[]): string[] {
+  const out: string[] = [];
+  const current = (name: string) => [name, ...Object.entries(plan.aliases).filter(([, was]) => was.includes(name)).map(([now]) => now)];
+  const at = (names: string[], ops: string[]) => steps.findIndex((s) => names.includes(s.name) && ops.includes(s.op));
+  for (const shell of plan.shells) {
+    const deletes = shell.deleted.map((n) => ({ n, i: at(current(n), ["delete", "delete-replaced"]) }));
+    const creates = shell.created.map((n) => ({ n, i: at(current(n), ["create", "create-replacement"]) }));
+    for (const d of deletes) if (d.i < 0) out.push(`${shell.vm}: the plan deletes ${d.n} first, the engine did not delete it`);
+    for (let j = 1; j < deletes.length; j++) {
+      if (deletes[j - 1].i >= 0 && deletes[j].i >= 0 && deletes[j].i < deletes[j - 1].i) out.push(`${shell.vm}: the plan deletes ${deletes[j - 1].n} before ${deletes[j].n}, the engine the other way round`);
+    }
+    const lastDelete = Math.max(-1, ...deletes.map((d) => d.i));
+    for (const c of creates) if (c.i >= 0 && c.i < lastDelete) out.push(`${shell.vm}: the engine created ${c.n} before deleting what the plan deletes first`);
+  }
+  return out;
+}
+
+const firstError = (text?: string) => (text ?? "").split("\n").find((l) => /error|Code|InUse|NotAllowed|refus/i.test(l))?.trim() ?? (text ?? "").split("\n")[0];
+
+/** One deployment of a rehearsal and what became of it. */
+export interface RehearsalStep {
+  label: string;
+  plan: PlanVerdict;
+  /** What was done first because the plan said so (e.g. VMs started). */
+  before: string[];
+  engine: EngineResult;
+  agree: boolean;
+  disagreements: string[];
+}
+
+/** Options of a rehearsal. */
+export interface RehearseOptions {
+  /** Deallocate every VM between deployments, as auto-shutdown does every evening. */
+  deallocate?: boolean;
+  /** Disks that exist before the first deployment (an existing lab's), in the disk resource group. */
+  disks?: { name: string; generation?: 1 | 2 }[];
+  /** Called after each deployment (progress). */
+  onStep?: (step: RehearsalStep) => void;
+}
+
+/**
+ * Runs `deployments` in order on one stack in a fresh twin: for each, the offline plan against the
+ * engine's `deployedLab` output of the one before, then the real `pulumi up` (even when the plan
+ * refuses, to show what Azure would answer). Returns every step; the life is disposed.
+ */
+export async function rehearse(cli: PulumiCli, deployments: readonly (LabFiles & { label: string })[], opts: RehearseOptions = {}, shared?: PlanClient): Promise<RehearsalStep[]> {
+  const out: RehearsalStep[] = [];
+  const planner = shared ?? new PlanClient();
+  const life = await LabLife.create(cli, deployments[0], { disks: opts.disks });
+  try {
+    let previous: unknown = "empty";
+    for (const [i, d] of deployments.entries()) {
+      const before: string[] = [];
+      if (i > 0 && opts.deallocate) before.push(`deallocated ${life.arm.deallocateAll().join(", ") || "no VM"} (auto-shutdown)`);
+      const plan = await planner.plan({ ...d, stackName: life.stack.name, previous });
+      for (const b of plan.before ?? []) {
+        if (b.kind === "start" && b.vms?.length) before.push(`started ${life.arm.start(b.vms).join(", ")} (the plan: ${b.command ?? "start them first"})`);
+      }
+      const engine = await life.up(d);
+      const dis = disagreements(plan, engine);
+      const step: RehearsalStep = { label: d.label, plan, before, engine, agree: dis.length === 0, disagreements: dis };
+      out.push(step);
+      opts.onStep?.(step);
+      const outputs = await life.outputs().catch(() => ({}) as Record<string, unknown>);
+      previous = (outputs as Record<string, unknown>).deployedLab ?? previous;
+    }
+  } finally {
+    life.dispose();
+    if (!shared) planner.close();
+  }
+  return out;
+}

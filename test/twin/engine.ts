@@ -17,7 +17,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { EngineEvent, LocalWorkspace, ProjectSettings, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { TwinArm } from "./arm";
 import { AZURE_NATIVE_VERSION } from "./provider";
 
@@ -153,7 +153,11 @@ export class LabLife {
    * Creates the stack for `first` (config and secrets set, nothing deployed). The twin's
    * subscription starts with the stack's disk resource group, and the disks of `disks` in it.
    */
-  static async create(cli: PulumiCli, first: LabFiles, opts: { disks?: { name: string; generation?: 1 | 2 }[]; secrets?: Record<string, string> } = {}): Promise<LabLife> {
+  static async create(
+    cli: PulumiCli,
+    first: LabFiles,
+    opts: { disks?: { name: string; generation?: 1 | 2 }[]; secrets?: Record<string, string>; projectSettings?: (backendDir: string) => ProjectSettings } = {},
+  ): Promise<LabLife> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "exchange-lab-twin-"));
     const home = path.join(dir, "home");
     const backend = path.join(dir, "state");
@@ -181,7 +185,7 @@ export class LabLife {
       { stackName: `twin-${randomBytes(4).toString("hex")}`, projectName: "exchange-lab", program },
       {
         workDir: dir, pulumiCommand, secretsProvider: "passphrase",
-        projectSettings: { ...(project as { name: string; runtime: "nodejs" }), backend: { url: `file://${backend}` } },
+        projectSettings: opts.projectSettings?.(backend) ?? { ...(project as { name: string; runtime: "nodejs" }), backend: { url: `file://${backend}` } },
         envVars: {
           PULUMI_HOME: home, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "twin", PULUMI_SKIP_UPDATE_CHECK: "true",
           PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true", PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",

@@ -10,6 +10,7 @@
  */
 import { ChildProcess, fork } from "child_process";
 import * as path from "path";
+import { readLabCsv } from "../../src/input/csv/csv";
 import { EngineResult, EngineStep, LabFiles, LabLife, PulumiCli } from "./engine";
 
 /** What the plan worker is asked. */
@@ -80,17 +81,23 @@ export function actionOf(op: string): PlanChange["action"] | undefined {
 /** Resource types the plan lists (the program's custom resources): azure-native and the dynamic wait. */
 const listed = (type: string) => type.startsWith("azure-native:") || type.startsWith("pulumi-nodejs:");
 
-/** The engine's steps as the plan's changes: one action per resource, in first-step order. */
-export function engineChanges(steps: readonly EngineStep[]): PlanChange[] {
+/**
+ * The engine's steps as the plan's changes: one action per resource, in first-step order. A step
+ * under a former name (the engine reports a renamed resource's `delete-replaced` under its old URN)
+ * counts for the resource that has it among its `aliases` (new name -> former names).
+ */
+export function engineChanges(steps: readonly EngineStep[], aliases: Readonly<Record<string, string[]>> = {}): PlanChange[] {
+  const renamed = new Map(Object.entries(aliases).flatMap(([now, was]) => was.map((w) => [w, now] as const)));
   const out = new Map<string, PlanChange>();
   for (const s of steps) {
     const action = actionOf(s.op);
     if (!action || !listed(s.type)) continue;
-    const k = `${s.type}::${s.name}`;
+    const name = action === "replace" ? renamed.get(s.name) ?? s.name : s.name;
+    const k = `${s.type}::${name}`;
     const was = out.get(k);
     // A resource deleted and created again under the same name in one run is a replacement.
     if (was && was.action !== action) was.action = "replace";
-    else if (!was) out.set(k, { type: s.type, name: s.name, action });
+    else if (!was) out.set(k, { type: s.type, name, action });
   }
   return [...out.values()];
 }
@@ -104,7 +111,7 @@ export function disagreements(plan: PlanVerdict, engine: EngineResult): string[]
   if (engine.status === "failed") return [`the plan accepts the deployment, the engine failed: ${firstError(engine.error)}`];
   const out: string[] = [];
   const planned = new Map(plan.changes.filter((c) => listed(c.type)).map((c) => [`${c.type}::${c.name}`, c]));
-  const done = new Map(engineChanges(engine.steps).map((c) => [`${c.type}::${c.name}`, c]));
+  const done = new Map(engineChanges(engine.steps, plan.aliases).map((c) => [`${c.type}::${c.name}`, c]));
   for (const [k, c] of planned) {
     const e = done.get(k);
     if (!e) out.push(`${c.name} (${c.type}): the plan says ${c.action}, the engine did nothing`);
@@ -118,7 +125,8 @@ export function disagreements(plan: PlanVerdict, engine: EngineResult): string[]
 /** For each VM the plan re-creates on its disks: its deletes in the printed order, all before its creates. */
 function orderDisagreements(plan: PlanVerdict, steps: readonly EngineStep[]): string[] {
   const out: string[] = [];
-  const current = (name: string) => [name, ...Object.entries(plan.aliases).filter(([, was]) => was.includes(name)).map(([now]) => now)];
+  // A name the plan prints may be a former name (its delete) or the new one (its create): both count.
+  const current = (name: string) => [name, ...Object.entries(plan.aliases).filter(([, was]) => was.includes(name)).map(([now]) => now), ...(plan.aliases[name] ?? [])];
   const at = (names: string[], ops: string[]) => steps.findIndex((s) => names.includes(s.name) && ops.includes(s.op));
   for (const shell of plan.shells) {
     const deletes = shell.deleted.map((n) => ({ n, i: at(current(n), ["delete", "delete-replaced"]) }));
@@ -150,8 +158,11 @@ export interface RehearsalStep {
 export interface RehearseOptions {
   /** Deallocate every VM between deployments, as auto-shutdown does every evening. */
   deallocate?: boolean;
-  /** Disks that exist before the first deployment (an existing lab's), in the disk resource group. */
-  disks?: { name: string; generation?: 1 | 2 }[];
+  /**
+   * Disks that exist before the first deployment (an existing lab's), in the disk resource group;
+   * `from-csv`: every OS and data disk that a row without `Image` names, in any deployment.
+   */
+  disks?: { name: string; generation?: 1 | 2 }[] | "from-csv";
   /** Called after each deployment (progress). */
   onStep?: (step: RehearsalStep) => void;
 }
@@ -164,7 +175,8 @@ export interface RehearseOptions {
 export async function rehearse(cli: PulumiCli, deployments: readonly (LabFiles & { label: string })[], opts: RehearseOptions = {}, shared?: PlanClient): Promise<RehearsalStep[]> {
   const out: RehearsalStep[] = [];
   const planner = shared ?? new PlanClient();
-  const life = await LabLife.create(cli, deployments[0], { disks: opts.disks });
+  const disks = opts.disks === "from-csv" ? existingDisksOf(deployments) : opts.disks;
+  const life = await LabLife.create(cli, deployments[0], { disks });
   try {
     let previous: unknown = "empty";
     for (const [i, d] of deployments.entries()) {
@@ -187,4 +199,22 @@ export async function rehearse(cli: PulumiCli, deployments: readonly (LabFiles &
     if (!shared) planner.close();
   }
   return out;
+}
+
+/**
+ * The disks an existing lab brings: every OS disk and data disk (`LUN:name`) that a row without
+ * `Image` names, in any of the deployments, by their last name segment. Rows with `Image` build
+ * their disk on the first up.
+ */
+export function existingDisksOf(deployments: readonly LabFiles[]): { name: string }[] {
+  const names = new Set<string>();
+  for (const d of deployments) {
+    for (const r of readLabCsv(d.csv, "lab.csv").rows) {
+      if (r.cells.Image?.trim()) continue;
+      const os = r.cells.VMOSDiskName?.trim();
+      if (os) names.add(os.split("/").pop()!);
+      for (const item of (r.cells.DataDisks ?? "").split(/[;|\s]+/).filter(Boolean)) names.add(item.replace(/^\d+:/, "").split("/").pop()!);
+    }
+  }
+  return [...names].map((name) => ({ name }));
 }

@@ -96,7 +96,11 @@ export function projectSettings(backendDir: string): ProjectSettings {
   const project = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as ProjectSettings & { stackConfigDir?: string };
   // The stack file goes next to the project file in the temporary directory, not under stacks/.
   delete project.stackConfigDir;
-  return { ...project, backend: { url: `file://${backendDir}` } };
+  // The CLI resolves `main` against the project directory, which for an inline program is the
+  // temporary one: `main: index.ts` fails with "project 'main' could not be read"
+  // (pkg/engine/project.go in https://github.com/pulumi/pulumi). The program runs in this process,
+  // so main only has to name a directory that exists: the project's, as the SDK's default project does.
+  return { ...project, main: PROJECT_DIR, backend: { url: `file://${backendDir}` } };
 }
 
 /** The real workspace: the CLI on the PATH, a temporary directory per stack. */

@@ -96,6 +96,24 @@ function computed(type: string, id: string, inputs: Record<string, unknown>): Re
   return out;
 }
 
+/**
+ * Runs a run command's script. A failed script leaves the resource in ARM (provisioningState
+ * Failed) and, as azure-native does (crud.go `HandleErrorWithCheckpoint`), in Pulumi's state with an
+ * init error: the error carries the ID and properties (`ErrorResourceInitFailed`), so the next
+ * `pulumi up` updates it, which sends the same body again.
+ */
+function runOrCheckpoint(arm: TwinArm, id: string, outs: Record<string, unknown>): void {
+  try {
+    arm.runScript(id);
+  } catch (e) {
+    const err = e as Error & { id?: string; properties?: unknown; reasons?: string[] };
+    err.id = id;
+    err.properties = { ...outs, provisioningState: "Failed" };
+    err.reasons = [err.message];
+    throw err;
+  }
+}
+
 /** The provider: CRUD and invokes over the twin's subscription. */
 export const twinProvider: provider.Provider = {
   version: AZURE_NATIVE_VERSION,
@@ -107,8 +125,9 @@ export const twinProvider: provider.Provider = {
     const plain = unwrap(inputs) as Record<string, unknown>;
     const arm = armOf();
     const r = arm.put(type, plain, true);
-    if (type === "azure-native:compute:VirtualMachineRunCommandByVirtualMachine") arm.runScript(r.id);
-    return { id: r.id, outs: { ...inputs, ...computed(type, r.id, plain) } };
+    const outs = { ...inputs, ...computed(type, r.id, plain) };
+    if (type === "azure-native:compute:VirtualMachineRunCommandByVirtualMachine") runOrCheckpoint(arm, r.id, outs);
+    return { id: r.id, outs };
   },
   async read(id, urn, props) {
     const r = armOf().get(id);
@@ -120,8 +139,9 @@ export const twinProvider: provider.Provider = {
     const plain = unwrap(news) as Record<string, unknown>;
     const arm = armOf();
     arm.put(type, plain, false);
-    if (type === "azure-native:compute:VirtualMachineRunCommandByVirtualMachine") arm.runScript(id);
-    return { outs: { ...news, ...computed(type, id, plain) } };
+    const outs = { ...news, ...computed(type, id, plain) };
+    if (type === "azure-native:compute:VirtualMachineRunCommandByVirtualMachine") runOrCheckpoint(arm, id, outs);
+    return { outs };
   },
   async delete(id, urn) {
     armOf().delete(typeOf(urn), id);

@@ -341,13 +341,6 @@ const overlaps = (a: string, b: string) => {
 };
 
 const CHECKS: Record<string, Check> = {
-  "azure-native:resources:ResourceGroup": (_s, r, existing) => {
-    const was = str(existing?.properties.location);
-    const now = str(r.properties.location);
-    if (was && now && was.replace(/\s/g, "").toLowerCase() !== now.replace(/\s/g, "").toLowerCase()) {
-      refuse("groupLocation", `resource group ${r.name} exists in location '${was}'; it cannot be moved to '${now}'`);
-    }
-  },
   "azure-native:network:VirtualNetwork": (s, r) => {
     const spaces = arr(obj(r.properties.addressSpace).addressPrefixes).map(String);
     for (const sub of ofType(s, "network:Subnet").filter((x) => key(parentOf(parentOf(x.id))) === key(r.id) || key(x.id).startsWith(`${key(r.id)}/subnets/`))) {

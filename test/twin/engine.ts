@@ -100,7 +100,6 @@ export interface EngineResult {
 }
 
 const nameOf = (urn: string) => urn.split("::").pop() ?? urn;
-const typeOfUrn = (urn: string) => urn.split("::")[2]?.split("$").pop() ?? "";
 
 /** Reads the steps, failures and warnings out of the engine's events. */
 export function readEvents(events: readonly EngineEvent[]): Omit<EngineResult, "status" | "error" | "events"> {
@@ -145,7 +144,14 @@ export const TEST_SECRETS: Record<string, string> = {
  */
 export class LabLife {
   readonly arm: TwinArm;
-  private constructor(readonly dir: string, readonly stack: Stack, private readonly csvPath: string, readonly cli: PulumiCli, stateFile: string) {
+  private constructor(
+    readonly dir: string,
+    readonly stack: Stack,
+    private readonly csvPath: string,
+    readonly cli: PulumiCli,
+    stateFile: string,
+    private readonly program?: () => Promise<Record<string, unknown> | void>,
+  ) {
     this.arm = new TwinArm(stateFile);
   }
 
@@ -156,7 +162,13 @@ export class LabLife {
   static async create(
     cli: PulumiCli,
     first: LabFiles,
-    opts: { disks?: { name: string; generation?: 1 | 2 }[]; secrets?: Record<string, string>; projectSettings?: (backendDir: string) => ProjectSettings } = {},
+    opts: {
+      disks?: { name: string; generation?: 1 | 2 }[];
+      secrets?: Record<string, string>;
+      projectSettings?: (backendDir: string) => ProjectSettings;
+      /** Another inline program than the lab's (the refusal tests declare azure-native resources directly). */
+      program?: () => Promise<Record<string, unknown> | void>;
+    } = {},
   ): Promise<LabLife> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "exchange-lab-twin-"));
     const home = path.join(dir, "home");
@@ -174,30 +186,57 @@ export class LabLife {
     const life0 = new TwinArm(stateFile);
     life0.seedGroup(String(config["exchange-lab:diskResourceGroupName"]), String(config["azure-native:location"] ?? "westeurope"));
     for (const d of opts.disks ?? []) life0.seedDisk(String(config["exchange-lab:diskResourceGroupName"]), d.name, { generation: d.generation });
+    const stackName = `twin-${randomBytes(4).toString("hex")}`;
+    const stack = await LabLife.workspace(dir, stackName, cli, opts, "create");
+    const life = new LabLife(dir, stack, csvPath, cli, stateFile, opts.program);
+    await life.setConfig(first);
+    // One CLI call for every secret (pulumi config set-all).
+    await stack.setAllConfig(Object.fromEntries(Object.entries(opts.secrets ?? TEST_SECRETS).map(([k, v]) => [k, { value: v, secret: true }])));
+    return life;
+  }
+
+  /** The stack of the life in `dir` (its backend, PULUMI_HOME and twin state below it), created or selected. */
+  private static async workspace(
+    dir: string,
+    stackName: string,
+    cli: PulumiCli,
+    opts: { projectSettings?: (backendDir: string) => ProjectSettings; program?: () => Promise<Record<string, unknown> | void> },
+    how: "create" | "select",
+  ): Promise<Stack> {
+    const home = path.join(dir, "home");
+    const backend = path.join(dir, "state");
+    const bin = path.join(home, "bin");
     const pulumiCommand = await PulumiCommand.get({ root: cli.root, skipVersionCheck: true });
     const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
     delete project.stackConfigDir;
     // An inline program's main is resolved against the project directory by the CLI: it must name
     // a directory that exists (pkg/engine/project.go), as the SDK's own default project does.
     project.main = ROOT;
-    const { program } = await import("./program");
-    const stack = await LocalWorkspace.createStack(
-      { stackName: `twin-${randomBytes(4).toString("hex")}`, projectName: "exchange-lab", program },
-      {
-        workDir: dir, pulumiCommand, secretsProvider: "passphrase",
-        projectSettings: opts.projectSettings?.(backend) ?? { ...(project as { name: string; runtime: "nodejs" }), backend: { url: `file://${backend}` } },
-        envVars: {
-          PULUMI_HOME: home, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "twin", PULUMI_SKIP_UPDATE_CHECK: "true",
-          PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true", PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
-          EXCHANGE_LAB_TWIN_STATE: stateFile, EXCHANGE_LAB_REBOOT_WAIT_SECONDS: "0",
-          PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`,
-        },
+    const program = opts.program ?? (await import("./program")).program;
+    const args = { stackName, projectName: "exchange-lab", program };
+    const wsOpts = {
+      workDir: dir, pulumiCommand, secretsProvider: "passphrase",
+      projectSettings: opts.projectSettings?.(backend) ?? { ...(project as { name: string; runtime: "nodejs" }), backend: { url: `file://${backend}` } },
+      envVars: {
+        PULUMI_HOME: home, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "twin", PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true", PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+        EXCHANGE_LAB_TWIN_STATE: path.join(dir, "twin.json"), EXCHANGE_LAB_REBOOT_WAIT_SECONDS: "0",
+        PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`,
       },
-    );
-    const life = new LabLife(dir, stack, csvPath, cli, stateFile);
-    await life.setConfig(first);
-    for (const [k, v] of Object.entries(opts.secrets ?? TEST_SECRETS)) await stack.setConfig(k, { value: v, secret: true });
-    return life;
+    };
+    return how === "create" ? LocalWorkspace.createStack(args, wsOpts) : LocalWorkspace.selectStack(args, wsOpts);
+  }
+
+  /**
+   * A copy of this life as it stands (its backend, the twin's subscription, the CSV): the engine
+   * suite deploys a scenario's first lab once and forks it for every edit of that lab.
+   */
+  async fork(): Promise<LabLife> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "exchange-lab-twin-"));
+    fs.cpSync(this.dir, dir, { recursive: true });
+    // The launcher of the dynamic provider names no directory of the life: the copy serves as it is.
+    const stack = await LabLife.workspace(dir, this.stack.name, this.cli, { program: this.program }, "select");
+    return new LabLife(dir, stack, path.join(dir, path.basename(this.csvPath)), this.cli, path.join(dir, "twin.json"), this.program);
   }
 
   /** Writes the stack's config and CSV for the next operation (secrets kept). */

@@ -167,38 +167,53 @@ export interface RehearseOptions {
   onStep?: (step: RehearsalStep) => void;
 }
 
+/** Where a rehearsal starts when its first deployment is done already (a fork of a deployed base). */
+export interface RehearsalStart {
+  life: LabLife;
+  first: RehearsalStep;
+  /** The base's `deployedLab` output. */
+  previous: unknown;
+}
+
 /**
  * Runs `deployments` in order on one stack in a fresh twin: for each, the offline plan against the
  * engine's `deployedLab` output of the one before, then the real `pulumi up` (even when the plan
- * refuses, to show what Azure would answer). Returns every step; the life is disposed.
+ * refuses, to show what Azure would answer). Returns every step; the life is disposed. With
+ * `start`, the first deployment is taken as done on `start.life` (which is then disposed too).
  */
-export async function rehearse(cli: PulumiCli, deployments: readonly (LabFiles & { label: string })[], opts: RehearseOptions = {}, shared?: PlanClient): Promise<RehearsalStep[]> {
+export async function rehearse(cli: PulumiCli, deployments: readonly (LabFiles & { label: string })[], opts: RehearseOptions = {}, shared?: PlanClient, start?: RehearsalStart): Promise<RehearsalStep[]> {
   const out: RehearsalStep[] = [];
   const planner = shared ?? new PlanClient();
   const disks = opts.disks === "from-csv" ? existingDisksOf(deployments) : opts.disks;
-  const life = await LabLife.create(cli, deployments[0], { disks });
+  const life = start?.life ?? (await LabLife.create(cli, deployments[0], { disks }));
   try {
-    let previous: unknown = "empty";
+    let previous: unknown = start ? start.previous : "empty";
+    if (start) out.push(start.first);
     for (const [i, d] of deployments.entries()) {
-      const before: string[] = [];
-      if (i > 0 && opts.deallocate) before.push(`deallocated ${life.arm.deallocateAll().join(", ") || "no VM"} (auto-shutdown)`);
-      const plan = await planner.plan({ ...d, stackName: life.stack.name, previous });
-      for (const b of plan.before ?? []) {
-        if (b.kind === "start" && b.vms?.length) before.push(`started ${life.arm.start(b.vms).join(", ")} (the plan: ${b.command ?? "start them first"})`);
-      }
-      const engine = await life.up(d);
-      const dis = disagreements(plan, engine);
-      const step: RehearsalStep = { label: d.label, plan, before, engine, agree: dis.length === 0, disagreements: dis };
-      out.push(step);
-      opts.onStep?.(step);
+      if (start && i === 0) continue;
+      out.push(await deploy(life, planner, d, previous, i > 0 && opts.deallocate === true));
+      opts.onStep?.(out[out.length - 1]);
       const outputs = await life.outputs().catch(() => ({}) as Record<string, unknown>);
-      previous = (outputs as Record<string, unknown>).deployedLab ?? previous;
+      previous = outputs.deployedLab ?? previous;
     }
   } finally {
     life.dispose();
     if (!shared) planner.close();
   }
   return out;
+}
+
+/** One deployment: deallocate first when asked, plan, do what the plan says comes first, up, compare. */
+export async function deploy(life: LabLife, planner: PlanClient, d: LabFiles & { label: string }, previous: unknown, deallocate: boolean): Promise<RehearsalStep> {
+  const before: string[] = [];
+  if (deallocate) before.push(`deallocated ${life.arm.deallocateAll().join(", ") || "no VM"} (auto-shutdown)`);
+  const plan = await planner.plan({ ...d, stackName: life.stack.name, previous });
+  for (const b of plan.before ?? []) {
+    if (b.kind === "start" && b.vms?.length) before.push(`started ${life.arm.start(b.vms).join(", ")} (the plan: ${b.command ?? "start them first"})`);
+  }
+  const engine = await life.up(d);
+  const dis = disagreements(plan, engine);
+  return { label: d.label, plan, before, engine, agree: dis.length === 0, disagreements: dis };
 }
 
 /**

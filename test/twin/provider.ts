@@ -154,13 +154,14 @@ export const twinProvider: provider.Provider = {
     }
     if (token === "azure-native:compute:getDisk") {
       const d = arm.getDisk(args.resourceGroupName, args.diskName);
+      // A struct holds no undefined (gRPC refuses it): an unattached disk has no managedBy at all, as in ARM's JSON.
       return {
-        outputs: {
+        outputs: JSON.parse(JSON.stringify({
           id: d.id, name: d.name, managedBy: d.managedBy, hyperVGeneration: d.hyperVGeneration,
           sku: (d.properties.sku as object | undefined) ?? { name: "StandardSSD_LRS" }, tags: d.properties.tags ?? {},
           ...(d.properties.securityProfile ? { securityProfile: d.properties.securityProfile } : {}),
           location: "twin", diskSizeGB: 127, azureApiVersion: "twin",
-        },
+        })) as Record<string, unknown>,
       };
     }
     throw new Error(`the Azure twin does not model the function ${token}`);

@@ -217,14 +217,6 @@ export const ARM_RULES = {
     codeConfirmed: true,
     sources: ["https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/error-not-found"],
   },
-  groupLocation: {
-    id: "groupLocation",
-    resourceType: "Microsoft.Resources/resourceGroups",
-    when: "PUT of an existing resource group with another location",
-    code: "InvalidResourceGroupLocation",
-    codeConfirmed: true,
-    sources: ["https://github.com/Azure/azure-cli/issues/22242"],
-  },
   alreadyExists: {
     id: "alreadyExists",
     resourceType: "*",

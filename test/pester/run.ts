@@ -23,7 +23,7 @@ function main(): number {
   const required = process.env.PESTER_REQUIRED === "1";
   const pwsh = findPwsh();
   if (!pwsh) {
-    console.log(`Pester: SKIPPED, pwsh not found on PATH or in ~/.dotnet/tools (install: .ci/install-pwsh.sh)${required ? "; PESTER_REQUIRED=1, so this fails" : ""}`);
+    console.log(`Pester: SKIPPED, the guest scripts' Pester tests need PowerShell 7 (pwsh) and Pester 5, and pwsh is not on PATH or in ~/.dotnet/tools (with the .NET SDK: .ci/install-pwsh.sh; see README, "Tests")${required ? "; PESTER_REQUIRED=1, so this fails" : ""}`);
     return required ? 1 : 0;
   }
   const script = path.join(__dirname, "run.ps1");

@@ -17,7 +17,9 @@
  * gRPC service itself (`withDetailedDiff`).
  */
 import * as fs from "fs";
-import * as path from "path";
+// The same @grpc/grpc-js and generated messages as @pulumi/pulumi/provider's server (one copy in node_modules).
+import * as grpc from "@grpc/grpc-js";
+import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import type * as provider from "@pulumi/pulumi/provider";
 import { TYPES, TwinArm } from "./arm";
 import { ArmError } from "./rules";
@@ -173,18 +175,15 @@ export const twinProvider: provider.Provider = {
  * comment). Must run before `main` registers the service.
  */
 function withDetailedDiff(): void {
-  const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-  const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] })) as typeof import("@grpc/grpc-js");
-  const proto = require(path.join(pulumiDir, "proto", "provider_pb.js")) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const addService = grpc.Server.prototype.addService;
   grpc.Server.prototype.addService = function (service, implementation) {
     const impl = implementation as Record<string, unknown>;
-    impl.diff = (call: { request: any }, callback: (err: unknown, resp?: unknown) => void) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    impl.diff = (call: grpc.ServerUnaryCall<proto.DiffRequest, proto.DiffResponse>, callback: grpc.sendUnaryData<proto.DiffResponse>) => {
       try {
         const req = call.request;
         const type = typeOf(req.getUrn());
         const oldInputs = unwrap(req.getOldInputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
-        const news = unwrap(req.getNews().toJavaScript()) as Record<string, unknown>;
+        const news = unwrap(req.getNews()?.toJavaScript() ?? {}) as Record<string, unknown>;
         const detail = detailedDiff(type, oldInputs, news);
         const resp = new proto.DiffResponse();
         const paths = Object.keys(detail);
@@ -201,9 +200,9 @@ function withDetailedDiff(): void {
           d.setInputdiff(true);
           map.set(p, d);
         }
-        callback(undefined, resp);
+        callback(null, resp);
       } catch (e) {
-        callback(e);
+        callback(e as grpc.ServiceError);
       }
     };
     return addService.call(this, service, implementation);

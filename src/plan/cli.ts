@@ -261,6 +261,7 @@ function planJson(result: PlanResult): Record<string, unknown> {
     errors: result.errors,
     warnings: result.warnings,
     ...(result.changes ? { changes: result.changes } : {}),
+    ...(result.before && result.before.length > 0 ? { before: result.before } : {}),
     ...(result.draytek ? { draytek: result.draytek } : {}),
     ...(result.cost ? { cost: result.cost } : {}),
     ...(result.timeToReady ? { timeToReady: result.timeToReady } : {}),

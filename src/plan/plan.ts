@@ -21,6 +21,7 @@ import { ConfigLocator, NAMESPACE, publicIpFqdn } from "../input/stack/settings"
 import { readStackFile } from "../input/stack/stackFile";
 import { Change, diffResources } from "./changes";
 import { ShellRecreation, shellRecreations } from "./shellOrder";
+import { BeforeUp, beforeUp } from "./beforeUp";
 import { leftDiskWarnings, leftDisks } from "./leftDisks";
 import { PLAN_ORGANIZATION, Registration, recordingMocks } from "./mocks";
 
@@ -96,6 +97,8 @@ export interface PlanResult {
   mermaid?: string;
   /** What `pulumi up` would change against `--previous`; absent without it. */
   changes?: Change[];
+  /** What must be done before `pulumi up` (`beforeUp.ts`): the VMs to start, with the command. */
+  before?: BeforeUp[];
   /** The VMs among `changes` re-created on their disks, in order, with the time it takes. */
   shells?: ShellRecreation[];
   /** The record `pulumi up` would export as `deployedLab` (and `--json` prints): the next `--previous`. */
@@ -264,7 +267,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     timeToReady: timeToReady(resources.map((r) => (builtFromImage(r) ? { ...r, minutes: FROM_IMAGE_VM_MINUTES } : r.type === READINESS_GATE_TYPE && stepMinutes.has(r.name) ? { ...r, minutes: stepMinutes.get(r.name) } : r))),
     mermaid: mermaidDiagram(lab),
     changes,
-    ...(changes ? { shells: shellRecreations(changes, resources) } : {}),
+    ...(changes ? { shells: shellRecreations(changes, resources), before: beforeUp(changes, resources, stackName) } : {}),
     deployedLab: run.record,
     pinnedCsv: run.pinnedCsv,
     pinError: run.pinError,
@@ -311,7 +314,7 @@ async function changesAgainst(options: PlanOptions, run: LabRun, resources: Plan
     try {
       const before = await declareUnderMocks(
         { config: { ...options.previous.config }, secretKeys: [], stackName, stackOutputs: {}, showSecrets: false },
-        { locate: () => ({ file: "(previous deployment)", line: 0 }), baseDir: options.baseDir, mode: "plan", previous: "none", csvText: options.previous.csv, recordedNics: options.previous.nics },
+        { locate: () => ({ file: "(previous deployment)", line: 0 }), baseDir: options.baseDir, mode: "plan", previous: "none", csvText: options.previous.csv, recordedNics: { nics: options.previous.nics, nicResources: options.previous.nicResources } },
       );
       changes = diffResources(before.resources.map(masked), resources.map(masked));
     } catch (err) {

@@ -39,6 +39,14 @@ export interface DeployedLabRecord {
    * state lacks the VM's `replaceWith` on its NIC.
    */
   nics?: Record<string, string>;
+  /**
+   * The Pulumi logical name of each declared VM's NIC resource (VM name -> name in its URN). Like
+   * the Azure name it never changes once deployed, so that a renamed VM's NIC keeps its URN and the
+   * engine's `replaceWith` cascade, which looks the NIC up by the URN it registers under now, finds
+   * the old VM (`shellEdits.ts`, `nicResourceNames`). Absent in records made before it existed:
+   * their NIC resources are all named `<VMName>-nic`.
+   */
+  nicResources?: Record<string, string>;
 }
 
 /** One CSV row of the previous deployment. */
@@ -62,6 +70,8 @@ export interface PreviousVm {
   size: string;
   /** The Azure name of its NIC (the record's `nics`, else `<VMName>-nic`). */
   nicName: string;
+  /** The Pulumi logical name of its NIC resource (the record's `nicResources`, else `<VMName>-nic`). */
+  nicResource: string;
   /** Whether its VMOSDiskName cell was empty (an Image row's derived disk name). */
   osDiskDerived: boolean;
 }
@@ -82,9 +92,9 @@ const SECRET_KEYS = SECRET_CONFIG_KEYS.map((k) => `${NAMESPACE}:${k}`);
  * text); `isSecret` tells which keys hold secrets (left out, as is `vpnSharedKey` always);
  * `pinnedCsv` is the CSV text with the chosen addresses and LUNs written in.
  */
-export function deployedLabRecord(config: Readonly<Record<string, string>>, isSecret: (key: string) => boolean, csvFile: string, pinnedCsv: string, nics?: Readonly<Record<string, string>>): DeployedLabRecord {
+export function deployedLabRecord(config: Readonly<Record<string, string>>, isSecret: (key: string) => boolean, csvFile: string, pinnedCsv: string, nics?: Readonly<Record<string, string>>, nicResources?: Readonly<Record<string, string>>): DeployedLabRecord {
   const kept = Object.entries(config).filter(([k]) => (k.startsWith(`${NAMESPACE}:`) || k === LOCATION_KEY) && !SECRET_KEYS.includes(k) && !isSecret(k));
-  return { format: DEPLOYED_LAB_FORMAT, config: Object.fromEntries(kept.sort(([a], [b]) => a.localeCompare(b))), csvFile, csv: pinnedCsv, ...(nics ? { nics: { ...nics } } : {}) };
+  return { format: DEPLOYED_LAB_FORMAT, config: Object.fromEntries(kept.sort(([a], [b]) => a.localeCompare(b))), csvFile, csv: pinnedCsv, ...(nics ? { nics: { ...nics } } : {}), ...(nicResources ? { nicResources: { ...nicResources } } : {}) };
 }
 
 /**
@@ -103,8 +113,10 @@ export function findDeployedLabRecord(json: unknown): { record: DeployedLabRecor
   if (!isObject(config) || !Object.values(config).every((v) => typeof v === "string") || typeof csvFile !== "string" || typeof csv !== "string") {
     return { error: `its ${DEPLOYED_LAB_OUTPUT} lacks config (text values), csvFile or csv` };
   }
-  const nics = isObject(candidate.nics) && Object.values(candidate.nics).every((v) => typeof v === "string") ? { nics: candidate.nics as Record<string, string> } : {};
-  return { record: { format: DEPLOYED_LAB_FORMAT, config: config as Record<string, string>, csvFile, csv, ...nics } };
+  const textMap = (value: unknown): value is Record<string, string> => isObject(value) && Object.values(value).every((v) => typeof v === "string");
+  const nics = textMap(candidate.nics) ? { nics: candidate.nics } : {};
+  const nicResources = textMap(candidate.nicResources) ? { nicResources: candidate.nicResources } : {};
+  return { record: { format: DEPLOYED_LAB_FORMAT, config: config as Record<string, string>, csvFile, csv, ...nics, ...nicResources } };
 }
 
 /**
@@ -116,6 +128,7 @@ export function previousDeployment(record: DeployedLabRecord): PreviousDeploymen
   const diskGroup = record.config[`${NAMESPACE}:diskResourceGroupName`] ?? "";
   const vms: PreviousVm[] = [];
   const nics = new Map(Object.entries(record.nics ?? {}).map(([vm, nic]) => [vm.toLowerCase(), nic]));
+  const nicResources = new Map(Object.entries(record.nicResources ?? {}).map(([vm, nic]) => [vm.toLowerCase(), nic]));
   for (const row of readLabCsv(record.csv, record.csvFile).rows) {
     const c = row.cells;
     if (!c.VMName) continue;
@@ -139,6 +152,7 @@ export function previousDeployment(record: DeployedLabRecord): PreviousDeploymen
       ...(c.Image ? { image: c.Image } : {}),
       size: c.VMInstanceSize ?? "",
       nicName: nics.get(c.VMName.toLowerCase()) ?? `${c.VMName}-nic`,
+      nicResource: nicResources.get(c.VMName.toLowerCase()) ?? `${c.VMName}-nic`,
       osDiskDerived: !c.VMOSDiskName && !!c.Image,
     });
   }

@@ -75,6 +75,36 @@ export function nicAzureNames(drafts: readonly Draft[], previous: PreviousDeploy
 }
 
 /**
+ * Every row's NIC resource name (the Pulumi logical name in its URN), in the drafts' order. A
+ * deployed machine's NIC keeps the name it was deployed under, across renames (the previous
+ * deployment's `nicResources`, else `<old VMName>-nic`, what every earlier version declared), so
+ * that its URN never changes: the engine's `replaceWith` cascade looks the replaced NIC up by the
+ * URN it registers under *now* (`findDependentCascadeReplacements` in pulumi/pulumi
+ * `pkg/resource/deploy/step_generator.go`, v3.248.0) in the old VM's recorded `replaceWith`, which
+ * holds the NIC's old URN. A NIC renamed with its VM and replaced in the same run (a subnet move)
+ * would not find the old VM, and would be deleted while that VM still holds it (NicInUse). Keeping
+ * the name needs no alias and changes nothing for a lab deployed by an older version. A new NIC
+ * takes its Azure name (`azureNames[i]`), with a suffix when a kept NIC or a NIC of the previous
+ * deployment has that resource name. `recorded` (VM name -> resource name) stands in for the previous
+ * deployment when a record is replayed.
+ */
+export function nicResourceNames(drafts: readonly Draft[], azureNames: readonly string[], previous: PreviousDeployment | undefined, recorded?: { nics?: Readonly<Record<string, string>>; nicResources?: Readonly<Record<string, string>> }): string[] {
+  if (recorded) {
+    const of = (name: string) => Object.entries(recorded.nicResources ?? {}).find(([vm]) => vm.toLowerCase() === name.toLowerCase())?.[1] ?? `${name}-nic`;
+    return drafts.map((d) => of(d.vm.name));
+  }
+  const kept = drafts.map((d) => (d.before?.online && d.vm.bringOnline ? d.before.nicResource : undefined));
+  const held = new Set([...kept.filter((n): n is string => n !== undefined), ...(previous?.vms ?? []).filter((p) => p.online).map((p) => p.nicResource)].map((n) => n.toLowerCase()));
+  return drafts.map((_, i) => {
+    if (kept[i] !== undefined) return kept[i]!;
+    let candidate = azureNames[i];
+    for (let n = 2; held.has(candidate.toLowerCase()); n++) candidate = `${azureNames[i]}-${n}`;
+    held.add(candidate.toLowerCase());
+    return candidate;
+  });
+}
+
+/**
  * An Image row whose OS disk name is derived keeps the disk its deployed machine has, when the
  * derivation would now give another name (a cleared VMOSDiskName cell; a `resourceGroupName`
  * change would too, but `networkEdits.ts` refuses it while the lab is deployed): a new name would

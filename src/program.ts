@@ -17,6 +17,7 @@ import { setKeyCommand, suggestSharedKey } from "./input/stack/vpn";
 import { imageCredentialProblems } from "./input/lab/imageCredentials";
 import { networkEditProblems } from "./input/lab/networkEdits";
 import { domainSettings } from "./input/lab/roles";
+import { firstLifeKeyEdits } from "./input/lab/firstLifeEdits";
 import { ExchangeLab } from "./azure/exchangeLab";
 import { readinessSkipProblems } from "./azure/gates";
 import { withOsDiskModes } from "./azure/osDisk";
@@ -101,6 +102,10 @@ export function loadLab(raw: Readonly<Record<string, string>>, options: LoadOpti
       const domain = built.lab ? domainSettings(built.lab.vms, raw, locate, options.mode === "deploy", secretKeys) : { problems: [], warnings: [] };
       problems.push(...domain.problems);
       warnings.push(...domain.warnings);
+      // The keys of the first life changed since the deployment: nothing changes on deployed VMs.
+      const keys = built.lab && previous ? firstLifeKeyEdits(built.lab, raw, previous, locate) : { problems: [], warnings: [] };
+      problems.push(...keys.problems);
+      warnings.push(...keys.warnings);
       if (built.lab && problems.length === 0 && gateProblems.length === 0) {
         const pinned = writeCells(text.text, pinEdits(built.lab, read.rows));
         const lab = { ...built.lab, ...(domain.domain ? { domain: domain.domain } : {}), warnings: sortProblems([...warnings, ...built.lab.warnings, ...notWrittenDown(built.lab, settings, read.rows)]) };

@@ -4,6 +4,10 @@
 // and its steps. Engine facts: pulumi/pulumi v3.248.0 step_generator.go (the replaceWith cascade
 // matches the replaced resource's new URN, and is not transitive).
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { readPreviousFile } from "../src/plan/cli";
 import { Change } from "../src/plan/changes";
 import { PlanResult, runPlan } from "../src/plan/plan";
 import { renderPlan } from "../src/plan/render";
@@ -117,5 +121,142 @@ describe("lab life, third round (issue 27)", function () {
       assert.deepEqual(next.errors, []);
       assert.deepEqual(next.before, []);
     });
+  });
+});
+
+describe("item 3: after a failed pulumi up, --previous takes the state checkpoint (pulumi stack export)", function () {
+  this.timeout(60000);
+  const urn = (type: string, name: string) => `urn:pulumi:test::exchange-lab::exchange-lab:lab:ExchangeLab$${type}::${name}`;
+  /** Lab a deployed; lab b (ex1's row removed) failed at ex1's delete: its record, and ex1's VM and NIC still in the state. */
+  async function failedDelete(): Promise<{ checkpointFile: string }> {
+    const { first, next } = await scenario(csv(...BASE), csv(BASE[0], BASE[2]));
+    assert.deepEqual(next.errors, []);
+    const vm = resource(first, "ex1")!;
+    const nic = resource(first, "ex1-nic")!;
+    const checkpoint = {
+      version: 3,
+      deployment: {
+        manifest: {},
+        resources: [
+          { urn: "urn:pulumi:test::exchange-lab::pulumi:pulumi:Stack::exchange-lab-test", type: "pulumi:pulumi:Stack", outputs: { deployedLab: next.deployedLab } },
+          ...next.resources.map((r) => ({ urn: urn(r.type, r.name), type: r.type, inputs: r.inputs, outputs: {} })),
+          { urn: urn(vm.type, "ex1"), type: vm.type, inputs: vm.inputs, outputs: {} },
+          { urn: urn(nic.type, "ex1-nic"), type: nic.type, inputs: nic.inputs, outputs: {} },
+        ],
+      },
+    };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "checkpoint-"));
+    const checkpointFile = path.join(dir, "state.json");
+    fs.writeFileSync(checkpointFile, JSON.stringify(checkpoint));
+    return { checkpointFile };
+  }
+
+  it("reads the record and what the failed delete left: ex1's VM, NIC, address and disks", async () => {
+    const { checkpointFile } = await failedDelete();
+    const record = readPreviousFile(checkpointFile) as DeployedLabRecord;
+    assert.equal(record.format, "exchange-lab/deployed-lab@1");
+    assert.deepEqual(record.stillInState, [{ vm: "ex1", hasVm: true, nicName: "ex1-nic", nicResource: "ex1-nic", subnet: "Oxford", privateIp: "10.20.1.5", disks: ["ex1-os"], pendingDelete: false }]);
+  });
+
+  it("the next plan hands out none of it: a new row gets another address, a row writing the address is refused; the deletes are listed again; a row taking the disk takes the machine over", async () => {
+    const { checkpointFile } = await failedDelete();
+    const previous = readPreviousFile(checkpointFile) as DeployedLabRecord;
+    const added = await up(csv(BASE[0], BASE[2], row("new1")), previous);
+    assert.deepEqual(added.errors, []);
+    const new1 = added.vms.find((v) => v.name === "new1")!;
+    assert.notEqual(new1.privateIp, "10.20.1.5");
+    assert.match(warned(added), /VM ex1 and its NIC ex1-nic are still in the stack's state .* a delete failed in the last pulumi up\. The next pulumi up deletes them again, at the end of its run; until then the address 10\.20\.1\.5, the disk ex1-os, the NIC name ex1-nic are not handed out/);
+    assert.deepEqual((added.changes ?? []).filter((c) => c.action === "delete").map((c) => c.name), ["ex1", "ex1-nic"]);
+    const written = await up(csv(BASE[0], BASE[2], row("new1", { ip: "10.20.1.5" })), previous);
+    assert.equal(written.errors.length, 1);
+    assert.match(written.errors[0].message, /10\.20\.1\.5 is still held by the network interface of ex1 .*ex1's delete failed in the last pulumi up/);
+    // A row that attaches ex1's OS disk under a new name is ex1 renamed (found by its disk): it takes the machine over.
+    const taken = await up(csv(BASE[0], BASE[2], row("new1", { os: "ex1-os" })), previous);
+    assert.deepEqual(taken.errors, []);
+    assert.equal(taken.vms.find((v) => v.name === "new1")!.previousName, "ex1");
+    assert.doesNotMatch(warned(taken), /still in the stack's state/);
+  });
+
+  it("an empty checkpoint (after pulumi destroy) is an empty stack", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "checkpoint-"));
+    fs.writeFileSync(path.join(dir, "s.json"), JSON.stringify({ version: 3, deployment: { manifest: {}, resources: [] } }));
+    assert.equal(readPreviousFile(path.join(dir, "s.json")), "empty");
+  });
+});
+
+// The Role lab (test/fixtures/from-scratch) with its secrets, without the VPN, planned in a temporary directory.
+const ROLE_HEADER = "BringOnline,VMName,VMOSDiskName,VMInstanceSize,SubnetName,IPAddress,WaitForBoot,PublicRDPPort,Endpoints,Image,ComputerName,Role";
+const ROLE_STACK = fs.readFileSync(path.join(__dirname, "fixtures", "from-scratch", "Pulumi.from-scratch.yaml"), "utf8")
+  .replace("exchange-lab:csv: test/fixtures/from-scratch/lab.csv", "exchange-lab:csv: lab.csv")
+  + '  exchange-lab:vpn: false\n  exchange-lab:adminPassword: "Adm1n-Secret-Value"\n  exchange-lab:safeModePassword: "Dsrm-Secret-Value1"\n  exchange-lab:exchangeIsoUrl: "https://acct.blob.core.windows.net/iso/se.iso?sig=S"\n';
+const roleCsv = (...rows: string[]) => [ROLE_HEADER, ...rows].join("\n") + "\n";
+const ROLE_BASE = ["Yes,fs-dc1,,Medium,Lab,10.40.1.4,Yes,,,ws2022-g2,,DC", "Yes,fs-m1,,Medium,Lab,10.40.1.20,Yes,,,ws2022-g2,,Member", "Yes,fs-cl1,,Medium,Lab,10.40.1.21,No,,,ws2022-g2,,Member"];
+/** The changes beside the role steps' state-only deletes of a Role lab's second life. */
+const shellChanges = (p: PlanResult) => (p.changes ?? []).filter((c) => !(c.action === "delete" && /RunCommand|dynamic:Resource/.test(c.type)));
+const nicDns = (p: PlanResult, nic: string) => (resource(p, nic)!.inputs.dnsSettings as { dnsServers: string[] } | undefined)?.dnsServers;
+
+describe("items 4 and 5: what acts only in a VM's first life", function () {
+  this.timeout(60000);
+
+  it("item 5: a deployed member marked DC is not promoted, the lab's DNS servers stay the deployed DCs, and the plan says so on the Role cell", async () => {
+    const { first, next } = await scenario(roleCsv(...ROLE_BASE), roleCsv(ROLE_BASE[0], "Yes,fs-m1,,Medium,Lab,10.40.1.20,Yes,,,ws2022-g2,,DC", ROLE_BASE[2]), ROLE_STACK);
+    assert.deepEqual(nicDns(first, "fs-cl1-nic"), ["10.40.1.4"]);
+    assert.deepEqual(next.errors, []);
+    assert.deepEqual(nicDns(next, "fs-cl1-nic"), ["10.40.1.4"], "not the unpromoted fs-m1");
+    assert.equal(change(next, "fs-cl1-nic"), undefined);
+    assert.deepEqual(next.resources.filter((r) => r.name.startsWith("fs-m1-dc")), [], "no promotion step");
+    const w = next.warnings.find((x) => x.column === "Role")!;
+    assert.equal(w.line, 3);
+    assert.match(w.message, /fs-m1 was deployed as Member and its Role cell now says DC: a role runs only in a VM's first life .*it is not promoted, and the lab's DNS servers stay the deployed DCs.*to rebuild fs-m1 from scratch/);
+    assert.doesNotMatch(warned(next), /will be promoted/);
+  });
+
+  it("item 5: a deployed DC's Role cleared stays a DC (still everyone's DNS server)", async () => {
+    const { next } = await scenario(roleCsv(...ROLE_BASE), roleCsv("Yes,fs-dc1,,Medium,Lab,10.40.1.4,Yes,,,ws2022-g2,,", ROLE_BASE[1], ROLE_BASE[2]), ROLE_STACK);
+    assert.deepEqual(next.errors, []);
+    assert.deepEqual(nicDns(next, "fs-cl1-nic"), ["10.40.1.4"]);
+    assert.match(warned(next), /fs-dc1 was deployed as DC and its Role cell now is empty: .*it stays a domain controller/);
+  });
+
+  it("item 5: an Image changed on a deployed row changes nothing (warning); an Image added to a deployed disk row is refused", async () => {
+    const { next } = await scenario(roleCsv(...ROLE_BASE), roleCsv(ROLE_BASE[0], ROLE_BASE[1], "Yes,fs-cl1,,Medium,Lab,10.40.1.21,No,,,ws2025-g2,,Member"), ROLE_STACK);
+    assert.deepEqual(next.errors, []);
+    assert.deepEqual(shellChanges(next), []);
+    assert.match(warned(next), /fs-cl1 was built from ws2022-g2; the image is used only while the OS disk is absent, so nothing changes/);
+    const added = await scenario(csv(...BASE), csv(...BASE).replace(HEADER, `${HEADER},Image`).replace(/(lon1,.*)\n/, "$1,ws2022-g2\n").replace(/(\n(?:Yes,dc1|Yes,ex1)[^\n]*)/g, "$1,"));
+    assert.equal(added.next.errors.length, 1);
+    assert.deepEqual([added.next.errors[0].column, added.next.errors[0].line], ["Image", 4]);
+    assert.match(added.next.errors[0].message, /lon1 was deployed on an existing disk; an Image added would move its VM/);
+  });
+
+  it("item 5: domainName, domainNetbiosName and adminUsername changed with the domain deployed: a warning each; refused when a new Role row would join with it", async () => {
+    const { first } = await scenario(roleCsv(...ROLE_BASE), roleCsv(...ROLE_BASE), ROLE_STACK);
+    const renamed = ROLE_STACK.replace("exchange-lab:domainName: lab.example.com", "exchange-lab:domainName: new.example.com\n  exchange-lab:domainNetbiosName: NEWLAB").replace("exchange-lab:adminUsername: labadmin", "exchange-lab:adminUsername: otheradmin");
+    const same = await up(roleCsv(...ROLE_BASE), first.deployedLab, renamed);
+    assert.deepEqual(same.errors, []);
+    assert.deepEqual(shellChanges(same), [], "nothing changes on the deployed VMs");
+    const keys = same.warnings.map((w) => w.column);
+    for (const key of ["domainName", "domainNetbiosName", "adminUsername"]) assert.ok(keys.includes(`exchange-lab:${key}`), key);
+    assert.match(warned(same), /domainName changes from 'lab.example.com' to 'new.example.com', but the forest of the deployed fs-dc1, fs-m1, fs-cl1 was set in their first life/);
+    const joining = await up(roleCsv(...ROLE_BASE, "Yes,fs-m2,,Medium,Lab,10.40.1.22,No,,,ws2022-g2,,Member"), first.deployedLab, renamed);
+    assert.deepEqual(joining.errors.map((e) => e.column).sort(), ["exchange-lab:adminUsername", "exchange-lab:domainName", "exchange-lab:domainNetbiosName"]);
+    assert.match(joining.errors[0].message, /Refused: fs-m2 would join the deployed domain with the new value/);
+  });
+
+  it("item 5: a new member joining a deployed domain: the plan says it joins with the stack's adminPassword, which must still be the domain's", async () => {
+    const { next } = await scenario(roleCsv(...ROLE_BASE), roleCsv(...ROLE_BASE, "Yes,fs-m2,,Medium,Lab,10.40.1.22,No,,,ws2022-g2,,Member"), ROLE_STACK);
+    assert.deepEqual(next.errors, []);
+    assert.match(warned(next), /fs-m2 joins the deployed domain as labadmin with the stack's adminPassword: it must still be the domain administrator's password/);
+  });
+
+  it("item 4: a deployed Gen2 Image row edited to a Gen1 image with a Gen1-only size is refused, as the resize alone is", async () => {
+    const gen2 = "Yes,fs-cl1,,Medium,Lab,10.40.1.21,No,,,ws2022-g2,,Member";
+    const { next: both } = await scenario(roleCsv(ROLE_BASE[0], ROLE_BASE[1], gen2), roleCsv(ROLE_BASE[0], ROLE_BASE[1], "Yes,fs-cl1,,Standard_A2_v2,Lab,10.40.1.21,No,,,ws2022,,Member"), ROLE_STACK);
+    const alone = await up(roleCsv(ROLE_BASE[0], ROLE_BASE[1], "Yes,fs-cl1,,Standard_A2_v2,Lab,10.40.1.21,No,,,ws2022-g2,,Member"), (await up(roleCsv(ROLE_BASE[0], ROLE_BASE[1], gen2), undefined, ROLE_STACK)).deployedLab, ROLE_STACK);
+    for (const p of [both, alone]) {
+      assert.equal(p.errors.length, 1, JSON.stringify(p.errors));
+      assert.equal(p.errors[0].column, "VMInstanceSize");
+      assert.match(p.errors[0].message, /Standard_A2_v2 boots Generation 1 disks only and this VM's OS disk is Generation 2/);
+    }
   });
 });

@@ -252,7 +252,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   // Each role step's run command takes its own expected minutes, not a readiness gate's.
   const stepMinutes = new Map(roleSteps.flatMap((r) => r.steps.map((step): [string, number] => [`${r.vm}-${step.id}`, step.minutes])));
   const snapshot = loadSnapshot(region) ?? emptySnapshot(region);
-  if (options.previous && options.previous !== "empty") warnings.push(...leftDiskWarnings(leftDisks(options.previous, lab, snapshot), lab.csvFile, snapshot.currency));
+  if (options.previous && options.previous !== "empty") warnings.push(...leftDiskWarnings(leftDisks(options.previous, lab, snapshot), lab.csvFile, snapshot.currency), ...stillInStateWarnings(options.previous, lab));
+  if (changes && options.previous && options.previous !== "empty") changes.push(...stillInStateDeletes(options.previous, lab));
   return {
     stackFile: options.stackFile,
     csvFile: lab.csvFile,
@@ -274,6 +275,34 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     lab,
     locate: stack.locate,
   };
+}
+
+/**
+ * What a failed delete left in the state (a checkpoint given as `--previous`): one warning per
+ * machine, saying that the next `pulumi up` deletes it again at the end of its run and that its
+ * address, disks and NIC name are not handed out until then. Pure.
+ */
+export function stillInStateWarnings(previous: DeployedLabRecord, lab: Lab): Problem[] {
+  return leftInState(previous, lab).map((m) => ({
+    file: lab.csvFile, line: 0, column: "VMName",
+    message: `${m.hasVm ? `VM ${m.vm}${m.nicName ? ` and its NIC ${m.nicName}` : ""}` : `NIC ${m.nicName}`} ${m.hasVm && m.nicName ? "are" : "is"} still in the stack's state although the record lists no such row: a delete ${m.pendingDelete ? "was interrupted" : "failed"} in the last pulumi up. The next pulumi up deletes ${m.hasVm && m.nicName ? "them" : "it"} again, at the end of its run; until then ${[m.privateIp ? `the address ${m.privateIp}` : "", m.disks.length > 0 ? `the disk${m.disks.length === 1 ? "" : "s"} ${m.disks.join(", ")}` : "", m.nicName ? `the NIC name ${m.nicName}` : ""].filter((t) => t !== "").join(", ")} ${m.disks.length + (m.privateIp ? 1 : 0) + (m.nicName ? 1 : 0) === 1 ? "is" : "are"} not handed out to another row`,
+  }));
+}
+
+/** The machines a failed delete left in the state that no online row takes up again (a row of the
+ * same name, or one that attaches its OS disk under a new name, is the same machine: Pulumi matches
+ * its VM by name or alias and updates or replaces it). */
+function leftInState(previous: DeployedLabRecord, lab: Lab): NonNullable<DeployedLabRecord["stillInState"]> {
+  const names = new Set(onlineVms(lab).flatMap((vm) => [vm.name, vm.previousName ?? vm.name]).map((n) => n.toLowerCase()));
+  return (previous.stillInState ?? []).filter((m) => !names.has(m.vm.toLowerCase()));
+}
+
+/** The deletes `pulumi up` retries for what a failed delete left in the state (a checkpoint as `--previous`). */
+function stillInStateDeletes(previous: DeployedLabRecord, lab: Lab): Change[] {
+  return leftInState(previous, lab).flatMap((m): Change[] => [
+    ...(m.hasVm ? [{ type: "azure-native:compute:VirtualMachine", name: m.vm, action: "delete" as const, properties: [] }] : []),
+    ...(m.nicResource ? [{ type: "azure-native:network:NetworkInterface", name: m.nicResource, action: "delete" as const, properties: [] }] : []),
+  ]);
 }
 
 /**

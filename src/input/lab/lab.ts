@@ -8,6 +8,7 @@ import { CsvColumn, CsvRow } from "../csv/csv";
 import { DataDiskItem, MAX_LUN, UNKNOWN_SUBSCRIPTION, diskKey, diskSubscription } from "../csv/disks";
 import { Draft, RowReader } from "./labRows";
 import { lifecycleProblems } from "./lifecycle";
+import { keepFirstLife } from "./firstLifeEdits";
 import { keepDeployedOsDisks, nicAzureNames, nicResourceNames, shellEdits } from "./shellEdits";
 import { PreviousDeployment, PreviousVm } from "./previous";
 import { Problem } from "../problems";
@@ -66,6 +67,10 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
 
   findPreviousMachines(drafts, previous, reader.names);
   keepDeployedOsDisks(drafts, settings.diskResourceGroupName);
+  // A deployed VM's Role and Image as deployed: they act only in its first life (firstLifeEdits.ts).
+  const firstLife = keepFirstLife(drafts, csvFile);
+  problems.push(...firstLife.problems);
+  warnings.push(...firstLife.warnings);
   const ipSources = assignAddresses(reader, drafts, previous);
   const nicNames = nicAzureNames(drafts, previous, recorded?.nics ?? (recorded ? {} : undefined));
   const nicResources = nicResourceNames(drafts, nicNames, previous, recorded);

@@ -34,7 +34,8 @@
 import { DiskRef, diskKey } from "../csv/disks";
 import type { Draft } from "./labRows";
 import type { LabVm } from "./labTypes";
-import type { PreviousDeployment } from "./previous";
+import type { PreviousDeployment, PreviousVm } from "./previous";
+import { parseImage } from "../csv/images";
 import { Problem } from "../problems";
 import { ResizeVerdict, resizeVerdictOfCells } from "./resize";
 
@@ -144,7 +145,9 @@ export function shellEdits(vms: readonly LabVm[], previous: PreviousDeployment, 
     if (!before) continue;
     const at = (column: Problem["column"], message: string): Problem => ({ file: csvFile, line: vm.line, column, message });
 
-    const verdict = resizeVerdictOfCells(before.size, vm.classicSize ?? vm.size, vm.image?.generation);
+    // The deployed disk's generation: the Image it was built from as recorded, never the edited cell
+    // (an Image edit changes nothing on a deployed VM, whose disk keeps the generation it was made with).
+    const verdict = resizeVerdictOfCells(before.size, vm.classicSize ?? vm.size, deployedDiskGeneration(before));
     if (verdict) {
       out.resizes.set(vm.line, verdict);
       out[verdict.kind === "refused" ? "problems" : "warnings"].push(at("VMInstanceSize", resizeMessage(vm.name, verdict)));
@@ -167,6 +170,14 @@ export function shellEdits(vms: readonly LabVm[], previous: PreviousDeployment, 
   }
   out.problems.push(...derivedRenameProblems(vms, previous, csvFile));
   return out;
+}
+
+/** The generation of a deployed VM's OS disk when its record knows it: the generation of the image
+ * it was built from (the recorded Image cell); undefined for a VM that attached an existing disk. */
+export function deployedDiskGeneration(before: Pick<PreviousVm, "image">): 1 | 2 | undefined {
+  if (!before.image) return undefined;
+  const parsed = parseImage(before.image);
+  return "image" in parsed ? parsed.image.generation : undefined;
 }
 
 function resizeMessage(name: string, v: ResizeVerdict): string {

@@ -260,3 +260,44 @@ describe("items 4 and 5: what acts only in a VM's first life", function () {
     }
   });
 });
+
+describe("items 6, 7 and 8: a disk name's case, a DNS server's address, the left-disk message", function () {
+  this.timeout(60000);
+
+  it("item 6: an OS disk name changed only in case keeps the deployed spelling: no change at all, a warning on the cell", async () => {
+    const { next } = await scenario(csv(...BASE), csv(BASE[0], row("ex1", { os: "EX1-OS", size: "Large" }), BASE[2]));
+    assert.deepEqual(next.errors, []);
+    assert.deepEqual(next.changes, []);
+    assert.match(warned(next), /'EX1-OS' differs from ex1's deployed OS disk 'ex1-os' only in case: it is the same disk .*keeps the deployed spelling/);
+    assert.doesNotMatch(warned(next), /row is gone|no longer names/);
+  });
+
+  it("item 7: a DC's address changed in place: the virtual network's DNS moves with it in the same run, and the plan says what that means for the running forest", async () => {
+    const { next } = await scenario(csv(...BASE), csv(row("dc1", { wait: "Yes", ip: "10.20.1.40" }), BASE[1], BASE[2]), DNS_DC1);
+    assert.deepEqual(next.errors, []);
+    assert.deepEqual(change(next, "dc1-nic")?.action, "update");
+    assert.deepEqual(resource(next, "MCMHybrid")!.inputs.dhcpOptions, { dnsServers: ["10.20.1.40"] });
+    assert.equal(change(next, "MCMHybrid")?.action, "update");
+    const w = next.warnings.find((x) => x.column === "IPAddress" && /DNS server/.test(x.message))!;
+    assert.equal(w.line, 2);
+    assert.match(w.message, /dc1 is a DNS server of the lab and moves from 10\.20\.1\.4 to 10\.20\.1\.40: the virtual network's DNS servers \(dnsServers names it\) move with it/);
+    assert.match(w.message, /If it is a domain controller of a running forest: restart dc1 first/);
+  });
+
+  it("item 7: a Role lab's DC moved: every Role row's NIC hands out the new address, and the plan names them", async () => {
+    const { next } = await scenario(roleCsv(...ROLE_BASE), roleCsv("Yes,fs-dc1,,Medium,Lab,10.40.1.40,Yes,,,ws2022-g2,,DC", ROLE_BASE[1], ROLE_BASE[2]), ROLE_STACK);
+    assert.deepEqual(next.errors, []);
+    assert.deepEqual(nicDns(next, "fs-cl1-nic"), ["10.40.1.40"]);
+    assert.equal(change(next, "fs-cl1-nic")?.action, "update");
+    assert.match(warned(next), /fs-dc1 is a DNS server of the lab and moves from 10\.40\.1\.4 to 10\.40\.1\.40: the DNS servers of every Role row's NIC \(fs-m1, fs-cl1\) move with it.*For a running forest: restart fs-dc1 first/);
+  });
+
+  it("item 8: a row given a new OS disk name is not 'gone': the plan says the row no longer names the old disk", async () => {
+    const { next } = await scenario(csv(...BASE), csv(BASE[0], row("ex1", { os: "ex1-os-v2", size: "Large" }), BASE[2]));
+    assert.deepEqual(next.errors, []);
+    assert.doesNotMatch(warned(next), /ex1's row is gone/);
+    assert.match(warned(next), /ex1's row no longer names ex1-os: pulumi up detaches it from the VM \(deleteOption Detach\), but its disk stays in Azure and bills every month/);
+    const { next: removed } = await scenario(csv(...BASE), csv(BASE[0], BASE[2]));
+    assert.match(warned(removed), /ex1's row is gone: pulumi up deletes its VM/);
+  });
+});

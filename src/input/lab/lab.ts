@@ -9,7 +9,7 @@ import { DataDiskItem, MAX_LUN, UNKNOWN_SUBSCRIPTION, diskKey, diskSubscription 
 import { Draft, RowReader } from "./labRows";
 import { lifecycleProblems } from "./lifecycle";
 import { keepFirstLife } from "./firstLifeEdits";
-import { keepDeployedOsDisks, nicAzureNames, nicResourceNames, shellEdits } from "./shellEdits";
+import { dnsServerMoveWarnings, keepDeployedDiskSpelling, keepDeployedOsDisks, nicAzureNames, nicResourceNames, shellEdits } from "./shellEdits";
 import { PreviousDeployment, PreviousVm } from "./previous";
 import { Problem } from "../problems";
 import { roleDnsWarnings, roleProblems } from "./roles";
@@ -67,6 +67,7 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
 
   findPreviousMachines(drafts, previous, reader.names);
   keepDeployedOsDisks(drafts, settings.diskResourceGroupName);
+  warnings.push(...keepDeployedDiskSpelling(drafts, csvFile));
   // A deployed VM's Role and Image as deployed: they act only in its first life (firstLifeEdits.ts).
   const firstLife = keepFirstLife(drafts, csvFile);
   problems.push(...firstLife.problems);
@@ -113,7 +114,7 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
     for (const vm of vms) if (shell.resizes.has(vm.line)) vm.resize = shell.resizes.get(vm.line);
     const refused = [...lifecycleProblems(vms, previous, csvFile), ...shell.problems];
     if (refused.length > 0) return { problems: refused };
-    warnings.push(...shell.warnings);
+    warnings.push(...shell.warnings, ...dnsServerMoveWarnings(vms, previous, settings.dnsServers.filter((e) => parseIpv4(e) === undefined), csvFile));
   }
   return { lab: { settings, csvFile, vms, dnsServers, warnings, previous }, problems };
 }

@@ -123,6 +123,57 @@ export function keepDeployedOsDisks(drafts: Draft[], diskResourceGroupName: stri
   }
 }
 
+/**
+ * A deployed machine's OS disk written with another case (`ex1-os` -> `EX1-OS`) is the same disk:
+ * ARM names are case-insensitive
+ * (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules), but
+ * azure-native compares inputs as text and the VM's disk ID is under `replaceOnChanges`, so the
+ * new spelling would re-create the VM for nothing. The deployed spelling is kept (changes `drafts`
+ * in place); returns a warning per row that says so.
+ */
+export function keepDeployedDiskSpelling(drafts: Draft[], csvFile: string): Problem[] {
+  const warnings: Problem[] = [];
+  for (const d of drafts) {
+    const before = d.before;
+    if (!before?.online || !d.vm.bringOnline || !before.osDiskName) continue;
+    const disk = d.vm.osDisk;
+    if (disk.name === before.osDiskName || disk.name.toLowerCase() !== before.osDiskName.toLowerCase()) continue;
+    d.vm.osDisk = { ...disk, name: before.osDiskName, ...(disk.id ? { id: disk.id.slice(0, disk.id.length - disk.name.length) + before.osDiskName } : {}) };
+    warnings.push({
+      file: csvFile, line: d.row.line, column: "VMOSDiskName",
+      message: `'${disk.name}' differs from ${d.vm.name}'s deployed OS disk '${before.osDiskName}' only in case: it is the same disk (ARM names are case-insensitive), and the plan keeps the deployed spelling, since another spelling of the disk ID would re-create the VM (replaceOnChanges compares text). Write '${before.osDiskName}' to silence this`,
+    });
+  }
+  return warnings;
+}
+
+/**
+ * A deployed DNS server of the lab (a DC, by its role as deployed, or a VM the stack's
+ * `dnsServers` names) whose address changes (in place, or with a subnet move): the lab's DNS
+ * servers move with it, on the virtual network (`dnsServers`) and on every Role row's NIC (they
+ * hand out the DCs), all in the same run. Azure hands the guest its address and DNS servers through
+ * DHCP ("the Azure DHCP servers assign the private IPv4 address ... to the network interface within
+ * the virtual machine operating system",
+ * https://learn.microsoft.com/azure/virtual-network/ip-services/virtual-network-network-interface-addresses#private),
+ * so Windows sees the change at its next lease renewal or restart. One warning per such VM. Pure.
+ */
+export function dnsServerMoveWarnings(vms: readonly LabVm[], previous: PreviousDeployment, dnsServerNames: readonly string[], csvFile: string): Problem[] {
+  const named = new Set(dnsServerNames.map((n) => n.toLowerCase()));
+  const byName = new Map(previous.vms.filter((p) => p.online && !p.leftInState).map((p) => [p.name.toLowerCase(), p]));
+  const members = vms.filter((v) => v.bringOnline && v.role && v.role !== "DC").map((v) => v.name);
+  return vms.filter((v) => v.bringOnline && v.deployedBefore).flatMap((vm) => {
+    const before = byName.get((vm.previousName ?? vm.name).toLowerCase());
+    if (!before || before.privateIp === "" || before.privateIp === vm.privateIp) return [];
+    const isDc = vm.role === "DC";
+    if (!isDc && !named.has(vm.name.toLowerCase())) return [];
+    const where = [named.has(vm.name.toLowerCase()) ? "the virtual network's DNS servers (dnsServers names it)" : "", isDc && members.length > 0 ? `the DNS servers of every Role row's NIC (${members.join(", ")})` : ""].filter((t) => t !== "").join(" and ");
+    return [{
+      file: csvFile, line: vm.line, column: "IPAddress" as const,
+      message: `${vm.name} is a DNS server of the lab and moves from ${before.privateIp} to ${vm.privateIp}: ${where || "the lab's DNS servers"} move with it in the same pulumi up. Azure hands each guest its address and DNS servers through DHCP (https://learn.microsoft.com/azure/virtual-network/ip-services/virtual-network-network-interface-addresses#private), so Windows sees them at its next lease renewal or restart.${isDc || named.has(vm.name.toLowerCase()) ? ` ${isDc ? "For a running forest" : "If it is a domain controller of a running forest"}: restart ${vm.name} first (it takes ${vm.privateIp}, and Netlogon and the DNS client register the DC's A and SRV records under it; or ipconfig /renew, ipconfig /registerdns, nltest /dsregdns), then restart the other VMs (or ipconfig /renew on each); until then they may look for the domain at ${before.privateIp}. Other DCs keep replicating once DNS has the new record` : ""}`,
+    }];
+  });
+}
+
 /** What {@link shellEdits} found: refusals, notes for the plan, and each VM's resize. */
 export interface ShellEdits {
   problems: Problem[];

@@ -112,8 +112,8 @@ describe("lab life, third round (issue 27)", function () {
       const { next } = await scenario(csv(...BASE), csv(BASE[0], row("ex1", { size: "Large", wait: "Yes" }), BASE[2]));
       assert.deepEqual(next.errors, []);
       assert.equal(change(next, "ex1-ready")?.action, "create");
-      assert.deepEqual(next.before, [{ kind: "start", vms: ["ex1"], runCommands: ["ex1-ready"], command: "npm run lab -- start --stack test", afterwards: "npm run lab -- stop --stack test" }]);
-      assert.match(renderPlan(next), /Before pulumi up: ex1 must be running .*\n {2}If the lab is deallocated .*: npm run lab -- start --stack test, then pulumi up, then npm run lab -- stop --stack test/);
+      assert.deepEqual(next.before, [{ kind: "start", vms: ["ex1"], runCommands: ["ex1-ready"], command: "npm run lab -- start --stack test", afterwards: "npm run lab -- stop --stack test", oneCommand: "npm run lab -- up --stack test" }]);
+      assert.match(renderPlan(next), /Before pulumi up: ex1 must be running .*\n {2}If the lab is deallocated .*: npm run lab -- start --stack test, then pulumi up, then npm run lab -- stop --stack test to deallocate it again; or all three in one: npm run lab -- up --stack test/);
     });
 
     it("a gate added with its VM re-created (rename of a WaitForBoot row): nothing to start, the new VM runs", async () => {

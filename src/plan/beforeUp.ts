@@ -29,6 +29,8 @@ export interface BeforeUp {
   command: string;
   /** The command that puts the lab back, for a lab that was deallocated before. */
   afterwards: string;
+  /** The one command that does all three: starts the lab, runs `pulumi up`, deallocates again what was deallocated. */
+  oneCommand: string;
 }
 
 /**
@@ -50,13 +52,13 @@ export function beforeUp(changes: readonly Change[], resources: readonly PlanRes
     if (!vms.includes(vm)) vms.push(vm);
   }
   if (vms.length === 0) return [];
-  return [{ kind: "start", vms, runCommands, command: `npm run lab -- start --stack ${stack}`, afterwards: `npm run lab -- stop --stack ${stack}` }];
+  return [{ kind: "start", vms, runCommands, command: `npm run lab -- start --stack ${stack}`, afterwards: `npm run lab -- stop --stack ${stack}`, oneCommand: `npm run lab -- up --stack ${stack}` }];
 }
 
 /** The plan's lines for the steps before `pulumi up` (none when there are none). */
 export function renderBeforeUp(steps: readonly BeforeUp[]): string[] {
   return steps.flatMap((s) => [
     `Before pulumi up: ${s.vms.join(", ")} must be running (Azure sends run commands only to a running VM, and ${s.runCommands.join(", ")} ${s.runCommands.length === 1 ? "is" : "are"} created or changed on ${s.vms.length === 1 ? "it" : "them"}; a deallocated VM refuses: https://github.com/hashicorp/terraform-provider-azurerm/issues/477).`,
-    `  If the lab is deallocated (auto-shutdown, npm run lab -- stop): ${s.command}, then pulumi up, then ${s.afterwards} to deallocate it again.`,
+    `  If the lab is deallocated (auto-shutdown, npm run lab -- stop): ${s.command}, then pulumi up, then ${s.afterwards} to deallocate it again; or all three in one: ${s.oneCommand} (it deallocates again only the VMs that were deallocated).`,
   ]);
 }

@@ -43,7 +43,9 @@ export function keepFirstLife(drafts: Draft[], csvFile: string): { problems: Pro
     const before = d.before;
     if (!before?.online || !d.vm.bringOnline || before.leftInState) continue;
     const at = (column: string, message: string): Problem => ({ file: csvFile, line: d.row.line, column, message });
-    const rebuild = rebuildSteps(d.vm.name, before.osDiskName, d.vm.osDisk.resourceGroupName);
+    const rebuild = before.image
+      ? rebuildSteps(d.vm.name, before.osDiskName, d.vm.osDisk.resourceGroupName)
+      : `a role runs only on a VM built from an image: to give ${d.vm.name} one, build a new row from an Image (the disk '${before.osDiskName}' stays as it is)`;
     const parsed = parseRole(before.role ?? "");
     const deployedRole: Role | undefined = "role" in parsed ? parsed.role : undefined;
     if (deployedRole !== d.vm.role) {
@@ -100,7 +102,8 @@ export function firstLifeKeyEdits(
   check("domainName", deployedRoles, "the forest");
   check("domainNetbiosName", deployedRoles, "the domain's NetBIOS name");
   check("adminUsername", deployed.filter((v) => v.image), "the administrator account");
-  if (newRoles.some((v) => v.role !== "DC" || deployedRoles.some((d) => d.role === "DC")) && deployedRoles.some((v) => v.role === "DC")) {
+  // Every new Role row (a member's join, a replica DC's promotion) authenticates to the deployed domain.
+  if (newRoles.length > 0 && deployedRoles.some((v) => v.role === "DC")) {
     const full = `${NAMESPACE}:adminPassword`;
     warnings.push({ ...locate(full), column: full, message: `${names(newRoles)} ${newRoles.length === 1 ? "joins" : "join"} the deployed domain as ${lab.settings.vmImage.adminUsername ?? "adminUsername"} with the stack's adminPassword: it must still be the domain administrator's password. A changed adminPassword changes nothing on deployed VMs or in the domain (it is used only in a VM's first life); set the domain account's password to match first (Set-ADAccountPassword on a DC)` });
   }

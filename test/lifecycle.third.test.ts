@@ -177,6 +177,13 @@ describe("item 3: after a failed pulumi up, --previous takes the state checkpoin
     assert.doesNotMatch(warned(taken), /still in the stack's state/);
   });
 
+  it("a checkpoint whose deployedLab is encrypted is refused with the export that works", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "checkpoint-"));
+    const secret = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:abc" };
+    fs.writeFileSync(path.join(dir, "s.json"), JSON.stringify({ version: 3, deployment: { resources: [{ urn: "urn:pulumi:test::exchange-lab::pulumi:pulumi:Stack::exchange-lab-test", type: "pulumi:pulumi:Stack", outputs: { deployedLab: secret } }] } }));
+    assert.throws(() => readPreviousFile(path.join(dir, "s.json")), /encrypted in the checkpoint: export it with pulumi stack export --show-secrets/);
+  });
+
   it("an empty checkpoint (after pulumi destroy) is an empty stack", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "checkpoint-"));
     fs.writeFileSync(path.join(dir, "s.json"), JSON.stringify({ version: 3, deployment: { manifest: {}, resources: [] } }));

@@ -169,6 +169,8 @@ export function recordFromCheckpoint(json: unknown): { record: DeployedLabRecord
   const output = isObject(stack?.outputs) ? stack.outputs[DEPLOYED_LAB_OUTPUT] : undefined;
   const lab = resources.filter((r) => r.type !== STACK_TYPE && !String(r.type).startsWith("pulumi:"));
   if (output === undefined) return lab.length === 0 ? "empty" : { error: `the checkpoint has resources but its stack has no '${DEPLOYED_LAB_OUTPUT}' output: it is not an exchange-lab stack's, or its first pulumi up failed before the output was written (then pulumi up again, or give '{}')` };
+  // A secret output is exported encrypted (its ciphertext) unless --show-secrets.
+  if (isObject(output) && typeof output.ciphertext === "string") return { error: `its stack's '${DEPLOYED_LAB_OUTPUT}' output is encrypted in the checkpoint: export it with pulumi stack export --show-secrets` };
   const found = findDeployedLabRecord(output);
   if ("error" in found) return found;
   const left = machinesLeftInState(found.record, lab, pending);

@@ -7,7 +7,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { CsvRow, decodeUtf8, readLabCsv } from "./input/csv/csv";
 import { readInputFile } from "./input/files";
-import { Lab, buildLab } from "./input/lab/lab";
+import { Lab, RecordedNics, buildLab } from "./input/lab/lab";
 import { CellEdit, writeCells } from "./input/csv/pin";
 import { DEPLOYED_LAB_OUTPUT, DeployedLabRecord, PreviousDeployment, deployedLabRecord, findDeployedLabRecord, previousDeployment } from "./input/lab/previous";
 import { LabValidationError, Problem, sortProblems } from "./input/problems";
@@ -17,6 +17,7 @@ import { setKeyCommand, suggestSharedKey } from "./input/stack/vpn";
 import { imageCredentialProblems } from "./input/lab/imageCredentials";
 import { networkEditProblems } from "./input/lab/networkEdits";
 import { domainSettings } from "./input/lab/roles";
+import { firstLifeKeyEdits } from "./input/lab/firstLifeEdits";
 import { ExchangeLab } from "./azure/exchangeLab";
 import { readinessSkipProblems } from "./azure/gates";
 import { withOsDiskModes } from "./azure/osDisk";
@@ -43,8 +44,8 @@ export interface LoadOptions {
   previous?: PreviousDeployment;
   /** The CSV's text, instead of reading the file the configuration names (a recorded deployment). */
   csvText?: string;
-  /** The NIC names of a recorded deployment replayed (its `nics`). */
-  recordedNics?: Readonly<Record<string, string>>;
+  /** The NIC names of a recorded deployment replayed (its `nics` and `nicResources`). */
+  recordedNics?: RecordedNics;
   /**
    * Whether a missing VPN key's message carries a fresh random key (default true): only when a
    * person reads it; never in CI logs (the plan decides, see src/plan/cli.ts).
@@ -101,6 +102,10 @@ export function loadLab(raw: Readonly<Record<string, string>>, options: LoadOpti
       const domain = built.lab ? domainSettings(built.lab.vms, raw, locate, options.mode === "deploy", secretKeys) : { problems: [], warnings: [] };
       problems.push(...domain.problems);
       warnings.push(...domain.warnings);
+      // The keys of the first life changed since the deployment: nothing changes on deployed VMs.
+      const keys = built.lab && previous ? firstLifeKeyEdits(built.lab, raw, previous, locate) : { problems: [], warnings: [] };
+      problems.push(...keys.problems);
+      warnings.push(...keys.warnings);
       if (built.lab && problems.length === 0 && gateProblems.length === 0) {
         const pinned = writeCells(text.text, pinEdits(built.lab, read.rows));
         const lab = { ...built.lab, ...(domain.domain ? { domain: domain.domain } : {}), warnings: sortProblems([...warnings, ...built.lab.warnings, ...notWrittenDown(built.lab, settings, read.rows)]) };
@@ -262,6 +267,14 @@ export function recordedNicNames(lab: Lab): Record<string, string> {
 }
 
 /**
+ * The record's `nicResources`: each declared VM's NIC resource name (VM name -> Pulumi logical
+ * name), kept once deployed across renames (`input/lab/shellEdits.ts`, `nicResourceNames`). Pure.
+ */
+export function recordedNicResources(lab: Lab): Record<string, string> {
+  return Object.fromEntries(lab.vms.filter((v) => v.bringOnline).map((v) => [v.name, v.nicResource ?? `${v.name}-nic`]));
+}
+
+/**
  * What a failed read of the stack's own outputs means. A DIY backend in the legacy layout (stacks
  * without projects, before Pulumi 3.61.0) refuses `organization/<project>/<stack>` as a stack
  * name ("stack names ... may only contain alphanumeric, hyphens, underscores, or periods",
@@ -298,7 +311,7 @@ export async function runLab(
     mode?: RunMode;
     previous?: PreviousDeployment | "none";
     csvText?: string;
-    recordedNics?: Readonly<Record<string, string>>;
+    recordedNics?: RecordedNics;
     suggestKey?: boolean;
   } = {},
 ): Promise<LabRun> {
@@ -316,7 +329,7 @@ export async function runLab(
   if ((options.mode ?? "deploy") === "deploy") await warnParkedDisks(lab);
   const component = new ExchangeLab("lab", lab, options.componentOptions);
   const pinnedCsv = loaded.pinnedCsv;
-  const record = deployedLabRecord(raw, (k) => (options.secretKeys ?? []).includes(k) || isConfigSecret(k), lab.csvFile, pinnedCsv, recordedNicNames(lab));
+  const record = deployedLabRecord(raw, (k) => (options.secretKeys ?? []).includes(k) || isConfigSecret(k), lab.csvFile, pinnedCsv, recordedNicNames(lab), recordedNicResources(lab));
   // Each gate is created after its VM, so the machines' IDs cover every VM and gate.
   const deployedLab = pulumi.all([...component.machines.values()].map((m) => m.id)).apply(() => record);
   return { lab, component, record, deployedLab, pinnedCsv, pinError: loaded.pinError, previous };

@@ -162,3 +162,41 @@ describe("npm run lab (fake ARM on 127.0.0.1)", () => {
     assert.equal(START_RUN_COMMAND_NAME, "exchange-lab-start-ready");
   });
 });
+
+describe("npm run lab -- up (fake ARM on 127.0.0.1, pulumi up faked)", () => {
+  let fake: FakeArm | undefined;
+  afterEach(async () => {
+    await fake?.close();
+    fake = undefined;
+  });
+
+  it("starts the lab, runs pulumi up with every VM running, then deallocates again only the VMs that were deallocated", async () => {
+    fake = await fakeOf({ "mh-lon-ex1": { power: "running" } });
+    let during: string[] = [];
+    const { code, stdout, stderr } = await lab(fake, ["up", "--stack", "oxford"], {
+      runPulumi: async (stack) => {
+        assert.equal(stack, "oxford");
+        during = [...fake!.vms.values()].map((v) => v.power);
+        return 0;
+      },
+    });
+    assert.equal(code, 0, stderr);
+    assert.ok(during.length === 4 && during.every((p) => p === "running"), during.join());
+    assert.deepEqual(Object.fromEntries([...fake.vms].map(([n, v]) => [n, v.power])), { "mh-oxf-dc1": "deallocated", "mh-lon-dc1": "deallocated", "mh-oxf-ex1": "deallocated", "mh-lon-ex1": "running" });
+    assert.match(stdout, /pulumi up: done/);
+  });
+
+  it("a failed pulumi up still puts the lab back, and exits 3 saying so", async () => {
+    fake = await fakeOf();
+    const { code, stderr } = await lab(fake, ["up", "--stack", "oxford"], { runPulumi: async () => 255 });
+    assert.equal(code, 3);
+    assert.match(stderr, /pulumi up failed \(exit code 255\); the VMs that were deallocated before are deallocated again/);
+    assert.ok([...fake.vms.values()].every((v) => v.power === "deallocated"));
+  });
+
+  it("--dry-run says the three stages", async () => {
+    const { code, stdout } = await lab(undefined, ["up", "--stack", "oxford", "--dry-run"]);
+    assert.equal(code, 0);
+    assert.match(stdout, /then: pulumi up --stack oxford\nthen: deallocate again, in reverse boot order, the VMs that were not running before/);
+  });
+});

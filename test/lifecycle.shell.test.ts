@@ -40,35 +40,41 @@ const withoutNics = (record: DeployedLabRecord): DeployedLabRecord => {
 describe("the VM shell over the lab's life", function () {
   this.timeout(60000);
 
-  it("a rename keeps the NIC's Azure name, twice over, and re-creates only the VM (schedule first, then VM), with its time", async () => {
+  it("a rename keeps the NIC's Azure name and resource name, twice over, and re-creates only the VM; the schedule is replaced on its own step after it (the cascade matches the VM's new URN)", async () => {
     const [, once, twice] = await life(csv(...BASE), csv(BASE[0], row("ex2", { os: "ex1-os", size: "Large" })), csv(BASE[0], row("ex3", { os: "ex1-os", size: "Large" })));
     for (const [step, name] of [[once, "ex2"], [twice, "ex3"]] as const) {
       assert.deepEqual(step.errors, []);
-      assert.equal(resource(step, `${name}-nic`).inputs.networkInterfaceName, "ex1-nic");
-      assert.notEqual(change(step, `${name}-nic`)?.action, "replace");
+      assert.equal(resource(step, "ex1-nic").inputs.networkInterfaceName, "ex1-nic");
+      assert.notEqual(change(step, "ex1-nic")?.action, "replace");
       assert.equal(change(step, name)?.action, "replace");
-      assert.deepEqual(resource(step, name).options.replaceWith, [`${name}-nic`]);
+      assert.deepEqual(resource(step, name).options.replaceWith, ["ex1-nic"]);
       assert.deepEqual(resource(step, `shutdown-computevm-${name}`).options.replaceWith, [name], "the schedule follows its VM");
     }
     assert.deepEqual(twice.deployedLab!.nics, { dc1: "dc1-nic", ex3: "ex1-nic" });
+    assert.deepEqual(twice.deployedLab!.nicResources, { dc1: "dc1-nic", ex3: "ex1-nic" });
     const shell = twice.shells!.find((s) => s.vm === "ex3")!;
-    assert.deepEqual([shell.was, shell.deleted, shell.created], ["ex2", ["shutdown-computevm-ex2", "ex2"], ["ex3", "shutdown-computevm-ex3"]]);
-    assert.match(renderShellRecreations(twice.shells!).join("\n"), /ex3 \(was ex2\): delete shutdown-computevm-ex2, then ex2; create ex3, then shutdown-computevm-ex3\. VM re-created on its disks: about \d+ min/);
+    assert.deepEqual([shell.was, shell.deleted, shell.created, shell.replacedAfter], ["ex2", ["ex2"], ["ex3"], ["shutdown-computevm-ex2 -> shutdown-computevm-ex3"]]);
+    assert.match(renderShellRecreations(twice.shells!).join("\n"), /ex3 \(was ex2\): delete ex2; create ex3; then, on their own steps \(the engine's cascade does not follow a rename\), replace shutdown-computevm-ex2 -> shutdown-computevm-ex3\. VM re-created on its disks: about \d+ min/);
   });
 
   it("a new row named like a renamed VM's old name does not take the NIC name the renamed VM kept", async () => {
     const [, renamed, added] = await life(csv(...BASE), csv(BASE[0], row("ex2", { os: "ex1-os", size: "Large" })), csv(BASE[0], row("ex2", { os: "ex1-os", size: "Large" }), row("ex1", { os: "ex1-new-os" })));
     assert.deepEqual([renamed.errors, added.errors], [[], []]);
-    assert.equal(resource(added, "ex2-nic").inputs.networkInterfaceName, "ex1-nic");
-    assert.equal(resource(added, "ex1-nic").inputs.networkInterfaceName, "ex1-nic-2");
+    assert.equal(resource(added, "ex1-nic").inputs.networkInterfaceName, "ex1-nic");
+    assert.equal(resource(added, "ex1-nic-2").inputs.networkInterfaceName, "ex1-nic-2");
     assert.deepEqual(added.deployedLab!.nics, { dc1: "dc1-nic", ex2: "ex1-nic", ex1: "ex1-nic-2" });
+    assert.deepEqual(added.deployedLab!.nicResources, { dc1: "dc1-nic", ex2: "ex1-nic", ex1: "ex1-nic-2" });
   });
 
-  it("a barrier's rename re-creates its gate with it: the gate is deleted before the VM", async () => {
+  it("a barrier's rename re-creates its gate on the gate's own step after the new VM (not cascaded); without a rename the gate is deleted before the VM", async () => {
     const [, renamed] = await life(csv(...BASE), csv(row("dc9", { os: "dc1-os", wait: "Yes" }), BASE[1]));
     const shell = renamed.shells!.find((s) => s.vm === "dc9")!;
-    assert.ok(shell.deleted.indexOf("dc1-ready") < shell.deleted.indexOf("dc1"), shell.deleted.join());
+    assert.deepEqual(shell.deleted, ["dc1"]);
+    assert.ok(shell.replacedAfter!.includes("dc1-ready -> dc9-ready"), shell.replacedAfter!.join());
     assert.ok(shell.minutes >= 10, `gate and VM: ${shell.minutes}`);
+    const [, resized] = await life(csv(...BASE), csv(row("dc1", { wait: "Yes", size: "Standard_D2s_v5" }), BASE[1]));
+    const same = resized.shells!.find((s) => s.vm === "dc1")!;
+    assert.ok(same.deleted.indexOf("dc1-ready") < same.deleted.indexOf("dc1"), same.deleted.join());
   });
 
   it("a lab deployed before NIC names were recorded: a rename still works in one run; a subnet move is refused with the two steps", async () => {
@@ -76,7 +82,7 @@ describe("the VM shell over the lab's life", function () {
     const old = withoutNics(first.deployedLab!);
     const renamed = await up(csv(BASE[0], row("ex2", { os: "ex1-os", size: "Large" })), old);
     assert.deepEqual(renamed.errors, []);
-    assert.equal(resource(renamed, "ex2-nic").inputs.networkInterfaceName, "ex1-nic");
+    assert.equal(resource(renamed, "ex1-nic").inputs.networkInterfaceName, "ex1-nic");
     const moved = await up(csv(BASE[0], row("ex1", { size: "Large", subnet: "London" })), old);
     assert.equal(moved.errors.length, 1);
     assert.deepEqual([moved.errors[0].line, moved.errors[0].column], [3, "SubnetName"]);

@@ -112,7 +112,7 @@ describe("the lab over its life (previous deployment known)", function () {
     assert.deepEqual(back.vms.find((v) => v.name === "ex1")!.dataDiskLuns, [0, 1]);
   });
 
-  it("rename: the same machine (same OS disk) is re-created delete-before-replace through aliases on its NIC, keeping its address and LUNs", async () => {
+  it("rename: the same machine (same OS disk) is re-created delete-before-replace through aliases, on its NIC (same resource name and Azure name), keeping its address and LUNs", async () => {
     const { after } = await edit(csv(BASE[0], row("ex2", { os: "ex1-os", size: "Large", rdp: "3390", endpoints: "https", data: "ex1-db;ex1-log" }), BASE[2]));
     assert.deepEqual(after.errors, []);
     assert.deepEqual(of(after, "delete"), [], "nothing is left to delete at the end of the run");
@@ -120,10 +120,12 @@ describe("the lab over its life (previous deployment known)", function () {
     assert.equal(change(after, "ex2")?.action, "replace");
     assert.equal(resource(after, "ex2").options.deleteBeforeReplace, true);
     // The NIC keeps its Azure name: never replaced while the old VM holds it (NicInUse).
-    assert.notEqual(change(after, "ex2-nic")?.action, "replace");
-    assert.equal(resource(after, "ex2-nic").inputs.networkInterfaceName, "ex1-nic");
+    // Its resource name too: the engine's replaceWith cascade matches the NIC's URN (shellEdits.ts).
+    assert.notEqual(change(after, "ex1-nic")?.action, "replace", "updated at most (its RDP pool follows the VM's name)");
+    assert.equal(resource(after, "ex1-nic").inputs.networkInterfaceName, "ex1-nic");
+    assert.equal(resource(after, "ex2-nic"), undefined);
     assert.deepEqual(resource(after, "ex2").options.aliases, ["ex1"]);
-    assert.deepEqual(resource(after, "ex2-nic").options.aliases, ["ex1-nic"]);
+    assert.deepEqual(resource(after, "ex2").options.replaceWith, ["ex1-nic"]);
     assert.deepEqual(resource(after, "shutdown-computevm-ex2").options.aliases, ["shutdown-computevm-ex1"]);
     const renamedBarrier = await edit(csv(row("dc9", { os: "dc1-os", wait: "Yes", rdp: "3389" }), BASE[1], BASE[2]));
     assert.deepEqual(resource(renamedBarrier.after, "dc9-ready").options.aliases, ["dc1-ready"], "the readiness gate follows its VM");

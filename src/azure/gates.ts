@@ -22,6 +22,10 @@ export function waitReadyScript(file: string = WAIT_READY_SCRIPT_PATH): string {
   return fs.readFileSync(file, "utf8").replace(/\r\n/g, "\n");
 }
 
+/** The gate inputs a deployed gate never updates (`readinessGate.ts`): its script, the script's
+ * deadline (a parameter) and Run Command's timeout. Only a new or re-created gate takes them. */
+export const GATE_IGNORED_CHANGES = ["source", "parameters", "timeoutInSeconds"] as const;
+
 /** The ARM name of the gate's run command under its VM. */
 export const GATE_RUN_COMMAND_NAME = "exchange-lab-wait-ready";
 

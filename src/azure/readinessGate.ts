@@ -18,7 +18,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/azure-native/compute";
-import { GATE_RUN_COMMAND_NAME, gateTimeouts, waitReadyScript } from "./gates";
+import { GATE_IGNORED_CHANGES, GATE_RUN_COMMAND_NAME, gateTimeouts, waitReadyScript } from "./gates";
 import { LabVm } from "../input/lab/lab";
 
 /**
@@ -30,6 +30,18 @@ import { LabVm } from "../input/lab/lab";
  * - `deletedWith: machine`: ARM deletes a VM's run commands with it; no separate delete call.
  * - `deleteBeforeReplace`: the gate has a fixed name under its VM, like the VM's own fixed name.
  * - `customTimeouts` above Run Command's `timeoutInSeconds`, itself above the script's deadline.
+ * - `retainOnDelete`: a gate removed from the program (WaitForBoot Yes -> No, `readinessGates:
+ *   false`, a name added to `readinessGatesSkip`) leaves the state without a call to Azure, as the
+ *   role steps do: auto-shutdown or `npm run lab -- stop` may have deallocated the VM, and Azure
+ *   refuses run-command changes on a deallocated VM
+ *   (https://github.com/hashicorp/terraform-provider-azurerm/issues/477). The run command stays
+ *   under its VM in Azure, finished, and goes with the VM. A gate replaced with its VM is deleted
+ *   by ARM with the old VM; its state-only delete is right there too.
+ * - `ignoreChanges` on {@link GATE_IGNORED_CHANGES} (the script, its deadline and Run Command's
+ *   timeout): a gate runs when it is created, with its VM. A later `readinessTimeoutMinutes` or a
+ *   new script must not update (re-run) every gate of the lab, which on a deallocated lab fails.
+ *   New and re-created gates take the current values (Pulumi does not carry ignored inputs into a
+ *   replacement: pulumi/pulumi step_generator.go, "recompute the default values").
  */
 export function declareReadinessGate(
   vm: LabVm,
@@ -59,6 +71,8 @@ export function declareReadinessGate(
       replaceWith: [machine],
       deleteBeforeReplace: true,
       customTimeouts: { create: `${t.pulumiMinutes}m`, update: `${t.pulumiMinutes}m` },
+      retainOnDelete: true,
+      ignoreChanges: [...GATE_IGNORED_CHANGES],
       // A renamed VM (lifecycle.ts) keeps its gate's state, which is replaced with the VM.
       aliases: vm.previousName ? [{ name: `${vm.previousName}-ready` }] : undefined,
     },

@@ -83,7 +83,8 @@ export function declareVm(
   opts: pulumi.CustomResourceOptions,
 ): DeclaredVm {
   const nic = new network.NetworkInterface(
-    `${vm.name}-nic`,
+    // Kept once deployed, across renames: the URN the VM's replaceWith cascade is matched by (shellEdits.ts).
+    vm.nicResource ?? `${vm.name}-nic`,
     {
       resourceGroupName: args.resourceGroupName,
       // Kept once deployed, whatever the VM is called now (see above).
@@ -110,7 +111,6 @@ export function declareVm(
       dependsOn: args.after,
       deleteBeforeReplace: true,
       replaceOnChanges: [NIC_SUBNET_PATH],
-      aliases: vm.previousName ? [{ name: `${vm.previousName}-nic` }] : undefined,
     },
   );
 

@@ -1,19 +1,21 @@
 /**
- * `npm run lab -- start | stop [--park] | status | park | unpark [--stack NAME | --config FILE] [--csv FILE] [--subscription ID] [--dry-run]`
+ * `npm run lab -- start | stop [--park] | status | park | unpark | up [--stack NAME | --config FILE] [--csv FILE] [--subscription ID] [--dry-run]`
  *
  * Reads the same CSV and stack file as the Pulumi program and works on the VMs `pulumi up`
  * created: `start` in boot order (each WaitForBoot=Yes VM waited for with the readiness script),
  * after converting parked disks back; `stop` deallocates in reverse boot order, and with `--park`
  * then converts every disk to `parkedDiskSku`; `park` / `unpark` convert the disks alone (a
- * destroyed lab); `status` prints a table. Signs in to Azure with
+ * destroyed lab); `status` prints a table; `up` runs `pulumi up` on the started lab and deallocates
+ * again what was deallocated (`upRunning.ts`). Signs in to Azure with
  * `DefaultAzureCredential` (`az login` is enough). Writes no file, so an interrupted run leaves
  * nothing half-written; operations Azure already accepted finish in Azure.
  *
  * Exit codes: 0 done; 1 invalid lab input (every problem listed); 2 usage error (a subscription
  * name that matches none or several included); 3 an Azure operation or a readiness check failed
- * (the VM and Azure's message are printed); 4 cannot sign in to Azure (says: run az login, and
+ * (the VM and Azure's message are printed), or `pulumi up` failed (`up`); 4 cannot sign in to Azure (says: run az login, and
  * the other sources DefaultAzureCredential tries); 130 interrupted.
  */
+import { spawn } from "child_process";
 import * as path from "path";
 import type { TokenCredential } from "@azure/identity";
 import { Lab } from "../input/lab/lab";
@@ -26,8 +28,9 @@ import { LabAzure } from "./azure";
 import { Renderer, renderStatus, statusLab, stopLab } from "./commands";
 import { ParkOutcome, parkOnly, renderDryRun, stopAndPark, unparkAndStart } from "./parkCommands";
 import { listSubscriptions, resolveSubscription, signInProblem } from "./signIn";
+import { upRunning } from "./upRunning";
 
-export const COMMANDS = ["start", "stop", "status", "park", "unpark"] as const;
+export const COMMANDS = ["start", "stop", "status", "park", "unpark", "up"] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export const USAGE = `usage: npm run lab -- <command> [--park] [--stack NAME | --config FILE] [--csv FILE] [--subscription ID] [--dry-run]
@@ -41,6 +44,9 @@ commands:
   park     convert every disk of the CSV to parkedDiskSku (default Standard_LRS), VMs untouched
            (after pulumi destroy); each disk's type is recorded in a tag on it
   unpark   convert every parked disk back to its recorded type, VMs untouched (before pulumi up)
+  up       pulumi up on a running lab: start the lab's VMs as start does, run pulumi up --stack NAME,
+           then deallocate again the VMs that were not running before (Azure sends run commands,
+           such as a new readiness gate, only to a running VM)
 
 options:
   --stack NAME        the stack file stacks/Pulumi.NAME.yaml (default: the only one there)
@@ -110,6 +116,17 @@ export interface LabTesting {
   env?: Record<string, string | undefined>;
   /** Aborts the run as Ctrl-C does. */
   abortSignal?: AbortSignal;
+  /** Runs `pulumi up` for `up` (default: the Pulumi CLI, its output on this terminal); resolves to its exit code. */
+  runPulumi?: (stack: string) => Promise<number>;
+}
+
+/** `pulumi up --stack <stack>` in this terminal (it reads the terminal's Ctrl-C itself); resolves to its exit code. */
+function pulumiUp(stack: string): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn("pulumi", ["up", "--stack", stack], { stdio: "inherit" });
+    child.on("error", () => resolve(127));
+    child.on("exit", (code: number | null, signal: NodeJS.Signals | null) => resolve(code ?? (signal ? 130 : 1)));
+  });
 }
 
 /** Runs the command line; resolves to the exit code. */
@@ -128,14 +145,9 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
   }
   const baseDir = testing.baseDir ?? process.cwd();
   let lab: Lab;
+  let stackName: string;
   try {
-    const stackFile = resolveStackFile({ stack: args.stack, config: args.config, format: "text", showSecrets: false, pin: false }, path.join(baseDir, "stacks"));
-    const read = readStackFile(stackFile);
-    if (!read.stack) throw new LabValidationError(read.problems);
-    const config = { ...read.stack.config };
-    if (args.csv !== undefined) config[`${NAMESPACE}:csv`] = args.csv;
-    // Starting and stopping needs no VPN key: read the lab as the plan does.
-    lab = loadLab(config, { locate: read.stack.locate, baseDir, secretKeys: read.stack.secretKeys, mode: "plan" }).lab;
+    ({ lab, stackName } = readLab(args, baseDir));
   } catch (err) {
     if (err instanceof LabValidationError) {
       for (const p of err.problems) writeError(`${formatProblem(p)}\n`);
@@ -146,7 +158,7 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
   }
 
   if (args.dryRun) {
-    write(renderDryRun(lab, args.command, args.park));
+    write(dryRun(lab, args, stackName));
     return 0;
   }
 
@@ -177,9 +189,13 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
 
   // Ctrl-C aborts the calls in flight and starts nothing more.
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
+  // While pulumi up runs, Ctrl-C is the CLI's (it shares the terminal): forwarding it would be a second one, which terminates it.
+  let pulumiRunning = false;
+  const onSignal = () => {
+    if (!pulumiRunning) controller.abort();
+  };
   testing.abortSignal?.addEventListener("abort", onSignal);
-  if (!testing.abortSignal) process.once("SIGINT", onSignal);
+  if (!testing.abortSignal) process[args.command === "up" ? "on" : "once"]("SIGINT", onSignal);
   try {
     const azure = new LabAzure(lab.settings.resourceGroupName, lab.settings.location, {
       credential, subscriptionId, endpoint: testing.endpoint, ca: testing.ca, pollIntervalMs: testing.pollIntervalMs, abortSignal: controller.signal,
@@ -190,12 +206,32 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
       write(renderStatus(await statusLab(lab, azure)));
       return 0;
     }
-    const result = await runCommand(args, lab, azure, renderer);
+    const result = args.command === "up"
+      ? await upRunning(lab, azure, renderer, () => (testing.runPulumi ?? pulumiUp)(stackName), (running) => (pulumiRunning = running))
+      : await runCommand(args, lab, azure, renderer);
     return report(result, controller.signal.aborted, write, writeError, args);
   } finally {
     process.removeListener("SIGINT", onSignal);
     testing.abortSignal?.removeEventListener("abort", onSignal);
   }
+}
+
+/** The lab of the stack file the arguments name, and the stack's name. Throws LabValidationError, or Error on a usage problem. */
+function readLab(args: LabArgs, baseDir: string): { lab: Lab; stackName: string } {
+  const stackFile = resolveStackFile({ stack: args.stack, config: args.config, format: "text", showSecrets: false, pin: false }, path.join(baseDir, "stacks"));
+  const read = readStackFile(stackFile);
+  if (!read.stack) throw new LabValidationError(read.problems);
+  const config = { ...read.stack.config };
+  if (args.csv !== undefined) config[`${NAMESPACE}:csv`] = args.csv;
+  // Starting and stopping needs no VPN key: read the lab as the plan does.
+  const lab = loadLab(config, { locate: read.stack.locate, baseDir, secretKeys: read.stack.secretKeys, mode: "plan" }).lab;
+  return { lab, stackName: path.basename(stackFile).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "") };
+}
+
+/** What `--dry-run` prints; `up`: the start, then pulumi up, then the deallocation. */
+function dryRun(lab: Lab, args: LabArgs, stackName: string): string {
+  if (args.command !== "up") return renderDryRun(lab, args.command, args.park);
+  return `${renderDryRun(lab, "start", false)}then: pulumi up --stack ${stackName}\nthen: deallocate again, in reverse boot order, the VMs that were not running before\n`;
 }
 
 /** Runs start, stop (with or without --park), park or unpark. */

@@ -13,7 +13,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { readInputFile } from "../input/files";
-import { DeployedLabRecord, findDeployedLabRecord } from "../input/lab/previous";
+import { DeployedLabRecord, findDeployedLabRecord, recordFromCheckpoint } from "../input/lab/previous";
 import { crossLabProblems, officeRouter } from "../input/lab/crossLab";
 import { Problem } from "../input/problems";
 import { RouterProfiles, routerProfiles } from "../report/draytek";
@@ -36,7 +36,8 @@ options:
   --config FILE      a stack file by path (repeatable)
   --all              every stack file under stacks/, then checks them against each other
   --csv FILE         the lab CSV instead of the stack's exchange-lab:csv key
-  --previous FILE    an earlier plan's --json or pulumi stack output --json: list the changes against it
+  --previous FILE    an earlier plan's --json, pulumi stack output --json, or (after a failed
+                     pulumi up) pulumi stack export: list the changes against it
   --pin              write the chosen addresses and LUNs into the CSV's empty cells (in its own separator)
   --json             one JSON object instead of the report (same as --format json)
   --format F         text (default), json, mermaid (the diagram alone), or draytek-cli (the
@@ -170,14 +171,20 @@ export function resolveStackFile(args: PlanArgs, stacksDir: string): string {
   throw new Error(`several stacks under ${stacksDir}/ (${files.join(", ")}); choose one with --stack NAME`);
 }
 
+/** The size limit of a `--previous` file: a state checkpoint holds every resource's inputs and
+ * outputs (the guest scripts' text among them), far more than a record. */
+export const MAX_PREVIOUS_BYTES = 32 * 1024 * 1024;
+
 /**
- * Reads `--previous FILE`: the JSON of an earlier `npm run plan -- --json` or of
- * `pulumi stack output --json`, size-limited like every input. `{}` (a stack's outputs after
- * `pulumi destroy`, or before its first `pulumi up`) is `"empty"`: nothing is deployed. Throws an
+ * Reads `--previous FILE`: the JSON of an earlier `npm run plan -- --json`, of
+ * `pulumi stack output --json`, or a state checkpoint (`pulumi stack export`; after a failed
+ * `pulumi up` the only record of what a failed delete left: `recordFromCheckpoint`), size-limited
+ * like every input. `{}` (a stack's outputs after `pulumi destroy`, or before its first
+ * `pulumi up`) and a checkpoint with nothing in it are `"empty"`: nothing is deployed. Throws an
  * `Error` saying why the file cannot serve (a usage error).
  */
 export function readPreviousFile(file: string): DeployedLabRecord | "empty" {
-  const read = readInputFile(file, file, "--previous file");
+  const read = readInputFile(file, file, "--previous file", MAX_PREVIOUS_BYTES);
   if ("problem" in read) throw new Error(`--previous ${file}: ${read.problem.message}`);
   let json: unknown;
   try {
@@ -186,7 +193,8 @@ export function readPreviousFile(file: string): DeployedLabRecord | "empty" {
     throw new Error(`--previous ${file}: not JSON (${(err as Error).message})`, { cause: err });
   }
   if (typeof json === "object" && json !== null && !Array.isArray(json) && Object.keys(json).length === 0) return "empty";
-  const found = findDeployedLabRecord(json);
+  const found = recordFromCheckpoint(json) ?? findDeployedLabRecord(json);
+  if (found === "empty") return "empty";
   if ("error" in found) throw new Error(`--previous ${file}: ${found.error}`);
   return found.record;
 }
@@ -261,6 +269,7 @@ function planJson(result: PlanResult): Record<string, unknown> {
     errors: result.errors,
     warnings: result.warnings,
     ...(result.changes ? { changes: result.changes } : {}),
+    ...(result.before && result.before.length > 0 ? { before: result.before } : {}),
     ...(result.draytek ? { draytek: result.draytek } : {}),
     ...(result.cost ? { cost: result.cost } : {}),
     ...(result.timeToReady ? { timeToReady: result.timeToReady } : {}),

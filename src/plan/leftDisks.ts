@@ -23,6 +23,8 @@ export interface LeftDisk {
   tierAssumed: boolean;
   /** Monthly price in the snapshot's currency; null when the snapshot has none for the tier. */
   perMonth: number | null;
+  /** Whether the VM's row is still in the CSV (by name, or renamed): it only names other disks now. */
+  rowRemains: boolean;
 }
 
 /**
@@ -33,6 +35,7 @@ export function leftDisks(previous: DeployedLabRecord, lab: Lab, snapshot: Price
   const named = new Set(lab.vms.flatMap((vm) => [vm.osDisk, ...vm.dataDisks].map(diskKey)));
   const group = previous.config[`${NAMESPACE}:diskResourceGroupName`] ?? "";
   const labGroup = previous.config[`${NAMESPACE}:resourceGroupName`] ?? "";
+  const rows = new Set(lab.vms.flatMap((vm) => [vm.name, vm.previousName ?? vm.name]).map((n) => n.toLowerCase()));
   const left: LeftDisk[] = [];
   for (const row of readLabCsv(previous.csv, previous.csvFile).rows) {
     const c = row.cells;
@@ -45,13 +48,13 @@ export function leftDisks(previous: DeployedLabRecord, lab: Lab, snapshot: Price
       if ("error" in d || named.has(diskKey(d.disk))) return;
       const tier = tiers[i] ?? ASSUMED_DISK_TIER;
       const price = snapshot.prices[`disk/${tier}`];
-      left.push({ vm: c.VMName!, name: d.disk.name, resourceGroupName: d.disk.resourceGroupName, tier, tierAssumed: tiers[i] === undefined, perMonth: price && price.unit === "month" ? price.price : null });
+      left.push({ vm: c.VMName!, name: d.disk.name, resourceGroupName: d.disk.resourceGroupName, tier, tierAssumed: tiers[i] === undefined, perMonth: price && price.unit === "month" ? price.price : null, rowRemains: rows.has(c.VMName!.toLowerCase()) });
     });
   }
   return left;
 }
 
-/** One warning per deleted row: its disks, what each bills a month, and the `az disk delete` lines. */
+/** One warning per row that leaves disks (a deleted row, or one that names other disks now): its disks, what each bills a month, and the `az disk delete` lines. */
 export function leftDiskWarnings(left: readonly LeftDisk[], csvFile: string, currency: string): Problem[] {
   const byVm = new Map<string, LeftDisk[]>();
   for (const d of left) byVm.set(d.vm, [...(byVm.get(d.vm) ?? []), d]);
@@ -59,7 +62,7 @@ export function leftDiskWarnings(left: readonly LeftDisk[], csvFile: string, cur
     file: csvFile,
     line: 0,
     column: "VMName",
-    message: `${vm}'s row is gone: pulumi up deletes its VM, but its disk${disks.length === 1 ? "" : "s"} stay${disks.length === 1 ? "s" : ""} in Azure and bill${disks.length === 1 ? "s" : ""} every month: ${disks
+    message: `${disks[0].rowRemains ? `${vm}'s row no longer names ${disks.map((d) => d.name).join(", ")}: pulumi up detaches ${disks.length === 1 ? "it" : "them"} from the VM (deleteOption Detach)` : `${vm}'s row is gone: pulumi up deletes its VM`}, but its disk${disks.length === 1 ? "" : "s"} stay${disks.length === 1 ? "s" : ""} in Azure and bill${disks.length === 1 ? "s" : ""} every month: ${disks
       .map((d) => `${d.name} (${d.tier}${d.tierAssumed ? ", assumed: no DiskTiers entry" : ""}, ${d.perMonth === null ? "price unknown" : `${currency} ${d.perMonth.toFixed(2)}/month`})`)
       .join(", ")}. Keep ${disks.length === 1 ? "it" : "them"} to bring the row back later, or delete ${disks.length === 1 ? "it" : "them"} for good: ${disks.map((d) => `az disk delete --resource-group ${d.resourceGroupName} --name ${d.name} --yes`).join("; ")}`,
   }));

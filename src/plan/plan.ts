@@ -21,6 +21,7 @@ import { ConfigLocator, NAMESPACE, publicIpFqdn } from "../input/stack/settings"
 import { readStackFile } from "../input/stack/stackFile";
 import { Change, diffResources } from "./changes";
 import { ShellRecreation, shellRecreations } from "./shellOrder";
+import { BeforeUp, beforeUp } from "./beforeUp";
 import { leftDiskWarnings, leftDisks } from "./leftDisks";
 import { PLAN_ORGANIZATION, Registration, recordingMocks } from "./mocks";
 
@@ -96,6 +97,8 @@ export interface PlanResult {
   mermaid?: string;
   /** What `pulumi up` would change against `--previous`; absent without it. */
   changes?: Change[];
+  /** What must be done before `pulumi up` (`beforeUp.ts`): the VMs to start, with the command. */
+  before?: BeforeUp[];
   /** The VMs among `changes` re-created on their disks, in order, with the time it takes. */
   shells?: ShellRecreation[];
   /** The record `pulumi up` would export as `deployedLab` (and `--json` prints): the next `--previous`. */
@@ -249,7 +252,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   // Each role step's run command takes its own expected minutes, not a readiness gate's.
   const stepMinutes = new Map(roleSteps.flatMap((r) => r.steps.map((step): [string, number] => [`${r.vm}-${step.id}`, step.minutes])));
   const snapshot = loadSnapshot(region) ?? emptySnapshot(region);
-  if (options.previous && options.previous !== "empty") warnings.push(...leftDiskWarnings(leftDisks(options.previous, lab, snapshot), lab.csvFile, snapshot.currency));
+  if (options.previous && options.previous !== "empty") warnings.push(...leftDiskWarnings(leftDisks(options.previous, lab, snapshot), lab.csvFile, snapshot.currency), ...stillInStateWarnings(options.previous, lab));
+  if (changes && options.previous && options.previous !== "empty") changes.push(...stillInStateDeletes(options.previous, lab));
   return {
     stackFile: options.stackFile,
     csvFile: lab.csvFile,
@@ -264,13 +268,41 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     timeToReady: timeToReady(resources.map((r) => (builtFromImage(r) ? { ...r, minutes: FROM_IMAGE_VM_MINUTES } : r.type === READINESS_GATE_TYPE && stepMinutes.has(r.name) ? { ...r, minutes: stepMinutes.get(r.name) } : r))),
     mermaid: mermaidDiagram(lab),
     changes,
-    ...(changes ? { shells: shellRecreations(changes, resources) } : {}),
+    ...(changes ? { shells: shellRecreations(changes, resources), before: beforeUp(changes, resources, stackName) } : {}),
     deployedLab: run.record,
     pinnedCsv: run.pinnedCsv,
     pinError: run.pinError,
     lab,
     locate: stack.locate,
   };
+}
+
+/**
+ * What a failed delete left in the state (a checkpoint given as `--previous`): one warning per
+ * machine, saying that the next `pulumi up` deletes it again at the end of its run and that its
+ * address, disks and NIC name are not handed out until then. Pure.
+ */
+export function stillInStateWarnings(previous: DeployedLabRecord, lab: Lab): Problem[] {
+  return leftInState(previous, lab).map((m) => ({
+    file: lab.csvFile, line: 0, column: "VMName",
+    message: `${m.hasVm ? `VM ${m.vm}${m.nicName ? ` and its NIC ${m.nicName}` : ""}` : `NIC ${m.nicName}`} ${m.hasVm && m.nicName ? "are" : "is"} still in the stack's state although the record lists no such row: a delete ${m.pendingDelete ? "was interrupted" : "failed"} in the last pulumi up. The next pulumi up deletes ${m.hasVm && m.nicName ? "them" : "it"} again, at the end of its run; until then ${[m.privateIp ? `the address ${m.privateIp}` : "", m.disks.length > 0 ? `the disk${m.disks.length === 1 ? "" : "s"} ${m.disks.join(", ")}` : "", m.nicName ? `the NIC name ${m.nicName}` : ""].filter((t) => t !== "").join(", ")} ${m.disks.length + (m.privateIp ? 1 : 0) + (m.nicName ? 1 : 0) === 1 ? "is" : "are"} not handed out to another row`,
+  }));
+}
+
+/** The machines a failed delete left in the state that no online row takes up again (a row of the
+ * same name, or one that attaches its OS disk under a new name, is the same machine: Pulumi matches
+ * its VM by name or alias and updates or replaces it). */
+function leftInState(previous: DeployedLabRecord, lab: Lab): NonNullable<DeployedLabRecord["stillInState"]> {
+  const names = new Set(onlineVms(lab).flatMap((vm) => [vm.name, vm.previousName ?? vm.name]).map((n) => n.toLowerCase()));
+  return (previous.stillInState ?? []).filter((m) => !names.has(m.vm.toLowerCase()));
+}
+
+/** The deletes `pulumi up` retries for what a failed delete left in the state (a checkpoint as `--previous`). */
+function stillInStateDeletes(previous: DeployedLabRecord, lab: Lab): Change[] {
+  return leftInState(previous, lab).flatMap((m): Change[] => [
+    ...(m.hasVm ? [{ type: "azure-native:compute:VirtualMachine", name: m.vm, action: "delete" as const, properties: [] }] : []),
+    ...(m.nicResource ? [{ type: "azure-native:network:NetworkInterface", name: m.nicResource, action: "delete" as const, properties: [] }] : []),
+  ]);
 }
 
 /**
@@ -311,7 +343,7 @@ async function changesAgainst(options: PlanOptions, run: LabRun, resources: Plan
     try {
       const before = await declareUnderMocks(
         { config: { ...options.previous.config }, secretKeys: [], stackName, stackOutputs: {}, showSecrets: false },
-        { locate: () => ({ file: "(previous deployment)", line: 0 }), baseDir: options.baseDir, mode: "plan", previous: "none", csvText: options.previous.csv, recordedNics: options.previous.nics },
+        { locate: () => ({ file: "(previous deployment)", line: 0 }), baseDir: options.baseDir, mode: "plan", previous: "none", csvText: options.previous.csv, recordedNics: { nics: options.previous.nics, nicResources: options.previous.nicResources } },
       );
       changes = diffResources(before.resources.map(masked), resources.map(masked));
     } catch (err) {

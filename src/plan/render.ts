@@ -9,6 +9,7 @@ import { portName } from "../input/csv/endpoints";
 import { CostEstimate, HOURS_PER_MONTH } from "../report/cost";
 import { Change as PlanChange } from "./changes";
 import { renderShellRecreations } from "./shellOrder";
+import { renderBeforeUp } from "./beforeUp";
 import { PlanResult, PlanRoleSteps } from "./plan";
 import { FROM_IMAGE_VM_MINUTES, READINESS_GATE_MINUTES, READINESS_GATE_TYPE } from "../report/readiness";
 import { catalogueLabels } from "../input/catalogues";
@@ -67,7 +68,7 @@ export function renderPlan(result: PlanResult): string {
     ...table([["type", "name", "waits for"], ...result.resources.map((r) => [r.type, r.name, r.dependsOn.join(", ")])]).map((l) => `  ${l}`),
   );
 
-  if (result.changes) out.push("", ...renderChanges(result.changes), ...renderShellRecreations(result.shells ?? []));
+  if (result.changes) out.push("", ...renderChanges(result.changes), ...renderShellRecreations(result.shells ?? []), ...renderBeforeUp(result.before ?? []));
   if (result.draytekHints) out.push("", result.draytekHints.trimEnd());
   if (result.timeToReady) {
     const t = result.timeToReady;

@@ -2,11 +2,20 @@
  * The order in which `pulumi up` re-creates a VM's shell, read from the changes and the declared
  * options, and what it costs in time. Pure.
  *
- * The engine's order for a delete-before-replace VM (pulumi/pulumi `step_generator.go`): the
- * resources replaced with it (`replaceWith`: its readiness gate and auto-shutdown schedule, both
- * delete-before-replace) are deleted first, then the VM (its disks `Detach` and stay), then, when
- * the NIC is replaced too, the NIC (its VM's `replaceWith` on it, https://github.com/pulumi/pulumi/pull/20693);
- * then the NIC, the VM on the same disks, the schedule and the gate are created in dependency order.
+ * The engine's order for a delete-before-replace VM (pulumi/pulumi `step_generator.go`, v3.248.0,
+ * `findDependentCascadeReplacements`, https://github.com/pulumi/pulumi/pull/20693): when a
+ * resource is replaced, the engine looks up the *old* resources whose recorded `replaceWith` holds
+ * the URN that resource registers under *now*, and deletes them first. So:
+ * - a NIC replaced (a subnet move) takes its VM first: the NIC keeps its URN across renames
+ *   (`input/lab/shellEdits.ts`, `nicResourceNames`), so the old VM's `replaceWith` names it;
+ * - the VM's own followers (readiness gate, auto-shutdown schedule: `replaceWith: [vm]`,
+ *   delete-before-replace) are deleted before the VM when the VM keeps its URN. The cascade is not
+ *   transitive: they go on the VM's step, not on the NIC's;
+ * - a renamed VM registers under a new URN, which the old followers' `replaceWith` does not hold:
+ *   they are not deleted first. They are replaced on their own steps once the new VM exists (their
+ *   Azure names change with the VM's): the old one deleted (the gate: from the state only,
+ *   `retainOnDelete`; ARM deleted the run command with its VM), the new one created.
+ * Then the NIC, the VM on the same disks, the schedule and the gate are created in dependency order.
  * The minutes are the plan's typical creation times (`src/report/readiness.ts`: assumptions) plus
  * {@link VM_DELETE_MINUTES} for the VM's deletion, also an assumption.
  */
@@ -29,6 +38,9 @@ export interface ShellRecreation {
   deleted: string[];
   /** Logical names, created in this order. */
   created: string[];
+  /** A renamed VM's followers, replaced on their own steps after the new VM exists (not cascaded):
+   * each old one (by its previous name) deleted, then the new one created. */
+  replacedAfter?: string[];
   /** About how many minutes the VM is away (rounded up). */
   minutes: number;
 }
@@ -44,11 +56,14 @@ export function shellRecreations(changes: readonly Change[], resources: readonly
       const was = vm?.options.aliases?.[0];
       const followers = resources.filter((r) => (r.options.replaceWith ?? []).includes(c.name) && action.get(r.name) === "replace");
       const nic = (vm?.options.replaceWith ?? []).map((n) => byName.get(n)).find((r) => r?.type === NIC_TYPE && action.get(r.name) === "replace");
+      // The cascade matches the VM's new URN: a renamed VM's old followers are not found (above).
+      const cascaded = was ? [] : followers;
       // What is deleted carries the previous deployment's names (a rename's aliases).
-      const deleted = [...followers.map((f) => f.options.aliases?.[0] ?? f.name), was ?? c.name, ...(nic ? [nic.options.aliases?.[0] ?? nic.name] : [])];
-      const created = [...(nic ? [nic.name] : []), c.name, ...followers.map((f) => f.name)];
+      const deleted = [...cascaded.map((f) => f.name), was ?? c.name, ...(nic ? [nic.name] : [])];
+      const created = [...(nic ? [nic.name] : []), c.name, ...cascaded.map((f) => f.name)];
       const minutes = VM_DELETE_MINUTES + [vm, nic, ...followers].reduce((sum, r) => sum + (r ? CREATION_MINUTES[r.type]?.minutes ?? 0 : 0), 0);
-      return { vm: c.name, ...(was ? { was } : {}), deleted, created, minutes: Math.ceil(minutes) };
+      const after = was ? followers.map((f) => `${f.options.aliases?.[0] ?? f.name} -> ${f.name}`) : [];
+      return { vm: c.name, ...(was ? { was } : {}), deleted, created, ...(after.length > 0 ? { replacedAfter: after } : {}), minutes: Math.ceil(minutes) };
     });
 }
 
@@ -57,7 +72,7 @@ export function renderShellRecreations(shells: readonly ShellRecreation[]): stri
   if (shells.length === 0) return [];
   return [
     "VMs re-created on their disks (the disks detach and stay, with their LUNs):",
-    ...shells.map((s) => `  ${s.vm}${s.was ? ` (was ${s.was})` : ""}: delete ${s.deleted.join(", then ")}; create ${s.created.join(", then ")}. VM re-created on its disks: about ${s.minutes} min`),
+    ...shells.map((s) => `  ${s.vm}${s.was ? ` (was ${s.was})` : ""}: delete ${s.deleted.join(", then ")}; create ${s.created.join(", then ")}${s.replacedAfter ? `; then, on their own steps (the engine's cascade does not follow a rename), replace ${s.replacedAfter.join(", ")}` : ""}. VM re-created on its disks: about ${s.minutes} min`),
     `  (minutes: the plan's typical creation times, assumptions in src/report/readiness.ts, plus an assumed ${VM_DELETE_MINUTES} min to delete the VM)`,
   ];
 }

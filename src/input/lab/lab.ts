@@ -8,7 +8,8 @@ import { CsvColumn, CsvRow } from "../csv/csv";
 import { DataDiskItem, MAX_LUN, UNKNOWN_SUBSCRIPTION, diskKey, diskSubscription } from "../csv/disks";
 import { Draft, RowReader } from "./labRows";
 import { lifecycleProblems } from "./lifecycle";
-import { keepDeployedOsDisks, nicAzureNames, shellEdits } from "./shellEdits";
+import { keepFirstLife } from "./firstLifeEdits";
+import { dnsServerMoveWarnings, keepDeployedDiskSpelling, keepDeployedOsDisks, nicAzureNames, nicResourceNames, shellEdits } from "./shellEdits";
 import { PreviousDeployment, PreviousVm } from "./previous";
 import { Problem } from "../problems";
 import { roleDnsWarnings, roleProblems } from "./roles";
@@ -18,6 +19,12 @@ import { StackSettings } from "../stack/settings";
 // rules (lifecycle.ts), which this file imports, need not import it back.
 export type { DataDisk, Lab, LabVm } from "./labTypes";
 import { DataDisk, Lab, LabVm } from "./labTypes";
+
+/** A recorded deployment's NIC names, when its record is replayed (`nics`, `nicResources`). */
+export interface RecordedNics {
+  nics?: Readonly<Record<string, string>>;
+  nicResources?: Readonly<Record<string, string>>;
+}
 
 /** The VMs the stack declares (BringOnline=Yes), in boot order. */
 export function onlineVms(lab: Lab): LabVm[] {
@@ -43,7 +50,7 @@ export function onlineVms(lab: Lab): LabVm[] {
  *
  * @returns the lab, or `undefined` with every problem found. Never throws.
  */
-export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFile: string, previous?: PreviousDeployment, recordedNics?: Readonly<Record<string, string>>): { lab?: Lab; problems: Problem[] } {
+export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFile: string, previous?: PreviousDeployment, recorded?: RecordedNics): { lab?: Lab; problems: Problem[] } {
   const reader = new RowReader(settings, csvFile);
   const { problems, warnings } = reader;
   if (rows.length === 0) {
@@ -60,8 +67,14 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
 
   findPreviousMachines(drafts, previous, reader.names);
   keepDeployedOsDisks(drafts, settings.diskResourceGroupName);
+  warnings.push(...keepDeployedDiskSpelling(drafts, csvFile));
+  // A deployed VM's Role and Image as deployed: they act only in its first life (firstLifeEdits.ts).
+  const firstLife = keepFirstLife(drafts, csvFile);
+  problems.push(...firstLife.problems);
+  warnings.push(...firstLife.warnings);
   const ipSources = assignAddresses(reader, drafts, previous);
-  const nicNames = nicAzureNames(drafts, previous, recordedNics);
+  const nicNames = nicAzureNames(drafts, previous, recorded?.nics ?? (recorded ? {} : undefined));
+  const nicResources = nicResourceNames(drafts, nicNames, previous, recorded);
   const vms: LabVm[] = drafts.map((d, i) => ({
     ...d.vm,
     privateIp: d.vm.privateIp ?? "",
@@ -70,6 +83,7 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
     deployedBefore: d.before?.online ?? false,
     dependsOn: [],
     nicName: nicNames[i],
+    nicResource: nicResources[i],
   }));
   setBootOrder(vms);
   problems.push(...roleProblems(vms, csvFile));
@@ -100,7 +114,7 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
     for (const vm of vms) if (shell.resizes.has(vm.line)) vm.resize = shell.resizes.get(vm.line);
     const refused = [...lifecycleProblems(vms, previous, csvFile), ...shell.problems];
     if (refused.length > 0) return { problems: refused };
-    warnings.push(...shell.warnings);
+    warnings.push(...shell.warnings, ...dnsServerMoveWarnings(vms, previous, settings.dnsServers.filter((e) => parseIpv4(e) === undefined), csvFile));
   }
   return { lab: { settings, csvFile, vms, dnsServers, warnings, previous }, problems };
 }

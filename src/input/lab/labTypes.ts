@@ -54,6 +54,9 @@ export interface LabVm {
   osDiskMode?: OsDiskMode;
   /** The Azure name of its NIC, kept once deployed (`shellEdits.ts`); default `<VMName>-nic`. */
   nicName?: string;
+  /** The Pulumi logical name of its NIC resource, kept once deployed across renames (`shellEdits.ts`,
+   * `nicResourceNames`); default `<VMName>-nic`. */
+  nicResource?: string;
   /** With a derived OS disk: the deployed disk is kept although the cell now derives `derived` (`shellEdits.ts`). */
   osDiskKept?: { derived: string };
   /** A deployed VM's size change and what Azure does with it (`resize.ts`). */

@@ -32,6 +32,7 @@ export function lifecycleProblems(vms: readonly LabVm[], previous: PreviousDeplo
   // What the other machine's row now says, for the advice.
   const fate = (p: PreviousVm): string => {
     const now = rowOf(p);
+    if (p.leftInState) return `${p.name}'s delete failed in the last pulumi up, so the stack's state still holds it, and Pulumi deletes it again only at the end of the run`;
     if (!now) return `${p.name} is no longer in ${csvFile}, and Pulumi deletes it only at the end of the run`;
     if (!now.bringOnline) return `${p.name} is now BringOnline=No, and Pulumi deletes it only at the end of the run`;
     return `${p.name} (line ${now.line}) changes in the same run, and Pulumi changes both at once`;

@@ -129,7 +129,8 @@ export function domainSettings(vms: readonly LabVm[], raw: Readonly<Record<strin
   }
   const roles = vms.filter((vm) => vm.bringOnline && vm.role);
   if (roles.length === 0) return { problems, warnings };
-  const rows = (role: string) => roles.filter((vm) => vm.role === role).map((vm) => vm.name).join(", ");
+  // The secrets are needed by the rows whose role steps run in this run (a deployed VM runs none).
+  const rows = (role: string) => roles.filter((vm) => vm.role === role && runsRoleSteps(vm)).map((vm) => vm.name).join(", ");
   const name = (raw[full("domainName")] ?? "").trim();
   const labels = name.split(".");
   if (name === "") problems.push(at("domainName", `required: ${roles.map((vm) => vm.name).join(", ")} ${roles.length === 1 ? "has" : "have"} a Role; name the forest, e.g. pulumi config set ${full("domainName")} lab.example.com`));

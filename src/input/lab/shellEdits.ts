@@ -34,7 +34,8 @@
 import { DiskRef, diskKey } from "../csv/disks";
 import type { Draft } from "./labRows";
 import type { LabVm } from "./labTypes";
-import type { PreviousDeployment } from "./previous";
+import type { PreviousDeployment, PreviousVm } from "./previous";
+import { parseImage } from "../csv/images";
 import { Problem } from "../problems";
 import { ResizeVerdict, resizeVerdictOfCells } from "./resize";
 
@@ -75,6 +76,36 @@ export function nicAzureNames(drafts: readonly Draft[], previous: PreviousDeploy
 }
 
 /**
+ * Every row's NIC resource name (the Pulumi logical name in its URN), in the drafts' order. A
+ * deployed machine's NIC keeps the name it was deployed under, across renames (the previous
+ * deployment's `nicResources`, else `<old VMName>-nic`, what every earlier version declared), so
+ * that its URN never changes: the engine's `replaceWith` cascade looks the replaced NIC up by the
+ * URN it registers under *now* (`findDependentCascadeReplacements` in pulumi/pulumi
+ * `pkg/resource/deploy/step_generator.go`, v3.248.0) in the old VM's recorded `replaceWith`, which
+ * holds the NIC's old URN. A NIC renamed with its VM and replaced in the same run (a subnet move)
+ * would not find the old VM, and would be deleted while that VM still holds it (NicInUse). Keeping
+ * the name needs no alias and changes nothing for a lab deployed by an older version. A new NIC
+ * takes its Azure name (`azureNames[i]`), with a suffix when a kept NIC or a NIC of the previous
+ * deployment has that resource name. `recorded` (VM name -> resource name) stands in for the previous
+ * deployment when a record is replayed.
+ */
+export function nicResourceNames(drafts: readonly Draft[], azureNames: readonly string[], previous: PreviousDeployment | undefined, recorded?: { nics?: Readonly<Record<string, string>>; nicResources?: Readonly<Record<string, string>> }): string[] {
+  if (recorded) {
+    const of = (name: string) => Object.entries(recorded.nicResources ?? {}).find(([vm]) => vm.toLowerCase() === name.toLowerCase())?.[1] ?? `${name}-nic`;
+    return drafts.map((d) => of(d.vm.name));
+  }
+  const kept = drafts.map((d) => (d.before?.online && d.vm.bringOnline ? d.before.nicResource : undefined));
+  const held = new Set([...kept.filter((n): n is string => n !== undefined), ...(previous?.vms ?? []).filter((p) => p.online).map((p) => p.nicResource)].map((n) => n.toLowerCase()));
+  return drafts.map((_, i) => {
+    if (kept[i] !== undefined) return kept[i]!;
+    let candidate = azureNames[i];
+    for (let n = 2; held.has(candidate.toLowerCase()); n++) candidate = `${azureNames[i]}-${n}`;
+    held.add(candidate.toLowerCase());
+    return candidate;
+  });
+}
+
+/**
  * An Image row whose OS disk name is derived keeps the disk its deployed machine has, when the
  * derivation would now give another name (a cleared VMOSDiskName cell; a `resourceGroupName`
  * change would too, but `networkEdits.ts` refuses it while the lab is deployed): a new name would
@@ -90,6 +121,57 @@ export function keepDeployedOsDisks(drafts: Draft[], diskResourceGroupName: stri
     d.vm.osDiskKept = { derived: d.vm.osDisk.name };
     d.vm.osDisk = kept;
   }
+}
+
+/**
+ * A deployed machine's OS disk written with another case (`ex1-os` -> `EX1-OS`) is the same disk:
+ * ARM names are case-insensitive
+ * (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules), but
+ * azure-native compares inputs as text and the VM's disk ID is under `replaceOnChanges`, so the
+ * new spelling would re-create the VM for nothing. The deployed spelling is kept (changes `drafts`
+ * in place); returns a warning per row that says so.
+ */
+export function keepDeployedDiskSpelling(drafts: Draft[], csvFile: string): Problem[] {
+  const warnings: Problem[] = [];
+  for (const d of drafts) {
+    const before = d.before;
+    if (!before?.online || !d.vm.bringOnline || !before.osDiskName) continue;
+    const disk = d.vm.osDisk;
+    if (disk.name === before.osDiskName || disk.name.toLowerCase() !== before.osDiskName.toLowerCase()) continue;
+    d.vm.osDisk = { ...disk, name: before.osDiskName, ...(disk.id ? { id: disk.id.slice(0, disk.id.length - disk.name.length) + before.osDiskName } : {}) };
+    warnings.push({
+      file: csvFile, line: d.row.line, column: "VMOSDiskName",
+      message: `'${disk.name}' differs from ${d.vm.name}'s deployed OS disk '${before.osDiskName}' only in case: it is the same disk (ARM names are case-insensitive), and the plan keeps the deployed spelling, since another spelling of the disk ID would re-create the VM (replaceOnChanges compares text). Write '${before.osDiskName}' to silence this`,
+    });
+  }
+  return warnings;
+}
+
+/**
+ * A deployed DNS server of the lab (a DC, by its role as deployed, or a VM the stack's
+ * `dnsServers` names) whose address changes (in place, or with a subnet move): the lab's DNS
+ * servers move with it, on the virtual network (`dnsServers`) and on every Role row's NIC (they
+ * hand out the DCs), all in the same run. Azure hands the guest its address and DNS servers through
+ * DHCP ("the Azure DHCP servers assign the private IPv4 address ... to the network interface within
+ * the virtual machine operating system",
+ * https://learn.microsoft.com/azure/virtual-network/ip-services/virtual-network-network-interface-addresses#private),
+ * so Windows sees the change at its next lease renewal or restart. One warning per such VM. Pure.
+ */
+export function dnsServerMoveWarnings(vms: readonly LabVm[], previous: PreviousDeployment, dnsServerNames: readonly string[], csvFile: string): Problem[] {
+  const named = new Set(dnsServerNames.map((n) => n.toLowerCase()));
+  const byName = new Map(previous.vms.filter((p) => p.online && !p.leftInState).map((p) => [p.name.toLowerCase(), p]));
+  const members = vms.filter((v) => v.bringOnline && v.role && v.role !== "DC").map((v) => v.name);
+  return vms.filter((v) => v.bringOnline && v.deployedBefore).flatMap((vm) => {
+    const before = byName.get((vm.previousName ?? vm.name).toLowerCase());
+    if (!before || before.privateIp === "" || before.privateIp === vm.privateIp) return [];
+    const isDc = vm.role === "DC";
+    if (!isDc && !named.has(vm.name.toLowerCase())) return [];
+    const where = [named.has(vm.name.toLowerCase()) ? "the virtual network's DNS servers (dnsServers names it)" : "", isDc && members.length > 0 ? `the DNS servers of every Role row's NIC (${members.join(", ")})` : ""].filter((t) => t !== "").join(" and ");
+    return [{
+      file: csvFile, line: vm.line, column: "IPAddress" as const,
+      message: `${vm.name} is a DNS server of the lab and moves from ${before.privateIp} to ${vm.privateIp}: ${where || "the lab's DNS servers"} move with it in the same pulumi up. Azure hands each guest its address and DNS servers through DHCP (https://learn.microsoft.com/azure/virtual-network/ip-services/virtual-network-network-interface-addresses#private), so Windows sees them at its next lease renewal or restart.${isDc || named.has(vm.name.toLowerCase()) ? ` ${isDc ? "For a running forest" : "If it is a domain controller of a running forest"}: restart ${vm.name} first (it takes ${vm.privateIp}, and Netlogon and the DNS client register the DC's A and SRV records under it; or ipconfig /renew, ipconfig /registerdns, nltest /dsregdns), then restart the other VMs (or ipconfig /renew on each); until then they may look for the domain at ${before.privateIp}. Other DCs keep replicating once DNS has the new record` : ""}`,
+    }];
+  });
 }
 
 /** What {@link shellEdits} found: refusals, notes for the plan, and each VM's resize. */
@@ -114,7 +196,9 @@ export function shellEdits(vms: readonly LabVm[], previous: PreviousDeployment, 
     if (!before) continue;
     const at = (column: Problem["column"], message: string): Problem => ({ file: csvFile, line: vm.line, column, message });
 
-    const verdict = resizeVerdictOfCells(before.size, vm.classicSize ?? vm.size, vm.image?.generation);
+    // The deployed disk's generation: the Image it was built from as recorded, never the edited cell
+    // (an Image edit changes nothing on a deployed VM, whose disk keeps the generation it was made with).
+    const verdict = resizeVerdictOfCells(before.size, vm.classicSize ?? vm.size, deployedDiskGeneration(before));
     if (verdict) {
       out.resizes.set(vm.line, verdict);
       out[verdict.kind === "refused" ? "problems" : "warnings"].push(at("VMInstanceSize", resizeMessage(vm.name, verdict)));
@@ -137,6 +221,14 @@ export function shellEdits(vms: readonly LabVm[], previous: PreviousDeployment, 
   }
   out.problems.push(...derivedRenameProblems(vms, previous, csvFile));
   return out;
+}
+
+/** The generation of a deployed VM's OS disk when its record knows it: the generation of the image
+ * it was built from (the recorded Image cell); undefined for a VM that attached an existing disk. */
+export function deployedDiskGeneration(before: Pick<PreviousVm, "image">): 1 | 2 | undefined {
+  if (!before.image) return undefined;
+  const parsed = parseImage(before.image);
+  return "image" in parsed ? parsed.image.generation : undefined;
 }
 
 function resizeMessage(name: string, v: ResizeVerdict): string {

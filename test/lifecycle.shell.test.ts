@@ -54,7 +54,7 @@ describe("the VM shell over the lab's life", function () {
     assert.deepEqual(twice.deployedLab!.nicResources, { dc1: "dc1-nic", ex3: "ex1-nic" });
     const shell = twice.shells!.find((s) => s.vm === "ex3")!;
     assert.deepEqual([shell.was, shell.deleted, shell.created, shell.replacedAfter], ["ex2", ["ex2"], ["ex3"], ["shutdown-computevm-ex2 -> shutdown-computevm-ex3"]]);
-    assert.match(renderShellRecreations(twice.shells!).join("\n"), /ex3 \(was ex2\): delete ex2; create ex3; then, on their own steps \(the engine's cascade does not follow a rename\), replace shutdown-computevm-ex2 -> shutdown-computevm-ex3\. VM re-created on its disks: about \d+ min/);
+    assert.match(renderShellRecreations(twice.shells!).join("\n"), /ex3 \(was ex2\): delete ex2; create ex3; then, on their own steps once the VM exists, replace shutdown-computevm-ex2 -> shutdown-computevm-ex3\. VM re-created on its disks: about \d+ min/);
   });
 
   it("a new row named like a renamed VM's old name does not take the NIC name the renamed VM kept", async () => {

@@ -8,9 +8,10 @@
  * the URN that resource registers under *now*, and deletes them first. So:
  * - a NIC replaced (a subnet move) takes its VM first: the NIC keeps its URN across renames
  *   (`input/lab/shellEdits.ts`, `nicResourceNames`), so the old VM's `replaceWith` names it;
- * - the VM's own followers (readiness gate, auto-shutdown schedule: `replaceWith: [vm]`,
- *   delete-before-replace) are deleted before the VM when the VM keeps its URN. The cascade is not
- *   transitive: they go on the VM's step, not on the NIC's;
+ * - the VM's readiness gate (`replaceWith: [vm]`, delete-before-replace) is deleted before the VM
+ *   when the VM keeps its URN; its auto-shutdown schedule, which names the VM only in its body, is
+ *   replaced on its own step after the new VM exists (seen in the engine suite, test/engine). The
+ *   cascade is not transitive: they go on the VM's step, not on the NIC's;
  * - a renamed VM registers under a new URN, which the old followers' `replaceWith` does not hold:
  *   they are not deleted first. They are replaced on their own steps once the new VM exists (their
  *   Azure names change with the VM's): the old one deleted (the gate: from the state only,
@@ -28,6 +29,7 @@ export const VM_DELETE_MINUTES = 2;
 
 const VM_TYPE = "azure-native:compute:VirtualMachine";
 const NIC_TYPE = "azure-native:network:NetworkInterface";
+const RUN_COMMAND_TYPE = "azure-native:compute:VirtualMachineRunCommandByVirtualMachine";
 
 /** One VM re-created on its disks: what is deleted before what, what is created, and about how long. */
 export interface ShellRecreation {
@@ -57,12 +59,16 @@ export function shellRecreations(changes: readonly Change[], resources: readonly
       const followers = resources.filter((r) => (r.options.replaceWith ?? []).includes(c.name) && action.get(r.name) === "replace");
       const nic = (vm?.options.replaceWith ?? []).map((n) => byName.get(n)).find((r) => r?.type === NIC_TYPE && action.get(r.name) === "replace");
       // The cascade matches the VM's new URN: a renamed VM's old followers are not found (above).
-      const cascaded = was ? [] : followers;
+      // Without a rename, the engine suite shows the gate deleted before the VM, and the schedule
+      // (which names the VM only in its body, targetResourceId) replaced on its own step after the
+      // new VM exists, as after a rename (test/engine, "a VM moved to another subnet").
+      const cascaded = was ? [] : followers.filter((f) => f.type === RUN_COMMAND_TYPE);
+      const later = was ? followers : followers.filter((f) => f.type !== RUN_COMMAND_TYPE);
       // What is deleted carries the previous deployment's names (a rename's aliases).
       const deleted = [...cascaded.map((f) => f.name), was ?? c.name, ...(nic ? [nic.name] : [])];
       const created = [...(nic ? [nic.name] : []), c.name, ...cascaded.map((f) => f.name)];
       const minutes = VM_DELETE_MINUTES + [vm, nic, ...followers].reduce((sum, r) => sum + (r ? CREATION_MINUTES[r.type]?.minutes ?? 0 : 0), 0);
-      const after = was ? followers.map((f) => `${f.options.aliases?.[0] ?? f.name} -> ${f.name}`) : [];
+      const after = later.map((f) => (f.options.aliases?.[0] ? `${f.options.aliases[0]} -> ${f.name}` : f.name));
       return { vm: c.name, ...(was ? { was } : {}), deleted, created, ...(after.length > 0 ? { replacedAfter: after } : {}), minutes: Math.ceil(minutes) };
     });
 }
@@ -72,7 +78,7 @@ export function renderShellRecreations(shells: readonly ShellRecreation[]): stri
   if (shells.length === 0) return [];
   return [
     "VMs re-created on their disks (the disks detach and stay, with their LUNs):",
-    ...shells.map((s) => `  ${s.vm}${s.was ? ` (was ${s.was})` : ""}: delete ${s.deleted.join(", then ")}; create ${s.created.join(", then ")}${s.replacedAfter ? `; then, on their own steps (the engine's cascade does not follow a rename), replace ${s.replacedAfter.join(", ")}` : ""}. VM re-created on its disks: about ${s.minutes} min`),
+    ...shells.map((s) => `  ${s.vm}${s.was ? ` (was ${s.was})` : ""}: delete ${s.deleted.join(", then ")}; create ${s.created.join(", then ")}${s.replacedAfter ? `; then, on their own steps once the VM exists, replace ${s.replacedAfter.join(", ")}` : ""}. VM re-created on its disks: about ${s.minutes} min`),
     `  (minutes: the plan's typical creation times, assumptions in src/report/readiness.ts, plus an assumed ${VM_DELETE_MINUTES} min to delete the VM)`,
   ];
 }

@@ -33,7 +33,7 @@ export interface PlanVerdict {
   errors: string[];
   warnings: string[];
   changes: PlanChange[];
-  shells: { vm: string; deleted: string[]; created: string[] }[];
+  shells: { vm: string; deleted: string[]; created: string[]; replacedAfter?: string[] }[];
   /** Logical name -> its former names (aliases). */
   aliases: Record<string, string[]>;
   /** What the user must do before `pulumi up` (e.g. start VMs), when the plan says so. */
@@ -137,6 +137,13 @@ function orderDisagreements(plan: PlanVerdict, steps: readonly EngineStep[]): st
     }
     const lastDelete = Math.max(-1, ...deletes.map((d) => d.i));
     for (const c of creates) if (c.i >= 0 && c.i < lastDelete) out.push(`${shell.vm}: the engine created ${c.n} before deleting what the plan deletes first`);
+    // The followers the plan replaces after: their old one deleted once the new VM exists.
+    const vmCreated = at(current(shell.vm), ["create", "create-replacement"]);
+    for (const f of shell.replacedAfter ?? []) {
+      const [old] = f.split(" -> ");
+      const i = at(current(old), ["delete", "delete-replaced"]);
+      if (i >= 0 && vmCreated >= 0 && i < vmCreated) out.push(`${shell.vm}: the plan replaces ${old} after the VM exists, the engine deleted it first`);
+    }
   }
   return out;
 }

@@ -49,8 +49,11 @@ class FakeStack implements StackPort {
   private vms(): AcceptanceVm[] {
     return this.csv === this.lab.csvAfter ? this.lab.after : this.lab.before;
   }
-  async up(opts: { expectNoChanges?: boolean; signal?: AbortSignal } = {}): Promise<OperationResult> {
-    await this.op(opts.expectNoChanges ? "up --expect-no-changes" : "up", opts.signal);
+  private deployedCsv?: string;
+  async up(opts: { signal?: AbortSignal } = {}): Promise<OperationResult> {
+    await this.op("up", opts.signal);
+    const noChange = this.deployedCsv === this.csv;
+    this.deployedCsv = this.csv;
     const { resourceGroup: labRg, diskResourceGroup: diskRg } = this.lab;
     this.put(this.rg(labRg), {}, { location: "westeurope" });
     const lb = `${this.rg(labRg)}/providers/Microsoft.Network/loadBalancers/lab-lb`;
@@ -73,11 +76,15 @@ class FakeStack implements StackPort {
       this.put(nic, { ipConfigurations: [{ name: "ipconfig", properties: { privateIPAddress: vm.privateIp, subnet: { id: `${this.rg(labRg)}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/${vm.subnet}` }, loadBalancerInboundNatRules: [{ id: `${lb}/inboundNatRules/rdp-${vm.name}` }] } }] });
       this.put(vmId, { storageProfile: { osDisk: { managedDisk: { id: disk } } }, networkProfile: { networkInterfaces: [{ id: nic }] } });
     }
-    return { changes: opts.expectNoChanges ? { same: 12 } : { create: 12 } };
+    const timings = noChange ? [] : [{ type: "azure-native:compute:VirtualMachine", name: "vm1", op: "create", seconds: 420 }, { type: "azure-native:compute:VirtualMachine", name: "vm2", op: "create", seconds: 480 }, { type: "azure-native:network:LoadBalancer", name: "lb", op: "create", seconds: 30 }];
+    return { changes: noChange ? { same: 12 } : { create: 12 }, timings };
   }
-  async preview(opts: { signal?: AbortSignal } = {}) {
-    await this.op("preview", opts.signal);
+  async preview(opts: { signal?: AbortSignal; expectNoChanges?: boolean } = {}) {
+    await this.op(opts.expectNoChanges ? "preview --expect-no-changes" : "preview", opts.signal);
     return { changes: { same: 12 } };
+  }
+  kept() {
+    return { stackName: `acceptance-${this.lab.runId}`, workDir: "/tmp/run", backendUrl: "file:///tmp/run/state", passphrase: "the-passphrase" };
   }
   async refresh(opts: { signal?: AbortSignal } = {}) {
     await this.op("refresh", opts.signal);
@@ -90,6 +97,7 @@ class FakeStack implements StackPort {
       if (key === labRg || key.startsWith(`${labRg}/`) || key.includes("/virtualmachines/")) this.arm.resources.delete(key);
       else if (key.includes("/disks/")) this.arm.resources.set(key, { ...this.arm.resources.get(key), managedBy: undefined });
     }
+    this.deployedCsv = undefined;
     return { changes: { delete: 12 } };
   }
   async writeCsv(text: string) {
@@ -162,7 +170,7 @@ describe("npm run acceptance: the sequence (fake workspace, fake ARM on 127.0.0.
     const { report, code } = await runAcceptance(h.ports, options(lab));
     assert.equal(code, 0, JSON.stringify([report.steps.filter((s) => s.status !== "done"), report.answers.filter((a) => a.status === "fail")], null, 1));
     const pulumiOps = h.events.filter((e) => /^(createStack|up|refresh|preview|destroy|writeCsv|dispose)/.test(e));
-    assert.deepEqual(pulumiOps, ["createStack", "up", "up --expect-no-changes", "refresh", "preview", "writeCsv", "up", "destroy", "up", "destroy", "dispose"]);
+    assert.deepEqual(pulumiOps, ["createStack", "up", "preview --expect-no-changes", "up", "refresh", "preview", "writeCsv", "up", "destroy", "up", "destroy", "dispose"]);
     const at = (e: string) => h!.events.findIndex((x) => x.startsWith(e));
     assert.ok(at(`PUT ${lab.diskResourceGroup}`) < at("createStack"), `the disk group exists before the stack: ${h.events.join("\n")}`);
     assert.ok(at(`POST ${lab.diskResourceGroup}/virtualMachines/${lab.after[1].name}/deallocate`) > at("writeCsv"));
@@ -218,6 +226,45 @@ describe("npm run acceptance: the sequence (fake workspace, fake ARM on 127.0.0.
     assert.deepEqual(groupsLeft(h), []);
   });
 
+  it("--expect-no-changes is a preview that refuses before anything is applied: noOpUp fails with the engine's words, then the up runs", async () => {
+    const lab = labFor();
+    h = await harness(lab, (op) => (op === "preview --expect-no-changes" ? "error: no changes were expected but changes were proposed" : undefined));
+    const { report } = await runAcceptance(h.ports, options(lab));
+    const ops = h.events.filter((e) => /^(up|preview)/.test(e));
+    assert.deepEqual(ops.slice(0, 3), ["up", "preview --expect-no-changes", "up"]);
+    const answer = report.answers.find((a) => a.id === "noOpUp")!;
+    assert.equal(answer.status, "fail");
+    assert.match(answer.evidence[0], /^preview --expect-no-changes refused: error: no changes were expected/);
+    assert.match(answer.evidence[1], /^second up: same 12$/);
+  });
+
+  it("a disk still attached after destroy (managedBy set) fails disksSurvive: kept means existing and attached to nothing", async () => {
+    const lab = labFor();
+    h = await harness(lab);
+    const sequence = steps().map((s) => (s.id === "destroy" ? { ...s, run: async (ctx: Parameters<Step["run"]>[0]) => {
+      await s.run(ctx);
+      const disk = [...h!.arm.resources.keys()].find((k) => k.endsWith(`/disks/${lab.after[0].osDisk}`.toLowerCase()))!;
+      h!.arm.resources.set(disk, { ...h!.arm.resources.get(disk), managedBy: `/subscriptions/${SUB}/resourceGroups/${lab.diskResourceGroup}/providers/Microsoft.Compute/virtualMachines/orphan` });
+    } } : s));
+    const { report } = await runAcceptance(h.ports, options(lab), sequence);
+    const answer = report.answers.find((a) => a.id === "disksSurvive")!;
+    assert.equal(answer.status, "fail");
+    assert.ok(answer.evidence.includes(`after destroy: ${lab.after[0].osDisk} exists, still attached to orphan`), answer.evidence.join("\n"));
+    assert.ok(answer.evidence.includes(`after destroy: ${lab.after[1].osDisk} exists, unattached`));
+  });
+
+  it("the report sets each resource type's measured create minutes beside the plan's estimate, by phase", async () => {
+    const lab = labFor();
+    h = await harness(lab);
+    const { report } = await runAcceptance(h.ports, options(lab));
+    const vm = report.measured.find((m) => m.type === "azure-native:compute:VirtualMachine" && m.phase === "first up")!;
+    assert.deepEqual([vm.count, vm.medianMinutes, vm.maxMinutes, vm.estimateMinutes], [2, 7.5, 8, 8]);
+    const attach = report.measured.find((m) => m.type === "azure-native:compute:VirtualMachine" && m.phase === "up on the kept disks")!;
+    assert.equal(attach.estimateMinutes, 3, "a VM on its kept disk: the plan's attach-and-start figure");
+    assert.ok(!report.measured.some((m) => m.phase === "second up"), "a no-op up creates nothing");
+    assert.match(renderMarkdown(report), /\| azure-native:compute:VirtualMachine \| first up \| 2 \| 7\.5 \| 8 \| 8 \| FROM_IMAGE_VM_MINUTES \(assumption\) \|/);
+  });
+
   it("--keep: after a failure nothing is destroyed or deleted, and what is left is listed with the az command that removes it", async () => {
     const lab = labFor();
     h = await harness(lab, (op) => (op === "refresh" ? "refresh failed: 429 TooManyRequests" : undefined));
@@ -270,7 +317,7 @@ describe("npm run acceptance: the sequence (fake workspace, fake ARM on 127.0.0.
     const lab = labFor("c0ffee00", true);
     const password = lab.secrets["exchange-lab:adminPassword"];
     // An engine message quoting a secret input must not carry it into the report.
-    h = await harness(lab, (op) => (op === "up --expect-no-changes" ? `diff: adminPassword "${password}" != "x"` : undefined));
+    h = await harness(lab, (op) => (op === "preview --expect-no-changes" ? `diff: adminPassword "${password}" != "x"` : undefined));
     const { report } = await runAcceptance(h.ports, options(lab));
     const md = renderMarkdown(report);
     const json = renderJson(report);
@@ -327,6 +374,39 @@ describe("npm run acceptance: the command line", () => {
     assert.match(out.stdout, /Steps:\n {2}1\. Create the disk resource group[\s\S]* {2}15\. pulumi destroy\n/);
     assert.match(out.stdout, /Estimate: about \d+ minutes and \d+\.\d\d USD \(\d+\.\d\d USD an hour while running/);
     assert.match(out.stdout, /Dry run: nothing was created\.\n$/);
+  });
+
+  it("--dry-run lists the VPN checks only with --with-vpn", async () => {
+    const without = io();
+    assert.equal(await main(["--dry-run", "--subscription", "00000000-0000-0000-0000-000000000000"], without.io), 0);
+    const stepsOf = (text: string) => text.slice(text.indexOf("Steps:"), text.indexOf("Estimate:"));
+    assert.ok(!/VPN|gateway/i.test(stepsOf(without.out.stdout)), stepsOf(without.out.stdout));
+    const withVpn = io();
+    assert.equal(await main(["--dry-run", "--with-vpn", "--subscription", "00000000-0000-0000-0000-000000000000"], withVpn.io), 0);
+    assert.match(stepsOf(withVpn.out.stdout), /Checks: load balancer \(RDP, HTTPS\), VPN gateway/);
+  });
+
+  it("--keep: the stack's passphrase in a file of mode 0600 beside the report, the commands that destroy the stack later printed, no passphrase in the report", async () => {
+    const lab = labFor();
+    const h = await harness(lab, (op) => (op === "refresh" ? "refresh failed" : undefined));
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "acceptance-out-"));
+    try {
+      const { io: value, out: printed } = io({ ports: () => h.ports, isTty: true, confirm: async () => true });
+      assert.equal(await main(["--subscription", SUB, "--allow-from", "203.0.113.7", "--out", out, "--keep"], value), 3);
+      const file = path.join(out, "acceptance-0badf00d.passphrase");
+      assert.equal(fs.readFileSync(file, "utf8"), "the-passphrase");
+      assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+      assert.match(printed.stdout, new RegExp(`PULUMI_BACKEND_URL='file:///tmp/run/state' PULUMI_CONFIG_PASSPHRASE_FILE='${file}' pulumi destroy --stack acceptance-0badf00d --yes`));
+      assert.match(printed.stdout, new RegExp(`az group delete --name ${lab.diskResourceGroup} --subscription ${SUB} --yes`));
+      for (const report of ["acceptance-0badf00d.md", "acceptance-0badf00d.json"]) {
+        const text = fs.readFileSync(path.join(out, report), "utf8");
+        assert.ok(!text.includes("the-passphrase"), report);
+        assert.ok(text.includes(file), `${report} names the passphrase file`);
+      }
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+      await h.arm.close();
+    }
   });
 
   it("a Pulumi CLI below the floor: a clear message naming both versions, exit 2, nothing created", async () => {

@@ -12,7 +12,7 @@
  *   task (it outlives the run command), https://learn.microsoft.com/powershell/module/scheduledtasks/register-scheduledtask.
  */
 import { AcceptanceLab, AcceptanceVm } from "./lab";
-import { ArmPort, Ports, StackPort, TcpResult } from "./ports";
+import { ArmPort, Ports, ResourceTiming, StackPort, TcpResult } from "./ports";
 import { Answer, QuestionId } from "./report";
 
 /** The answers so far, by question. */
@@ -45,6 +45,8 @@ export interface RunContext {
   beforeDestroy?: Map<string, { privateIp: string; osDiskId: string }>;
   /** Resource groups of the run's names that existed before it: never deleted, never listed as its leftovers. */
   foreign?: ReadonlySet<string>;
+  /** Every resource step of the run's ups, with the phase it belonged to (`first up`, ...). */
+  timings: (ResourceTiming & { phase: string })[];
 }
 
 /** Adds evidence to a question; a `fail` stays a fail, `pass` only where nothing failed. */
@@ -183,12 +185,16 @@ export async function recordBeforeDestroy(ctx: RunContext): Promise<void> {
   ctx.beforeDestroy = seen;
 }
 
-/** After destroy: every OS disk still exists, attached to nothing. */
+/**
+ * After destroy: every OS disk still exists and is attached to nothing (`managedBy` empty), as the
+ * docs promise: a disk still held by a VM the destroy missed would be a leftover, not a kept disk.
+ */
 export async function checkDisksKept(ctx: RunContext): Promise<void> {
   const disks = await ctx.ports.arm.disks(ctx.lab.diskResourceGroup);
   for (const vm of ctx.lab.after) {
     const disk = disks.find((d) => d.name.toLowerCase() === vm.osDisk.toLowerCase());
-    note(ctx.answers, "disksSurvive", !!disk, `after destroy: ${vm.osDisk} ${disk ? `exists${disk.managedBy ? `, still attached to ${disk.managedBy.split("/").pop()}` : ", unattached"}` : "is gone"}`);
+    const unattached = !!disk && !disk.managedBy;
+    note(ctx.answers, "disksSurvive", unattached, `after destroy: ${vm.osDisk} ${disk ? `exists${disk.managedBy ? `, still attached to ${disk.managedBy.split("/").pop()}` : ", unattached"}` : "is gone"}`);
   }
 }
 

@@ -133,7 +133,7 @@ function describeRun(lab: AcceptanceLab, estimate: Estimate): string {
     "CSV after the edits (rename, subnet move, endpoint removed and added):",
     lab.csvAfter,
     "Steps:",
-    ...steps().map((s, i) => `  ${i + 1}. ${s.title}`),
+    ...steps(lab).map((s, i) => `  ${i + 1}. ${s.title}`),
     "  then: delete the test disks and the disk resource group (unless --keep); on any failure or Ctrl-C, destroy first",
     "",
     `Estimate: about ${estimate.minutes} minutes and ${money(estimate.total)} (${money(estimate.perHourRunning)} an hour while running; prices ${estimate.priceSource})`,
@@ -199,16 +199,35 @@ async function confirmAndRun(args: AcceptanceArgs, lab: AcceptanceLab, estimate:
   }
   quitHint = `Quit at once: the run's resource groups may be left; remove them with:\n  az group delete --name ${lab.resourceGroup} --subscription ${args.subscription} --yes\n  az group delete --name ${lab.diskResourceGroup} --subscription ${args.subscription} --yes\n`;
   const sdkVersion = (JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8")) as { version: string }).version;
-  const outcome = await runAcceptance(ports, { lab, subscriptionId: args.subscription!, keep: args.keep, estimate, cliVersion: cli, sdkVersion, timeouts: DEFAULT_TIMEOUTS, renderer: io.renderer, signal: io.signal });
   fs.mkdirSync(args.out, { recursive: true });
   const base = path.resolve(args.out, `acceptance-${lab.runId}`);
+  const passphraseFile = `${base}.passphrase`;
+  const outcome = await runAcceptance(ports, { lab, subscriptionId: args.subscription!, keep: args.keep, estimate, cliVersion: cli, sdkVersion, timeouts: DEFAULT_TIMEOUTS, renderer: io.renderer, signal: io.signal, passphraseFile });
+  if (outcome.kept) writePrivate(passphraseFile, outcome.kept.passphrase);
   fs.writeFileSync(`${base}.md`, renderMarkdown(outcome.report));
   fs.writeFileSync(`${base}.json`, renderJson(outcome.report));
   io.write(`\n${outcome.report.answers.map((a) => `${a.status.padEnd(7)} ${a.id}`).join("\n")}\n\nReport: ${base}.md and ${base}.json (attach both to an issue)\n`);
+  if (outcome.report.keptStack) {
+    io.write(`\nThe stack is kept (--keep); its passphrase is in ${passphraseFile} (mode 0600). Destroy it later with:\n${outcome.report.keptStack.commands.map((c) => `  ${c}`).join("\n")}\n`);
+  }
   if (outcome.report.leftovers.length > 0) {
     io.writeError(`Left in Azure${args.keep ? " (--keep)" : ""}:\n${outcome.report.leftovers.map((l) => `  ${l.what}\n    remove: ${l.remove}`).join("\n")}\n`);
   } else io.write("Nothing of the run is left in Azure.\n");
   return outcome.code;
+}
+
+/**
+ * Writes a secret to a file only its owner can read or write (mode 0600, set again after the write:
+ * the mode of `open` applies only to a new file, and the umask may narrow it, never widen it).
+ */
+export function writePrivate(file: string, secret: string): void {
+  const fd = fs.openSync(file, "w", 0o600);
+  try {
+    fs.fchmodSync(fd, 0o600);
+    fs.writeSync(fd, secret);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** What a second Ctrl-C prints before quitting: the commands that remove what the run may have left. */

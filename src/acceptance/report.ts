@@ -4,6 +4,8 @@
  * region and the cost estimate; rendered as Markdown (to paste into an issue) and JSON. Every
  * secret of the run is masked before anything is rendered. Pure.
  */
+import { CREATION_MINUTES, FROM_IMAGE_VM_MINUTES, UNKNOWN_TYPE_MINUTES } from "../report/readiness";
+import { ResourceTiming } from "./ports";
 
 /** The questions, in the order of the issue that asked them. */
 export const QUESTIONS = {
@@ -53,6 +55,26 @@ export interface Estimate {
   priceSource: string;
 }
 
+/** Per resource type (and phase), the measured create time beside the plan's estimate. */
+export interface MeasuredRow {
+  type: string;
+  /** The run's phase: `first up` (VMs from images), `up on the kept disks` (VMs attach their disks), ... */
+  phase: string;
+  count: number;
+  /** Median and longest of the measured creates, in minutes (one decimal). */
+  medianMinutes: number;
+  maxMinutes: number;
+  /** The plan's figure for one create (src/report/readiness.ts) and where it comes from. */
+  estimateMinutes: number;
+  estimateSource: string;
+}
+
+/** The commands that destroy a stack kept by `--keep` (no secret: the passphrase is in a file of mode 0600). */
+export interface KeptCommands {
+  passphraseFile: string;
+  commands: string[];
+}
+
 export interface AcceptanceReport {
   runId: string;
   startedAt: string;
@@ -68,6 +90,40 @@ export interface AcceptanceReport {
   answers: Answer[];
   steps: StepRecord[];
   leftovers: Leftover[];
+  /** Per resource type, the measured create time beside the plan's estimate. */
+  measured: MeasuredRow[];
+  /** With `--keep` and a stack: how to destroy it later. */
+  keptStack?: KeptCommands;
+}
+
+const VM_TYPE = "azure-native:compute:VirtualMachine";
+
+/**
+ * The measured-against-estimated table: the `create` steps of `timings` grouped by type and phase,
+ * each with the plan's estimate for one create (`CREATION_MINUTES`; a VM created in the `first up`
+ * of a lab from images is estimated at `FROM_IMAGE_VM_MINUTES`). Rows in the order first seen.
+ */
+export function measuredAgainstEstimated(timings: readonly (ResourceTiming & { phase: string })[]): MeasuredRow[] {
+  const groups = new Map<string, { type: string; phase: string; seconds: number[] }>();
+  for (const t of timings) {
+    if (t.op !== "create") continue;
+    const key = `${t.type}\u0000${t.phase}`;
+    const group = groups.get(key) ?? { type: t.type, phase: t.phase, seconds: [] };
+    group.seconds.push(t.seconds);
+    groups.set(key, group);
+  }
+  const minutes = (s: number) => Math.round((s / 60) * 10) / 10;
+  return [...groups.values()].map(({ type, phase, seconds }) => {
+    const sorted = [...seconds].sort((a, b) => a - b);
+    const middle = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    const fromImage = type === VM_TYPE && phase === "first up";
+    const known = CREATION_MINUTES[type];
+    return {
+      type, phase, count: sorted.length, medianMinutes: minutes(middle), maxMinutes: minutes(sorted[sorted.length - 1]),
+      estimateMinutes: fromImage ? FROM_IMAGE_VM_MINUTES : known?.minutes ?? UNKNOWN_TYPE_MINUTES,
+      estimateSource: fromImage ? "FROM_IMAGE_VM_MINUTES (assumption)" : known?.source ?? "UNKNOWN_TYPE_MINUTES (not in the table)",
+    };
+  });
 }
 
 /** The mask a secret is replaced with. */
@@ -123,7 +179,16 @@ export function renderMarkdown(report: AcceptanceReport): string {
   }
   lines.push("## Steps", "", "| Step | Status | Seconds | Error |", "| --- | --- | --- | --- |");
   lines.push(...report.steps.map((s) => `| ${s.title} | ${s.status} | ${s.seconds ?? ""} | ${(s.error ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ")} |`), "");
+  lines.push("## Measured against the plan's estimate", "", "Minutes per create, from the engine's events; the plan's figures are in src/report/readiness.ts.", "");
+  if (report.measured.length === 0) lines.push("- (no create measured)", "");
+  else {
+    lines.push("| Resource type | Phase | Creates | Median | Longest | Plan's estimate | Estimate's source |", "| --- | --- | --- | --- | --- | --- | --- |");
+    lines.push(...report.measured.map((m) => `| ${m.type} | ${m.phase} | ${m.count} | ${m.medianMinutes} | ${m.maxMinutes} | ${m.estimateMinutes} | ${m.estimateSource.replace(/\|/g, "\\|")} |`), "");
+  }
   lines.push("## Left in Azure", "");
   lines.push(...(report.leftovers.length ? report.leftovers.map((l) => `- ${l.what}: \`${l.remove}\``) : ["- nothing"]), "");
+  if (report.keptStack) {
+    lines.push("## The kept stack", "", `Its passphrase is in \`${report.keptStack.passphraseFile}\` (mode 0600). To destroy it later:`, "", "```sh", ...report.keptStack.commands, "```", "");
+  }
   return lines.join("\n");
 }

@@ -9,8 +9,8 @@
 import { Listr } from "listr2";
 import { ACCEPTANCE_IMAGE, AcceptanceLab, RUN_TAG } from "./lab";
 import { Answers, CheckTimeouts, RunContext, checkDisksKept, checkEdits, checkEndpoints, checkGateway, checkReattached, checkRunCommand, noChanges, note, recordBeforeDestroy, summary } from "./checks";
-import { Ports } from "./ports";
-import { AcceptanceReport, Estimate, Leftover, StepRecord, allAnswers, redact } from "./report";
+import { KeptStack, Ports } from "./ports";
+import { AcceptanceReport, Estimate, KeptCommands, Leftover, StepRecord, allAnswers, measuredAgainstEstimated, redact } from "./report";
 
 /** One step of the sequence. */
 export interface Step {
@@ -34,6 +34,8 @@ export interface RunOptions {
   renderer: Renderer;
   /** Ctrl-C. */
   signal: AbortSignal;
+  /** With `keep`: where the command line writes the kept stack's passphrase (named in the report). */
+  passphraseFile?: string;
 }
 
 function stackOf(ctx: RunContext) {
@@ -57,10 +59,25 @@ async function createDiskGroup(ctx: RunContext): Promise<void> {
   await arm.createGroup(ctx.lab.diskResourceGroup, ctx.lab.region, { [RUN_TAG]: ctx.lab.runId });
 }
 
+/** Each Pulumi operation: told of Ctrl-C (never forwarded to the CLI, see ports.ts), its output's last line shown under the step. */
+export function withSignal(ctx: RunContext) {
+  return { signal: ctx.signal, onOutput: (out: string) => ctx.progress?.(out.trimEnd().split("\n").pop() ?? "") };
+}
+
+/** `pulumi up`, its resource timings kept for the measured-against-estimated table under `phase`. */
+export async function up(ctx: RunContext, phase: string) {
+  const r = await stackOf(ctx).up(withSignal(ctx));
+  for (const t of r.timings ?? []) ctx.timings.push({ ...t, phase });
+  return r;
+}
+
+/** What the sequence depends on: the lab's options (the dry run lists only the checks that will run). */
+export interface SequenceShape {
+  withVpn: boolean;
+}
+
 /** The sequence, in order. Each step's failure stops the run (a wrong answer is a `fail`, not a stop). */
-export function steps(): Step[] {
-  // Each Pulumi operation: cancelled by Ctrl-C, its output's last line shown under the step.
-  const withSignal = (ctx: RunContext) => ({ signal: ctx.signal, onOutput: (out: string) => ctx.progress?.(out.trimEnd().split("\n").pop() ?? "") });
+export function steps(shape: SequenceShape = { withVpn: false }): Step[] {
   return [
     { id: "disk-group", title: "Create the disk resource group (tagged with the run)", run: createDiskGroup },
     {
@@ -69,18 +86,22 @@ export function steps(): Step[] {
         ctx.stack = await ctx.ports.workspace.createStack({ stackName: `acceptance-${ctx.lab.runId}`, config: ctx.lab.config, secrets: ctx.lab.secrets, csvText: ctx.lab.csvBefore, csvPath: String(ctx.lab.config["exchange-lab:csv"]) });
       },
     },
-    { id: "up", title: "pulumi up: the two-VM lab from images", run: async (ctx) => void (await stackOf(ctx).up(withSignal(ctx))) },
-    { id: "check-1", title: "Checks: load balancer (RDP, HTTPS), VPN gateway", run: async (ctx) => { await checkEndpoints(ctx, ctx.lab.before, [], "first up"); await checkGateway(ctx); } },
+    { id: "up", title: "pulumi up: the two-VM lab from images", run: async (ctx) => void (await up(ctx, "first up")) },
+    { id: "check-1", title: `Checks: load balancer (RDP, HTTPS)${shape.withVpn ? ", VPN gateway" : ""}`, run: async (ctx) => { await checkEndpoints(ctx, ctx.lab.before, [], "first up"); await checkGateway(ctx); } },
     {
-      id: "up-no-change", title: "pulumi up --expect-no-changes",
+      // Not `up --expect-no-changes`: the Automation API's up always passes --skip-preview, so the
+      // CLI would apply a change first and complain afterwards. The preview refuses before anything changes.
+      id: "up-no-change", title: "pulumi preview --expect-no-changes, then pulumi up",
       run: async (ctx) => {
         try {
-          const r = await stackOf(ctx).up({ ...withSignal(ctx), expectNoChanges: true });
-          note(ctx.answers, "noOpUp", noChanges(r.changes), `second up: ${summary(r.changes)}`);
+          const p = await stackOf(ctx).preview({ ...withSignal(ctx), expectNoChanges: true });
+          note(ctx.answers, "noOpUp", noChanges(p.changes), `preview --expect-no-changes: ${summary(p.changes)}`);
         } catch (err) {
           if (ctx.signal.aborted) throw err;
-          note(ctx.answers, "noOpUp", false, `second up refused: ${(err as Error).message.split("\n").slice(0, 5).join(" / ")}`);
+          note(ctx.answers, "noOpUp", false, `preview --expect-no-changes refused: ${(err as Error).message.split("\n").slice(0, 5).join(" / ")}`);
         }
+        const r = await up(ctx, "second up");
+        note(ctx.answers, "noOpUp", noChanges(r.changes), `second up: ${summary(r.changes)}`);
       },
     },
     { id: "refresh", title: "pulumi refresh", run: async (ctx) => void (await stackOf(ctx).refresh(withSignal(ctx))) },
@@ -96,7 +117,7 @@ export function steps(): Step[] {
       run: async (ctx) => {
         await stackOf(ctx).writeCsv(ctx.lab.csvAfter);
         try {
-          const r = await stackOf(ctx).up(withSignal(ctx));
+          const r = await up(ctx, "up with the edits");
           note(ctx.answers, "renameOneUp", true, `one up: ${summary(r.changes)}`);
         } catch (err) {
           if (!ctx.signal.aborted) note(ctx.answers, "renameOneUp", false, `the up with the edits failed: ${(err as Error).message.split("\n").slice(0, 5).join(" / ")}`);
@@ -107,24 +128,45 @@ export function steps(): Step[] {
     { id: "check-2", title: "Checks: rename, subnet move, endpoints", run: async (ctx) => { await checkEdits(ctx); await checkEndpoints(ctx, ctx.lab.after, [443], "after the edits"); } },
     { id: "run-command", title: "Run Command: re-run after a failure, update and delete on a deallocated VM", run: checkRunCommand },
     { id: "destroy", title: "pulumi destroy (the disks stay)", run: async (ctx) => { await recordBeforeDestroy(ctx); await stackOf(ctx).destroy(withSignal(ctx)); } },
-    { id: "check-disks", title: "Checks: the OS disks still exist", run: checkDisksKept },
-    { id: "up-again", title: "pulumi up on the kept disks", run: async (ctx) => void (await stackOf(ctx).up(withSignal(ctx))) },
+    { id: "check-disks", title: "Checks: the OS disks still exist, attached to nothing", run: checkDisksKept },
+    { id: "up-again", title: "pulumi up on the kept disks", run: async (ctx) => void (await up(ctx, "up on the kept disks")) },
     { id: "check-3", title: "Checks: same addresses, same disks attached", run: checkReattached },
     { id: "destroy-again", title: "pulumi destroy", run: async (ctx) => void (await stackOf(ctx).destroy(withSignal(ctx))) },
   ];
 }
 
-/** The run's outcome: the report (secrets masked) and the process exit code. */
+/** The run's outcome: the report (secrets masked), the process exit code, and a kept stack. */
 export interface RunOutcome {
   report: AcceptanceReport;
   code: number;
+  /** With `keep` and a stack: what destroying it later needs, its passphrase included (for the 0600 file only). */
+  kept?: KeptStack;
+}
+
+/**
+ * The commands that destroy a kept stack later, in the order to run them: the stack's `pulumi
+ * destroy` from its workspace directory (its local backend and passphrase by environment
+ * variables, so the user's `pulumi login` is left as it is; https://www.pulumi.com/docs/iac/cli/environment-variables/),
+ * then the disk resource group, which no stack owns; the lab's resource group's own delete if the
+ * destroy cannot run. Only the run's two groups are named.
+ */
+export function keptCommands(kept: KeptStack, passphraseFile: string, lab: AcceptanceLab, subscriptionId: string): KeptCommands {
+  return {
+    passphraseFile,
+    commands: [
+      `cd '${kept.workDir}'`,
+      `PULUMI_BACKEND_URL='${kept.backendUrl}' PULUMI_CONFIG_PASSPHRASE_FILE='${passphraseFile}' pulumi destroy --stack ${kept.stackName} --yes`,
+      `az group delete --name ${lab.diskResourceGroup} --subscription ${subscriptionId} --yes   # the disks: no stack owns them`,
+      `# only if the destroy cannot run: az group delete --name ${lab.resourceGroup} --subscription ${subscriptionId} --yes`,
+    ],
+  };
 }
 
 /** Runs the sequence with progress, then the cleanup, and returns the report. Never rejects. */
-export async function runAcceptance(ports: Ports, options: RunOptions, sequence: Step[] = steps()): Promise<RunOutcome> {
+export async function runAcceptance(ports: Ports, options: RunOptions, sequence: Step[] = steps(options.lab)): Promise<RunOutcome> {
   const { lab } = options;
   const answers: Answers = new Map();
-  const ctx: RunContext = { ports, lab, answers, signal: options.signal, timeouts: options.timeouts };
+  const ctx: RunContext = { ports, lab, answers, signal: options.signal, timeouts: options.timeouts, timings: [] };
   const records: StepRecord[] = sequence.map((s) => ({ id: s.id, title: s.title, status: "not run" }));
   const startedAt = new Date(ports.clock.now()).toISOString();
   let failure: string | undefined;
@@ -161,10 +203,13 @@ export async function runAcceptance(ports: Ports, options: RunOptions, sequence:
     versions: { cli: options.cliVersion, sdk: options.sdkVersion, plugins, node: process.version },
     estimate: options.estimate,
     lab: { vmSize: lab.size.name, image: ACCEPTANCE_IMAGE, resourceGroup: lab.resourceGroup, diskResourceGroup: lab.diskResourceGroup },
-    answers: allAnswers(answers), steps: [...records, ...cleanupSteps], leftovers,
+    answers: allAnswers(answers), steps: [...records, ...cleanupSteps], leftovers, measured: measuredAgainstEstimated(ctx.timings),
   };
+  const kept = options.keep && ctx.stack ? ctx.stack.kept() : undefined;
+  if (kept) report.keptStack = keptCommands(kept, options.passphraseFile ?? `acceptance-${lab.runId}.passphrase`, lab, options.subscriptionId);
   const failedQuestion = report.answers.some((a) => a.status === "fail");
-  return { report: redact(report, Object.values(lab.secrets)), code: outcome === "interrupted" ? 130 : outcome === "failed" || failedQuestion || leftovers.length > 0 && !options.keep ? 3 : 0 };
+  const code = outcome === "interrupted" ? 130 : outcome === "failed" || failedQuestion || leftovers.length > 0 && !options.keep ? 3 : 0;
+  return { report: redact(report, [...Object.values(lab.secrets), ...(kept ? [kept.passphrase] : [])]), code, kept };
 }
 
 async function timed(ports: Ports, id: string, title: string, what: () => Promise<void>): Promise<StepRecord> {

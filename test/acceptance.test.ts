@@ -10,7 +10,7 @@ import type { TokenCredential } from "@azure/identity";
 import { AzureArm } from "../src/acceptance/arm";
 import * as net from "net";
 import { projectSettings, pulumiVersion } from "../src/acceptance/automation";
-import { AcceptanceIo, main, parseAcceptanceArgs } from "../src/acceptance/cli";
+import { AcceptanceIo, OPTIONS, main, parseAcceptanceArgs } from "../src/acceptance/cli";
 import { DEFAULT_TIMEOUTS, listenerScript } from "../src/acceptance/checks";
 import { tcpConnect } from "../src/acceptance/tcp";
 import { AcceptanceLab, AcceptanceVm, RUN_TAG, acceptanceLab, smallestSize } from "../src/acceptance/lab";
@@ -465,9 +465,35 @@ describe("npm run acceptance: the command line", () => {
 
   it("arguments: region spelled either way, --allow-from as an address or a /32, a bad subscription refused", () => {
     const args = parseAcceptanceArgs(["--subscription", SUB, "--region", "West Europe", "--allow-from", "203.0.113.7", "--with-vpn", "--keep", "--yes"]);
-    assert.deepEqual(args, { subscription: SUB, region: "westeurope", withVpn: true, allowFrom: "203.0.113.7/32", keep: true, yes: true, dryRun: false, out: "." });
+    assert.deepEqual(args, { subscription: SUB, region: "westeurope", withVpn: true, withRoles: false, exchangeIsoUrl: undefined, allowFrom: "203.0.113.7/32", keep: true, yes: true, dryRun: false, out: "." });
     assert.throws(() => parseAcceptanceArgs(["--subscription", "mine", "--dry-run"]), /is not a subscription ID/);
     assert.throws(() => parseAcceptanceArgs(["--subscription", SUB]), /give --allow-from <your public IPv4>/);
+  });
+
+  it("arguments through util.parseArgs: unknown options, missing values and positionals refused in plain words; -y and -h as short forms", () => {
+    assert.throws(() => parseAcceptanceArgs(["--subscription", SUB, "--frobnicate"]), /^Error: unknown option '--frobnicate'$/);
+    assert.throws(() => parseAcceptanceArgs(["--subscription"]), /^Error: --subscription needs a value$/);
+    assert.throws(() => parseAcceptanceArgs(["--subscription", "--dry-run"]), /^Error: --subscription needs a value$/);
+    assert.throws(() => parseAcceptanceArgs(["--subscription", SUB, "--dry-run", "extra"]), /unexpected argument 'extra'/);
+    assert.throws(() => parseAcceptanceArgs(["-h"]), /^Error: help$/);
+    assert.equal(parseAcceptanceArgs(["--subscription", SUB, "--dry-run", "-y"]).yes, true);
+  });
+
+  it("--help is generated from the option definitions: every option, its value's name and its help", async () => {
+    const { io: value, out } = io();
+    assert.equal(await main(["--help"], value), 0);
+    for (const [name, spec] of Object.entries(OPTIONS)) {
+      assert.match(out.stdout, new RegExp(`\\n  ${"short" in spec ? `-${spec.short}, ` : ""}--${name}${"value" in spec ? ` ${spec.value}` : ""} +${spec.help.split(" ").slice(0, 3).join(" ").replace(/[()]/g, "\\$&")}`), name);
+    }
+    assert.match(out.stdout, /^usage: npm run acceptance -- --subscription ID \[--region R\] .*\[--out DIR\]\n/);
+  });
+
+  it("--exchange-iso-url is a secret: a bad one is refused without repeating it; it needs --with-roles, and --with-roles needs it for a real run", () => {
+    const sas = "http://store.blob.core.windows.net/iso/ExchangeServerSE.iso?sig=SECRET";
+    assert.throws(() => parseAcceptanceArgs(["--subscription", SUB, "--with-roles", "--allow-from", "203.0.113.7", "--exchange-iso-url", sas]), (err: Error) => /not an https:\/\/ URL/.test(err.message) && !err.message.includes("SECRET"));
+    assert.throws(() => parseAcceptanceArgs(["--subscription", SUB, "--dry-run", "--exchange-iso-url", sas.replace("http:", "https:")]), /for --with-roles only/);
+    assert.throws(() => parseAcceptanceArgs(["--subscription", SUB, "--with-roles", "--allow-from", "203.0.113.7"]), /--with-roles needs --exchange-iso-url/);
+    assert.equal(parseAcceptanceArgs(["--subscription", SUB, "--with-roles", "--dry-run"]).withRoles, true);
   });
 
   it("the generated lab: the smallest catalogue size with 2 GiB that boots Generation 1, the rename keeping its OS disk", () => {

@@ -1,5 +1,6 @@
 /**
- * `npm run acceptance -- --subscription ID [--region R] [--with-vpn] [--allow-from CIDR] [--keep] [--yes] [--dry-run] [--out DIR]`
+ * `npm run acceptance -- --subscription ID [--region R] [--with-vpn] [--with-roles] [--exchange-iso-url URL] [--allow-from CIDR] [--keep] [--yes] [--dry-run] [--out DIR]`
+ * (`--help` prints every option, generated from {@link OPTIONS}).
  *
  * Deploys a generated two-VM lab with the project's own program on a throwaway stack, answers the
  * questions only Azure and the real Pulumi CLI can answer, removes what it created, and writes a
@@ -13,6 +14,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as readline from "readline";
+import { parseArgs } from "util";
 import { runPlan } from "../plan/plan";
 import { ACCEPTANCE_IMAGE, AcceptanceLab, DEFAULT_REGION, RUN_TAG, acceptanceLab, newRunId, planStackYaml } from "./lab";
 import { DEFAULT_TIMEOUTS } from "./checks";
@@ -20,25 +22,60 @@ import { Ports } from "./ports";
 import { Estimate, renderJson, renderMarkdown } from "./report";
 import { Renderer, runAcceptance, steps } from "./run";
 import { checkCliVersion, PULUMI_CLI_FLOOR } from "./versions";
+import { onCtrlC } from "./interrupt";
 
-export const USAGE = `usage: npm run acceptance -- --subscription ID [--region R] [--with-vpn] [--allow-from CIDR] [--keep] [--yes] [--dry-run] [--out DIR]
+/** One option of the command line: its `util.parseArgs` type, the value's name in the usage, and its help. */
+interface OptionSpec {
+  type: "string" | "boolean";
+  short?: string;
+  /** The value's name in the usage (`ID`, `CIDR`); string options only. */
+  value?: string;
+  help: string;
+}
 
-  --subscription ID   the Azure subscription to deploy the test lab in (required)
-  --region R          the region (default ${DEFAULT_REGION})
-  --with-vpn          also deploy the VPN gateway and check its DNS name and connection (about 45 minutes and
-                      the gateway's hourly price more)
-  --allow-from CIDR   your public IPv4 as a /32: the only source the lab's public endpoints admit, and where the
-                      TCP checks come from (required unless --dry-run)
-  --keep              leave what the run created (for a look in the portal); the report says how to remove it
-  --yes               do not ask for confirmation (needed without a terminal, e.g. in CI)
-  --dry-run           print the steps, the generated lab, the estimated cost and duration; touch nothing
-  --out DIR           where the report goes (default: the current directory)
-`;
+/** Every option, declared once: `util.parseArgs` reads it, and `--help` is generated from it. */
+export const OPTIONS = {
+  subscription: { type: "string", value: "ID", help: "the Azure subscription to deploy the test lab in (required)" },
+  region: { type: "string", value: "R", help: `the region (default ${DEFAULT_REGION})` },
+  "with-vpn": { type: "boolean", help: "also deploy the VPN gateway and check its DNS name and connection (about 45 minutes and the gateway's hourly price more)" },
+  "with-roles": { type: "boolean", help: "instead of the two-VM lab: a forest root DC, an Exchange server and a member from images (the README's Role quick start), checked through two lives (hours, and an Exchange-sized VM's price)" },
+  "exchange-iso-url": { type: "string", value: "URL", help: "with --with-roles: a read-only SAS URL of your copy of the Exchange Server SE ISO; a secret, never in the report or the output (docs/domain-and-exchange.md, \"Staging the ISO\")" },
+  "allow-from": { type: "string", value: "CIDR", help: "your public IPv4 as a /32: the only source the lab's public endpoints admit, and where the TCP and HTTPS checks come from (required unless --dry-run)" },
+  keep: { type: "boolean", help: "leave what the run created (for a look in the portal); the stack's passphrase goes to a file of mode 0600 and the commands that remove everything are printed" },
+  yes: { type: "boolean", short: "y", help: "do not ask for confirmation (needed without a terminal, e.g. in CI)" },
+  "dry-run": { type: "boolean", help: "print the steps, the generated lab, the estimated cost and duration; touch nothing" },
+  out: { type: "string", value: "DIR", help: "where the report goes (default: the current directory)" },
+  help: { type: "boolean", short: "h", help: "print this help" },
+} as const satisfies Record<string, OptionSpec>;
+
+/** The usage text, generated from {@link OPTIONS}. */
+export function usage(): string {
+  const specs = Object.entries(OPTIONS) as [string, OptionSpec][];
+  const synopsis = specs.filter(([name]) => name !== "help").map(([name, o]) => (name === "subscription" ? `--${name} ${o.value}` : `[--${name}${o.value ? ` ${o.value}` : ""}]`)).join(" ");
+  const left = (name: string, o: OptionSpec) => `${o.short ? `-${o.short}, ` : ""}--${name}${o.value ? ` ${o.value}` : ""}`;
+  const width = Math.max(...specs.map(([name, o]) => left(name, o).length)) + 2;
+  const wrap = (text: string) => {
+    const lines: string[] = [];
+    let line = "";
+    for (const word of text.split(" ")) {
+      if (line && line.length + word.length + 1 > 100 - width) [lines[lines.length], line] = [line, word];
+      else line = line ? `${line} ${word}` : word;
+    }
+    return [...lines, line].join(`\n${" ".repeat(width + 2)}`);
+  };
+  return `usage: npm run acceptance -- ${synopsis}\n\n${specs.map(([name, o]) => `  ${left(name, o).padEnd(width)}${wrap(o.help)}`).join("\n")}\n`;
+}
+
+/** The usage text (kept as a constant for the callers that print it). */
+export const USAGE = usage();
 
 export interface AcceptanceArgs {
   subscription?: string;
   region: string;
   withVpn: boolean;
+  withRoles: boolean;
+  /** A secret: never printed, never in the report. */
+  exchangeIsoUrl?: string;
   allowFrom?: string;
   keep: boolean;
   yes: boolean;
@@ -46,34 +83,39 @@ export interface AcceptanceArgs {
   out: string;
 }
 
-/** Parses the arguments; throws an `Error` with the reason (`help` for --help). */
+/** `util.parseArgs`' errors in the words of this command line. */
+function parseError(err: unknown): Error {
+  const e = err as Error & { code?: string };
+  const flag = /'(-[^' ]+)/.exec(e.message)?.[1] ?? "";
+  if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return new Error(`unknown option '${flag}'`);
+  if (e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") return new Error(`${flag} needs a value`);
+  if (e.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") return new Error(`unexpected argument '${/'([^']+)'/.exec(e.message)?.[1] ?? ""}': every argument is an option`);
+  return e;
+}
+
+/** Parses the arguments (`util.parseArgs` over {@link OPTIONS}); throws an `Error` with the reason (`help` for --help). */
 export function parseAcceptanceArgs(argv: readonly string[]): AcceptanceArgs {
-  const args: AcceptanceArgs = { region: DEFAULT_REGION, withVpn: false, keep: false, yes: false, dryRun: false, out: "." };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case "--subscription": args.subscription = value(); break;
-      case "--region": args.region = value().toLowerCase().replace(/\s+/g, ""); break;
-      case "--allow-from": args.allowFrom = value(); break;
-      case "--out": args.out = value(); break;
-      case "--with-vpn": args.withVpn = true; break;
-      case "--keep": args.keep = true; break;
-      case "--yes": case "-y": args.yes = true; break;
-      case "--dry-run": args.dryRun = true; break;
-      case "--help": case "-h": throw new Error("help");
-      default: throw new Error(`unknown option '${flag}'`);
-    }
+  let values: { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]["type"] extends "string" ? string : boolean };
+  try {
+    values = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    throw parseError(err);
   }
+  if (values.help) throw new Error("help");
+  const args: AcceptanceArgs = {
+    subscription: values.subscription, region: (values.region ?? DEFAULT_REGION).toLowerCase().replace(/\s+/g, ""),
+    withVpn: !!values["with-vpn"], withRoles: !!values["with-roles"], exchangeIsoUrl: values["exchange-iso-url"], allowFrom: values["allow-from"],
+    keep: !!values.keep, yes: !!values.yes, dryRun: !!values["dry-run"], out: values.out ?? ".",
+  };
   if (!args.subscription) throw new Error("refusing to run without --subscription ID: the run creates and deletes resources, so it names the subscription explicitly (az account show --query id -o tsv)");
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(args.subscription)) throw new Error(`--subscription '${args.subscription}' is not a subscription ID (a GUID)`);
   if (args.allowFrom !== undefined && !/^(\d{1,3}\.){3}\d{1,3}(\/32)?$/.test(args.allowFrom)) throw new Error(`--allow-from '${args.allowFrom}' is not one IPv4 address (a.b.c.d or a.b.c.d/32)`);
   if (args.allowFrom && !args.allowFrom.endsWith("/32")) args.allowFrom += "/32";
   if (!args.dryRun && !args.allowFrom) throw new Error("give --allow-from <your public IPv4>: the lab admits no other source, and the TCP checks come from this machine (e.g. curl -s https://api.ipify.org)");
+  if (args.exchangeIsoUrl !== undefined && !args.withRoles) throw new Error("--exchange-iso-url is for --with-roles only");
+  // The URL itself is never quoted back: it is a secret (a SAS token).
+  if (args.exchangeIsoUrl !== undefined && !/^https:\/\/\S+$/.test(args.exchangeIsoUrl)) throw new Error("--exchange-iso-url is not an https:// URL (its value is a secret and is not repeated here)");
+  if (args.withRoles && !args.dryRun && !args.exchangeIsoUrl) throw new Error("--with-roles needs --exchange-iso-url <SAS URL of your Exchange Server SE ISO> (docs/domain-and-exchange.md, \"Staging the ISO\")");
   return args;
 }
 
@@ -237,17 +279,13 @@ let quitHint = "";
 export { PULUMI_CLI_FLOOR };
 
 if (require.main === module) {
-  const controller = new AbortController();
-  let interrupts = 0;
-  process.on("SIGINT", () => {
-    interrupts++;
-    if (interrupts === 1) {
-      process.stderr.write("\nCtrl-C: stopping, then removing what the run created (Ctrl-C again to quit at once and leave it)\n");
-      controller.abort();
-    } else {
+  // The pulumi child gets the terminal's Ctrl-C itself: nothing here signals it (interrupt.ts).
+  const ctrlC = onCtrlC(process, {
+    first: () => process.stderr.write("\nCtrl-C: the operation in flight is cancelled by Pulumi, then what the run created is removed (Ctrl-C again to quit at once and leave it)\n"),
+    second: () => {
       process.stderr.write(quitHint);
       process.exit(130);
-    }
+    },
   });
   const io: AcceptanceIo = {
     write: (s) => process.stdout.write(s),
@@ -269,7 +307,7 @@ if (require.main === module) {
     ports: async (subscriptionId) => (await import("./wiring")).realPorts(subscriptionId),
     runDir: (runId) => fs.mkdtempSync(path.join(os.tmpdir(), `exchange-lab-acceptance-${runId}-`)),
     renderer: process.stdout.isTTY ? "default" : "simple",
-    signal: controller.signal,
+    signal: ctrlC.signal,
   };
   main(process.argv.slice(2), io).then(
     (code) => (process.exitCode = code),

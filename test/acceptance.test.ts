@@ -1,161 +1,23 @@
 // npm run acceptance: the sequence, its cleanup and its report against a fake automation
 // workspace (which plays Pulumi and writes what Azure would hold into the fake ARM) and the real
-// Azure SDK clients talking to the fake ARM on 127.0.0.1.
+// Azure SDK clients talking to the fake ARM on 127.0.0.1 (test/fakeAcceptance.ts).
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import type { TokenCredential } from "@azure/identity";
-import { AzureArm } from "../src/acceptance/arm";
 import * as net from "net";
 import { projectSettings, pulumiVersion } from "../src/acceptance/automation";
 import { AcceptanceIo, OPTIONS, main, parseAcceptanceArgs } from "../src/acceptance/cli";
-import { DEFAULT_TIMEOUTS, listenerScript } from "../src/acceptance/checks";
+import { listenerScript } from "../src/acceptance/checks";
 import { tcpConnect } from "../src/acceptance/tcp";
-import { AcceptanceLab, AcceptanceVm, RUN_TAG, acceptanceLab, smallestSize } from "../src/acceptance/lab";
-import { OperationResult, Ports, StackPort, StackSpec, WorkspacePort } from "../src/acceptance/ports";
-import { Estimate, renderJson, renderMarkdown } from "../src/acceptance/report";
-import { RunOptions, Step, leftoversOf, runAcceptance, steps } from "../src/acceptance/run";
+import { RUN_TAG, smallestSize } from "../src/acceptance/lab";
+import { Ports } from "../src/acceptance/ports";
+import { renderJson, renderMarkdown } from "../src/acceptance/report";
+import { Step, leftoversOf, runAcceptance, steps } from "../src/acceptance/run";
 import { PULUMI_CLI_FLOOR, atLeast, checkCliVersion } from "../src/acceptance/versions";
-import { FakeArm, startFakeArm } from "./fakeArm";
+import { Harness, SUB, groupsLeft, harness, labFor, options } from "./fakeAcceptance";
 import { ROOT } from "./helpers";
-
-const SUB = "00000000-0000-0000-0000-000000000001";
-const credential: TokenCredential = { getToken: async () => ({ token: "fake-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
-const GATEWAY_FQDN = "exlab-acc-c0ffee00-gw.westeurope.cloudapp.azure.com";
-const ESTIMATE: Estimate = { currency: "USD", perHourRunning: 0.11, perMonthParked: 19.2, minutes: 60, total: 0.14, priceSource: "test" };
-
-function labFor(runId = "0badf00d", withVpn = false): AcceptanceLab {
-  return acceptanceLab({ runId, region: "westeurope", withVpn, allowFrom: "203.0.113.7/32", csvPath: path.join(os.tmpdir(), "unused", "lab.csv"), subscriptionId: SUB });
-}
-
-/** Plays Pulumi and Azure: `up` writes the lab's resources into the fake ARM, `destroy` removes all but the disks. */
-class FakeStack implements StackPort {
-  csv: string;
-  constructor(private readonly arm: FakeArm, private readonly lab: AcceptanceLab, spec: StackSpec, private readonly events: string[], private readonly fail: (op: string) => string | undefined) {
-    this.csv = spec.csvText;
-  }
-  private rg = (group: string) => `/subscriptions/${SUB}/resourceGroups/${group}`;
-  private put(id: string, properties: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-    this.arm.resources.set(id.toLowerCase(), { id, name: id.split("/").pop(), ...extra, properties });
-  }
-  private async op(name: string, signal?: AbortSignal): Promise<void> {
-    this.events.push(name);
-    if (signal?.aborted) throw new Error("canceled");
-    const message = this.fail(name);
-    if (message) throw new Error(message);
-  }
-  private vms(): AcceptanceVm[] {
-    return this.csv === this.lab.csvAfter ? this.lab.after : this.lab.before;
-  }
-  private deployedCsv?: string;
-  async up(opts: { signal?: AbortSignal } = {}): Promise<OperationResult> {
-    await this.op("up", opts.signal);
-    const noChange = this.deployedCsv === this.csv;
-    this.deployedCsv = this.csv;
-    const { resourceGroup: labRg, diskResourceGroup: diskRg } = this.lab;
-    this.put(this.rg(labRg), {}, { location: "westeurope" });
-    const lb = `${this.rg(labRg)}/providers/Microsoft.Network/loadBalancers/lab-lb`;
-    const ports = [...new Set(this.vms().flatMap((v) => v.endpoints))];
-    this.put(lb, {
-      loadBalancingRules: ports.map((p) => ({ name: `rule-${p}`, properties: { frontendPort: p, backendPort: p } })),
-      inboundNatRules: this.vms().map((v) => ({ name: `rdp-${v.name}`, properties: { frontendPort: v.rdpPort, backendPort: 3389 } })),
-    });
-    this.put(`${this.rg(labRg)}/providers/Microsoft.Network/publicIPAddresses/lab-pip`, { ipAddress: "127.0.0.1", dnsSettings: { fqdn: "lab.westeurope.cloudapp.azure.com" } });
-    if (this.lab.withVpn) {
-      this.put(`${this.rg(labRg)}/providers/Microsoft.Network/publicIPAddresses/vnet-vpngw-ip`, { ipAddress: "192.0.2.80", dnsSettings: { fqdn: GATEWAY_FQDN } });
-      this.put(`${this.rg(labRg)}/providers/Microsoft.Network/connections/vnet-to-draytek`, { provisioningState: "Succeeded", connectionStatus: "NotConnected", connectionType: "IPsec", virtualNetworkGateway1: { id: `${this.rg(labRg)}/providers/Microsoft.Network/virtualNetworkGateways/vnet-vpngw`, properties: {} } });
-    }
-    for (const key of [...this.arm.resources.keys()]) if (key.includes("/virtualmachines/") && !this.vms().some((v) => key.endsWith(`/virtualmachines/${v.name}`))) this.arm.resources.delete(key);
-    for (const vm of this.vms()) {
-      const disk = `${this.rg(diskRg)}/providers/Microsoft.Compute/disks/${vm.osDisk}`;
-      const nic = `${this.rg(labRg)}/providers/Microsoft.Network/networkInterfaces/${vm.name}-nic`;
-      const vmId = `${this.rg(diskRg)}/providers/Microsoft.Compute/virtualMachines/${vm.name}`;
-      this.put(disk, {}, { managedBy: vmId });
-      this.put(nic, { ipConfigurations: [{ name: "ipconfig", properties: { privateIPAddress: vm.privateIp, subnet: { id: `${this.rg(labRg)}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/${vm.subnet}` }, loadBalancerInboundNatRules: [{ id: `${lb}/inboundNatRules/rdp-${vm.name}` }] } }] });
-      this.put(vmId, { storageProfile: { osDisk: { managedDisk: { id: disk } } }, networkProfile: { networkInterfaces: [{ id: nic }] } });
-    }
-    const timings = noChange ? [] : [{ type: "azure-native:compute:VirtualMachine", name: "vm1", op: "create", seconds: 420 }, { type: "azure-native:compute:VirtualMachine", name: "vm2", op: "create", seconds: 480 }, { type: "azure-native:network:LoadBalancer", name: "lb", op: "create", seconds: 30 }];
-    return { changes: noChange ? { same: 12 } : { create: 12 }, timings };
-  }
-  async preview(opts: { signal?: AbortSignal; expectNoChanges?: boolean } = {}) {
-    await this.op(opts.expectNoChanges ? "preview --expect-no-changes" : "preview", opts.signal);
-    return { changes: { same: 12 } };
-  }
-  kept() {
-    return { stackName: `acceptance-${this.lab.runId}`, workDir: "/tmp/run", backendUrl: "file:///tmp/run/state", passphrase: "the-passphrase" };
-  }
-  async refresh(opts: { signal?: AbortSignal } = {}) {
-    await this.op("refresh", opts.signal);
-    return { changes: { same: 12 } };
-  }
-  async destroy(opts: { signal?: AbortSignal } = {}) {
-    await this.op("destroy", opts.signal);
-    for (const key of [...this.arm.resources.keys()]) {
-      const labRg = this.rg(this.lab.resourceGroup).toLowerCase();
-      if (key === labRg || key.startsWith(`${labRg}/`) || key.includes("/virtualmachines/")) this.arm.resources.delete(key);
-      else if (key.includes("/disks/")) this.arm.resources.set(key, { ...this.arm.resources.get(key), managedBy: undefined });
-    }
-    this.deployedCsv = undefined;
-    return { changes: { delete: 12 } };
-  }
-  async writeCsv(text: string) {
-    this.events.push("writeCsv");
-    this.csv = text;
-  }
-  async outputs() {
-    return { publicIp: "127.0.0.1", resourceGroupName: this.lab.resourceGroup, ...(this.lab.withVpn ? { gatewayFqdn: GATEWAY_FQDN } : {}) };
-  }
-  async plugins() {
-    return ["azure-native 3.28.0"];
-  }
-  async dispose() {
-    this.events.push("dispose");
-  }
-}
-
-interface Harness {
-  arm: FakeArm;
-  events: string[];
-  ports: Ports;
-  probes: string[];
-  created: StackSpec[];
-}
-
-async function harness(lab: AcceptanceLab, fail: (op: string) => string | undefined = () => undefined, tcpOk: (port: number) => boolean = () => true): Promise<Harness> {
-  const arm = await startFakeArm({});
-  const events: string[] = [];
-  const probes: string[] = [];
-  const created: StackSpec[] = [];
-  arm.onCall = (call) => events.push(call.replace(/\/subscriptions\/[^/]+\/resourceGroups\//i, "").replace(/\/providers\/Microsoft\.[A-Za-z]+\//, "/"));
-  const workspace: WorkspacePort = {
-    cliVersion: async () => "v3.210.0",
-    createStack: async (spec) => {
-      events.push("createStack");
-      created.push(spec);
-      return new FakeStack(arm, lab, spec, events, fail);
-    },
-  };
-  let now = Date.parse("2026-11-29T10:00:00Z");
-  const ports: Ports = {
-    workspace,
-    arm: new AzureArm({ credential, subscriptionId: SUB, endpoint: arm.endpoint, ca: arm.ca, pollIntervalMs: 5 }),
-    tcp: async (host, port) => {
-      probes.push(`${host}:${port}`);
-      return tcpOk(port) ? { ok: true, ms: 12 } : { ok: false, ms: 10_000, error: "timeout" };
-    },
-    resolve: async (name) => (name === GATEWAY_FQDN ? ["192.0.2.80"] : Promise.reject(new Error(`queryA ENOTFOUND ${name}`))),
-    clock: { now: () => (now += 1000), sleep: async (ms) => void (now += ms) },
-  };
-  return { arm, events, ports, probes, created };
-}
-
-function options(lab: AcceptanceLab, extra: Partial<RunOptions> = {}): RunOptions {
-  return { lab, subscriptionId: SUB, keep: false, estimate: ESTIMATE, cliVersion: "v3.210.0", sdkVersion: "3.248.0", timeouts: { ...DEFAULT_TIMEOUTS, bootMs: 60_000 }, renderer: "silent", signal: new AbortController().signal, ...extra };
-}
-
-const groupsLeft = (h: Harness) => [...h.arm.resources.keys()].filter((k) => /\/resourcegroups\/[^/]+$/.test(k));
 
 describe("npm run acceptance: the sequence (fake workspace, fake ARM on 127.0.0.1)", () => {
   let h: Harness | undefined;
@@ -180,7 +42,7 @@ describe("npm run acceptance: the sequence (fake workspace, fake ARM on 127.0.0.
     assert.deepEqual(report.leftovers, []);
     assert.deepEqual(report.answers.map((a) => [a.id, a.status]), [
       ["lbPools", "pass"], ["gatewayDns", "not run"], ["nicMove", "pass"], ["runCommand", "pass"],
-      ["refreshDiff", "pass"], ["noOpUp", "pass"], ["disksSurvive", "pass"], ["renameOneUp", "pass"],
+      ["refreshDiff", "pass"], ["noOpUp", "pass"], ["disksSurvive", "pass"], ["renameOneUp", "pass"], ["parking", "not run"],
     ]);
     assert.ok(h.probes.includes("127.0.0.1:443") && h.probes.includes("127.0.0.1:50001") && h.probes.includes("127.0.0.1:50002"));
     assert.ok(h.arm.calls.some((c) => c.includes("/runCommands/exchange-lab-acceptance-listen-443")), "a listener is started before 443 is probed");
@@ -326,7 +188,7 @@ describe("npm run acceptance: the sequence (fake workspace, fake ARM on 127.0.0.
     }
     assert.ok(json.includes("[secret]"), json);
     const parsed = JSON.parse(json) as typeof report;
-    assert.deepEqual(parsed.answers.map((a) => a.id), ["lbPools", "gatewayDns", "nicMove", "runCommand", "refreshDiff", "noOpUp", "disksSurvive", "renameOneUp"]);
+    assert.deepEqual(parsed.answers.map((a) => a.id), ["lbPools", "gatewayDns", "nicMove", "runCommand", "refreshDiff", "noOpUp", "disksSurvive", "renameOneUp", "parking"]);
     assert.equal(parsed.answers.find((a) => a.id === "noOpUp")!.status, "fail");
     assert.equal(parsed.answers.find((a) => a.id === "gatewayDns")!.status, "pass", JSON.stringify(parsed.answers.find((a) => a.id === "gatewayDns")));
     assert.deepEqual(parsed.versions.plugins, ["azure-native 3.28.0"]);

@@ -13,7 +13,7 @@
  */
 import { AcceptanceLab, AcceptanceVm } from "./lab";
 import { ArmPort, Ports, ResourceTiming, StackPort, TcpResult } from "./ports";
-import { Answer, QuestionId } from "./report";
+import { Answer, QuestionId, RoleStepRecord } from "./report";
 
 /** The answers so far, by question. */
 export type Answers = Map<QuestionId, Omit<Answer, "id" | "question">>;
@@ -47,6 +47,9 @@ export interface RunContext {
   foreign?: ReadonlySet<string>;
   /** Every resource step of the run's ups, with the phase it belonged to (`first up`, ...). */
   timings: (ResourceTiming & { phase: string })[];
+  /** With `--with-roles`: the plan's role steps (what the first up should run), and what was seen of each. */
+  roleStepPlan?: { vm: string; id: string; minutes: number }[];
+  roleSteps: RoleStepRecord[];
 }
 
 /** Adds evidence to a question; a `fail` stays a fail, `pass` only where nothing failed. */

@@ -16,7 +16,7 @@ import * as path from "path";
 import * as readline from "readline";
 import { parseArgs } from "util";
 import { runPlan } from "../plan/plan";
-import { ACCEPTANCE_IMAGE, AcceptanceLab, DEFAULT_REGION, RUN_TAG, acceptanceLab, newRunId, planStackYaml } from "./lab";
+import { ACCEPTANCE_IMAGE, AcceptanceLab, DEFAULT_REGION, ROLE_IMAGE, RUN_TAG, acceptanceLab, newRunId, planStackYaml } from "./lab";
 import { DEFAULT_TIMEOUTS } from "./checks";
 import { Ports } from "./ports";
 import { Estimate, renderJson, renderMarkdown } from "./report";
@@ -150,30 +150,58 @@ export async function estimateRun(lab: AcceptanceLab, dir: string): Promise<{ es
   const up = Math.max(plan.timeToReady?.vmsMinutes ?? 10, plan.timeToReady?.vpnMinutes ?? 0);
   // Destroy: a few minutes, the VPN gateway's deletion much longer; checks: boots and Run Commands.
   const destroy = lab.withVpn ? 20 : 5;
-  const minutes = Math.ceil(3 * up + 2 * destroy + 20);
+  // The role lab: one up from the images (the role steps), one on the kept disks (no role step:
+  // VMs attach and boot, the DC's gate waits for AD DS), parking, and its checks.
+  const minutes = lab.roles
+    ? Math.ceil(up + Math.max(LATER_LIFE_UP_MINUTES, plan.timeToReady?.vpnMinutes ?? 0) + 2 * destroy + ROLE_CHECK_MINUTES)
+    : Math.ceil(3 * up + 2 * destroy + 20);
   const cost = plan.cost;
   const hourly = cost?.perHourRunning ?? null;
   // The hourly figure already holds the disks' hourly share (src/report/cost.ts): adding their
   // month's share again would count them twice.
   const total = hourly === null ? null : Math.round((hourly * minutes) / 60 * 100) / 100;
   return {
-    estimate: { currency: cost?.currency ?? "USD", perHourRunning: hourly, perMonthParked: cost?.perMonthParked ?? null, minutes, total, priceSource: cost ? `${cost.source} (${cost.date})` : "none" },
+    estimate: {
+      currency: cost?.currency ?? "USD", perHourRunning: hourly, perMonthParked: cost?.perMonthParked ?? null, minutes, total, priceSource: cost ? `${cost.source} (${cost.date})` : "none",
+      ...(lab.roles ? { roleSteps: (plan.roleSteps ?? []).flatMap((r) => r.steps.map((st) => ({ vm: r.vm, id: st.id, what: st.what, minutes: st.minutes }))) } : {}),
+    },
     warnings: plan.warnings.map((w) => w.message),
   };
 }
 
+/** Minutes of an up of the role lab on its kept disks: a stated assumption (three VMs attach and boot, the DC's readiness gate waits for AD DS), not a measurement. */
+export const LATER_LIFE_UP_MINUTES = 15;
+/** Minutes of the role lab's checks (Run Commands on three VMs, twice, and the HTTPS probe): a stated assumption. */
+export const ROLE_CHECK_MINUTES = 15;
+
 /** What the run will do, for the dry run and before the confirmation. */
 function describeRun(lab: AcceptanceLab, estimate: Estimate): string {
   const money = (n: number | null) => (n === null ? "unknown" : `${n.toFixed(2)} ${estimate.currency}`);
-  return [
-    `Acceptance run ${lab.runId} in ${lab.region}${lab.withVpn ? " with the VPN gateway" : ""}`,
+  const head = [
+    `Acceptance run ${lab.runId} in ${lab.region}${lab.roles ? " with the roles (a forest, Exchange and a member)" : ""}${lab.withVpn ? " with the VPN gateway" : ""}`,
     `Resource groups: ${lab.resourceGroup} (the stack's), ${lab.diskResourceGroup} (disks and VMs; tagged ${RUN_TAG}=${lab.runId})`,
-    `Generated lab: 2 VMs of ${lab.size.name} (${lab.size.vcpus} vCPU, ${lab.size.memoryGiB} GiB: the smallest size that boots ${ACCEPTANCE_IMAGE}) from image ${ACCEPTANCE_IMAGE}`,
-    "",
-    "CSV before the edits:",
-    lab.csvBefore,
-    "CSV after the edits (rename, subnet move, endpoint removed and added):",
-    lab.csvAfter,
+  ];
+  const body = lab.roles
+    ? [
+      `Generated lab: the forest ${lab.roles.domainName} on ${lab.roles.dc.name} (${lab.roles.sizes[lab.roles.dc.name].name}), Exchange Server SE on ${lab.roles.exchange.name} (${lab.roles.sizes[lab.roles.exchange.name].name}, https published to --allow-from), member ${lab.roles.member.name} (${lab.roles.sizes[lab.roles.member.name].name}), from image ${ROLE_IMAGE}`,
+      "",
+      "CSV:",
+      lab.csvBefore,
+      "Role steps of the first up (the plan's minutes):",
+      ...(estimate.roleSteps ?? []).map((st) => `  ${st.vm} ${st.id}: about ${st.minutes} min (${st.what})`),
+      "",
+    ]
+    : [
+      `Generated lab: 2 VMs of ${lab.size.name} (${lab.size.vcpus} vCPU, ${lab.size.memoryGiB} GiB: the smallest size that boots ${ACCEPTANCE_IMAGE}) from image ${ACCEPTANCE_IMAGE}`,
+      "",
+      "CSV before the edits:",
+      lab.csvBefore,
+      "CSV after the edits (rename, subnet move, endpoint removed and added):",
+      lab.csvAfter,
+    ];
+  return [
+    ...head,
+    ...body,
     "Steps:",
     ...steps(lab).map((s, i) => `  ${i + 1}. ${s.title}`),
     "  then: delete the test disks and the disk resource group (unless --keep); on any failure or Ctrl-C, destroy first",
@@ -213,7 +241,7 @@ export async function main(argv: readonly string[], io: AcceptanceIo): Promise<n
   }
   const runId = io.runId ?? newRunId();
   const dir = io.runDir(runId);
-  const lab = acceptanceLab({ runId, region: args.region, withVpn: args.withVpn, allowFrom: args.allowFrom ?? "203.0.113.10/32", csvPath: path.join(dir, "lab.csv"), subscriptionId: args.subscription! });
+  const lab = acceptanceLab({ runId, region: args.region, withVpn: args.withVpn, allowFrom: args.allowFrom ?? "203.0.113.10/32", csvPath: path.join(dir, "lab.csv"), subscriptionId: args.subscription!, withRoles: args.withRoles, exchangeIsoUrl: args.exchangeIsoUrl });
   let estimate: Estimate;
   try {
     estimate = (await estimateRun(lab, dir)).estimate;

@@ -17,7 +17,18 @@ export const QUESTIONS = {
   noOpUp: "Is a second pulumi up with no edit a no-op (--expect-no-changes)?",
   disksSurvive: "Do the disks survive destroy, and does the next up attach them with the same addresses?",
   renameOneUp: "Does a rename (with the other edits) run in one pulumi up?",
+  parking: "Do stop --park, start, park and unpark give each disk the type and tags they promise, within Azure's two conversions a day?",
+  forest: "Does the first up build the forest (the DC's Get-ADDomain names the lab's domain), and is it still there after destroy and up?",
+  memberJoined: "Are the member and the Exchange server joined to the domain, with a working secure channel, in both lives?",
+  exchangeHealth: "Does Exchange answer /owa/healthcheck.htm over HTTPS from the lab's public address, in both lives?",
+  roleStepsOnce: "After destroy and up, does no role step run again?",
 } as const;
+
+/** The questions of each kind of run: the two-VM lab's, and the role lab's (`--with-roles`). */
+export const QUESTIONS_OF = {
+  twoVm: ["lbPools", "gatewayDns", "nicMove", "runCommand", "refreshDiff", "noOpUp", "disksSurvive", "renameOneUp", "parking"],
+  roles: ["gatewayDns", "disksSurvive", "forest", "memberJoined", "exchangeHealth", "roleStepsOnce"],
+} as const satisfies Record<string, readonly (keyof typeof QUESTIONS)[]>;
 export type QuestionId = keyof typeof QUESTIONS;
 
 export type Status = "pass" | "fail" | "not run";
@@ -53,6 +64,8 @@ export interface Estimate {
   /** For the whole run: its minutes at the running rate (which holds the disks' hourly share). */
   total: number | null;
   priceSource: string;
+  /** With `--with-roles`: the plan's role steps of the first up, each with its estimated minutes. */
+  roleSteps?: { vm: string; id: string; what: string; minutes: number }[];
 }
 
 /** Per resource type (and phase), the measured create time beside the plan's estimate. */
@@ -67,6 +80,21 @@ export interface MeasuredRow {
   /** The plan's figure for one create (src/report/readiness.ts) and where it comes from. */
   estimateMinutes: number;
   estimateSource: string;
+}
+
+/** One role step in the report: the plan's minutes, the engine's and the script's, and its output (secrets masked later with the whole report). */
+export interface RoleStepRecord {
+  vm: string;
+  step: string;
+  estimateMinutes: number;
+  /** From the engine's events (resourcePreEvent to resOutputsEvent), minutes; absent when not seen. */
+  engineMinutes?: number;
+  /** From the run command's instance view (start to end), minutes. */
+  scriptMinutes?: number;
+  executionState?: string;
+  exitCode?: number;
+  output: string;
+  error: string;
 }
 
 /** The commands that destroy a stack kept by `--keep` (no secret: the passphrase is in a file of mode 0600). */
@@ -94,6 +122,8 @@ export interface AcceptanceReport {
   measured: MeasuredRow[];
   /** With `--keep` and a stack: how to destroy it later. */
   keptStack?: KeptCommands;
+  /** With `--with-roles`: each role step of the first up, measured against the plan. */
+  roleSteps?: RoleStepRecord[];
 }
 
 const VM_TYPE = "azure-native:compute:VirtualMachine";
@@ -144,9 +174,13 @@ export function redact<T>(value: T, secrets: readonly string[]): T {
   return walk(value) as T;
 }
 
-/** Every question, answered or not: those the run never reached are `not run`. */
-export function allAnswers(answers: ReadonlyMap<QuestionId, Omit<Answer, "id" | "question">>): Answer[] {
-  return (Object.keys(QUESTIONS) as QuestionId[]).map((id) => ({ id, question: QUESTIONS[id], ...(answers.get(id) ?? { status: "not run" as const, evidence: [] }) }));
+/**
+ * The questions of the run's kind, answered or not: those the run never reached are `not run`.
+ * A question of the other kind is left out (`withRoles`: the role lab's questions, else the two-VM lab's).
+ */
+export function allAnswers(answers: ReadonlyMap<QuestionId, Omit<Answer, "id" | "question">>, withRoles = false): Answer[] {
+  const ids: readonly QuestionId[] = withRoles ? QUESTIONS_OF.roles : QUESTIONS_OF.twoVm;
+  return ids.map((id) => ({ id, question: QUESTIONS[id], ...(answers.get(id) ?? { status: "not run" as const, evidence: [] }) }));
 }
 
 const money = (n: number | null, currency: string) => (n === null ? "unknown" : `${n.toFixed(2)} ${currency}`);
@@ -179,6 +213,13 @@ export function renderMarkdown(report: AcceptanceReport): string {
   }
   lines.push("## Steps", "", "| Step | Status | Seconds | Error |", "| --- | --- | --- | --- |");
   lines.push(...report.steps.map((s) => `| ${s.title} | ${s.status} | ${s.seconds ?? ""} | ${(s.error ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ")} |`), "");
+  if (report.roleSteps) {
+    lines.push("## Role steps of the first up", "", "| VM | Step | Plan's minutes | Engine's minutes | Script's minutes | State | Exit |", "| --- | --- | --- | --- | --- | --- | --- |");
+    lines.push(...report.roleSteps.map((r) => `| ${r.vm} | ${r.step} | ${r.estimateMinutes} | ${r.engineMinutes ?? ""} | ${r.scriptMinutes ?? ""} | ${r.executionState ?? ""} | ${r.exitCode ?? ""} |`), "");
+    for (const r of report.roleSteps.filter((x) => x.output || x.error)) {
+      lines.push(`### ${r.vm} ${r.step}`, "", "```", ...(r.output ? [r.output] : []), ...(r.error ? [`(error) ${r.error}`] : []), "```", "");
+    }
+  }
   lines.push("## Measured against the plan's estimate", "", "Minutes per create, from the engine's events; the plan's figures are in src/report/readiness.ts.", "");
   if (report.measured.length === 0) lines.push("- (no create measured)", "");
   else {

@@ -8,6 +8,7 @@
  */
 import { Listr } from "listr2";
 import { ACCEPTANCE_IMAGE, AcceptanceLab, RUN_TAG } from "./lab";
+import { checkExchangeHealth, checkForest, checkJoined, checkNoRoleStepAgain, recordRoleSteps } from "./roleChecks";
 import { Answers, CheckTimeouts, RunContext, checkDisksKept, checkEdits, checkEndpoints, checkGateway, checkReattached, checkRunCommand, noChanges, note, recordBeforeDestroy, summary } from "./checks";
 import { KeptStack, Ports } from "./ports";
 import { AcceptanceReport, Estimate, KeptCommands, Leftover, StepRecord, allAnswers, measuredAgainstEstimated, redact } from "./report";
@@ -74,10 +75,12 @@ export async function up(ctx: RunContext, phase: string) {
 /** What the sequence depends on: the lab's options (the dry run lists only the checks that will run). */
 export interface SequenceShape {
   withVpn: boolean;
+  /** The role lab (`--with-roles`): its own sequence. */
+  roles?: unknown;
 }
 
-/** The sequence, in order. Each step's failure stops the run (a wrong answer is a `fail`, not a stop). */
-export function steps(shape: SequenceShape = { withVpn: false }): Step[] {
+/** The first two steps of every sequence. */
+function setupSteps(): Step[] {
   return [
     { id: "disk-group", title: "Create the disk resource group (tagged with the run)", run: createDiskGroup },
     {
@@ -86,6 +89,43 @@ export function steps(shape: SequenceShape = { withVpn: false }): Step[] {
         ctx.stack = await ctx.ports.workspace.createStack({ stackName: `acceptance-${ctx.lab.runId}`, config: ctx.lab.config, secrets: ctx.lab.secrets, csvText: ctx.lab.csvBefore, csvPath: String(ctx.lab.config["exchange-lab:csv"]) });
       },
     },
+  ];
+}
+
+/**
+ * The role lab's sequence (`--with-roles`): the first up runs the role steps; the checks ask the
+ * guests and Exchange; destroy keeps the disks; the next up attaches them, and the same checks
+ * pass again with no role step run.
+ */
+export function roleSteps(shape: SequenceShape): Step[] {
+  const checks = async (ctx: RunContext, phase: string) => {
+    await checkForest(ctx, phase);
+    await checkJoined(ctx, phase);
+    await checkExchangeHealth(ctx, phase);
+  };
+  return [
+    ...setupSteps(),
+    { id: "up", title: "pulumi up: a forest root DC, an Exchange server and a member from images (the role steps as Run Commands)", run: async (ctx) => void (await up(ctx, "first up")) },
+    {
+      id: "roles-1", title: `Checks: the domain (the DC's Run Command), the member joined, Exchange's /owa/healthcheck.htm over HTTPS${shape.withVpn ? ", VPN gateway" : ""}; each role step's output and minutes`,
+      run: async (ctx) => { await recordRoleSteps(ctx); await checks(ctx, "first life"); await checkGateway(ctx); },
+    },
+    { id: "destroy", title: "pulumi destroy (the disks stay)", run: async (ctx) => { await recordBeforeDestroy(ctx); await stackOf(ctx).destroy(withSignal(ctx)); } },
+    { id: "check-disks", title: "Checks: the OS disks still exist, attached to nothing", run: checkDisksKept },
+    { id: "up-again", title: "pulumi up on the kept disks (no role step may run)", run: async (ctx) => void (await up(ctx, "up on the kept disks")) },
+    {
+      id: "roles-2", title: "Checks: same addresses and disks, the forest and Exchange still there, no role step run again",
+      run: async (ctx) => { await checkReattached(ctx); await checks(ctx, "second life"); await checkNoRoleStepAgain(ctx, "up on the kept disks"); },
+    },
+    { id: "destroy-again", title: "pulumi destroy", run: async (ctx) => void (await stackOf(ctx).destroy(withSignal(ctx))) },
+  ];
+}
+
+/** The sequence, in order. Each step's failure stops the run (a wrong answer is a `fail`, not a stop). */
+export function steps(shape: SequenceShape = { withVpn: false }): Step[] {
+  if (shape.roles) return roleSteps(shape);
+  return [
+    ...setupSteps(),
     { id: "up", title: "pulumi up: the two-VM lab from images", run: async (ctx) => void (await up(ctx, "first up")) },
     { id: "check-1", title: `Checks: load balancer (RDP, HTTPS)${shape.withVpn ? ", VPN gateway" : ""}`, run: async (ctx) => { await checkEndpoints(ctx, ctx.lab.before, [], "first up"); await checkGateway(ctx); } },
     {
@@ -166,7 +206,7 @@ export function keptCommands(kept: KeptStack, passphraseFile: string, lab: Accep
 export async function runAcceptance(ports: Ports, options: RunOptions, sequence: Step[] = steps(options.lab)): Promise<RunOutcome> {
   const { lab } = options;
   const answers: Answers = new Map();
-  const ctx: RunContext = { ports, lab, answers, signal: options.signal, timeouts: options.timeouts, timings: [] };
+  const ctx: RunContext = { ports, lab, answers, signal: options.signal, timeouts: options.timeouts, timings: [], roleSteps: [], roleStepPlan: options.estimate.roleSteps };
   const records: StepRecord[] = sequence.map((s) => ({ id: s.id, title: s.title, status: "not run" }));
   const startedAt = new Date(ports.clock.now()).toISOString();
   let failure: string | undefined;
@@ -203,13 +243,34 @@ export async function runAcceptance(ports: Ports, options: RunOptions, sequence:
     versions: { cli: options.cliVersion, sdk: options.sdkVersion, plugins, node: process.version },
     estimate: options.estimate,
     lab: { vmSize: lab.size.name, image: ACCEPTANCE_IMAGE, resourceGroup: lab.resourceGroup, diskResourceGroup: lab.diskResourceGroup },
-    answers: allAnswers(answers), steps: [...records, ...cleanupSteps], leftovers, measured: measuredAgainstEstimated(ctx.timings),
+    answers: allAnswers(answers, !!lab.roles), steps: [...records, ...cleanupSteps], leftovers, measured: measuredAgainstEstimated(ctx.timings),
   };
   const kept = options.keep && ctx.stack ? ctx.stack.kept() : undefined;
+  if (lab.roles) report.roleSteps = ctx.roleSteps;
   if (kept) report.keptStack = keptCommands(kept, options.passphraseFile ?? `acceptance-${lab.runId}.passphrase`, lab, options.subscriptionId);
   const failedQuestion = report.answers.some((a) => a.status === "fail");
   const code = outcome === "interrupted" ? 130 : outcome === "failed" || failedQuestion || leftovers.length > 0 && !options.keep ? 3 : 0;
-  return { report: redact(report, [...Object.values(lab.secrets), ...(kept ? [kept.passphrase] : [])]), code, kept };
+  return { report: redact(report, secretsToMask(lab, kept)), code, kept };
+}
+
+/**
+ * Every secret of the run, as the report must not carry it: each secret value, and of a URL (the
+ * Exchange ISO's SAS URL) also its query (the SAS token) and each of its values, which a script's
+ * output may print on their own; and a kept stack's passphrase.
+ */
+export function secretsToMask(lab: AcceptanceLab, kept?: KeptStack): string[] {
+  const values = [...Object.values(lab.secrets), ...(kept ? [kept.passphrase] : [])];
+  const parts = values.flatMap((v) => {
+    if (!/^https?:\/\//.test(v)) return [];
+    try {
+      const url = new URL(v);
+      return [url.search.slice(1), ...[...url.searchParams.values()].filter((x) => x.length >= 8)].filter((x) => x.length > 0);
+    } catch {
+      return [];
+    }
+  });
+  // Longest first: a value inside another is masked after it.
+  return [...new Set([...values, ...parts])].sort((a, b) => b.length - a.length);
 }
 
 async function timed(ports: Ports, id: string, title: string, what: () => Promise<void>): Promise<StepRecord> {

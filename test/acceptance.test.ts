@@ -10,6 +10,7 @@ import * as net from "net";
 import { projectSettings, pulumiVersion } from "../src/acceptance/automation";
 import { AcceptanceIo, OPTIONS, main, parseAcceptanceArgs } from "../src/acceptance/cli";
 import { listenerScript } from "../src/acceptance/checks";
+import { labCommands } from "../src/acceptance/labCommands";
 import { tcpConnect } from "../src/acceptance/tcp";
 import { RUN_TAG, smallestSize } from "../src/acceptance/lab";
 import { Ports } from "../src/acceptance/ports";
@@ -42,7 +43,7 @@ describe("npm run acceptance: the sequence (fake workspace, fake ARM on 127.0.0.
     assert.deepEqual(report.leftovers, []);
     assert.deepEqual(report.answers.map((a) => [a.id, a.status]), [
       ["lbPools", "pass"], ["gatewayDns", "not run"], ["nicMove", "pass"], ["runCommand", "pass"],
-      ["refreshDiff", "pass"], ["noOpUp", "pass"], ["disksSurvive", "pass"], ["renameOneUp", "pass"], ["parking", "not run"],
+      ["refreshDiff", "pass"], ["noOpUp", "pass"], ["disksSurvive", "pass"], ["renameOneUp", "pass"], ["parking", "pass"],
     ]);
     assert.ok(h.probes.includes("127.0.0.1:443") && h.probes.includes("127.0.0.1:50001") && h.probes.includes("127.0.0.1:50002"));
     assert.ok(h.arm.calls.some((c) => c.includes("/runCommands/exchange-lab-acceptance-listen-443")), "a listener is started before 443 is probed");
@@ -125,6 +126,51 @@ describe("npm run acceptance: the sequence (fake workspace, fake ARM on 127.0.0.
     assert.equal(attach.estimateMinutes, 3, "a VM on its kept disk: the plan's attach-and-start figure");
     assert.ok(!report.measured.some((m) => m.phase === "second up"), "a no-op up creates nothing");
     assert.match(renderMarkdown(report), /\| azure-native:compute:VirtualMachine \| first up \| 2 \| 7\.5 \| 8 \| 8 \| FROM_IMAGE_VM_MINUTES \(assumption\) \|/);
+  });
+
+  it("parking with the lab's own commands: stop --park and start on the deployed lab, a third conversion refused, park and unpark after destroy; type and tags after each", async () => {
+    const lab = labFor();
+    h = await harness(lab);
+    const { report } = await runAcceptance(h.ports, options(lab));
+    const [first, second] = lab.after.map((v) => v.osDisk);
+    assert.deepEqual(h.events.filter((e) => e.startsWith("lab ")), [`lab stop --park ${first}`, `lab start ${first}`, `lab park ${first}`, `lab park ${second}`, `lab unpark ${second}`]);
+    const at = (e: string) => h!.events.indexOf(e);
+    assert.ok(at(`lab start ${first}`) < h.events.indexOf("destroy") && h.events.indexOf("destroy") < at(`lab park ${second}`), "stop --park and start before destroy, park and unpark after it");
+    const parking = report.answers.find((a) => a.id === "parking")!;
+    assert.equal(parking.status, "pass", parking.evidence.join("\n"));
+    assert.deepEqual(parking.evidence.map((e) => e.replace(/:.*?; /, ": ...; ")), [
+      `deployed lab: ...; ${first}: Standard_LRS, exchange-lab-running-sku StandardSSD_LRS, 1 conversion(s) recorded (expected Standard_LRS, exchange-lab-running-sku StandardSSD_LRS, 1)`,
+      `deployed lab: ...; ${first}: StandardSSD_LRS, exchange-lab-running-sku none, 2 conversion(s) recorded (expected StandardSSD_LRS, exchange-lab-running-sku none, 2)`,
+      parking.evidence[2].replace(/:.*?; /, ": ...; "),
+      `after destroy: ...; ${second}: Standard_LRS, exchange-lab-running-sku StandardSSD_LRS, 1 conversion(s) recorded (expected Standard_LRS, exchange-lab-running-sku StandardSSD_LRS, 1)`,
+      `after destroy: ...; ${second}: StandardSSD_LRS, exchange-lab-running-sku none, 2 conversion(s) recorded (expected StandardSSD_LRS, exchange-lab-running-sku none, 2)`,
+    ]);
+    assert.match(parking.evidence[2], new RegExp(`^after destroy: a third conversion of ${first} refused before Azure was asked: .*changed type 2 times today.*Azure allows 2 a day`));
+  });
+
+  it("the real lab command port calls npm run lab's own main with the run's stack file, the rows' CSV and the subscription, and rejects with its output on a non-zero exit", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acceptance-lab-"));
+    const seen: { argv: string[]; csv: string }[] = [];
+    const port = labCommands(async (argv, write, writeError) => {
+      seen.push({ argv: [...argv], csv: fs.readFileSync(argv[argv.indexOf("--csv") + 1], "utf8") });
+      if (argv[0] === "park") {
+        writeError("a disk changed type 2 times today\n");
+        return 1;
+      }
+      write("started\n");
+      return 0;
+    });
+    const target = { stackFile: path.join(dir, "Pulumi.acceptance.yaml"), csvText: "header\nrow\n", subscriptionId: SUB };
+    try {
+      assert.equal(await port.run("stop --park", target), "started\n");
+      await assert.rejects(port.run("park", target), /^Error: npm run lab -- park exited 1: a disk changed type 2 times today$/);
+      assert.deepEqual(seen[0].argv.slice(0, 4), ["stop", "--park", "--config", target.stackFile]);
+      assert.deepEqual(seen[0].argv.slice(-2), ["--subscription", SUB]);
+      assert.equal(seen[0].csv, "header\nrow\n");
+      assert.deepEqual(fs.readdirSync(dir), [], "the rows' CSV is removed after the command");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("--keep: after a failure nothing is destroyed or deleted, and what is left is listed with the az command that removes it", async () => {
@@ -233,7 +279,8 @@ describe("npm run acceptance: the command line", () => {
     const { io: value, out } = io();
     assert.equal(await main(["--dry-run", "--subscription", "00000000-0000-0000-0000-000000000000"], value), 0);
     assert.match(out.stdout, /Generated lab: 2 VMs of Standard_B1ms \(1 vCPU, 2 GiB: the smallest size that boots ws2022\)/);
-    assert.match(out.stdout, /Steps:\n {2}1\. Create the disk resource group[\s\S]* {2}15\. pulumi destroy\n/);
+    assert.match(out.stdout, /Steps:\n {2}1\. Create the disk resource group[\s\S]* {2}17\. pulumi destroy\n/);
+    assert.match(out.stdout, /Disk type conversions: 2 per disk \(Azure allows 2 a day\)/);
     assert.match(out.stdout, /Estimate: about \d+ minutes and \d+\.\d\d USD \(\d+\.\d\d USD an hour while running/);
     assert.match(out.stdout, /Dry run: nothing was created\.\n$/);
   });

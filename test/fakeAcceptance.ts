@@ -7,7 +7,8 @@ import type { TokenCredential } from "@azure/identity";
 import { AzureArm } from "../src/acceptance/arm";
 import { DEFAULT_TIMEOUTS } from "../src/acceptance/checks";
 import { AcceptanceLab, AcceptanceVm, acceptanceLab } from "../src/acceptance/lab";
-import { HttpsProber, OperationResult, Ports, ResourceTiming, StackPort, StackSpec, WorkspacePort } from "../src/acceptance/ports";
+import { planDisk } from "../src/labctl/parking";
+import { HttpsProber, OperationResult, ParkingPort, Ports, ResourceTiming, StackPort, StackSpec, WorkspacePort } from "../src/acceptance/ports";
 import { Estimate } from "../src/acceptance/report";
 import { RunOptions } from "../src/acceptance/run";
 import { FakeArm, startFakeArm } from "./fakeArm";
@@ -69,7 +70,9 @@ export class FakeStack implements StackPort {
       const disk = `${this.rg(diskRg)}/providers/Microsoft.Compute/disks/${vm.osDisk}`;
       const nic = `${this.rg(labRg)}/providers/Microsoft.Network/networkInterfaces/${vm.name}-nic`;
       const vmId = `${this.rg(diskRg)}/providers/Microsoft.Compute/virtualMachines/${vm.name}`;
-      this.put(disk, {}, { managedBy: vmId });
+      // A disk keeps its type and tags across lives (parking writes them).
+      const prior = this.arm.resources.get(disk.toLowerCase());
+      this.put(disk, {}, { sku: prior?.sku ?? { name: "StandardSSD_LRS" }, tags: prior?.tags ?? {}, managedBy: vmId });
       this.put(nic, { ipConfigurations: [{ name: "ipconfig", properties: { privateIPAddress: vm.privateIp, subnet: { id: `${this.rg(labRg)}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/${vm.subnet}` }, loadBalancerInboundNatRules: [{ id: `${lb}/inboundNatRules/rdp-${vm.name}` }] } }] });
       this.put(vmId, { storageProfile: { osDisk: { managedDisk: { id: disk } } }, networkProfile: { networkInterfaces: [{ id: nic }] } });
     }
@@ -124,6 +127,31 @@ export class FakeStack implements StackPort {
   }
 }
 
+/**
+ * Plays `npm run lab`'s parking commands on the fake ARM's disks, deciding each disk with labctl's
+ * own `planDisk` (the conversions budget included) and applying it to the stored disk; `stop --park`
+ * and `start` treat the VM as deallocated (`Reserved`). Logs `lab <command> <disks>`.
+ */
+export function fakeParking(arm: FakeArm, events: string[], now: () => Date = () => new Date("2026-11-29T10:30:00Z")): ParkingPort {
+  return {
+    async run(command, target) {
+      const disks = target.csvText.trim().split("\n").slice(1).map((row) => row.split(",")[2]);
+      events.push(`lab ${command} ${disks.join(" ")}`);
+      const direction = command === "stop --park" || command === "park" ? "park" : "unpark";
+      const decided = disks.map((name) => {
+        const key = [...arm.resources.keys()].find((k) => k.endsWith(`/disks/${name}`.toLowerCase()))!;
+        const stored = arm.resources.get(key)!;
+        const found = { sku: (stored.sku as { name: string }).name, tags: (stored.tags as Record<string, string>) ?? {}, diskState: stored.managedBy ? "Reserved" : "Unattached" };
+        return { key, stored, plan: planDisk({ vm: "vm", role: "OS disk", resourceGroup: "g", name }, found as Parameters<typeof planDisk>[1], direction, "Standard_LRS", now()) };
+      });
+      const refused = decided.find((d) => d.plan.refuse);
+      if (refused) throw new Error(`a disk cannot change type: ${refused.plan.refuse}`);
+      for (const d of decided) if (d.plan.change) arm.resources.set(d.key, { ...d.stored, sku: { name: d.plan.change.to }, tags: d.plan.change.tags });
+      return "done\n";
+    },
+  };
+}
+
 export interface Harness {
   arm: FakeArm;
   events: string[];
@@ -157,6 +185,7 @@ export async function harness(lab: AcceptanceLab, fail: (op: string) => string |
     resolve: async (name) => (name === GATEWAY_FQDN ? ["192.0.2.80"] : Promise.reject(new Error(`queryA ENOTFOUND ${name}`))),
     clock: { now: () => (now += 1000), sleep: async (ms) => void (now += ms) },
     https: extra.https,
+    parking: fakeParking(arm, events),
   };
   return { arm, events, ports, probes, created };
 }

@@ -35,6 +35,7 @@ export const DEFAULT_TIMEOUTS: CheckTimeouts = { connectMs: 10_000, bootMs: 15 *
 export interface RunContext {
   ports: Ports;
   lab: AcceptanceLab;
+  subscriptionId: string;
   answers: Answers;
   signal: AbortSignal;
   timeouts: CheckTimeouts;

@@ -16,13 +16,14 @@ import * as path from "path";
 import * as readline from "readline";
 import { parseArgs } from "util";
 import { runPlan } from "../plan/plan";
-import { ACCEPTANCE_IMAGE, AcceptanceLab, DEFAULT_REGION, ROLE_IMAGE, RUN_TAG, acceptanceLab, newRunId, planStackYaml } from "./lab";
+import { ACCEPTANCE_IMAGE, AcceptanceLab, DEFAULT_REGION, PLAN_STACK_FILE, ROLE_IMAGE, RUN_TAG, acceptanceLab, newRunId, planStackYaml } from "./lab";
 import { DEFAULT_TIMEOUTS } from "./checks";
 import { Ports } from "./ports";
 import { Estimate, renderJson, renderMarkdown } from "./report";
 import { Renderer, runAcceptance, steps } from "./run";
 import { checkCliVersion, PULUMI_CLI_FLOOR } from "./versions";
 import { onCtrlC } from "./interrupt";
+import { CONVERSIONS_PER_DISK } from "./parkingChecks";
 
 /** One option of the command line: its `util.parseArgs` type, the value's name in the usage, and its help. */
 interface OptionSpec {
@@ -142,7 +143,7 @@ export interface AcceptanceIo {
  * run's minutes: three ups of the lab (the first from the images), two destroys, the checks.
  */
 export async function estimateRun(lab: AcceptanceLab, dir: string): Promise<{ estimate: Estimate; warnings: string[] }> {
-  const stackFile = path.join(dir, "Pulumi.acceptance.yaml");
+  const stackFile = path.join(dir, PLAN_STACK_FILE);
   fs.writeFileSync(String(lab.config["exchange-lab:csv"]), lab.csvBefore);
   fs.writeFileSync(stackFile, planStackYaml(lab));
   const plan = await runPlan({ stackFile, baseDir: dir });
@@ -154,7 +155,7 @@ export async function estimateRun(lab: AcceptanceLab, dir: string): Promise<{ es
   // VMs attach and boot, the DC's gate waits for AD DS), parking, and its checks.
   const minutes = lab.roles
     ? Math.ceil(up + Math.max(LATER_LIFE_UP_MINUTES, plan.timeToReady?.vpnMinutes ?? 0) + 2 * destroy + ROLE_CHECK_MINUTES)
-    : Math.ceil(3 * up + 2 * destroy + 20);
+    : Math.ceil(3 * up + 2 * destroy + 20 + PARKING_MINUTES);
   const cost = plan.cost;
   const hourly = cost?.perHourRunning ?? null;
   // The hourly figure already holds the disks' hourly share (src/report/cost.ts): adding their
@@ -173,6 +174,9 @@ export async function estimateRun(lab: AcceptanceLab, dir: string): Promise<{ es
 export const LATER_LIFE_UP_MINUTES = 15;
 /** Minutes of the role lab's checks (Run Commands on three VMs, twice, and the HTTPS probe): a stated assumption. */
 export const ROLE_CHECK_MINUTES = 15;
+
+/** Minutes of the parking steps (a VM stopped and started, four disk conversions): a stated assumption. */
+export const PARKING_MINUTES = 10;
 
 /** What the run will do, for the dry run and before the confirmation. */
 function describeRun(lab: AcceptanceLab, estimate: Estimate): string {
@@ -198,6 +202,8 @@ function describeRun(lab: AcceptanceLab, estimate: Estimate): string {
       lab.csvBefore,
       "CSV after the edits (rename, subnet move, endpoint removed and added):",
       lab.csvAfter,
+      `Disk type conversions: ${CONVERSIONS_PER_DISK} per disk (Azure allows ${CONVERSIONS_PER_DISK} a day): ${lab.after[0].osDisk} stop --park and start, ${lab.after[1].osDisk} park and unpark after destroy; a third on the first disk must be refused`,
+      "",
     ];
   return [
     ...head,

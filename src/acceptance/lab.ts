@@ -30,6 +30,15 @@ export const DEFAULT_REGION = "westeurope";
 /** The administrator the image's first boot creates. */
 export const ADMIN_USERNAME = "labadmin";
 
+/** The generated lab's stack file for the plan and `npm run lab`, beside its CSV in the run's directory (secrets as placeholders). */
+export const PLAN_STACK_FILE = "Pulumi.acceptance.yaml";
+
+/** The CSV's header and the rows of the named VMs only (what a lab command may touch). */
+export function csvWithRows(csv: string, vmNames: readonly string[]): string {
+  const [header, ...rows] = csv.trimEnd().split("\n");
+  return `${[header, ...rows.filter((r) => vmNames.includes(r.split(",")[1]))].join("\n")}\n`;
+}
+
 /** Everything the run creates is named after its id (8 lower-case hex digits). */
 export function newRunId(): string {
   return randomBytes(4).toString("hex");

@@ -212,10 +212,23 @@ export interface HttpsResult {
  */
 export type HttpsProber = (url: string, timeoutMs: number) => Promise<HttpsResult>;
 
-/** The lab's own commands, `npm run lab -- <command>`, on the run's lab (its stack file and CSV). */
+/** A command of `npm run lab` the run exercises. */
+export type LabCommand = "stop --park" | "start" | "park" | "unpark";
+
+/** Where a lab command acts: the run's stack file, the CSV rows it is given, the subscription. */
+export interface LabCommandTarget {
+  /** The generated lab's stack file (the plan's, secrets as placeholders: the commands need none). */
+  stackFile: string;
+  /** The CSV the command reads instead of the stack's (`--csv`): the rows it may touch. */
+  csvText: string;
+  subscriptionId: string;
+  signal?: AbortSignal;
+}
+
+/** The lab's own commands, `npm run lab -- <command>`, run on the run's lab. */
 export interface ParkingPort {
-  /** `stop --park`, `start`, `park` or `unpark`; rejects with what the command printed when it fails. */
-  run(command: "stop --park" | "start" | "park" | "unpark"): Promise<string>;
+  /** Runs the command; resolves to what it printed, rejects with it when it fails (exit code not 0). */
+  run(command: LabCommand, target: LabCommandTarget): Promise<string>;
 }
 
 /** DNS: the IPv4 addresses a name resolves to (rejects when it does not). */
@@ -236,6 +249,6 @@ export interface Ports {
   clock: Clock;
   /** HTTPS GETs (Exchange's health check); needed with `--with-roles`. */
   https?: HttpsProber;
-  /** The lab's parking commands on the run's lab; made for the run's stack file and CSV. */
-  parking?: (lab: { stackFile: string; csvPath: string; subscriptionId: string }) => ParkingPort;
+  /** The lab's parking commands (`npm run lab`); without it the parking question is not run. */
+  parking?: ParkingPort;
 }

@@ -8,6 +8,7 @@
  */
 import { Listr } from "listr2";
 import { ACCEPTANCE_IMAGE, AcceptanceLab, RUN_TAG } from "./lab";
+import { checkParkingDeployed, checkParkingDestroyed } from "./parkingChecks";
 import { checkExchangeHealth, checkForest, checkJoined, checkNoRoleStepAgain, recordRoleSteps } from "./roleChecks";
 import { Answers, CheckTimeouts, RunContext, checkDisksKept, checkEdits, checkEndpoints, checkGateway, checkReattached, checkRunCommand, noChanges, note, recordBeforeDestroy, summary } from "./checks";
 import { KeptStack, Ports } from "./ports";
@@ -167,8 +168,10 @@ export function steps(shape: SequenceShape = { withVpn: false }): Step[] {
     },
     { id: "check-2", title: "Checks: rename, subnet move, endpoints", run: async (ctx) => { await checkEdits(ctx); await checkEndpoints(ctx, ctx.lab.after, [443], "after the edits"); } },
     { id: "run-command", title: "Run Command: re-run after a failure, update and delete on a deallocated VM", run: checkRunCommand },
+    { id: "park-deployed", title: "npm run lab -- stop --park, then start, on the first VM: its disk's type and tags after each (its two conversions of the day)", run: checkParkingDeployed },
     { id: "destroy", title: "pulumi destroy (the disks stay)", run: async (ctx) => { await recordBeforeDestroy(ctx); await stackOf(ctx).destroy(withSignal(ctx)); } },
     { id: "check-disks", title: "Checks: the OS disks still exist, attached to nothing", run: checkDisksKept },
+    { id: "park-destroyed", title: "npm run lab -- park: refused on the first disk (a third conversion); park, then unpark, on the second: type and tags after each", run: checkParkingDestroyed },
     { id: "up-again", title: "pulumi up on the kept disks", run: async (ctx) => void (await up(ctx, "up on the kept disks")) },
     { id: "check-3", title: "Checks: same addresses, same disks attached", run: checkReattached },
     { id: "destroy-again", title: "pulumi destroy", run: async (ctx) => void (await stackOf(ctx).destroy(withSignal(ctx))) },
@@ -206,7 +209,7 @@ export function keptCommands(kept: KeptStack, passphraseFile: string, lab: Accep
 export async function runAcceptance(ports: Ports, options: RunOptions, sequence: Step[] = steps(options.lab)): Promise<RunOutcome> {
   const { lab } = options;
   const answers: Answers = new Map();
-  const ctx: RunContext = { ports, lab, answers, signal: options.signal, timeouts: options.timeouts, timings: [], roleSteps: [], roleStepPlan: options.estimate.roleSteps };
+  const ctx: RunContext = { ports, lab, subscriptionId: options.subscriptionId, answers, signal: options.signal, timeouts: options.timeouts, timings: [], roleSteps: [], roleStepPlan: options.estimate.roleSteps };
   const records: StepRecord[] = sequence.map((s) => ({ id: s.id, title: s.title, status: "not run" }));
   const startedAt = new Date(ports.clock.now()).toISOString();
   let failure: string | undefined;

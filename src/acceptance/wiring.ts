@@ -8,6 +8,7 @@ import { AzureArm } from "./arm";
 import { AutomationWorkspace } from "./automation";
 import { Ports } from "./ports";
 import { httpsGet } from "./https";
+import { labCommands } from "./labCommands";
 import { resolveIpv4, systemClock, tcpConnect } from "./tcp";
 
 /** The ports for one subscription. */
@@ -19,5 +20,6 @@ export function realPorts(subscriptionId: string): Ports {
     resolve: resolveIpv4,
     clock: systemClock,
     https: httpsGet,
+    parking: labCommands(),
   };
 }

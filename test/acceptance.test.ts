@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import * as net from "net";
-import { projectSettings, pulumiVersion } from "../src/acceptance/automation";
+import { AutomationWorkspace, StepTimer, automationOptions, projectSettings, pulumiVersion } from "../src/acceptance/automation";
 import { AcceptanceIo, OPTIONS, main, parseAcceptanceArgs } from "../src/acceptance/cli";
 import { listenerScript } from "../src/acceptance/checks";
 import { labCommands } from "../src/acceptance/labCommands";
@@ -423,6 +423,40 @@ describe("npm run acceptance: the real adapters, offline", () => {
     assert.deepEqual(settings.backend, { url: `file://${state}` });
     assert.equal(settings.stackConfigDir, undefined);
     assert.ok((settings.config as Record<string, unknown>).resourceGroupName, "the config schema is carried");
+  });
+
+  it("engine events to timings: each resource step from its resourcePreEvent to its resOutputsEvent (Unix seconds), unfinished steps left out", () => {
+    const timer = new StepTimer();
+    const meta = (urn: string, type: string, op: string) => ({ op, urn, type, provider: "" });
+    const events = [
+      { sequence: 1, timestamp: 1000, resourcePreEvent: { metadata: meta("urn:pulumi:s::p::azure-native:compute:VirtualMachine::vm1", "azure-native:compute:VirtualMachine", "create") } },
+      { sequence: 2, timestamp: 1010, resourcePreEvent: { metadata: meta("urn:pulumi:s::p::azure-native:network:LoadBalancer::lb", "azure-native:network:LoadBalancer", "create") } },
+      { sequence: 3, timestamp: 1040, resOutputsEvent: { metadata: meta("urn:pulumi:s::p::azure-native:network:LoadBalancer::lb", "azure-native:network:LoadBalancer", "create") } },
+      { sequence: 4, timestamp: 1480, resOutputsEvent: { metadata: meta("urn:pulumi:s::p::azure-native:compute:VirtualMachine::vm1", "azure-native:compute:VirtualMachine", "create") } },
+      { sequence: 5, timestamp: 1500, resourcePreEvent: { metadata: meta("urn:pulumi:s::p::azure-native:compute:VirtualMachine::vm2", "azure-native:compute:VirtualMachine", "create") } },
+    ];
+    for (const e of events) timer.onEvent(e as unknown as Parameters<StepTimer["onEvent"]>[0]);
+    assert.deepEqual(timer.timings, [
+      { type: "azure-native:network:LoadBalancer", name: "lb", op: "create", seconds: 30 },
+      { type: "azure-native:compute:VirtualMachine", name: "vm1", op: "create", seconds: 480 },
+    ]);
+  });
+
+  it("the Automation API is given no signal (it would send the CLI a second SIGINT); progress and engine events only", () => {
+    const given = automationOptions({ signal: new AbortController().signal, onOutput: () => undefined }, new StepTimer());
+    assert.deepEqual(Object.keys(given).sort(), ["onEvent", "onOutput"]);
+  });
+
+  it("AutomationWorkspace with a CLI root: `pulumi version` from <root>/bin, with the given environment, the PATH's CLI ignored", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-root-"));
+    fs.mkdirSync(path.join(root, "bin"));
+    fs.writeFileSync(path.join(root, "bin", "pulumi"), "#!/bin/sh\necho \"v3.999.0 $TWIN_STATE\"\n", { mode: 0o755 });
+    try {
+      const version = await new AutomationWorkspace({ pulumiRoot: root, envVars: { TWIN_STATE: "twin.json" }, installProvider: false }, { PATH: "/nonexistent" }).cliVersion();
+      assert.equal(version, "v3.999.0 twin.json");
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it("TCP connects: a listening port connects, a closed one is refused, never a rejection", async () => {

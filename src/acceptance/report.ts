@@ -185,6 +185,19 @@ export function allAnswers(answers: ReadonlyMap<QuestionId, Omit<Answer, "id" | 
 
 const money = (n: number | null, currency: string) => (n === null ? "unknown" : `${n.toFixed(2)} ${currency}`);
 
+/**
+ * The run's measured minutes (start to finish) and their cost at the plan's running rate: what the
+ * run cost, give or take Azure's billing granularity and traffic (an upper bound: not every
+ * resource ran the whole time).
+ */
+function measuredCost(report: AcceptanceReport): string[] {
+  if (!report.finishedAt) return [];
+  const minutes = Math.max(0, Math.round((Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 60_000));
+  const e = report.estimate;
+  const cost = e.perHourRunning === null ? null : Math.round((e.perHourRunning * minutes) / 60 * 100) / 100;
+  return [`- Measured: ${minutes} minutes, about ${money(cost, e.currency)} at the plan's running rate (an upper bound: not everything ran the whole time)`];
+}
+
 /** The report as JSON (2-space indented, trailing newline). */
 export function renderJson(report: AcceptanceReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
@@ -201,6 +214,7 @@ export function renderMarkdown(report: AcceptanceReport): string {
     `- Pulumi CLI ${report.versions.cli}, SDK ${report.versions.sdk}, Node ${report.versions.node}; plugins: ${report.versions.plugins.join(", ") || "unknown"}`,
     `- Lab: 2 VMs of ${report.lab.vmSize} from ${report.lab.image}; resource groups ${report.lab.resourceGroup}, ${report.lab.diskResourceGroup}`,
     `- Estimate: about ${e.minutes} minutes, ${money(e.total, e.currency)} (${money(e.perHourRunning, e.currency)} an hour running; prices: ${e.priceSource})`,
+    ...measuredCost(report),
     "",
     "| Question | Result |",
     "| --- | --- |",

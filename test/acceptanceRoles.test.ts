@@ -98,6 +98,7 @@ describe("npm run acceptance --with-roles: the role lab", () => {
       assert.ok(!text.includes(ISO) && !text.includes(sig) && !text.includes(new URL(ISO).search), "no SAS token in the report");
     }
     assert.match(md, /\| acc0ddba11a-ex1 \| exchange-prereqs \| 40 \| 38\.8 \| 38\.5 \| Succeeded \| 0 \|/);
+    assert.match(md, /\n- Lab: acc0ddba11a-dc1 \(Standard_B2s\), acc0ddba11a-ex1 \(Standard_B4ms\), acc0ddba11a-m1 \(Standard_B2s\), domain acc0ddba11a\.example\.com from ws2022-g2;/);
     assert.match(md, /\n- Measured: \d+ minutes, about \d+\.\d\d USD at the plan's running rate/);
     assert.match(md, /### acc0ddba11a-ex1 exchange-prereqs\n\n```\ndownloaded https:\/\/labstore\.blob\.core\.windows\.net\/iso\/ExchangeServerSE-x64\.iso\?sig=\[secret\]\nprerequisites installed\n```/);
   });

@@ -114,7 +114,8 @@ export interface AcceptanceReport {
   outcome: "passed" | "failed" | "interrupted" | "dry run";
   versions: { cli: string; sdk: string; plugins: string[]; node: string };
   estimate: Estimate;
-  lab: { vmSize: string; image: string; resourceGroup: string; diskResourceGroup: string };
+  /** `what`: the lab in a few words (`2 VMs of Standard_B1ms`, the role lab's VMs and sizes). */
+  lab: { what: string; vmSize: string; image: string; resourceGroup: string; diskResourceGroup: string };
   answers: Answer[];
   steps: StepRecord[];
   leftovers: Leftover[];
@@ -212,7 +213,7 @@ export function renderMarkdown(report: AcceptanceReport): string {
     `- Region: ${report.region}${report.withVpn ? " (with the VPN gateway)" : ""}; subscription ${report.subscriptionId}`,
     `- Started ${report.startedAt}${report.finishedAt ? `, finished ${report.finishedAt}` : ""}`,
     `- Pulumi CLI ${report.versions.cli}, SDK ${report.versions.sdk}, Node ${report.versions.node}; plugins: ${report.versions.plugins.join(", ") || "unknown"}`,
-    `- Lab: 2 VMs of ${report.lab.vmSize} from ${report.lab.image}; resource groups ${report.lab.resourceGroup}, ${report.lab.diskResourceGroup}`,
+    `- Lab: ${report.lab.what} from ${report.lab.image}; resource groups ${report.lab.resourceGroup}, ${report.lab.diskResourceGroup}`,
     `- Estimate: about ${e.minutes} minutes, ${money(e.total, e.currency)} (${money(e.perHourRunning, e.currency)} an hour running; prices: ${e.priceSource})`,
     ...measuredCost(report),
     "",

@@ -7,7 +7,7 @@
  * removes it. Nothing is deleted that does not carry the run's tag.
  */
 import { Listr } from "listr2";
-import { ACCEPTANCE_IMAGE, AcceptanceLab, RUN_TAG } from "./lab";
+import { ACCEPTANCE_IMAGE, AcceptanceLab, ROLE_IMAGE, RUN_TAG } from "./lab";
 import { checkParkingDeployed, checkParkingDestroyed } from "./parkingChecks";
 import { checkExchangeHealth, checkForest, checkJoined, checkNoRoleStepAgain, recordRoleSteps } from "./roleChecks";
 import { Answers, CheckTimeouts, RunContext, checkDisksKept, checkEdits, checkEndpoints, checkGateway, checkReattached, checkRunCommand, noChanges, note, recordBeforeDestroy, summary } from "./checks";
@@ -245,7 +245,10 @@ export async function runAcceptance(ports: Ports, options: RunOptions, sequence:
     withVpn: lab.withVpn, kept: options.keep, outcome,
     versions: { cli: options.cliVersion, sdk: options.sdkVersion, plugins, node: process.version },
     estimate: options.estimate,
-    lab: { vmSize: lab.size.name, image: ACCEPTANCE_IMAGE, resourceGroup: lab.resourceGroup, diskResourceGroup: lab.diskResourceGroup },
+    lab: {
+      what: lab.roles ? `${[lab.roles.dc, lab.roles.exchange, lab.roles.member].map((v) => `${v.name} (${lab.roles!.sizes[v.name].name})`).join(", ")}, domain ${lab.roles.domainName}` : `2 VMs of ${lab.size.name}`,
+      vmSize: lab.size.name, image: lab.roles ? ROLE_IMAGE : ACCEPTANCE_IMAGE, resourceGroup: lab.resourceGroup, diskResourceGroup: lab.diskResourceGroup,
+    },
     answers: allAnswers(answers, !!lab.roles), steps: [...records, ...cleanupSteps], leftovers, measured: measuredAgainstEstimated(ctx.timings),
   };
   const kept = options.keep && ctx.stack ? ctx.stack.kept() : undefined;

@@ -1,153 +1,24 @@
 // npm run acceptance: the sequence, its cleanup and its report against a fake automation
 // workspace (which plays Pulumi and writes what Azure would hold into the fake ARM) and the real
-// Azure SDK clients talking to the fake ARM on 127.0.0.1.
+// Azure SDK clients talking to the fake ARM on 127.0.0.1 (test/fakeAcceptance.ts).
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import type { TokenCredential } from "@azure/identity";
-import { AzureArm } from "../src/acceptance/arm";
 import * as net from "net";
-import { projectSettings, pulumiVersion } from "../src/acceptance/automation";
-import { AcceptanceIo, main, parseAcceptanceArgs } from "../src/acceptance/cli";
-import { DEFAULT_TIMEOUTS, listenerScript } from "../src/acceptance/checks";
+import { AutomationWorkspace, StepTimer, automationOptions, projectSettings, pulumiVersion } from "../src/acceptance/automation";
+import { AcceptanceIo, OPTIONS, main, parseAcceptanceArgs } from "../src/acceptance/cli";
+import { listenerScript } from "../src/acceptance/checks";
+import { labCommands } from "../src/acceptance/labCommands";
 import { tcpConnect } from "../src/acceptance/tcp";
-import { AcceptanceLab, AcceptanceVm, RUN_TAG, acceptanceLab, smallestSize } from "../src/acceptance/lab";
-import { OperationResult, Ports, StackPort, StackSpec, WorkspacePort } from "../src/acceptance/ports";
-import { Estimate, renderJson, renderMarkdown } from "../src/acceptance/report";
-import { RunOptions, Step, leftoversOf, runAcceptance, steps } from "../src/acceptance/run";
+import { RUN_TAG, smallestSize } from "../src/acceptance/lab";
+import { Ports } from "../src/acceptance/ports";
+import { renderJson, renderMarkdown } from "../src/acceptance/report";
+import { Step, leftoversOf, runAcceptance, steps } from "../src/acceptance/run";
 import { PULUMI_CLI_FLOOR, atLeast, checkCliVersion } from "../src/acceptance/versions";
-import { FakeArm, startFakeArm } from "./fakeArm";
+import { Harness, SUB, groupsLeft, harness, labFor, options } from "./fakeAcceptance";
 import { ROOT } from "./helpers";
-
-const SUB = "00000000-0000-0000-0000-000000000001";
-const credential: TokenCredential = { getToken: async () => ({ token: "fake-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
-const GATEWAY_FQDN = "exlab-acc-c0ffee00-gw.westeurope.cloudapp.azure.com";
-const ESTIMATE: Estimate = { currency: "USD", perHourRunning: 0.11, perMonthParked: 19.2, minutes: 60, total: 0.14, priceSource: "test" };
-
-function labFor(runId = "0badf00d", withVpn = false): AcceptanceLab {
-  return acceptanceLab({ runId, region: "westeurope", withVpn, allowFrom: "203.0.113.7/32", csvPath: path.join(os.tmpdir(), "unused", "lab.csv"), subscriptionId: SUB });
-}
-
-/** Plays Pulumi and Azure: `up` writes the lab's resources into the fake ARM, `destroy` removes all but the disks. */
-class FakeStack implements StackPort {
-  csv: string;
-  constructor(private readonly arm: FakeArm, private readonly lab: AcceptanceLab, spec: StackSpec, private readonly events: string[], private readonly fail: (op: string) => string | undefined) {
-    this.csv = spec.csvText;
-  }
-  private rg = (group: string) => `/subscriptions/${SUB}/resourceGroups/${group}`;
-  private put(id: string, properties: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-    this.arm.resources.set(id.toLowerCase(), { id, name: id.split("/").pop(), ...extra, properties });
-  }
-  private async op(name: string, signal?: AbortSignal): Promise<void> {
-    this.events.push(name);
-    if (signal?.aborted) throw new Error("canceled");
-    const message = this.fail(name);
-    if (message) throw new Error(message);
-  }
-  private vms(): AcceptanceVm[] {
-    return this.csv === this.lab.csvAfter ? this.lab.after : this.lab.before;
-  }
-  async up(opts: { expectNoChanges?: boolean; signal?: AbortSignal } = {}): Promise<OperationResult> {
-    await this.op(opts.expectNoChanges ? "up --expect-no-changes" : "up", opts.signal);
-    const { resourceGroup: labRg, diskResourceGroup: diskRg } = this.lab;
-    this.put(this.rg(labRg), {}, { location: "westeurope" });
-    const lb = `${this.rg(labRg)}/providers/Microsoft.Network/loadBalancers/lab-lb`;
-    const ports = [...new Set(this.vms().flatMap((v) => v.endpoints))];
-    this.put(lb, {
-      loadBalancingRules: ports.map((p) => ({ name: `rule-${p}`, properties: { frontendPort: p, backendPort: p } })),
-      inboundNatRules: this.vms().map((v) => ({ name: `rdp-${v.name}`, properties: { frontendPort: v.rdpPort, backendPort: 3389 } })),
-    });
-    this.put(`${this.rg(labRg)}/providers/Microsoft.Network/publicIPAddresses/lab-pip`, { ipAddress: "127.0.0.1", dnsSettings: { fqdn: "lab.westeurope.cloudapp.azure.com" } });
-    if (this.lab.withVpn) {
-      this.put(`${this.rg(labRg)}/providers/Microsoft.Network/publicIPAddresses/vnet-vpngw-ip`, { ipAddress: "192.0.2.80", dnsSettings: { fqdn: GATEWAY_FQDN } });
-      this.put(`${this.rg(labRg)}/providers/Microsoft.Network/connections/vnet-to-draytek`, { provisioningState: "Succeeded", connectionStatus: "NotConnected", connectionType: "IPsec", virtualNetworkGateway1: { id: `${this.rg(labRg)}/providers/Microsoft.Network/virtualNetworkGateways/vnet-vpngw`, properties: {} } });
-    }
-    for (const key of [...this.arm.resources.keys()]) if (key.includes("/virtualmachines/") && !this.vms().some((v) => key.endsWith(`/virtualmachines/${v.name}`))) this.arm.resources.delete(key);
-    for (const vm of this.vms()) {
-      const disk = `${this.rg(diskRg)}/providers/Microsoft.Compute/disks/${vm.osDisk}`;
-      const nic = `${this.rg(labRg)}/providers/Microsoft.Network/networkInterfaces/${vm.name}-nic`;
-      const vmId = `${this.rg(diskRg)}/providers/Microsoft.Compute/virtualMachines/${vm.name}`;
-      this.put(disk, {}, { managedBy: vmId });
-      this.put(nic, { ipConfigurations: [{ name: "ipconfig", properties: { privateIPAddress: vm.privateIp, subnet: { id: `${this.rg(labRg)}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/${vm.subnet}` }, loadBalancerInboundNatRules: [{ id: `${lb}/inboundNatRules/rdp-${vm.name}` }] } }] });
-      this.put(vmId, { storageProfile: { osDisk: { managedDisk: { id: disk } } }, networkProfile: { networkInterfaces: [{ id: nic }] } });
-    }
-    return { changes: opts.expectNoChanges ? { same: 12 } : { create: 12 } };
-  }
-  async preview(opts: { signal?: AbortSignal } = {}) {
-    await this.op("preview", opts.signal);
-    return { changes: { same: 12 } };
-  }
-  async refresh(opts: { signal?: AbortSignal } = {}) {
-    await this.op("refresh", opts.signal);
-    return { changes: { same: 12 } };
-  }
-  async destroy(opts: { signal?: AbortSignal } = {}) {
-    await this.op("destroy", opts.signal);
-    for (const key of [...this.arm.resources.keys()]) {
-      const labRg = this.rg(this.lab.resourceGroup).toLowerCase();
-      if (key === labRg || key.startsWith(`${labRg}/`) || key.includes("/virtualmachines/")) this.arm.resources.delete(key);
-      else if (key.includes("/disks/")) this.arm.resources.set(key, { ...this.arm.resources.get(key), managedBy: undefined });
-    }
-    return { changes: { delete: 12 } };
-  }
-  async writeCsv(text: string) {
-    this.events.push("writeCsv");
-    this.csv = text;
-  }
-  async outputs() {
-    return { publicIp: "127.0.0.1", resourceGroupName: this.lab.resourceGroup, ...(this.lab.withVpn ? { gatewayFqdn: GATEWAY_FQDN } : {}) };
-  }
-  async plugins() {
-    return ["azure-native 3.28.0"];
-  }
-  async dispose() {
-    this.events.push("dispose");
-  }
-}
-
-interface Harness {
-  arm: FakeArm;
-  events: string[];
-  ports: Ports;
-  probes: string[];
-  created: StackSpec[];
-}
-
-async function harness(lab: AcceptanceLab, fail: (op: string) => string | undefined = () => undefined, tcpOk: (port: number) => boolean = () => true): Promise<Harness> {
-  const arm = await startFakeArm({});
-  const events: string[] = [];
-  const probes: string[] = [];
-  const created: StackSpec[] = [];
-  arm.onCall = (call) => events.push(call.replace(/\/subscriptions\/[^/]+\/resourceGroups\//i, "").replace(/\/providers\/Microsoft\.[A-Za-z]+\//, "/"));
-  const workspace: WorkspacePort = {
-    cliVersion: async () => "v3.210.0",
-    createStack: async (spec) => {
-      events.push("createStack");
-      created.push(spec);
-      return new FakeStack(arm, lab, spec, events, fail);
-    },
-  };
-  let now = Date.parse("2026-11-29T10:00:00Z");
-  const ports: Ports = {
-    workspace,
-    arm: new AzureArm({ credential, subscriptionId: SUB, endpoint: arm.endpoint, ca: arm.ca, pollIntervalMs: 5 }),
-    tcp: async (host, port) => {
-      probes.push(`${host}:${port}`);
-      return tcpOk(port) ? { ok: true, ms: 12 } : { ok: false, ms: 10_000, error: "timeout" };
-    },
-    resolve: async (name) => (name === GATEWAY_FQDN ? ["192.0.2.80"] : Promise.reject(new Error(`queryA ENOTFOUND ${name}`))),
-    clock: { now: () => (now += 1000), sleep: async (ms) => void (now += ms) },
-  };
-  return { arm, events, ports, probes, created };
-}
-
-function options(lab: AcceptanceLab, extra: Partial<RunOptions> = {}): RunOptions {
-  return { lab, subscriptionId: SUB, keep: false, estimate: ESTIMATE, cliVersion: "v3.210.0", sdkVersion: "3.248.0", timeouts: { ...DEFAULT_TIMEOUTS, bootMs: 60_000 }, renderer: "silent", signal: new AbortController().signal, ...extra };
-}
-
-const groupsLeft = (h: Harness) => [...h.arm.resources.keys()].filter((k) => /\/resourcegroups\/[^/]+$/.test(k));
 
 describe("npm run acceptance: the sequence (fake workspace, fake ARM on 127.0.0.1)", () => {
   let h: Harness | undefined;
@@ -162,7 +33,7 @@ describe("npm run acceptance: the sequence (fake workspace, fake ARM on 127.0.0.
     const { report, code } = await runAcceptance(h.ports, options(lab));
     assert.equal(code, 0, JSON.stringify([report.steps.filter((s) => s.status !== "done"), report.answers.filter((a) => a.status === "fail")], null, 1));
     const pulumiOps = h.events.filter((e) => /^(createStack|up|refresh|preview|destroy|writeCsv|dispose)/.test(e));
-    assert.deepEqual(pulumiOps, ["createStack", "up", "up --expect-no-changes", "refresh", "preview", "writeCsv", "up", "destroy", "up", "destroy", "dispose"]);
+    assert.deepEqual(pulumiOps, ["createStack", "up", "preview --expect-no-changes", "up", "refresh", "preview", "writeCsv", "up", "destroy", "up", "destroy", "dispose"]);
     const at = (e: string) => h!.events.findIndex((x) => x.startsWith(e));
     assert.ok(at(`PUT ${lab.diskResourceGroup}`) < at("createStack"), `the disk group exists before the stack: ${h.events.join("\n")}`);
     assert.ok(at(`POST ${lab.diskResourceGroup}/virtualMachines/${lab.after[1].name}/deallocate`) > at("writeCsv"));
@@ -172,7 +43,7 @@ describe("npm run acceptance: the sequence (fake workspace, fake ARM on 127.0.0.
     assert.deepEqual(report.leftovers, []);
     assert.deepEqual(report.answers.map((a) => [a.id, a.status]), [
       ["lbPools", "pass"], ["gatewayDns", "not run"], ["nicMove", "pass"], ["runCommand", "pass"],
-      ["refreshDiff", "pass"], ["noOpUp", "pass"], ["disksSurvive", "pass"], ["renameOneUp", "pass"],
+      ["refreshDiff", "pass"], ["noOpUp", "pass"], ["disksSurvive", "pass"], ["renameOneUp", "pass"], ["parking", "pass"],
     ]);
     assert.ok(h.probes.includes("127.0.0.1:443") && h.probes.includes("127.0.0.1:50001") && h.probes.includes("127.0.0.1:50002"));
     assert.ok(h.arm.calls.some((c) => c.includes("/runCommands/exchange-lab-acceptance-listen-443")), "a listener is started before 443 is probed");
@@ -216,6 +87,90 @@ describe("npm run acceptance: the sequence (fake workspace, fake ARM on 127.0.0.
     assert.equal(report.steps.find((s) => s.id === "up")!.error, "interrupted (Ctrl-C)");
     assert.ok(h.events.includes("destroy"));
     assert.deepEqual(groupsLeft(h), []);
+  });
+
+  it("--expect-no-changes is a preview that refuses before anything is applied: noOpUp fails with the engine's words, then the up runs", async () => {
+    const lab = labFor();
+    h = await harness(lab, (op) => (op === "preview --expect-no-changes" ? "error: no changes were expected but changes were proposed" : undefined));
+    const { report } = await runAcceptance(h.ports, options(lab));
+    const ops = h.events.filter((e) => /^(up|preview)/.test(e));
+    assert.deepEqual(ops.slice(0, 3), ["up", "preview --expect-no-changes", "up"]);
+    const answer = report.answers.find((a) => a.id === "noOpUp")!;
+    assert.equal(answer.status, "fail");
+    assert.match(answer.evidence[0], /^preview --expect-no-changes refused: error: no changes were expected/);
+    assert.match(answer.evidence[1], /^second up: same 12$/);
+  });
+
+  it("a disk still attached after destroy (managedBy set) fails disksSurvive: kept means existing and attached to nothing", async () => {
+    const lab = labFor();
+    h = await harness(lab);
+    const sequence = steps().map((s) => (s.id === "destroy" ? { ...s, run: async (ctx: Parameters<Step["run"]>[0]) => {
+      await s.run(ctx);
+      const disk = [...h!.arm.resources.keys()].find((k) => k.endsWith(`/disks/${lab.after[0].osDisk}`.toLowerCase()))!;
+      h!.arm.resources.set(disk, { ...h!.arm.resources.get(disk), managedBy: `/subscriptions/${SUB}/resourceGroups/${lab.diskResourceGroup}/providers/Microsoft.Compute/virtualMachines/orphan` });
+    } } : s));
+    const { report } = await runAcceptance(h.ports, options(lab), sequence);
+    const answer = report.answers.find((a) => a.id === "disksSurvive")!;
+    assert.equal(answer.status, "fail");
+    assert.ok(answer.evidence.includes(`after destroy: ${lab.after[0].osDisk} exists, still attached to orphan`), answer.evidence.join("\n"));
+    assert.ok(answer.evidence.includes(`after destroy: ${lab.after[1].osDisk} exists, unattached`));
+  });
+
+  it("the report sets each resource type's measured create minutes beside the plan's estimate, by phase", async () => {
+    const lab = labFor();
+    h = await harness(lab);
+    const { report } = await runAcceptance(h.ports, options(lab));
+    const vm = report.measured.find((m) => m.type === "azure-native:compute:VirtualMachine" && m.phase === "first up")!;
+    assert.deepEqual([vm.count, vm.medianMinutes, vm.maxMinutes, vm.estimateMinutes], [2, 7.5, 8, 8]);
+    const attach = report.measured.find((m) => m.type === "azure-native:compute:VirtualMachine" && m.phase === "up on the kept disks")!;
+    assert.equal(attach.estimateMinutes, 3, "a VM on its kept disk: the plan's attach-and-start figure");
+    assert.ok(!report.measured.some((m) => m.phase === "second up"), "a no-op up creates nothing");
+    assert.match(renderMarkdown(report), /\| azure-native:compute:VirtualMachine \| first up \| 2 \| 7\.5 \| 8 \| 8 \| FROM_IMAGE_VM_MINUTES \(assumption\) \|/);
+  });
+
+  it("parking with the lab's own commands: stop --park and start on the deployed lab, a third conversion refused, park and unpark after destroy; type and tags after each", async () => {
+    const lab = labFor();
+    h = await harness(lab);
+    const { report } = await runAcceptance(h.ports, options(lab));
+    const [first, second] = lab.after.map((v) => v.osDisk);
+    assert.deepEqual(h.events.filter((e) => e.startsWith("lab ")), [`lab stop --park ${first}`, `lab start ${first}`, `lab park ${first}`, `lab park ${second}`, `lab unpark ${second}`]);
+    const at = (e: string) => h!.events.indexOf(e);
+    assert.ok(at(`lab start ${first}`) < h.events.indexOf("destroy") && h.events.indexOf("destroy") < at(`lab park ${second}`), "stop --park and start before destroy, park and unpark after it");
+    const parking = report.answers.find((a) => a.id === "parking")!;
+    assert.equal(parking.status, "pass", parking.evidence.join("\n"));
+    assert.deepEqual(parking.evidence.map((e) => e.replace(/:.*?; /, ": ...; ")), [
+      `deployed lab: ...; ${first}: Standard_LRS, exchange-lab-running-sku StandardSSD_LRS, 1 conversion(s) recorded (expected Standard_LRS, exchange-lab-running-sku StandardSSD_LRS, 1)`,
+      `deployed lab: ...; ${first}: StandardSSD_LRS, exchange-lab-running-sku none, 2 conversion(s) recorded (expected StandardSSD_LRS, exchange-lab-running-sku none, 2)`,
+      parking.evidence[2].replace(/:.*?; /, ": ...; "),
+      `after destroy: ...; ${second}: Standard_LRS, exchange-lab-running-sku StandardSSD_LRS, 1 conversion(s) recorded (expected Standard_LRS, exchange-lab-running-sku StandardSSD_LRS, 1)`,
+      `after destroy: ...; ${second}: StandardSSD_LRS, exchange-lab-running-sku none, 2 conversion(s) recorded (expected StandardSSD_LRS, exchange-lab-running-sku none, 2)`,
+    ]);
+    assert.match(parking.evidence[2], new RegExp(`^after destroy: a third conversion of ${first} refused before Azure was asked: .*changed type 2 times today.*Azure allows 2 a day`));
+  });
+
+  it("the real lab command port calls npm run lab's own main with the run's stack file, the rows' CSV and the subscription, and rejects with its output on a non-zero exit", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acceptance-lab-"));
+    const seen: { argv: string[]; csv: string }[] = [];
+    const port = labCommands(async (argv, write, writeError) => {
+      seen.push({ argv: [...argv], csv: fs.readFileSync(argv[argv.indexOf("--csv") + 1], "utf8") });
+      if (argv[0] === "park") {
+        writeError("a disk changed type 2 times today\n");
+        return 1;
+      }
+      write("started\n");
+      return 0;
+    });
+    const target = { stackFile: path.join(dir, "Pulumi.acceptance.yaml"), csvText: "header\nrow\n", subscriptionId: SUB };
+    try {
+      assert.equal(await port.run("stop --park", target), "started\n");
+      await assert.rejects(port.run("park", target), /^Error: npm run lab -- park exited 1: a disk changed type 2 times today$/);
+      assert.deepEqual(seen[0].argv.slice(0, 4), ["stop", "--park", "--config", target.stackFile]);
+      assert.deepEqual(seen[0].argv.slice(-2), ["--subscription", SUB]);
+      assert.equal(seen[0].csv, "header\nrow\n");
+      assert.deepEqual(fs.readdirSync(dir), [], "the rows' CSV is removed after the command");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("--keep: after a failure nothing is destroyed or deleted, and what is left is listed with the az command that removes it", async () => {
@@ -270,7 +225,7 @@ describe("npm run acceptance: the sequence (fake workspace, fake ARM on 127.0.0.
     const lab = labFor("c0ffee00", true);
     const password = lab.secrets["exchange-lab:adminPassword"];
     // An engine message quoting a secret input must not carry it into the report.
-    h = await harness(lab, (op) => (op === "up --expect-no-changes" ? `diff: adminPassword "${password}" != "x"` : undefined));
+    h = await harness(lab, (op) => (op === "preview --expect-no-changes" ? `diff: adminPassword "${password}" != "x"` : undefined));
     const { report } = await runAcceptance(h.ports, options(lab));
     const md = renderMarkdown(report);
     const json = renderJson(report);
@@ -279,7 +234,7 @@ describe("npm run acceptance: the sequence (fake workspace, fake ARM on 127.0.0.
     }
     assert.ok(json.includes("[secret]"), json);
     const parsed = JSON.parse(json) as typeof report;
-    assert.deepEqual(parsed.answers.map((a) => a.id), ["lbPools", "gatewayDns", "nicMove", "runCommand", "refreshDiff", "noOpUp", "disksSurvive", "renameOneUp"]);
+    assert.deepEqual(parsed.answers.map((a) => a.id), ["lbPools", "gatewayDns", "nicMove", "runCommand", "refreshDiff", "noOpUp", "disksSurvive", "renameOneUp", "parking"]);
     assert.equal(parsed.answers.find((a) => a.id === "noOpUp")!.status, "fail");
     assert.equal(parsed.answers.find((a) => a.id === "gatewayDns")!.status, "pass", JSON.stringify(parsed.answers.find((a) => a.id === "gatewayDns")));
     assert.deepEqual(parsed.versions.plugins, ["azure-native 3.28.0"]);
@@ -324,9 +279,43 @@ describe("npm run acceptance: the command line", () => {
     const { io: value, out } = io();
     assert.equal(await main(["--dry-run", "--subscription", "00000000-0000-0000-0000-000000000000"], value), 0);
     assert.match(out.stdout, /Generated lab: 2 VMs of Standard_B1ms \(1 vCPU, 2 GiB: the smallest size that boots ws2022\)/);
-    assert.match(out.stdout, /Steps:\n {2}1\. Create the disk resource group[\s\S]* {2}15\. pulumi destroy\n/);
+    assert.match(out.stdout, /Steps:\n {2}1\. Create the disk resource group[\s\S]* {2}17\. pulumi destroy\n/);
+    assert.match(out.stdout, /Disk type conversions: 2 per disk \(Azure allows 2 a day\)/);
     assert.match(out.stdout, /Estimate: about \d+ minutes and \d+\.\d\d USD \(\d+\.\d\d USD an hour while running/);
     assert.match(out.stdout, /Dry run: nothing was created\.\n$/);
+  });
+
+  it("--dry-run lists the VPN checks only with --with-vpn", async () => {
+    const without = io();
+    assert.equal(await main(["--dry-run", "--subscription", "00000000-0000-0000-0000-000000000000"], without.io), 0);
+    const stepsOf = (text: string) => text.slice(text.indexOf("Steps:"), text.indexOf("Estimate:"));
+    assert.ok(!/VPN|gateway/i.test(stepsOf(without.out.stdout)), stepsOf(without.out.stdout));
+    const withVpn = io();
+    assert.equal(await main(["--dry-run", "--with-vpn", "--subscription", "00000000-0000-0000-0000-000000000000"], withVpn.io), 0);
+    assert.match(stepsOf(withVpn.out.stdout), /Checks: load balancer \(RDP, HTTPS\), VPN gateway/);
+  });
+
+  it("--keep: the stack's passphrase in a file of mode 0600 beside the report, the commands that destroy the stack later printed, no passphrase in the report", async () => {
+    const lab = labFor();
+    const h = await harness(lab, (op) => (op === "refresh" ? "refresh failed" : undefined));
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "acceptance-out-"));
+    try {
+      const { io: value, out: printed } = io({ ports: () => h.ports, isTty: true, confirm: async () => true });
+      assert.equal(await main(["--subscription", SUB, "--allow-from", "203.0.113.7", "--out", out, "--keep"], value), 3);
+      const file = path.join(out, "acceptance-0badf00d.passphrase");
+      assert.equal(fs.readFileSync(file, "utf8"), "the-passphrase");
+      assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+      assert.match(printed.stdout, new RegExp(`PULUMI_BACKEND_URL='file:///tmp/run/state' PULUMI_CONFIG_PASSPHRASE_FILE='${file}' pulumi destroy --stack acceptance-0badf00d --yes`));
+      assert.match(printed.stdout, new RegExp(`az group delete --name ${lab.diskResourceGroup} --subscription ${SUB} --yes`));
+      for (const report of ["acceptance-0badf00d.md", "acceptance-0badf00d.json"]) {
+        const text = fs.readFileSync(path.join(out, report), "utf8");
+        assert.ok(!text.includes("the-passphrase"), report);
+        assert.ok(text.includes(file), `${report} names the passphrase file`);
+      }
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+      await h.arm.close();
+    }
   });
 
   it("a Pulumi CLI below the floor: a clear message naming both versions, exit 2, nothing created", async () => {
@@ -385,9 +374,35 @@ describe("npm run acceptance: the command line", () => {
 
   it("arguments: region spelled either way, --allow-from as an address or a /32, a bad subscription refused", () => {
     const args = parseAcceptanceArgs(["--subscription", SUB, "--region", "West Europe", "--allow-from", "203.0.113.7", "--with-vpn", "--keep", "--yes"]);
-    assert.deepEqual(args, { subscription: SUB, region: "westeurope", withVpn: true, allowFrom: "203.0.113.7/32", keep: true, yes: true, dryRun: false, out: "." });
+    assert.deepEqual(args, { subscription: SUB, region: "westeurope", withVpn: true, withRoles: false, exchangeIsoUrl: undefined, allowFrom: "203.0.113.7/32", keep: true, yes: true, dryRun: false, out: "." });
     assert.throws(() => parseAcceptanceArgs(["--subscription", "mine", "--dry-run"]), /is not a subscription ID/);
     assert.throws(() => parseAcceptanceArgs(["--subscription", SUB]), /give --allow-from <your public IPv4>/);
+  });
+
+  it("arguments through util.parseArgs: unknown options, missing values and positionals refused in plain words; -y and -h as short forms", () => {
+    assert.throws(() => parseAcceptanceArgs(["--subscription", SUB, "--frobnicate"]), /^Error: unknown option '--frobnicate'$/);
+    assert.throws(() => parseAcceptanceArgs(["--subscription"]), /^Error: --subscription needs a value$/);
+    assert.throws(() => parseAcceptanceArgs(["--subscription", "--dry-run"]), /^Error: --subscription needs a value$/);
+    assert.throws(() => parseAcceptanceArgs(["--subscription", SUB, "--dry-run", "extra"]), /unexpected argument 'extra'/);
+    assert.throws(() => parseAcceptanceArgs(["-h"]), /^Error: help$/);
+    assert.equal(parseAcceptanceArgs(["--subscription", SUB, "--dry-run", "-y"]).yes, true);
+  });
+
+  it("--help is generated from the option definitions: every option, its value's name and its help", async () => {
+    const { io: value, out } = io();
+    assert.equal(await main(["--help"], value), 0);
+    for (const [name, spec] of Object.entries(OPTIONS)) {
+      assert.match(out.stdout, new RegExp(`\\n  ${"short" in spec ? `-${spec.short}, ` : ""}--${name}${"value" in spec ? ` ${spec.value}` : ""} +${spec.help.split(" ").slice(0, 3).join(" ").replace(/[()]/g, "\\$&")}`), name);
+    }
+    assert.match(out.stdout, /^usage: npm run acceptance -- --subscription ID \[--region R\] .*\[--out DIR\]\n/);
+  });
+
+  it("--exchange-iso-url is a secret: a bad one is refused without repeating it; it needs --with-roles, and --with-roles needs it for a real run", () => {
+    const sas = "http://store.blob.core.windows.net/iso/ExchangeServerSE.iso?sig=SECRET";
+    assert.throws(() => parseAcceptanceArgs(["--subscription", SUB, "--with-roles", "--allow-from", "203.0.113.7", "--exchange-iso-url", sas]), (err: Error) => /not an https:\/\/ URL/.test(err.message) && !err.message.includes("SECRET"));
+    assert.throws(() => parseAcceptanceArgs(["--subscription", SUB, "--dry-run", "--exchange-iso-url", sas.replace("http:", "https:")]), /for --with-roles only/);
+    assert.throws(() => parseAcceptanceArgs(["--subscription", SUB, "--with-roles", "--allow-from", "203.0.113.7"]), /--with-roles needs --exchange-iso-url/);
+    assert.equal(parseAcceptanceArgs(["--subscription", SUB, "--with-roles", "--dry-run"]).withRoles, true);
   });
 
   it("the generated lab: the smallest catalogue size with 2 GiB that boots Generation 1, the rename keeping its OS disk", () => {
@@ -408,6 +423,40 @@ describe("npm run acceptance: the real adapters, offline", () => {
     assert.deepEqual(settings.backend, { url: `file://${state}` });
     assert.equal(settings.stackConfigDir, undefined);
     assert.ok((settings.config as Record<string, unknown>).resourceGroupName, "the config schema is carried");
+  });
+
+  it("engine events to timings: each resource step from its resourcePreEvent to its resOutputsEvent (Unix seconds), unfinished steps left out", () => {
+    const timer = new StepTimer();
+    const meta = (urn: string, type: string, op: string) => ({ op, urn, type, provider: "" });
+    const events = [
+      { sequence: 1, timestamp: 1000, resourcePreEvent: { metadata: meta("urn:pulumi:s::p::azure-native:compute:VirtualMachine::vm1", "azure-native:compute:VirtualMachine", "create") } },
+      { sequence: 2, timestamp: 1010, resourcePreEvent: { metadata: meta("urn:pulumi:s::p::azure-native:network:LoadBalancer::lb", "azure-native:network:LoadBalancer", "create") } },
+      { sequence: 3, timestamp: 1040, resOutputsEvent: { metadata: meta("urn:pulumi:s::p::azure-native:network:LoadBalancer::lb", "azure-native:network:LoadBalancer", "create") } },
+      { sequence: 4, timestamp: 1480, resOutputsEvent: { metadata: meta("urn:pulumi:s::p::azure-native:compute:VirtualMachine::vm1", "azure-native:compute:VirtualMachine", "create") } },
+      { sequence: 5, timestamp: 1500, resourcePreEvent: { metadata: meta("urn:pulumi:s::p::azure-native:compute:VirtualMachine::vm2", "azure-native:compute:VirtualMachine", "create") } },
+    ];
+    for (const e of events) timer.onEvent(e as unknown as Parameters<StepTimer["onEvent"]>[0]);
+    assert.deepEqual(timer.timings, [
+      { type: "azure-native:network:LoadBalancer", name: "lb", op: "create", seconds: 30 },
+      { type: "azure-native:compute:VirtualMachine", name: "vm1", op: "create", seconds: 480 },
+    ]);
+  });
+
+  it("the Automation API is given no signal (it would send the CLI a second SIGINT); progress and engine events only", () => {
+    const given = automationOptions({ signal: new AbortController().signal, onOutput: () => undefined }, new StepTimer());
+    assert.deepEqual(Object.keys(given).sort(), ["onEvent", "onOutput"]);
+  });
+
+  it("AutomationWorkspace with a CLI root: `pulumi version` from <root>/bin, with the given environment, the PATH's CLI ignored", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-root-"));
+    fs.mkdirSync(path.join(root, "bin"));
+    fs.writeFileSync(path.join(root, "bin", "pulumi"), "#!/bin/sh\necho \"v3.999.0 $TWIN_STATE\"\n", { mode: 0o755 });
+    try {
+      const version = await new AutomationWorkspace({ pulumiRoot: root, envVars: { TWIN_STATE: "twin.json" }, installProvider: false }, { PATH: "/nonexistent" }).cliVersion();
+      assert.equal(version, "v3.999.0 twin.json");
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it("TCP connects: a listening port connects, a closed one is refused, never a rejection", async () => {

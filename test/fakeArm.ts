@@ -52,6 +52,8 @@ export interface FakeArm {
   resources: Map<string, Record<string, unknown>>;
   /** An ARM error to answer instead, for a stored-resource call (`PUT /subscriptions/...`), if it returns one. */
   refuse?: (call: string) => { status: number; code: string; message: string } | undefined;
+  /** What a stored run command's script prints (its instance view's `output`), by its path and script. */
+  runCommandOutput?: (pathname: string, script: string) => string | undefined;
 }
 
 let pems: Promise<{ cert: string; private: string }> | undefined;
@@ -217,8 +219,10 @@ function serveStored(
     const properties: Record<string, unknown> = { ...(input.properties as Record<string, unknown>), provisioningState: "Succeeded" };
     // A run command runs at each PUT: its script's `exit N` is its exit code.
     if (/\/runcommands\/[^/]+$/.test(key)) {
-      const exitCode = Number(/exit (\d+)/.exec(String((properties.source as { script?: string } | undefined)?.script))?.[1] ?? 0);
-      properties.instanceView = { executionState: exitCode === 0 ? "Succeeded" : "Failed", exitCode, startTime: new Date(Date.now() + fake.resources.size).toISOString() };
+      const script = String((properties.source as { script?: string } | undefined)?.script);
+      const exitCode = Number(/exit (\d+)/.exec(script)?.[1] ?? 0);
+      const output = fake.runCommandOutput?.(pathname, script);
+      properties.instanceView = { executionState: exitCode === 0 ? "Succeeded" : "Failed", exitCode, startTime: new Date(Date.now() + fake.resources.size).toISOString(), ...(output !== undefined ? { output } : {}) };
     }
     const stored = { ...input, id: pathname, name: pathname.split("/").pop(), properties };
     fake.resources.set(key, stored);

@@ -59,8 +59,9 @@ describe("the source folders", () => {
     catalogues: ["input"],
     labctl: ["input", "azure", "plan", "program"],
     docs: ["input"],
-    // The acceptance run's inline program is index.ts's own function (src/acceptance/README.md).
-    acceptance: ["input", "plan", "index"],
+    // The acceptance run's inline program is index.ts's own function; it parks with labctl's own
+    // code and compares its timings with report's estimates (src/acceptance/README.md).
+    acceptance: ["input", "plan", "report", "labctl", "index"],
   };
   // Inside src/input, by what each part reads: the shared helpers at its root, then the CSV's
   // cells (csv/), the stack file and its keys (stack/), the lab as a whole with its lifecycle

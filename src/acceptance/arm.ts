@@ -15,7 +15,7 @@ import { ComputeManagementClient } from "@azure/arm-compute";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import type { TokenCredential } from "@azure/identity";
-import { ArmPort, ConnectionInfo, DiskInfo, GroupInfo, LoadBalancerInfo, NicInfo, PublicIpInfo, RunCommandInfo, VmInfo } from "./ports";
+import { ArmPort, ConnectionInfo, DiskInfo, GroupInfo, LoadBalancerInfo, NicInfo, PublicIpInfo, RunCommandInfo, RunCommandView, VmInfo } from "./ports";
 
 /** How to reach Azure (tests: a fake ARM on 127.0.0.1 with its CA). */
 export interface ArmOptions {
@@ -74,7 +74,7 @@ export class AzureArm implements ArmPort {
   }
 
   async disks(group: string): Promise<DiskInfo[]> {
-    return (await collect(this.compute.disks.listByResourceGroup(group))).map((d) => ({ name: d.name ?? "", id: d.id ?? "", managedBy: d.managedBy }));
+    return (await collect(this.compute.disks.listByResourceGroup(group))).map((d) => ({ name: d.name ?? "", id: d.id ?? "", managedBy: d.managedBy, sku: d.sku?.name, tags: d.tags ?? {} }));
   }
 
   async deleteDisk(group: string, name: string): Promise<void> {
@@ -124,6 +124,21 @@ export class AzureArm implements ArmPort {
 
   async deleteRunCommand(group: string, vm: string, name: string): Promise<void> {
     await this.compute.virtualMachineRunCommands.beginDeleteAndWait(group, vm, name, this.poll);
+  }
+
+  async runCommandView(group: string, vm: string, name: string): Promise<RunCommandView | undefined> {
+    try {
+      const found = await this.compute.virtualMachineRunCommands.getByVirtualMachine(group, vm, name, { expand: "instanceView" });
+      const view = found.instanceView;
+      return { executionState: view?.executionState, exitCode: view?.exitCode, output: view?.output, error: view?.error, startTime: view?.startTime?.toISOString(), endTime: view?.endTime?.toISOString() };
+    } catch (err) {
+      if (notFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async runCommands(group: string, vm: string): Promise<string[]> {
+    return (await collect(this.compute.virtualMachineRunCommands.listByVirtualMachine(group, vm))).map((c) => c.name ?? "");
   }
 
   async deallocate(group: string, vm: string): Promise<void> {

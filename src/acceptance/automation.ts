@@ -20,8 +20,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { LocalWorkspace, OpMap, ProjectSettings, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
-import { OperationOptions, OperationResult, StackPort, StackSpec, WorkspacePort } from "./ports";
+import { EngineEvent, LocalWorkspace, OpMap, ProjectSettings, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { KeptStack, OperationOptions, OperationResult, ResourceTiming, StackPort, StackSpec, WorkspacePort } from "./ports";
 import labProgram from "../../index";
 
 /** The azure-native SDK the project pins; its provider plugin has the same version. */
@@ -45,27 +45,64 @@ export function pulumiVersion(env: NodeJS.ProcessEnv = process.env): Promise<str
 
 const changesOf = (map: OpMap | undefined): Record<string, number> => Object.fromEntries(Object.entries(map ?? {}).map(([k, v]) => [k, v ?? 0]));
 
-class AutomationStack implements StackPort {
-  constructor(private readonly stack: Stack, private readonly dir: string, private readonly csvPath: string) {}
+/**
+ * Collects, from the engine's events (`onEvent` of the Automation API), how long each resource
+ * step took: from its `resourcePreEvent` to its `resOutputsEvent`, by the events' timestamps
+ * (Unix seconds). Steps that never finished (a failure, a cancel) are left out.
+ */
+export class StepTimer {
+  private readonly started = new Map<string, { type: string; op: string; at: number }>();
+  readonly timings: ResourceTiming[] = [];
 
-  async up(opts: OperationOptions & { expectNoChanges?: boolean } = {}): Promise<OperationResult> {
-    const r = await this.stack.up({ signal: opts.signal, onOutput: opts.onOutput, expectNoChanges: opts.expectNoChanges });
-    return { changes: changesOf(r.summary.resourceChanges) };
+  /** Feeds one engine event. */
+  readonly onEvent = (event: EngineEvent): void => {
+    const pre = event.resourcePreEvent?.metadata;
+    if (pre) this.started.set(`${pre.urn}#${pre.op}`, { type: pre.type, op: pre.op, at: event.timestamp });
+    const done = event.resOutputsEvent?.metadata;
+    const begun = done ? this.started.get(`${done.urn}#${done.op}`) : undefined;
+    if (done && begun) this.timings.push({ type: begun.type, name: done.urn.split("::").pop() ?? done.urn, op: begun.op, seconds: Math.max(0, event.timestamp - begun.at) });
+  };
+}
+
+/**
+ * The Automation API's operation options for the port's: progress lines and the engine events,
+ * and deliberately no `signal`. The Automation API answers an aborted signal with
+ * `proc.kill("SIGINT")` (automation/cmd.js); the CLI, in the terminal's process group, already got
+ * the user's Ctrl-C, and takes a second SIGINT as "terminate" (pkg/backend/cancellation_scope.go),
+ * which can leave resources created but not recorded. So the user's Ctrl-C reaches the CLI once,
+ * from the terminal, and the run waits for the engine's graceful cancel to end the operation.
+ */
+export function automationOptions(opts: OperationOptions, timer?: StepTimer): { onOutput?: (out: string) => void; onEvent?: (event: EngineEvent) => void } {
+  return { onOutput: opts.onOutput, onEvent: timer?.onEvent };
+}
+
+class AutomationStack implements StackPort {
+  constructor(private readonly stack: Stack, private readonly dir: string, private readonly csvPath: string, private readonly keptStack: KeptStack) {}
+
+  async up(opts: OperationOptions = {}): Promise<OperationResult> {
+    const timer = new StepTimer();
+    const r = await this.stack.up(automationOptions(opts, timer));
+    return { changes: changesOf(r.summary.resourceChanges), timings: timer.timings };
   }
 
-  async preview(opts: OperationOptions = {}): Promise<OperationResult> {
-    const r = await this.stack.preview({ signal: opts.signal, onOutput: opts.onOutput });
+  async preview(opts: OperationOptions & { expectNoChanges?: boolean } = {}): Promise<OperationResult> {
+    const r = await this.stack.preview({ ...automationOptions(opts), expectNoChanges: opts.expectNoChanges });
     return { changes: changesOf(r.changeSummary) };
   }
 
   async refresh(opts: OperationOptions = {}): Promise<OperationResult> {
-    const r = await this.stack.refresh({ signal: opts.signal, onOutput: opts.onOutput });
+    const r = await this.stack.refresh(automationOptions(opts));
     return { changes: changesOf(r.summary.resourceChanges) };
   }
 
   async destroy(opts: OperationOptions = {}): Promise<OperationResult> {
-    const r = await this.stack.destroy({ signal: opts.signal, onOutput: opts.onOutput });
-    return { changes: changesOf(r.summary.resourceChanges) };
+    const timer = new StepTimer();
+    const r = await this.stack.destroy(automationOptions(opts, timer));
+    return { changes: changesOf(r.summary.resourceChanges), timings: timer.timings };
+  }
+
+  kept(): KeptStack {
+    return this.keptStack;
   }
 
   async writeCsv(text: string): Promise<void> {
@@ -103,9 +140,27 @@ export function projectSettings(backendDir: string): ProjectSettings {
   return { ...project, main: PROJECT_DIR, backend: { url: `file://${backendDir}` } };
 }
 
-/** The real workspace: the CLI on the PATH, a temporary directory per stack. */
+/** How the real workspace finds its CLI and what it gives it; every part optional (the defaults: the user's CLI and plugins). */
+export interface AutomationOptions {
+  /** A CLI installation root (`<root>/bin/pulumi`, as `PulumiCommand.get({ root })` wants); default the `pulumi` on the PATH. */
+  pulumiRoot?: string;
+  /** More environment for every CLI command (e.g. `PULUMI_HOME`, a test provider's state file). */
+  envVars?: Record<string, string>;
+  /** Install the azure-native plugin the project pins (default true); false when `PULUMI_HOME` holds one already. */
+  installProvider?: boolean;
+}
+
+/** The real workspace: the CLI on the PATH (or `pulumiRoot`), a temporary directory per stack. */
 export class AutomationWorkspace implements WorkspacePort {
-  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly options: AutomationOptions;
+
+  /** `env`: the environment `pulumi version` runs in (default this process's). */
+  constructor(options: AutomationOptions = {}, env: NodeJS.ProcessEnv = process.env) {
+    this.options = options;
+    const bin = options.pulumiRoot ? path.join(options.pulumiRoot, "bin") : undefined;
+    this.env = { ...env, ...options.envVars, ...(bin ? { PATH: `${bin}${path.delimiter}${env.PATH ?? ""}` } : {}) };
+  }
 
   cliVersion(): Promise<string> {
     return pulumiVersion(this.env);
@@ -119,12 +174,14 @@ export class AutomationWorkspace implements WorkspacePort {
     await fs.promises.writeFile(spec.csvPath, spec.csvText);
     // Checked against the floor by the command line already; the SDK's own check would refuse a
     // CLI older than the SDK, which the floor allows.
-    const pulumiCommand = await PulumiCommand.get({ skipVersionCheck: true });
+    const pulumiCommand = await PulumiCommand.get({ skipVersionCheck: true, ...(this.options.pulumiRoot ? { root: this.options.pulumiRoot } : {}) });
+    const passphrase = randomBytes(32).toString("base64url");
+    const backendUrl = `file://${backendDir}`;
     const stack = await LocalWorkspace.createStack(
       { stackName: spec.stackName, projectName: "exchange-lab", program: async () => labProgram() },
       {
         workDir: dir, pulumiCommand, projectSettings: projectSettings(backendDir), secretsProvider: "passphrase",
-        envVars: { PULUMI_CONFIG_PASSPHRASE: randomBytes(32).toString("base64url"), PULUMI_BACKEND_URL: `file://${backendDir}` },
+        envVars: { ...this.options.envVars, PULUMI_CONFIG_PASSPHRASE: passphrase, PULUMI_BACKEND_URL: backendUrl },
       },
     );
     // Keep what createStack wrote (the passphrase's salt); structured values stay structured.
@@ -133,8 +190,8 @@ export class AutomationWorkspace implements WorkspacePort {
     for (const [key, value] of Object.entries(spec.secrets)) await stack.setConfig(key, { value, secret: true });
     // An inline program declares no plugins up front: install the provider the project pins
     // (what `pulumi up` in the project directory would use).
-    await stack.workspace.installPlugin("azure-native", `v${AZURE_NATIVE_VERSION}`);
-    return new AutomationStack(stack, dir, spec.csvPath);
+    if (this.options.installProvider !== false) await stack.workspace.installPlugin("azure-native", `v${AZURE_NATIVE_VERSION}`);
+    return new AutomationStack(stack, dir, spec.csvPath, { stackName: spec.stackName, workDir: dir, backendUrl, passphrase });
   }
 }
 

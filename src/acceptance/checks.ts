@@ -12,8 +12,8 @@
  *   task (it outlives the run command), https://learn.microsoft.com/powershell/module/scheduledtasks/register-scheduledtask.
  */
 import { AcceptanceLab, AcceptanceVm } from "./lab";
-import { ArmPort, Ports, StackPort, TcpResult } from "./ports";
-import { Answer, QuestionId } from "./report";
+import { ArmPort, Ports, ResourceTiming, StackPort, TcpResult } from "./ports";
+import { Answer, QuestionId, RoleStepRecord } from "./report";
 
 /** The answers so far, by question. */
 export type Answers = Map<QuestionId, Omit<Answer, "id" | "question">>;
@@ -35,6 +35,7 @@ export const DEFAULT_TIMEOUTS: CheckTimeouts = { connectMs: 10_000, bootMs: 15 *
 export interface RunContext {
   ports: Ports;
   lab: AcceptanceLab;
+  subscriptionId: string;
   answers: Answers;
   signal: AbortSignal;
   timeouts: CheckTimeouts;
@@ -45,6 +46,11 @@ export interface RunContext {
   beforeDestroy?: Map<string, { privateIp: string; osDiskId: string }>;
   /** Resource groups of the run's names that existed before it: never deleted, never listed as its leftovers. */
   foreign?: ReadonlySet<string>;
+  /** Every resource step of the run's ups, with the phase it belonged to (`first up`, ...). */
+  timings: (ResourceTiming & { phase: string })[];
+  /** With `--with-roles`: the plan's role steps (what the first up should run), and what was seen of each. */
+  roleStepPlan?: { vm: string; id: string; minutes: number }[];
+  roleSteps: RoleStepRecord[];
 }
 
 /** Adds evidence to a question; a `fail` stays a fail, `pass` only where nothing failed. */
@@ -183,12 +189,16 @@ export async function recordBeforeDestroy(ctx: RunContext): Promise<void> {
   ctx.beforeDestroy = seen;
 }
 
-/** After destroy: every OS disk still exists, attached to nothing. */
+/**
+ * After destroy: every OS disk still exists and is attached to nothing (`managedBy` empty), as the
+ * docs promise: a disk still held by a VM the destroy missed would be a leftover, not a kept disk.
+ */
 export async function checkDisksKept(ctx: RunContext): Promise<void> {
   const disks = await ctx.ports.arm.disks(ctx.lab.diskResourceGroup);
   for (const vm of ctx.lab.after) {
     const disk = disks.find((d) => d.name.toLowerCase() === vm.osDisk.toLowerCase());
-    note(ctx.answers, "disksSurvive", !!disk, `after destroy: ${vm.osDisk} ${disk ? `exists${disk.managedBy ? `, still attached to ${disk.managedBy.split("/").pop()}` : ", unattached"}` : "is gone"}`);
+    const unattached = !!disk && !disk.managedBy;
+    note(ctx.answers, "disksSurvive", unattached, `after destroy: ${vm.osDisk} ${disk ? `exists${disk.managedBy ? `, still attached to ${disk.managedBy.split("/").pop()}` : ", unattached"}` : "is gone"}`);
   }
 }
 

@@ -1,5 +1,6 @@
 /**
- * `npm run acceptance -- --subscription ID [--region R] [--with-vpn] [--allow-from CIDR] [--keep] [--yes] [--dry-run] [--out DIR]`
+ * `npm run acceptance -- --subscription ID [--region R] [--with-vpn] [--with-roles] [--exchange-iso-url URL] [--allow-from CIDR] [--keep] [--yes] [--dry-run] [--out DIR]`
+ * (`--help` prints every option, generated from {@link OPTIONS}).
  *
  * Deploys a generated two-VM lab with the project's own program on a throwaway stack, answers the
  * questions only Azure and the real Pulumi CLI can answer, removes what it created, and writes a
@@ -13,32 +14,69 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as readline from "readline";
+import { parseArgs } from "util";
 import { runPlan } from "../plan/plan";
-import { ACCEPTANCE_IMAGE, AcceptanceLab, DEFAULT_REGION, RUN_TAG, acceptanceLab, newRunId, planStackYaml } from "./lab";
+import { ACCEPTANCE_IMAGE, AcceptanceLab, DEFAULT_REGION, PLAN_STACK_FILE, ROLE_IMAGE, RUN_TAG, acceptanceLab, newRunId, planStackYaml } from "./lab";
 import { DEFAULT_TIMEOUTS } from "./checks";
 import { Ports } from "./ports";
 import { Estimate, renderJson, renderMarkdown } from "./report";
 import { Renderer, runAcceptance, steps } from "./run";
 import { checkCliVersion, PULUMI_CLI_FLOOR } from "./versions";
+import { onCtrlC } from "./interrupt";
+import { CONVERSIONS_PER_DISK } from "./parkingChecks";
 
-export const USAGE = `usage: npm run acceptance -- --subscription ID [--region R] [--with-vpn] [--allow-from CIDR] [--keep] [--yes] [--dry-run] [--out DIR]
+/** One option of the command line: its `util.parseArgs` type, the value's name in the usage, and its help. */
+interface OptionSpec {
+  type: "string" | "boolean";
+  short?: string;
+  /** The value's name in the usage (`ID`, `CIDR`); string options only. */
+  value?: string;
+  help: string;
+}
 
-  --subscription ID   the Azure subscription to deploy the test lab in (required)
-  --region R          the region (default ${DEFAULT_REGION})
-  --with-vpn          also deploy the VPN gateway and check its DNS name and connection (about 45 minutes and
-                      the gateway's hourly price more)
-  --allow-from CIDR   your public IPv4 as a /32: the only source the lab's public endpoints admit, and where the
-                      TCP checks come from (required unless --dry-run)
-  --keep              leave what the run created (for a look in the portal); the report says how to remove it
-  --yes               do not ask for confirmation (needed without a terminal, e.g. in CI)
-  --dry-run           print the steps, the generated lab, the estimated cost and duration; touch nothing
-  --out DIR           where the report goes (default: the current directory)
-`;
+/** Every option, declared once: `util.parseArgs` reads it, and `--help` is generated from it. */
+export const OPTIONS = {
+  subscription: { type: "string", value: "ID", help: "the Azure subscription to deploy the test lab in (required)" },
+  region: { type: "string", value: "R", help: `the region (default ${DEFAULT_REGION})` },
+  "with-vpn": { type: "boolean", help: "also deploy the VPN gateway and check its DNS name and connection (about 45 minutes and the gateway's hourly price more)" },
+  "with-roles": { type: "boolean", help: "instead of the two-VM lab: a forest root DC, an Exchange server and a member from images (the README's Role quick start), checked through two lives (hours, and an Exchange-sized VM's price)" },
+  "exchange-iso-url": { type: "string", value: "URL", help: "with --with-roles: a read-only SAS URL of your copy of the Exchange Server SE ISO; a secret, never in the report or the output (docs/domain-and-exchange.md, \"Staging the ISO\")" },
+  "allow-from": { type: "string", value: "CIDR", help: "your public IPv4 as a /32: the only source the lab's public endpoints admit, and where the TCP and HTTPS checks come from (required unless --dry-run)" },
+  keep: { type: "boolean", help: "leave what the run created (for a look in the portal); the stack's passphrase goes to a file of mode 0600 and the commands that remove everything are printed" },
+  yes: { type: "boolean", short: "y", help: "do not ask for confirmation (needed without a terminal, e.g. in CI)" },
+  "dry-run": { type: "boolean", help: "print the steps, the generated lab, the estimated cost and duration; touch nothing" },
+  out: { type: "string", value: "DIR", help: "where the report goes (default: the current directory)" },
+  help: { type: "boolean", short: "h", help: "print this help" },
+} as const satisfies Record<string, OptionSpec>;
+
+/** The usage text, generated from {@link OPTIONS}. */
+export function usage(): string {
+  const specs = Object.entries(OPTIONS) as [string, OptionSpec][];
+  const synopsis = specs.filter(([name]) => name !== "help").map(([name, o]) => (name === "subscription" ? `--${name} ${o.value}` : `[--${name}${o.value ? ` ${o.value}` : ""}]`)).join(" ");
+  const left = (name: string, o: OptionSpec) => `${o.short ? `-${o.short}, ` : ""}--${name}${o.value ? ` ${o.value}` : ""}`;
+  const width = Math.max(...specs.map(([name, o]) => left(name, o).length)) + 2;
+  const wrap = (text: string) => {
+    const lines: string[] = [];
+    let line = "";
+    for (const word of text.split(" ")) {
+      if (line && line.length + word.length + 1 > 100 - width) [lines[lines.length], line] = [line, word];
+      else line = line ? `${line} ${word}` : word;
+    }
+    return [...lines, line].join(`\n${" ".repeat(width + 2)}`);
+  };
+  return `usage: npm run acceptance -- ${synopsis}\n\n${specs.map(([name, o]) => `  ${left(name, o).padEnd(width)}${wrap(o.help)}`).join("\n")}\n`;
+}
+
+/** The usage text (kept as a constant for the callers that print it). */
+export const USAGE = usage();
 
 export interface AcceptanceArgs {
   subscription?: string;
   region: string;
   withVpn: boolean;
+  withRoles: boolean;
+  /** A secret: never printed, never in the report. */
+  exchangeIsoUrl?: string;
   allowFrom?: string;
   keep: boolean;
   yes: boolean;
@@ -46,34 +84,39 @@ export interface AcceptanceArgs {
   out: string;
 }
 
-/** Parses the arguments; throws an `Error` with the reason (`help` for --help). */
+/** `util.parseArgs`' errors in the words of this command line. */
+function parseError(err: unknown): Error {
+  const e = err as Error & { code?: string };
+  const flag = /'(-[^' ]+)/.exec(e.message)?.[1] ?? "";
+  if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return new Error(`unknown option '${flag}'`);
+  if (e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") return new Error(`${flag} needs a value`);
+  if (e.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") return new Error(`unexpected argument '${/'([^']+)'/.exec(e.message)?.[1] ?? ""}': every argument is an option`);
+  return e;
+}
+
+/** Parses the arguments (`util.parseArgs` over {@link OPTIONS}); throws an `Error` with the reason (`help` for --help). */
 export function parseAcceptanceArgs(argv: readonly string[]): AcceptanceArgs {
-  const args: AcceptanceArgs = { region: DEFAULT_REGION, withVpn: false, keep: false, yes: false, dryRun: false, out: "." };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case "--subscription": args.subscription = value(); break;
-      case "--region": args.region = value().toLowerCase().replace(/\s+/g, ""); break;
-      case "--allow-from": args.allowFrom = value(); break;
-      case "--out": args.out = value(); break;
-      case "--with-vpn": args.withVpn = true; break;
-      case "--keep": args.keep = true; break;
-      case "--yes": case "-y": args.yes = true; break;
-      case "--dry-run": args.dryRun = true; break;
-      case "--help": case "-h": throw new Error("help");
-      default: throw new Error(`unknown option '${flag}'`);
-    }
+  let values: { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]["type"] extends "string" ? string : boolean };
+  try {
+    values = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    throw parseError(err);
   }
+  if (values.help) throw new Error("help");
+  const args: AcceptanceArgs = {
+    subscription: values.subscription, region: (values.region ?? DEFAULT_REGION).toLowerCase().replace(/\s+/g, ""),
+    withVpn: !!values["with-vpn"], withRoles: !!values["with-roles"], exchangeIsoUrl: values["exchange-iso-url"], allowFrom: values["allow-from"],
+    keep: !!values.keep, yes: !!values.yes, dryRun: !!values["dry-run"], out: values.out ?? ".",
+  };
   if (!args.subscription) throw new Error("refusing to run without --subscription ID: the run creates and deletes resources, so it names the subscription explicitly (az account show --query id -o tsv)");
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(args.subscription)) throw new Error(`--subscription '${args.subscription}' is not a subscription ID (a GUID)`);
   if (args.allowFrom !== undefined && !/^(\d{1,3}\.){3}\d{1,3}(\/32)?$/.test(args.allowFrom)) throw new Error(`--allow-from '${args.allowFrom}' is not one IPv4 address (a.b.c.d or a.b.c.d/32)`);
   if (args.allowFrom && !args.allowFrom.endsWith("/32")) args.allowFrom += "/32";
   if (!args.dryRun && !args.allowFrom) throw new Error("give --allow-from <your public IPv4>: the lab admits no other source, and the TCP checks come from this machine (e.g. curl -s https://api.ipify.org)");
+  if (args.exchangeIsoUrl !== undefined && !args.withRoles) throw new Error("--exchange-iso-url is for --with-roles only");
+  // The URL itself is never quoted back: it is a secret (a SAS token).
+  if (args.exchangeIsoUrl !== undefined && !/^https:\/\/\S+$/.test(args.exchangeIsoUrl)) throw new Error("--exchange-iso-url is not an https:// URL (its value is a secret and is not repeated here)");
+  if (args.withRoles && !args.dryRun && !args.exchangeIsoUrl) throw new Error("--with-roles needs --exchange-iso-url <SAS URL of your Exchange Server SE ISO> (docs/domain-and-exchange.md, \"Staging the ISO\")");
   return args;
 }
 
@@ -100,7 +143,7 @@ export interface AcceptanceIo {
  * run's minutes: three ups of the lab (the first from the images), two destroys, the checks.
  */
 export async function estimateRun(lab: AcceptanceLab, dir: string): Promise<{ estimate: Estimate; warnings: string[] }> {
-  const stackFile = path.join(dir, "Pulumi.acceptance.yaml");
+  const stackFile = path.join(dir, PLAN_STACK_FILE);
   fs.writeFileSync(String(lab.config["exchange-lab:csv"]), lab.csvBefore);
   fs.writeFileSync(stackFile, planStackYaml(lab));
   const plan = await runPlan({ stackFile, baseDir: dir });
@@ -108,32 +151,65 @@ export async function estimateRun(lab: AcceptanceLab, dir: string): Promise<{ es
   const up = Math.max(plan.timeToReady?.vmsMinutes ?? 10, plan.timeToReady?.vpnMinutes ?? 0);
   // Destroy: a few minutes, the VPN gateway's deletion much longer; checks: boots and Run Commands.
   const destroy = lab.withVpn ? 20 : 5;
-  const minutes = Math.ceil(3 * up + 2 * destroy + 20);
+  // The role lab: one up from the images (the role steps), one on the kept disks (no role step:
+  // VMs attach and boot, the DC's gate waits for AD DS), parking, and its checks.
+  const minutes = lab.roles
+    ? Math.ceil(up + Math.max(LATER_LIFE_UP_MINUTES, plan.timeToReady?.vpnMinutes ?? 0) + 2 * destroy + ROLE_CHECK_MINUTES)
+    : Math.ceil(3 * up + 2 * destroy + 20 + PARKING_MINUTES);
   const cost = plan.cost;
   const hourly = cost?.perHourRunning ?? null;
   // The hourly figure already holds the disks' hourly share (src/report/cost.ts): adding their
   // month's share again would count them twice.
   const total = hourly === null ? null : Math.round((hourly * minutes) / 60 * 100) / 100;
   return {
-    estimate: { currency: cost?.currency ?? "USD", perHourRunning: hourly, perMonthParked: cost?.perMonthParked ?? null, minutes, total, priceSource: cost ? `${cost.source} (${cost.date})` : "none" },
+    estimate: {
+      currency: cost?.currency ?? "USD", perHourRunning: hourly, perMonthParked: cost?.perMonthParked ?? null, minutes, total, priceSource: cost ? `${cost.source} (${cost.date})` : "none",
+      ...(lab.roles ? { roleSteps: (plan.roleSteps ?? []).flatMap((r) => r.steps.map((st) => ({ vm: r.vm, id: st.id, what: st.what, minutes: st.minutes }))) } : {}),
+    },
     warnings: plan.warnings.map((w) => w.message),
   };
 }
 
+/** Minutes of an up of the role lab on its kept disks: a stated assumption (three VMs attach and boot, the DC's readiness gate waits for AD DS), not a measurement. */
+export const LATER_LIFE_UP_MINUTES = 15;
+/** Minutes of the role lab's checks (Run Commands on three VMs, twice, and the HTTPS probe): a stated assumption. */
+export const ROLE_CHECK_MINUTES = 15;
+
+/** Minutes of the parking steps (a VM stopped and started, four disk conversions): a stated assumption. */
+export const PARKING_MINUTES = 10;
+
 /** What the run will do, for the dry run and before the confirmation. */
 function describeRun(lab: AcceptanceLab, estimate: Estimate): string {
   const money = (n: number | null) => (n === null ? "unknown" : `${n.toFixed(2)} ${estimate.currency}`);
-  return [
-    `Acceptance run ${lab.runId} in ${lab.region}${lab.withVpn ? " with the VPN gateway" : ""}`,
+  const head = [
+    `Acceptance run ${lab.runId} in ${lab.region}${lab.roles ? " with the roles (a forest, Exchange and a member)" : ""}${lab.withVpn ? " with the VPN gateway" : ""}`,
     `Resource groups: ${lab.resourceGroup} (the stack's), ${lab.diskResourceGroup} (disks and VMs; tagged ${RUN_TAG}=${lab.runId})`,
-    `Generated lab: 2 VMs of ${lab.size.name} (${lab.size.vcpus} vCPU, ${lab.size.memoryGiB} GiB: the smallest size that boots ${ACCEPTANCE_IMAGE}) from image ${ACCEPTANCE_IMAGE}`,
-    "",
-    "CSV before the edits:",
-    lab.csvBefore,
-    "CSV after the edits (rename, subnet move, endpoint removed and added):",
-    lab.csvAfter,
+  ];
+  const body = lab.roles
+    ? [
+      `Generated lab: the forest ${lab.roles.domainName} on ${lab.roles.dc.name} (${lab.roles.sizes[lab.roles.dc.name].name}), Exchange Server SE on ${lab.roles.exchange.name} (${lab.roles.sizes[lab.roles.exchange.name].name}, https published to --allow-from), member ${lab.roles.member.name} (${lab.roles.sizes[lab.roles.member.name].name}), from image ${ROLE_IMAGE}`,
+      "",
+      "CSV:",
+      lab.csvBefore,
+      "Role steps of the first up (the plan's minutes):",
+      ...(estimate.roleSteps ?? []).map((st) => `  ${st.vm} ${st.id}: about ${st.minutes} min (${st.what})`),
+      "",
+    ]
+    : [
+      `Generated lab: 2 VMs of ${lab.size.name} (${lab.size.vcpus} vCPU, ${lab.size.memoryGiB} GiB: the smallest size that boots ${ACCEPTANCE_IMAGE}) from image ${ACCEPTANCE_IMAGE}`,
+      "",
+      "CSV before the edits:",
+      lab.csvBefore,
+      "CSV after the edits (rename, subnet move, endpoint removed and added):",
+      lab.csvAfter,
+      `Disk type conversions: ${CONVERSIONS_PER_DISK} per disk (Azure allows ${CONVERSIONS_PER_DISK} a day): ${lab.after[0].osDisk} stop --park and start, ${lab.after[1].osDisk} park and unpark after destroy; a third on the first disk must be refused`,
+      "",
+    ];
+  return [
+    ...head,
+    ...body,
     "Steps:",
-    ...steps().map((s, i) => `  ${i + 1}. ${s.title}`),
+    ...steps(lab).map((s, i) => `  ${i + 1}. ${s.title}`),
     "  then: delete the test disks and the disk resource group (unless --keep); on any failure or Ctrl-C, destroy first",
     "",
     `Estimate: about ${estimate.minutes} minutes and ${money(estimate.total)} (${money(estimate.perHourRunning)} an hour while running; prices ${estimate.priceSource})`,
@@ -171,7 +247,7 @@ export async function main(argv: readonly string[], io: AcceptanceIo): Promise<n
   }
   const runId = io.runId ?? newRunId();
   const dir = io.runDir(runId);
-  const lab = acceptanceLab({ runId, region: args.region, withVpn: args.withVpn, allowFrom: args.allowFrom ?? "203.0.113.10/32", csvPath: path.join(dir, "lab.csv"), subscriptionId: args.subscription! });
+  const lab = acceptanceLab({ runId, region: args.region, withVpn: args.withVpn, allowFrom: args.allowFrom ?? "203.0.113.10/32", csvPath: path.join(dir, "lab.csv"), subscriptionId: args.subscription!, withRoles: args.withRoles, exchangeIsoUrl: args.exchangeIsoUrl });
   let estimate: Estimate;
   try {
     estimate = (await estimateRun(lab, dir)).estimate;
@@ -199,16 +275,35 @@ async function confirmAndRun(args: AcceptanceArgs, lab: AcceptanceLab, estimate:
   }
   quitHint = `Quit at once: the run's resource groups may be left; remove them with:\n  az group delete --name ${lab.resourceGroup} --subscription ${args.subscription} --yes\n  az group delete --name ${lab.diskResourceGroup} --subscription ${args.subscription} --yes\n`;
   const sdkVersion = (JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8")) as { version: string }).version;
-  const outcome = await runAcceptance(ports, { lab, subscriptionId: args.subscription!, keep: args.keep, estimate, cliVersion: cli, sdkVersion, timeouts: DEFAULT_TIMEOUTS, renderer: io.renderer, signal: io.signal });
   fs.mkdirSync(args.out, { recursive: true });
   const base = path.resolve(args.out, `acceptance-${lab.runId}`);
+  const passphraseFile = `${base}.passphrase`;
+  const outcome = await runAcceptance(ports, { lab, subscriptionId: args.subscription!, keep: args.keep, estimate, cliVersion: cli, sdkVersion, timeouts: DEFAULT_TIMEOUTS, renderer: io.renderer, signal: io.signal, passphraseFile });
+  if (outcome.kept) writePrivate(passphraseFile, outcome.kept.passphrase);
   fs.writeFileSync(`${base}.md`, renderMarkdown(outcome.report));
   fs.writeFileSync(`${base}.json`, renderJson(outcome.report));
   io.write(`\n${outcome.report.answers.map((a) => `${a.status.padEnd(7)} ${a.id}`).join("\n")}\n\nReport: ${base}.md and ${base}.json (attach both to an issue)\n`);
+  if (outcome.report.keptStack) {
+    io.write(`\nThe stack is kept (--keep); its passphrase is in ${passphraseFile} (mode 0600). Destroy it later with:\n${outcome.report.keptStack.commands.map((c) => `  ${c}`).join("\n")}\n`);
+  }
   if (outcome.report.leftovers.length > 0) {
     io.writeError(`Left in Azure${args.keep ? " (--keep)" : ""}:\n${outcome.report.leftovers.map((l) => `  ${l.what}\n    remove: ${l.remove}`).join("\n")}\n`);
   } else io.write("Nothing of the run is left in Azure.\n");
   return outcome.code;
+}
+
+/**
+ * Writes a secret to a file only its owner can read or write (mode 0600, set again after the write:
+ * the mode of `open` applies only to a new file, and the umask may narrow it, never widen it).
+ */
+export function writePrivate(file: string, secret: string): void {
+  const fd = fs.openSync(file, "w", 0o600);
+  try {
+    fs.fchmodSync(fd, 0o600);
+    fs.writeSync(fd, secret);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** What a second Ctrl-C prints before quitting: the commands that remove what the run may have left. */
@@ -218,17 +313,13 @@ let quitHint = "";
 export { PULUMI_CLI_FLOOR };
 
 if (require.main === module) {
-  const controller = new AbortController();
-  let interrupts = 0;
-  process.on("SIGINT", () => {
-    interrupts++;
-    if (interrupts === 1) {
-      process.stderr.write("\nCtrl-C: stopping, then removing what the run created (Ctrl-C again to quit at once and leave it)\n");
-      controller.abort();
-    } else {
+  // The pulumi child gets the terminal's Ctrl-C itself: nothing here signals it (interrupt.ts).
+  const ctrlC = onCtrlC(process, {
+    first: () => process.stderr.write("\nCtrl-C: the operation in flight is cancelled by Pulumi, then what the run created is removed (Ctrl-C again to quit at once and leave it)\n"),
+    second: () => {
       process.stderr.write(quitHint);
       process.exit(130);
-    }
+    },
   });
   const io: AcceptanceIo = {
     write: (s) => process.stdout.write(s),
@@ -250,7 +341,7 @@ if (require.main === module) {
     ports: async (subscriptionId) => (await import("./wiring")).realPorts(subscriptionId),
     runDir: (runId) => fs.mkdtempSync(path.join(os.tmpdir(), `exchange-lab-acceptance-${runId}-`)),
     renderer: process.stdout.isTTY ? "default" : "simple",
-    signal: controller.signal,
+    signal: ctrlC.signal,
   };
   main(process.argv.slice(2), io).then(
     (code) => (process.exitCode = code),

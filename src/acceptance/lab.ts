@@ -14,7 +14,8 @@
  */
 import { randomBytes } from "crypto";
 import { stringify } from "yaml";
-import { sizeCatalogue, VmSize } from "../input/catalogues";
+import { findSize, sizeCatalogue, VmSize } from "../input/catalogues";
+import { CLASSIC_SIZES } from "../input/csv/sizes";
 import { IMAGE_ALIASES } from "../input/csv/images";
 import { LOCATION_KEY, NAMESPACE } from "../input/stack/stackKeys";
 
@@ -28,6 +29,15 @@ export const RUN_TAG = "exchange-lab-acceptance";
 export const DEFAULT_REGION = "westeurope";
 /** The administrator the image's first boot creates. */
 export const ADMIN_USERNAME = "labadmin";
+
+/** The generated lab's stack file for the plan and `npm run lab`, beside its CSV in the run's directory (secrets as placeholders). */
+export const PLAN_STACK_FILE = "Pulumi.acceptance.yaml";
+
+/** The CSV's header and the rows of the named VMs only (what a lab command may touch). */
+export function csvWithRows(csv: string, vmNames: readonly string[]): string {
+  const [header, ...rows] = csv.trimEnd().split("\n");
+  return `${[header, ...rows.filter((r) => vmNames.includes(r.split(",")[1]))].join("\n")}\n`;
+}
 
 /** Everything the run creates is named after its id (8 lower-case hex digits). */
 export function newRunId(): string {
@@ -46,6 +56,24 @@ export function smallestSize(generation: 1 | 2, sizes: readonly VmSize[] = sizeC
   return best;
 }
 
+/** The image of the role lab: the README's Role quick start's (Windows Server 2022, Generation 2). */
+export const ROLE_IMAGE = "ws2022-g2";
+/** The role lab's sizes: the README's Role quick start's, `Medium` for the DC and the member and `Large` (16 GiB, the Exchange row's floor) for Exchange. */
+export const ROLE_SIZES = { dc: "Medium", exchange: "Large", member: "Medium" } as const;
+/** What the dry run puts in place of the Exchange ISO's SAS URL: never fetched (the dry run deploys nothing). */
+export const DRY_RUN_ISO_URL = "https://example.invalid/dry-run/ExchangeServerSE.iso";
+
+/** The role VMs of `--with-roles`: the forest root DC, the Exchange server and the member. */
+export interface RoleVms {
+  dc: AcceptanceVm;
+  exchange: AcceptanceVm;
+  member: AcceptanceVm;
+  /** The forest root's DNS name. */
+  domainName: string;
+  /** Sizes by VM name. */
+  sizes: Record<string, VmSize>;
+}
+
 /** One VM of the generated lab, as the checks need to know it. */
 export interface AcceptanceVm {
   name: string;
@@ -62,6 +90,8 @@ export interface AcceptanceLab {
   runId: string;
   region: string;
   withVpn: boolean;
+  /** `--with-roles`: the role lab (a forest, Exchange and a member) instead of the two-VM lab; `before` and `after` are then its VMs (no edits). */
+  roles?: RoleVms;
   resourceGroup: string;
   diskResourceGroup: string;
   size: VmSize;
@@ -86,6 +116,10 @@ export interface LabOptions {
   /** Absolute path the CSV is written to (the stack's `csv` key). */
   csvPath: string;
   subscriptionId: string;
+  /** `--with-roles`: the role lab instead of the two-VM lab. */
+  withRoles?: boolean;
+  /** With `withRoles`: the Exchange ISO's SAS URL (a secret); the dry run's placeholder when absent. */
+  exchangeIsoUrl?: string;
 }
 
 const HEADER = "BringOnline,VMName,VMOSDiskName,VMInstanceSize,SubnetName,IPAddress,WaitForBoot,PublicRDPPort,Endpoints,DiskTiers,Image";
@@ -109,6 +143,7 @@ function generatePassword(): string {
  * address, vm1's `https` endpoint is removed and `http` is added on vm2.
  */
 export function acceptanceLab(options: LabOptions): AcceptanceLab {
+  if (options.withRoles) return roleLab(options);
   const { runId, region, withVpn } = options;
   const resourceGroup = `exlab-acc-${runId}`;
   const diskResourceGroup = `${resourceGroup}-disks`;
@@ -117,7 +152,19 @@ export function acceptanceLab(options: LabOptions): AcceptanceLab {
   const vm2 = { name: `acc${runId}-vm2`, osDisk: `${resourceGroup}-vm2-os`, subnet: "One", privateIp: "10.99.1.5", rdpPort: 50002, endpoints: [] };
   const before = [vm1, vm2];
   const after = [{ ...vm1, name: `acc${runId}-vm1b`, endpoints: [] }, { ...vm2, subnet: "Two", privateIp: "10.99.2.10", endpoints: [80] }];
-  const ns = (key: string) => `${NAMESPACE}:${key}`;
+  const config = baseConfig(options, resourceGroup, diskResourceGroup);
+  const secrets = baseSecrets(options);
+  return {
+    runId, region, withVpn, resourceGroup, diskResourceGroup, size, before, after,
+    csvBefore: csvOf(before, size.name), csvAfter: csvOf(after, size.name), config, secrets,
+  };
+}
+
+const ns = (key: string) => `${NAMESPACE}:${key}`;
+
+/** The stack configuration both labs share (readiness gates off: the two-VM lab has no role for them to wait for). */
+function baseConfig(options: LabOptions, resourceGroup: string, diskResourceGroup: string): Record<string, unknown> {
+  const { runId, region, withVpn } = options;
   const config: Record<string, unknown> = {
     [LOCATION_KEY]: region,
     "azure-native:subscriptionId": options.subscriptionId,
@@ -134,15 +181,52 @@ export function acceptanceLab(options: LabOptions): AcceptanceLab {
     [ns("readinessGates")]: false,
     [ns("adminUsername")]: ADMIN_USERNAME,
   };
+  // No router dials in: the office side only has to be a valid address the gateway may expect.
+  if (withVpn) config[ns("onPremises")] = { publicIp: options.allowFrom.replace(/\/32$/, ""), addressSpaces: ["192.168.254.0/24"] };
+  return config;
+}
+
+function baseSecrets(options: LabOptions): Record<string, string> {
   const secrets: Record<string, string> = { [ns("adminPassword")]: generatePassword() };
-  if (withVpn) {
-    // No router dials in: the office side only has to be a valid address the gateway may expect.
-    config[ns("onPremises")] = { publicIp: options.allowFrom.replace(/\/32$/, ""), addressSpaces: ["192.168.254.0/24"] };
-    secrets[ns("vpnSharedKey")] = randomBytes(24).toString("base64url");
-  }
+  if (options.withVpn) secrets[ns("vpnSharedKey")] = randomBytes(24).toString("base64url");
+  return secrets;
+}
+
+const ROLE_HEADER = `${HEADER},Role`;
+
+/**
+ * The role lab of `--with-roles`, as the README's Role quick start: a forest root DC (a barrier:
+ * WaitForBoot Yes), an Exchange server publishing https, and a member, all from `ws2022-g2`; the
+ * lab's DNS is the DC's. Readiness gates stay on (the role steps' gates and the DC's barrier need them).
+ */
+function roleLab(options: LabOptions): AcceptanceLab {
+  const { runId, region, withVpn } = options;
+  const resourceGroup = `exlab-acc-${runId}`;
+  const diskResourceGroup = `${resourceGroup}-disks`;
+  const sizeOf = (alias: string) => {
+    const found = findSize(CLASSIC_SIZES[alias].current.name);
+    if (!found) throw new Error(`the VM size catalogue lacks ${CLASSIC_SIZES[alias].current.name} (${alias}): a defect of the catalogue`);
+    return found;
+  };
+  const [small, large] = [sizeOf(ROLE_SIZES.dc), sizeOf(ROLE_SIZES.exchange)];
+  const vm = (role: string, ip: string, rdpPort: number, endpoints: number[]): AcceptanceVm => ({ name: `acc${runId}-${role}`, osDisk: `${resourceGroup}-${role}-os`, subnet: "One", privateIp: ip, rdpPort, endpoints });
+  const dc = vm("dc1", "10.99.1.4", 50001, []);
+  const exchange = vm("ex1", "10.99.1.10", 50002, [443]);
+  const member = vm("m1", "10.99.1.11", 50003, []);
+  const domainName = `acc${runId}.example.com`;
+  const sizes = { [dc.name]: small, [exchange.name]: large, [member.name]: small };
+  const row = (v: AcceptanceVm, waitForBoot: boolean, role: string) =>
+    `Yes,${v.name},${v.osDisk},${sizes[v.name].name},${v.subnet},${v.privateIp},${waitForBoot ? "Yes" : "No"},${v.rdpPort},${v.endpoints.map((p) => PORT_NAMES[p] ?? String(p)).join(";")},E10,${ROLE_IMAGE},${role}`;
+  const csv = `${ROLE_HEADER}\n${[row(dc, true, "DC"), row(exchange, false, "Exchange"), row(member, false, "Member")].join("\n")}\n`;
+  const config = baseConfig(options, resourceGroup, diskResourceGroup);
+  delete config[ns("readinessGates")];
+  config[ns("domainName")] = domainName;
+  config[ns("dnsServers")] = [dc.name];
+  const secrets = { ...baseSecrets(options), [ns("safeModePassword")]: generatePassword(), [ns("exchangeIsoUrl")]: options.exchangeIsoUrl ?? DRY_RUN_ISO_URL };
+  const vms = [dc, exchange, member];
   return {
-    runId, region, withVpn, resourceGroup, diskResourceGroup, size, before, after,
-    csvBefore: csvOf(before, size.name), csvAfter: csvOf(after, size.name), config, secrets,
+    runId, region, withVpn, resourceGroup, diskResourceGroup, size: large, before: vms, after: vms, csvBefore: csv, csvAfter: csv, config, secrets,
+    roles: { dc, exchange, member, domainName, sizes },
   };
 }
 

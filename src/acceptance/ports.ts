@@ -5,23 +5,58 @@
  * the steps, the cleanup after a failure and the report are tested offline.
  */
 
+/** How long the engine took over one resource step, from its engine events. */
+export interface ResourceTiming {
+  /** Pulumi type token, e.g. `azure-native:compute:VirtualMachine`. */
+  type: string;
+  /** Pulumi logical name. */
+  name: string;
+  /** The step: `create`, `update`, `delete`, `replace`, ... (the engine's `op`). */
+  op: string;
+  /** From the step's `resourcePreEvent` to its `resOutputsEvent`, in seconds. */
+  seconds: number;
+}
+
 /** The outcome of one Pulumi operation: its change summary (`create: 3`, `same: 10`, ...). */
 export interface OperationResult {
   changes: Record<string, number>;
+  /** Each resource step the engine reported, when the port reads its events. */
+  timings?: ResourceTiming[];
 }
 
-/** Per operation: a signal that cancels it (Ctrl-C), and where its progress lines go. */
+/**
+ * Per operation: the run's Ctrl-C, and where its progress lines go.
+ *
+ * `signal` is NOT a request to signal the CLI. The `pulumi` child is in the terminal's process group
+ * and gets the user's Ctrl-C itself, which starts the engine's graceful cancel; a second SIGINT is
+ * taken as "terminate" (pkg/backend/cancellation_scope.go in pulumi/pulumi), which can orphan
+ * resources. A port may use the signal only to tell a cancelled operation from a failed one.
+ */
 export interface OperationOptions {
   signal?: AbortSignal;
   onOutput?: (line: string) => void;
 }
 
+/** What a kept stack (`--keep`) needs to be destroyed later by hand. */
+export interface KeptStack {
+  stackName: string;
+  /** The workspace directory (Pulumi.yaml and the stack file beside it). */
+  workDir: string;
+  /** The local backend, `file://...`. */
+  backendUrl: string;
+  /** The secrets provider's passphrase: a secret, written only to a file of mode 0600. */
+  passphrase: string;
+}
+
 /** The throwaway stack. Every operation rejects with the engine's message on failure. */
 export interface StackPort {
-  /** `pulumi up`; with `expectNoChanges` it fails when anything would change. */
-  up(opts?: OperationOptions & { expectNoChanges?: boolean }): Promise<OperationResult>;
-  /** `pulumi preview`. */
-  preview(opts?: OperationOptions): Promise<OperationResult>;
+  /**
+   * `pulumi up`. No `expectNoChanges` here: the Automation API's `up` always passes
+   * `--skip-preview`, so the CLI would apply the changes and complain only afterwards.
+   */
+  up(opts?: OperationOptions): Promise<OperationResult>;
+  /** `pulumi preview`; with `expectNoChanges` it rejects when anything would change. */
+  preview(opts?: OperationOptions & { expectNoChanges?: boolean }): Promise<OperationResult>;
   refresh(opts?: OperationOptions): Promise<OperationResult>;
   destroy(opts?: OperationOptions): Promise<OperationResult>;
   /** Replaces the CSV the program reads (the stack's `csv` key names it). */
@@ -32,6 +67,8 @@ export interface StackPort {
   plugins(): Promise<string[]>;
   /** Removes the stack, its local backend and the temporary directory. */
   dispose(): Promise<void>;
+  /** What destroying the stack later needs (for `--keep`); the stack is left as it is. */
+  kept(): KeptStack;
 }
 
 /** What the stack is created with. */
@@ -63,6 +100,9 @@ export interface DiskInfo {
   id: string;
   /** The VM it is attached to (ARM ID), if any. */
   managedBy?: string;
+  /** The disk type (`sku.name`, e.g. `StandardSSD_LRS`). */
+  sku?: string;
+  tags?: Record<string, string>;
 }
 
 export interface VmInfo {
@@ -108,6 +148,18 @@ export interface RunCommandInfo {
   startTime?: string;
 }
 
+/** A run command's instance view, as `getByVirtualMachine` with `$expand=instanceView` answers it. */
+export interface RunCommandView {
+  executionState?: string;
+  exitCode?: number;
+  /** What the script wrote to its standard output and error (Azure keeps the last 4 KB of each). */
+  output?: string;
+  error?: string;
+  /** ISO times of the script's last start and end. */
+  startTime?: string;
+  endTime?: string;
+}
+
 /** The Azure Resource Manager calls of the run, all in one subscription. */
 export interface ArmPort {
   createGroup(name: string, region: string, tags: Record<string, string>): Promise<void>;
@@ -124,6 +176,10 @@ export interface ArmPort {
   /** Creates or updates a managed run command and waits for Azure's answer (rejects with it). */
   putRunCommand(group: string, vm: string, name: string, script: string, region: string): Promise<RunCommandInfo>;
   deleteRunCommand(group: string, vm: string, name: string): Promise<void>;
+  /** A run command's instance view (output, exit code, times), or `undefined` when there is none. */
+  runCommandView(group: string, vm: string, name: string): Promise<RunCommandView | undefined>;
+  /** The run commands of a VM, by name (the role steps' among them while they exist). */
+  runCommands(group: string, vm: string): Promise<string[]>;
   deallocate(group: string, vm: string): Promise<void>;
 }
 
@@ -137,6 +193,43 @@ export interface TcpResult {
 
 /** Opens a TCP connection and closes it at once. */
 export type TcpProber = (host: string, port: number, timeoutMs: number) => Promise<TcpResult>;
+
+/** The outcome of one HTTPS GET. */
+export interface HttpsResult {
+  ok: boolean;
+  /** The HTTP status, when an answer came. */
+  status?: number;
+  ms: number;
+  /** The first bytes of the body, trimmed. */
+  body?: string;
+  error?: string;
+}
+
+/**
+ * GETs an `https://` URL. The real one does not verify the certificate: the lab's Exchange serves
+ * the self-signed certificate Setup makes, which no client trusts; the check asks whether Exchange
+ * answers, not who it is.
+ */
+export type HttpsProber = (url: string, timeoutMs: number) => Promise<HttpsResult>;
+
+/** A command of `npm run lab` the run exercises. */
+export type LabCommand = "stop --park" | "start" | "park" | "unpark";
+
+/** Where a lab command acts: the run's stack file, the CSV rows it is given, the subscription. */
+export interface LabCommandTarget {
+  /** The generated lab's stack file (the plan's, secrets as placeholders: the commands need none). */
+  stackFile: string;
+  /** The CSV the command reads instead of the stack's (`--csv`): the rows it may touch. */
+  csvText: string;
+  subscriptionId: string;
+  signal?: AbortSignal;
+}
+
+/** The lab's own commands, `npm run lab -- <command>`, run on the run's lab. */
+export interface ParkingPort {
+  /** Runs the command; resolves to what it printed, rejects with it when it fails (exit code not 0). */
+  run(command: LabCommand, target: LabCommandTarget): Promise<string>;
+}
 
 /** DNS: the IPv4 addresses a name resolves to (rejects when it does not). */
 export type Resolver = (name: string) => Promise<string[]>;
@@ -154,4 +247,8 @@ export interface Ports {
   tcp: TcpProber;
   resolve: Resolver;
   clock: Clock;
+  /** HTTPS GETs (Exchange's health check); needed with `--with-roles`. */
+  https?: HttpsProber;
+  /** The lab's parking commands (`npm run lab`); without it the parking question is not run. */
+  parking?: ParkingPort;
 }

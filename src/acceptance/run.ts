@@ -7,10 +7,12 @@
  * removes it. Nothing is deleted that does not carry the run's tag.
  */
 import { Listr } from "listr2";
-import { ACCEPTANCE_IMAGE, AcceptanceLab, RUN_TAG } from "./lab";
+import { ACCEPTANCE_IMAGE, AcceptanceLab, ROLE_IMAGE, RUN_TAG } from "./lab";
+import { checkParkingDeployed, checkParkingDestroyed } from "./parkingChecks";
+import { checkExchangeHealth, checkForest, checkJoined, checkNoRoleStepAgain, recordRoleSteps } from "./roleChecks";
 import { Answers, CheckTimeouts, RunContext, checkDisksKept, checkEdits, checkEndpoints, checkGateway, checkReattached, checkRunCommand, noChanges, note, recordBeforeDestroy, summary } from "./checks";
-import { Ports } from "./ports";
-import { AcceptanceReport, Estimate, Leftover, StepRecord, allAnswers, redact } from "./report";
+import { KeptStack, Ports } from "./ports";
+import { AcceptanceReport, Estimate, KeptCommands, Leftover, StepRecord, allAnswers, measuredAgainstEstimated, redact } from "./report";
 
 /** One step of the sequence. */
 export interface Step {
@@ -34,6 +36,8 @@ export interface RunOptions {
   renderer: Renderer;
   /** Ctrl-C. */
   signal: AbortSignal;
+  /** With `keep`: where the command line writes the kept stack's passphrase (named in the report). */
+  passphraseFile?: string;
 }
 
 function stackOf(ctx: RunContext) {
@@ -57,10 +61,27 @@ async function createDiskGroup(ctx: RunContext): Promise<void> {
   await arm.createGroup(ctx.lab.diskResourceGroup, ctx.lab.region, { [RUN_TAG]: ctx.lab.runId });
 }
 
-/** The sequence, in order. Each step's failure stops the run (a wrong answer is a `fail`, not a stop). */
-export function steps(): Step[] {
-  // Each Pulumi operation: cancelled by Ctrl-C, its output's last line shown under the step.
-  const withSignal = (ctx: RunContext) => ({ signal: ctx.signal, onOutput: (out: string) => ctx.progress?.(out.trimEnd().split("\n").pop() ?? "") });
+/** Each Pulumi operation: told of Ctrl-C (never forwarded to the CLI, see ports.ts), its output's last line shown under the step. */
+export function withSignal(ctx: RunContext) {
+  return { signal: ctx.signal, onOutput: (out: string) => ctx.progress?.(out.trimEnd().split("\n").pop() ?? "") };
+}
+
+/** `pulumi up`, its resource timings kept for the measured-against-estimated table under `phase`. */
+export async function up(ctx: RunContext, phase: string) {
+  const r = await stackOf(ctx).up(withSignal(ctx));
+  for (const t of r.timings ?? []) ctx.timings.push({ ...t, phase });
+  return r;
+}
+
+/** What the sequence depends on: the lab's options (the dry run lists only the checks that will run). */
+export interface SequenceShape {
+  withVpn: boolean;
+  /** The role lab (`--with-roles`): its own sequence. */
+  roles?: unknown;
+}
+
+/** The first two steps of every sequence. */
+function setupSteps(): Step[] {
   return [
     { id: "disk-group", title: "Create the disk resource group (tagged with the run)", run: createDiskGroup },
     {
@@ -69,18 +90,59 @@ export function steps(): Step[] {
         ctx.stack = await ctx.ports.workspace.createStack({ stackName: `acceptance-${ctx.lab.runId}`, config: ctx.lab.config, secrets: ctx.lab.secrets, csvText: ctx.lab.csvBefore, csvPath: String(ctx.lab.config["exchange-lab:csv"]) });
       },
     },
-    { id: "up", title: "pulumi up: the two-VM lab from images", run: async (ctx) => void (await stackOf(ctx).up(withSignal(ctx))) },
-    { id: "check-1", title: "Checks: load balancer (RDP, HTTPS), VPN gateway", run: async (ctx) => { await checkEndpoints(ctx, ctx.lab.before, [], "first up"); await checkGateway(ctx); } },
+  ];
+}
+
+/**
+ * The role lab's sequence (`--with-roles`): the first up runs the role steps; the checks ask the
+ * guests and Exchange; destroy keeps the disks; the next up attaches them, and the same checks
+ * pass again with no role step run.
+ */
+export function roleSteps(shape: SequenceShape): Step[] {
+  const checks = async (ctx: RunContext, phase: string) => {
+    await checkForest(ctx, phase);
+    await checkJoined(ctx, phase);
+    await checkExchangeHealth(ctx, phase);
+  };
+  return [
+    ...setupSteps(),
+    { id: "up", title: "pulumi up: a forest root DC, an Exchange server and a member from images (the role steps as Run Commands)", run: async (ctx) => void (await up(ctx, "first up")) },
     {
-      id: "up-no-change", title: "pulumi up --expect-no-changes",
+      id: "roles-1", title: `Checks: the domain (the DC's Run Command), the member joined, Exchange's /owa/healthcheck.htm over HTTPS${shape.withVpn ? ", VPN gateway" : ""}; each role step's output and minutes`,
+      run: async (ctx) => { await recordRoleSteps(ctx); await checks(ctx, "first life"); await checkGateway(ctx); },
+    },
+    { id: "destroy", title: "pulumi destroy (the disks stay)", run: async (ctx) => { await recordBeforeDestroy(ctx); await stackOf(ctx).destroy(withSignal(ctx)); } },
+    { id: "check-disks", title: "Checks: the OS disks still exist, attached to nothing", run: checkDisksKept },
+    { id: "up-again", title: "pulumi up on the kept disks (no role step may run)", run: async (ctx) => void (await up(ctx, "up on the kept disks")) },
+    {
+      id: "roles-2", title: "Checks: same addresses and disks, the forest and Exchange still there, no role step run again",
+      run: async (ctx) => { await checkReattached(ctx); await checks(ctx, "second life"); await checkNoRoleStepAgain(ctx, "up on the kept disks"); },
+    },
+    { id: "destroy-again", title: "pulumi destroy", run: async (ctx) => void (await stackOf(ctx).destroy(withSignal(ctx))) },
+  ];
+}
+
+/** The sequence, in order. Each step's failure stops the run (a wrong answer is a `fail`, not a stop). */
+export function steps(shape: SequenceShape = { withVpn: false }): Step[] {
+  if (shape.roles) return roleSteps(shape);
+  return [
+    ...setupSteps(),
+    { id: "up", title: "pulumi up: the two-VM lab from images", run: async (ctx) => void (await up(ctx, "first up")) },
+    { id: "check-1", title: `Checks: load balancer (RDP, HTTPS)${shape.withVpn ? ", VPN gateway" : ""}`, run: async (ctx) => { await checkEndpoints(ctx, ctx.lab.before, [], "first up"); await checkGateway(ctx); } },
+    {
+      // Not `up --expect-no-changes`: the Automation API's up always passes --skip-preview, so the
+      // CLI would apply a change first and complain afterwards. The preview refuses before anything changes.
+      id: "up-no-change", title: "pulumi preview --expect-no-changes, then pulumi up",
       run: async (ctx) => {
         try {
-          const r = await stackOf(ctx).up({ ...withSignal(ctx), expectNoChanges: true });
-          note(ctx.answers, "noOpUp", noChanges(r.changes), `second up: ${summary(r.changes)}`);
+          const p = await stackOf(ctx).preview({ ...withSignal(ctx), expectNoChanges: true });
+          note(ctx.answers, "noOpUp", noChanges(p.changes), `preview --expect-no-changes: ${summary(p.changes)}`);
         } catch (err) {
           if (ctx.signal.aborted) throw err;
-          note(ctx.answers, "noOpUp", false, `second up refused: ${(err as Error).message.split("\n").slice(0, 5).join(" / ")}`);
+          note(ctx.answers, "noOpUp", false, `preview --expect-no-changes refused: ${(err as Error).message.split("\n").slice(0, 5).join(" / ")}`);
         }
+        const r = await up(ctx, "second up");
+        note(ctx.answers, "noOpUp", noChanges(r.changes), `second up: ${summary(r.changes)}`);
       },
     },
     { id: "refresh", title: "pulumi refresh", run: async (ctx) => void (await stackOf(ctx).refresh(withSignal(ctx))) },
@@ -96,7 +158,7 @@ export function steps(): Step[] {
       run: async (ctx) => {
         await stackOf(ctx).writeCsv(ctx.lab.csvAfter);
         try {
-          const r = await stackOf(ctx).up(withSignal(ctx));
+          const r = await up(ctx, "up with the edits");
           note(ctx.answers, "renameOneUp", true, `one up: ${summary(r.changes)}`);
         } catch (err) {
           if (!ctx.signal.aborted) note(ctx.answers, "renameOneUp", false, `the up with the edits failed: ${(err as Error).message.split("\n").slice(0, 5).join(" / ")}`);
@@ -106,25 +168,48 @@ export function steps(): Step[] {
     },
     { id: "check-2", title: "Checks: rename, subnet move, endpoints", run: async (ctx) => { await checkEdits(ctx); await checkEndpoints(ctx, ctx.lab.after, [443], "after the edits"); } },
     { id: "run-command", title: "Run Command: re-run after a failure, update and delete on a deallocated VM", run: checkRunCommand },
+    { id: "park-deployed", title: "npm run lab -- stop --park, then start, on the first VM: its disk's type and tags after each (its two conversions of the day)", run: checkParkingDeployed },
     { id: "destroy", title: "pulumi destroy (the disks stay)", run: async (ctx) => { await recordBeforeDestroy(ctx); await stackOf(ctx).destroy(withSignal(ctx)); } },
-    { id: "check-disks", title: "Checks: the OS disks still exist", run: checkDisksKept },
-    { id: "up-again", title: "pulumi up on the kept disks", run: async (ctx) => void (await stackOf(ctx).up(withSignal(ctx))) },
+    { id: "check-disks", title: "Checks: the OS disks still exist, attached to nothing", run: checkDisksKept },
+    { id: "park-destroyed", title: "npm run lab -- park: refused on the first disk (a third conversion); park, then unpark, on the second: type and tags after each", run: checkParkingDestroyed },
+    { id: "up-again", title: "pulumi up on the kept disks", run: async (ctx) => void (await up(ctx, "up on the kept disks")) },
     { id: "check-3", title: "Checks: same addresses, same disks attached", run: checkReattached },
     { id: "destroy-again", title: "pulumi destroy", run: async (ctx) => void (await stackOf(ctx).destroy(withSignal(ctx))) },
   ];
 }
 
-/** The run's outcome: the report (secrets masked) and the process exit code. */
+/** The run's outcome: the report (secrets masked), the process exit code, and a kept stack. */
 export interface RunOutcome {
   report: AcceptanceReport;
   code: number;
+  /** With `keep` and a stack: what destroying it later needs, its passphrase included (for the 0600 file only). */
+  kept?: KeptStack;
+}
+
+/**
+ * The commands that destroy a kept stack later, in the order to run them: the stack's `pulumi
+ * destroy` from its workspace directory (its local backend and passphrase by environment
+ * variables, so the user's `pulumi login` is left as it is; https://www.pulumi.com/docs/iac/cli/environment-variables/),
+ * then the disk resource group, which no stack owns; the lab's resource group's own delete if the
+ * destroy cannot run. Only the run's two groups are named.
+ */
+export function keptCommands(kept: KeptStack, passphraseFile: string, lab: AcceptanceLab, subscriptionId: string): KeptCommands {
+  return {
+    passphraseFile,
+    commands: [
+      `cd '${kept.workDir}'`,
+      `PULUMI_BACKEND_URL='${kept.backendUrl}' PULUMI_CONFIG_PASSPHRASE_FILE='${passphraseFile}' pulumi destroy --stack ${kept.stackName} --yes`,
+      `az group delete --name ${lab.diskResourceGroup} --subscription ${subscriptionId} --yes   # the disks: no stack owns them`,
+      `# only if the destroy cannot run: az group delete --name ${lab.resourceGroup} --subscription ${subscriptionId} --yes`,
+    ],
+  };
 }
 
 /** Runs the sequence with progress, then the cleanup, and returns the report. Never rejects. */
-export async function runAcceptance(ports: Ports, options: RunOptions, sequence: Step[] = steps()): Promise<RunOutcome> {
+export async function runAcceptance(ports: Ports, options: RunOptions, sequence: Step[] = steps(options.lab)): Promise<RunOutcome> {
   const { lab } = options;
   const answers: Answers = new Map();
-  const ctx: RunContext = { ports, lab, answers, signal: options.signal, timeouts: options.timeouts };
+  const ctx: RunContext = { ports, lab, subscriptionId: options.subscriptionId, answers, signal: options.signal, timeouts: options.timeouts, timings: [], roleSteps: [], roleStepPlan: options.estimate.roleSteps };
   const records: StepRecord[] = sequence.map((s) => ({ id: s.id, title: s.title, status: "not run" }));
   const startedAt = new Date(ports.clock.now()).toISOString();
   let failure: string | undefined;
@@ -160,11 +245,38 @@ export async function runAcceptance(ports: Ports, options: RunOptions, sequence:
     withVpn: lab.withVpn, kept: options.keep, outcome,
     versions: { cli: options.cliVersion, sdk: options.sdkVersion, plugins, node: process.version },
     estimate: options.estimate,
-    lab: { vmSize: lab.size.name, image: ACCEPTANCE_IMAGE, resourceGroup: lab.resourceGroup, diskResourceGroup: lab.diskResourceGroup },
-    answers: allAnswers(answers), steps: [...records, ...cleanupSteps], leftovers,
+    lab: {
+      what: lab.roles ? `${[lab.roles.dc, lab.roles.exchange, lab.roles.member].map((v) => `${v.name} (${lab.roles!.sizes[v.name].name})`).join(", ")}, domain ${lab.roles.domainName}` : `2 VMs of ${lab.size.name}`,
+      vmSize: lab.size.name, image: lab.roles ? ROLE_IMAGE : ACCEPTANCE_IMAGE, resourceGroup: lab.resourceGroup, diskResourceGroup: lab.diskResourceGroup,
+    },
+    answers: allAnswers(answers, !!lab.roles), steps: [...records, ...cleanupSteps], leftovers, measured: measuredAgainstEstimated(ctx.timings),
   };
+  const kept = options.keep && ctx.stack ? ctx.stack.kept() : undefined;
+  if (lab.roles) report.roleSteps = ctx.roleSteps;
+  if (kept) report.keptStack = keptCommands(kept, options.passphraseFile ?? `acceptance-${lab.runId}.passphrase`, lab, options.subscriptionId);
   const failedQuestion = report.answers.some((a) => a.status === "fail");
-  return { report: redact(report, Object.values(lab.secrets)), code: outcome === "interrupted" ? 130 : outcome === "failed" || failedQuestion || leftovers.length > 0 && !options.keep ? 3 : 0 };
+  const code = outcome === "interrupted" ? 130 : outcome === "failed" || failedQuestion || leftovers.length > 0 && !options.keep ? 3 : 0;
+  return { report: redact(report, secretsToMask(lab, kept)), code, kept };
+}
+
+/**
+ * Every secret of the run, as the report must not carry it: each secret value, and of a URL (the
+ * Exchange ISO's SAS URL) also its query (the SAS token) and each of its values, which a script's
+ * output may print on their own; and a kept stack's passphrase.
+ */
+export function secretsToMask(lab: AcceptanceLab, kept?: KeptStack): string[] {
+  const values = [...Object.values(lab.secrets), ...(kept ? [kept.passphrase] : [])];
+  const parts = values.flatMap((v) => {
+    if (!/^https?:\/\//.test(v)) return [];
+    try {
+      const url = new URL(v);
+      return [url.search.slice(1), ...[...url.searchParams.values()].filter((x) => x.length >= 8)].filter((x) => x.length > 0);
+    } catch {
+      return [];
+    }
+  });
+  // Longest first: a value inside another is masked after it.
+  return [...new Set([...values, ...parts])].sort((a, b) => b.length - a.length);
 }
 
 async function timed(ports: Ports, id: string, title: string, what: () => Promise<void>): Promise<StepRecord> {

@@ -7,6 +7,8 @@ import { DefaultAzureCredential } from "@azure/identity";
 import { AzureArm } from "./arm";
 import { AutomationWorkspace } from "./automation";
 import { Ports } from "./ports";
+import { httpsGet } from "./https";
+import { labCommands } from "./labCommands";
 import { resolveIpv4, systemClock, tcpConnect } from "./tcp";
 
 /** The ports for one subscription. */
@@ -17,5 +19,7 @@ export function realPorts(subscriptionId: string): Ports {
     tcp: tcpConnect,
     resolve: resolveIpv4,
     clock: systemClock,
+    https: httpsGet,
+    parking: labCommands(),
   };
 }

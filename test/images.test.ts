@@ -15,7 +15,7 @@ import { LabValidationError } from "../src/input/problems";
 import { CLASSIC_SIZES } from "../src/input/csv/sizes";
 import { findSize } from "../src/input/catalogues";
 import { checkAdminPassword, checkAdminUsername, defaultOsDiskName, parseImage } from "../src/input/csv/images";
-import { ROOT, baseStackYaml, dig, exampleConfig, sharedExamplePlan, writeLab } from "./helpers";
+import { EXAMPLES, baseStackYaml, dig, exampleConfig, sharedExamplePlan, writeLab } from "./helpers";
 
 const HEADER = "BringOnline,VMName,VMOSDiskName,VMInstanceSize,SubnetName,IPAddress,WaitForBoot,Image,ComputerName";
 const CSV = `${HEADER}\nYes,lab-dc1,,Small,Oxford,,Yes,ws2022-g2,DC01\nYes,lab-ex1,lab-ex1-os,Large,Oxford,,No,ws2025,\nYes,old-dc,old-dc-os,Small,London,,No,,\n`;
@@ -134,7 +134,7 @@ async function deployWith(csv: string, answer: (inputs: { diskName: string }) =>
   const mocks = recordingMocks(registrations);
   await pulumi.runtime.setMocks({ ...mocks, call: (args) => (args.token === GET_DISK_TOKEN ? answer(args.inputs as { diskName: string }) : mocks.call(args)) }, "exchange-lab", "images", false, "organization");
   pulumi.runtime.setAllConfig(config, ["exchange-lab:adminPassword"]);
-  const { component } = await runLab({ baseDir: ROOT, mode: "deploy", previous: "none", csvText: csv });
+  const { component } = await runLab({ baseDir: EXAMPLES, mode: "deploy", previous: "none", csvText: csv });
   await new Promise((resolve) => component.urn.apply(resolve));
   await new Promise((resolve) => setTimeout(resolve, 50));
   return registrations;

@@ -5,7 +5,7 @@ import { waitReadyScript } from "../src/azure/gates";
 import { START_RUN_COMMAND_NAME } from "../src/labctl/azure";
 import { LabTesting, main, parseLabArgs } from "../src/labctl/cli";
 import { FakeArm, FakeVm, startFakeArm } from "./fakeArm";
-import { ROOT, writeLab } from "./helpers";
+import { EXAMPLES, writeLab } from "./helpers";
 
 const credential: TokenCredential = { getToken: async () => ({ token: "fake-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
 const EXAMPLE_VMS = ["mh-oxf-dc1", "mh-lon-dc1", "mh-oxf-ex1", "mh-lon-ex1"];
@@ -14,7 +14,7 @@ async function lab(fake: FakeArm | undefined, argv: string[], testing: LabTestin
   let stdout = "";
   let stderr = "";
   const code = await main(argv, (s) => (stdout += s), (s) => (stderr += s), {
-    credential, endpoint: fake?.endpoint, ca: fake?.ca, pollIntervalMs: 5, renderer: "silent", baseDir: ROOT, env: { AZURE_SUBSCRIPTION_ID: "00000000-0000-0000-0000-000000000001" }, ...testing,
+    credential, endpoint: fake?.endpoint, ca: fake?.ca, pollIntervalMs: 5, renderer: "silent", baseDir: EXAMPLES, env: { AZURE_SUBSCRIPTION_ID: "00000000-0000-0000-0000-000000000001" }, ...testing,
   });
   return { code, stdout, stderr };
 }

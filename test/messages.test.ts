@@ -7,7 +7,7 @@ import { readLabCsv } from "../src/input/csv/csv";
 import type { TokenCredential } from "@azure/identity";
 import { main as labMain } from "../src/labctl/cli";
 import { FakeArm, startFakeArm } from "./fakeArm";
-import { ROOT, baseStackYaml, planCli, runPlanCli, writeLab } from "./helpers";
+import { EXAMPLES, ROOT, baseStackYaml, planCli, runPlanCli, writeLab } from "./helpers";
 import { main as pricesMain } from "../src/prices/cli";
 import { main as cataloguesMain } from "../src/catalogues/cli";
 import { main as docsMain } from "../src/docs/cli";
@@ -83,7 +83,7 @@ describe("npm run lab: signing in and the subscription (fake ARM on 127.0.0.1)",
     let stdout = "";
     let stderr = "";
     const code = await labMain(argv, (s) => (stdout += s), (s) => (stderr += s), {
-      credential, endpoint: fake?.endpoint, ca: fake?.ca, pollIntervalMs: 5, renderer: "silent", baseDir: ROOT, env: { AZURE_SUBSCRIPTION_ID: subscription },
+      credential, endpoint: fake?.endpoint, ca: fake?.ca, pollIntervalMs: 5, renderer: "silent", baseDir: EXAMPLES, env: { AZURE_SUBSCRIPTION_ID: subscription },
     });
     return { code, stdout, stderr };
   }

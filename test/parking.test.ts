@@ -4,7 +4,7 @@ import type { TokenCredential } from "@azure/identity";
 import { LabTesting, main, parseLabArgs } from "../src/labctl/cli";
 import { CONVERSIONS_TAG, RUNNING_SKU_TAG, planDisk, recentConversions } from "../src/labctl/parking";
 import { FakeArm, FakeDisk, FakeVm, startFakeArm } from "./fakeArm";
-import { ROOT } from "./helpers";
+import { EXAMPLES } from "./helpers";
 
 const credential: TokenCredential = { getToken: async () => ({ token: "fake-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
 const VMS = ["mh-oxf-dc1", "mh-lon-dc1", "mh-oxf-ex1", "mh-lon-ex1"];
@@ -23,7 +23,7 @@ async function lab(fake: FakeArm, argv: string[], testing: LabTesting = {}): Pro
   let stdout = "";
   let stderr = "";
   const code = await main(argv, (s) => (stdout += s), (s) => (stderr += s), {
-    credential, endpoint: fake.endpoint, ca: fake.ca, pollIntervalMs: 5, renderer: "silent", baseDir: ROOT, env: { AZURE_SUBSCRIPTION_ID: "00000000-0000-0000-0000-000000000001" }, ...testing,
+    credential, endpoint: fake.endpoint, ca: fake.ca, pollIntervalMs: 5, renderer: "silent", baseDir: EXAMPLES, env: { AZURE_SUBSCRIPTION_ID: "00000000-0000-0000-0000-000000000001" }, ...testing,
   });
   return { code, stdout, stderr };
 }

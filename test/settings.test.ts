@@ -33,6 +33,17 @@ describe("the stack settings", () => {
     assert.deepEqual(problems.map((p) => p.column).sort(), [...keys].sort());
   });
 
+  it("draytekProfileIndex: a DrayTek LAN-to-LAN profile index from 1 to 500, warned above a Vigor2927's 32, absent by default", () => {
+    assert.equal(parseSettings(exampleConfig(), at).settings!.vpn!.draytekProfileIndex, undefined);
+    assert.equal(parseSettings(exampleConfig({ "exchange-lab:draytekProfileIndex": "7" }), at).settings!.vpn!.draytekProfileIndex, 7);
+    for (const bad of ["0", "501", "x", "1.5"]) {
+      assert.match(onlyProblem(problemsOf({ "exchange-lab:draytekProfileIndex": bad })).message, /expected a LAN-to-LAN profile index from 1 to 500 \(a Vigor2927 V2\.2 has 1 to 32\)/, bad);
+    }
+    const high = parseSettings(exampleConfig({ "exchange-lab:draytekProfileIndex": "40" }), at);
+    assert.equal(high.settings!.vpn!.draytekProfileIndex, 40);
+    assert.match(onlyProblem(high.warnings).message, /profile 40 exists on a Vigor3912 \(1 to 500\), not on a Vigor2927 V2\.2 \(1 to 32\)/);
+  });
+
   it("rejects an unknown key under exchange-lab: (a typo would otherwise be ignored)", () => {
     assert.match(onlyProblem(problemsOf({ "exchange-lab:subnet": "{}" })).message, /unknown configuration key/);
   });

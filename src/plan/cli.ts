@@ -1,6 +1,6 @@
 /**
  * `npm run plan -- [--stack NAME... | --config FILE... | --all] [--csv FILE] [--json] [--show-secrets]`
- * (`--format draytek-cli [--draytek-profile N]`: the DrayTek telnet/SSH script alone, src/report/draytekCli.ts)
+ * (`--format draytek-cli`: the DrayTek telnet/SSH script alone, src/report/draytekCli.ts)
  *
  * Several labs (several `--stack`/`--config`, `--all`, or no choice with more than one stack file
  * under `stacks/`) are planned one after another, then checked against each other
@@ -17,12 +17,11 @@ import { DeployedLabRecord, findDeployedLabRecord } from "../input/lab/previous"
 import { crossLabProblems, officeRouter } from "../input/lab/crossLab";
 import { Problem } from "../input/problems";
 import { RouterProfiles, routerProfiles } from "../report/draytek";
-import { profileIndexes, renderDraytekClis, withCliScript } from "../report/draytekCli";
-import { PROFILE_INDEX_MAX } from "../report/draytekFacts";
+import { renderDraytekClis } from "../report/draytekCli";
 import { PlanResult, runPlan } from "./plan";
 import { renderCrossLab, renderPlan } from "./render";
 
-export const USAGE = "usage: npm run plan -- [--stack NAME... | --config FILE... | --all] [--csv FILE] [--previous FILE] [--pin] [--json | --format text|json|mermaid|draytek-cli] [--draytek-profile N] [--show-secrets]";
+export const USAGE = "usage: npm run plan -- [--stack NAME... | --config FILE... | --all] [--csv FILE] [--previous FILE] [--pin] [--json | --format text|json|mermaid|draytek-cli] [--show-secrets]";
 
 /** `--help`: what the plan does, every option, the exit codes. */
 export const HELP = `${USAGE}
@@ -41,7 +40,6 @@ options:
   --json             one JSON object instead of the report (same as --format json)
   --format F         text (default), json, mermaid (the diagram alone), or draytek-cli (the
                      DrayTek telnet/SSH script alone; docs/draytek.md)
-  --draytek-profile N  the DrayTek LAN-to-LAN profile index the script writes (default 1)
   --show-secrets     print the VPN key in the DrayTek settings
   --help             this text
 
@@ -69,8 +67,6 @@ export interface PlanArgs {
   configs?: string[];
   /** `--all`: every stack file under `stacks/`. */
   all?: boolean;
-  /** `--draytek-profile N`: the DrayTek LAN-to-LAN profile index of the telnet script (with several labs, the first). */
-  draytekProfile?: number;
 }
 
 /** Parses the plan's arguments; throws an `Error` with a usage message on a bad one. */
@@ -101,7 +97,7 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
       case "--show-secrets": args.showSecrets = true; break;
       case "--previous": args.previous = value(); break;
       case "--pin": args.pin = true; break;
-      case "--draytek-profile": args.draytekProfile = profileIndex(value()); break;
+      case "--draytek-profile": throw new Error("--draytek-profile is gone: the profile index is the stack's exchange-lab:draytekProfileIndex (pulumi config set exchange-lab:draytekProfileIndex N), so the plan's script and the stack output draytek.cliScript use the same one");
       case "--help": case "-h": throw new Error("help");
       default: throw new Error(`unknown argument '${flag}'`);
     }
@@ -113,15 +109,6 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
   if (args.stack && args.config) throw new Error("give --stack or --config, not both");
   if (args.all && (args.stack || args.config)) throw new Error("give --all or --stack/--config, not both");
   return args;
-}
-
-/** A `--draytek-profile` value: a whole number from 1 to the Vigor3912's highest index. */
-function profileIndex(text: string): number {
-  const n = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
-  if (!(n >= 1 && n <= PROFILE_INDEX_MAX.v3912)) {
-    throw new Error(`--draytek-profile takes a LAN-to-LAN profile index from 1 to ${PROFILE_INDEX_MAX.v3912} (a Vigor2927 has 1 to ${PROFILE_INDEX_MAX.v2927}), got '${text}'`);
-  }
-  return n;
 }
 
 /**
@@ -225,7 +212,7 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
   if (stackFiles.length > 1) return planSeveral(stackFiles, args, write, writeError);
   const stackFile = stackFiles[0];
   const suggestKey = isInteractive && args.format === "text";
-  const result: PlanResult = await runPlan({ stackFile, csv: args.csv, showSecrets: args.showSecrets, previous, suggestKey, draytekProfileIndex: args.draytekProfile });
+  const result: PlanResult = await runPlan({ stackFile, csv: args.csv, showSecrets: args.showSecrets, previous, suggestKey });
   let pinRefused = false;
   if (args.pin && result.errors.length === 0 && result.pinError) {
     writeError(`${result.csvFile}: cannot pin: ${result.pinError}; nothing was written (the plan below is still valid; write the addresses and LUNs by hand, or save the file as 'CSV UTF-8 (Comma delimited)' and pin again)\n`);
@@ -246,7 +233,7 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
   } else if (args.format === "mermaid" && result.mermaid) {
     write(result.mermaid);
   } else if (args.format === "draytek-cli" && result.errors.length === 0) {
-    return writeDraytekCli([result], args, write, writeError);
+    return writeDraytekCli([result], write, writeError);
   } else {
     (result.errors.length > 0 ? writeError : write)(renderPlan(result));
   }
@@ -287,7 +274,6 @@ async function planSeveral(stackFiles: readonly string[], args: PlanArgs, write:
   for (const stackFile of stackFiles) results.push(await runPlan({ stackFile, showSecrets: args.showSecrets }));
   const valid = results.flatMap((r) => (r.lab && r.locate ? [{ stackFile: r.stackFile, lab: r.lab, locate: r.locate, profileName: r.draytek?.profileName }] : []));
   const checked = crossLabProblems(valid);
-  numberDraytekProfiles(results, args.draytekProfile ?? 1);
   const routers = routerProfiles(
     results.flatMap((r) => {
       const router = r.lab ? officeRouter(r.lab) : undefined;
@@ -296,7 +282,7 @@ async function planSeveral(stackFiles: readonly string[], args: PlanArgs, write:
   );
   const findings: CrossLabFindings = { ...checked, routers };
   const failed = results.some((r) => r.errors.length > 0) || findings.errors.length > 0;
-  if (args.format === "draytek-cli" && !failed) return writeDraytekCli(results, args, write, writeError);
+  if (args.format === "draytek-cli" && !failed) return writeDraytekCli(results, write, writeError);
   if (args.format === "json") {
     const stackName = (file: string) => path.basename(file).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
     const labs = results.map((r) => ({ stack: stackName(r.stackFile), stackFile: r.stackFile, ...planJson(r) }));
@@ -308,18 +294,11 @@ async function planSeveral(stackFiles: readonly string[], args: PlanArgs, write:
   return failed ? 1 : 0;
 }
 
-/** Gives each lab's telnet script (`draytek.cliScript`) its own profile index on its office router. */
-function numberDraytekProfiles(results: PlanResult[], firstIndex: number): void {
-  const withVpn = results.filter((r) => r.draytek && r.lab && officeRouter(r.lab));
-  const indexes = profileIndexes(withVpn.map((r) => officeRouter(r.lab!)!), firstIndex);
-  withVpn.forEach((r, i) => (r.draytek = withCliScript(r.draytek!, indexes[i])));
-}
-
 /**
- * `--format draytek-cli`: the telnet/SSH script of each lab with a VPN, per office router from
- * `--draytek-profile` (default 1) on. Resolves to 0, or 1 when no lab has a VPN (said on stderr).
+ * `--format draytek-cli`: the telnet/SSH script of each lab with a VPN, each at its stack's
+ * `draytekProfileIndex` (or with the index left to fill in). Resolves to 0, or 1 when no lab has a VPN (said on stderr).
  */
-function writeDraytekCli(results: readonly PlanResult[], args: PlanArgs, write: (s: string) => void, writeError: (s: string) => void): number {
+function writeDraytekCli(results: readonly PlanResult[], write: (s: string) => void, writeError: (s: string) => void): number {
   const labs = results.flatMap((r) => {
     const router = r.lab ? officeRouter(r.lab) : undefined;
     return r.draytek && router ? [{ stackFile: r.stackFile, router, profile: r.draytek }] : [];
@@ -328,7 +307,7 @@ function writeDraytekCli(results: readonly PlanResult[], args: PlanArgs, write: 
     writeError(`exchange-lab plan: no DrayTek script: ${results.map((r) => r.stackFile).join(", ")} ${results.length === 1 ? "has" : "have"} no VPN (exchange-lab:vpn is false)\n`);
     return 1;
   }
-  write(renderDraytekClis(labs, args.draytekProfile ?? 1));
+  write(renderDraytekClis(labs));
   return 0;
 }
 

@@ -119,8 +119,6 @@ export interface PlanOptions {
   baseDir?: string;
   /** Show secret inputs in clear (`--show-secrets`). */
   showSecrets?: boolean;
-  /** The DrayTek LAN-to-LAN profile index the telnet script uses (`--draytek-profile`); default 1. */
-  draytekProfileIndex?: number;
   /** The previous deployment (`--previous`): the program reads it as its stack's last outputs;
    * `"empty"`: the stack has no outputs (after `pulumi destroy`), so everything is created. */
   previous?: DeployedLabRecord | "empty";
@@ -242,7 +240,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const changes = await changesAgainst(options, run, resources, stackName, warnings);
 
   const vms = planVms(lab, resources);
-  const draytek = offlineDraytekProfile(run, config, stack.secretKeys, showSecrets, options.draytekProfileIndex ?? 1);
+  const draytek = offlineDraytekProfile(run, config, stack.secretKeys, showSecrets);
   const region = lab.settings.location;
   const assumedTiers = billableOf(resources, lab);
   const roleSteps = planRoleSteps(lab);
@@ -278,7 +276,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
  * known offline (without a DNS label scope), its address only after `pulumi up`, and the key is
  * shown only when asked for and written in plain text.
  */
-function offlineDraytekProfile(run: LabRun, config: Readonly<Record<string, string>>, secretKeys: readonly string[], showSecrets: boolean, index: number): DraytekProfile | undefined {
+function offlineDraytekProfile(run: LabRun, config: Readonly<Record<string, string>>, secretKeys: readonly string[], showSecrets: boolean): DraytekProfile | undefined {
   const vpn = run.component.vpn;
   if (!vpn) return undefined;
   const keyName = `${NAMESPACE}:vpnSharedKey`;
@@ -293,7 +291,7 @@ function offlineDraytekProfile(run: LabRun, config: Readonly<Record<string, stri
   const settings = run.lab.settings;
   const fqdn = settings.dns.scope ? undefined : publicIpFqdn(vpn.draytekInput.vpn.dnsLabel, settings.location);
   const shown = key !== undefined && showSecrets && !secretKeys.includes(keyName);
-  return withCliScript(draytekProfile(vpn.draytekInput, { gatewayIp: undefined, gatewayFqdn: fqdn, sharedKey: shownKey, sharedKeyShown: shown }), index);
+  return withCliScript(draytekProfile(vpn.draytekInput, { gatewayIp: undefined, gatewayFqdn: fqdn, sharedKey: shownKey, sharedKeyShown: shown }));
 }
 
 /**

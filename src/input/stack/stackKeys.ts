@@ -99,6 +99,11 @@ export const CONFIG_KEYS = {
     meaning: "the pre-shared key, a secret: `pulumi config set --secret exchange-lab:vpnSharedKey <key>`. Printable ASCII without space, `-` or `~`, at most 128 characters; over 63 characters, or with one of `\" ' , < > * +` (DrayTek's password rules), a warning, as the router may not take it. Required when `vpn` is true: it is never generated inside the stack, where `pulumi destroy` would take it and the DrayTek would need a new one after every cycle. Without it `pulumi up` stops before declaring anything and prints the exact command with a fresh 32-character key; the plan shows the same as a warning",
     defaultText: "required with the VPN",
   },
+  draytekProfileIndex: {
+    description: "The DrayTek LAN-to-LAN profile index this lab's telnet script writes (1-32 on a Vigor2927, 1-500 on a Vigor3912); check it is free first.", pulumiType: undefined,
+    meaning: "the index of the lab's LAN-to-LAN profile on the DrayTek, used by the telnet/SSH script of the plan (`--format draytek-cli`) and of the stack output `draytek.cliScript`: 1-32 on a Vigor2927 V2.2, 1-500 on a Vigor3912 (above 32, a warning). `vpn option <index>` overwrites that profile without asking, so check it is free first (`vpn list <index> all` shows \"% Profile Name : ???\"). Unset, the script starts by probing for a free index and writes `<INDEX>` where the index goes; two labs behind one router may not share an index",
+    defaultText: "none: the script leaves the index to fill in",
+  },
   vpnGatewayGeneration: {
     description: "Generation1 or Generation2; default Generation1 wherever the SKU exists in it, so SKU changes are in-place resizes.", pulumiType: undefined,
     meaning: "`Generation1` or `Generation2`. The default keeps Generation1 wherever the SKU exists in it (VpnGw1AZ-3AZ; VpnGw4AZ/5AZ are Generation2 only), so VpnGw1AZ -> 2AZ -> 3AZ are in-place resizes; a change of generation rebuilds the gateway (45 minutes or more; the plan warns)",

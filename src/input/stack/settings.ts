@@ -294,7 +294,11 @@ function readVmImage(ctx: SettingsContext): VmImageSettings {
   }
   const licenseText = ctx.text("licenseType", false);
   const licenseType = licenseText === undefined ? undefined : LICENSE_TYPES.find((t) => t.toLowerCase() === licenseText.toLowerCase());
-  if (licenseText !== undefined && !licenseType) ctx.report(ctx.full("licenseType"), `'${licenseText}' is not accepted; use ${LICENSE_TYPES.join(" or ")}`);
+  if (licenseText !== undefined && !licenseType) ctx.report(ctx.full("licenseType"), `'${licenseText}' is not accepted; use ${LICENSE_TYPES.join(", ")}`);
+  if (licenseType === "Windows_Client") {
+    // https://learn.microsoft.com/azure/virtual-machines/windows/windows-desktop-multitenant-hosting-deployment
+    ctx.warn(ctx.full("licenseType"), "Windows_Client claims the multitenant hosting rights for Windows 10/11: allowed only if every user of these VMs holds a qualifying per-user licence (Microsoft 365 E3/E5/F3/A3/A5, Windows Enterprise E3/E5, Windows Education A3/A5 or Windows VDA E3/E5); it applies to the VMs of Windows client images (MicrosoftWindowsDesktop) only, and the servers are billed with Windows");
+  }
   const skuText = ctx.text("osDiskSku", false) ?? String(CONFIG_DEFAULTS.osDiskSku);
   const osDiskSku = OS_DISK_SKUS.find((k) => k.toLowerCase() === skuText.toLowerCase());
   if (!osDiskSku) ctx.report(ctx.full("osDiskSku"), `'${skuText}' is not a storage type an OS disk can have; use ${OS_DISK_SKUS.join(", ")}`);

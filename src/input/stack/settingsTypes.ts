@@ -69,15 +69,18 @@ export interface VmImageSettings {
   adminUsername?: string;
   /** Whether the secret `adminPassword` is set (it is read by the declaration, as a secret). */
   adminPassword: "configured" | "missing";
-  /** `Windows_Server` (Azure Hybrid Benefit) or `None`, on every VM; unset when absent. */
+  /** `Windows_Server` (Azure Hybrid Benefit: every VM but a Windows client image's), `Windows_Client`
+   * (multitenant hosting rights: the VMs of Windows client images only) or `None` (every VM); unset when absent. */
   licenseType?: LicenseType;
   /** Storage type of the OS disks created from an image. */
   osDiskSku: OsDiskSku;
 }
 
-/** `licenseType` values for a Windows Server VM (ARM `VirtualMachineProperties.licenseType`;
- * https://learn.microsoft.com/azure/virtual-machines/windows/hybrid-use-benefit-licensing). */
-export const LICENSE_TYPES = ["Windows_Server", "None"] as const;
+/** `licenseType` values (ARM `VirtualMachineProperties.licenseType`): `Windows_Server` for Azure
+ * Hybrid Benefit (https://learn.microsoft.com/azure/virtual-machines/windows/hybrid-use-benefit-licensing),
+ * `Windows_Client` for the multitenant hosting rights of Windows 10/11
+ * (https://learn.microsoft.com/azure/virtual-machines/windows/windows-desktop-multitenant-hosting-deployment). */
+export const LICENSE_TYPES = ["Windows_Server", "Windows_Client", "None"] as const;
 export type LicenseType = (typeof LICENSE_TYPES)[number];
 /** Storage types an OS disk can have (Ultra and Premium SSD v2 cannot be OS disks:
  * https://learn.microsoft.com/azure/virtual-machines/disks-types). */

@@ -160,8 +160,8 @@ export const CONFIG_KEYS = {
     defaultText: "required with `Image`",
   },
   licenseType: {
-    description: "Windows_Server (Azure Hybrid Benefit) or None for every VM; default unset (pay-as-you-go Windows).", pulumiType: undefined,
-    meaning: "`Windows_Server` to use Azure Hybrid Benefit (your own Windows Server licences with Software Assurance) on every VM, or `None`; unset, Windows is billed with the VM (the cost estimate's prices)",
+    description: "Windows_Server (Azure Hybrid Benefit), Windows_Client (Windows 10/11 multitenant hosting rights) or None; default unset (pay-as-you-go Windows).", pulumiType: undefined,
+    meaning: "`Windows_Server` to use Azure Hybrid Benefit (your own Windows Server licences with Software Assurance) on every VM but those of a Windows client image; `Windows_Client` for the multitenant hosting rights of Windows 10/11 on the VMs of a Windows client image (`MicrosoftWindowsDesktop`) only, and only if every user of them holds a qualifying per-user licence (Microsoft 365 E3/E5/F3/A3/A5, Windows Enterprise E3/E5, Windows Education A3/A5, Windows VDA E3/E5: a warning says so); `None` on every VM; unset, Windows is billed with the VM (the cost estimate's prices)",
     defaultText: "unset",
   },
   osDiskSku: {

@@ -23,7 +23,7 @@ async function lab(fake: FakeArm, argv: string[], testing: LabTesting = {}): Pro
   let stdout = "";
   let stderr = "";
   const code = await main(argv, (s) => (stdout += s), (s) => (stderr += s), {
-    credential, endpoint: fake.endpoint, ca: fake.ca, pollIntervalMs: 5, renderer: "silent", baseDir: EXAMPLES, env: { AZURE_SUBSCRIPTION_ID: "00000000-0000-0000-0000-000000000001" }, ...testing,
+    credential, endpoint: fake.endpoint, ca: fake.ca, pollIntervalMs: 5, renderer: "silent", baseDir: EXAMPLES, env: { ARM_SUBSCRIPTION_ID: "00000000-0000-0000-0000-000000000001" }, ...testing,
   });
   return { code, stdout, stderr };
 }

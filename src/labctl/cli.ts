@@ -6,7 +6,8 @@
  * after converting parked disks back; `stop` deallocates in reverse boot order, and with `--park`
  * then converts every disk to `parkedDiskSku`; `park` / `unpark` convert the disks alone (a
  * destroyed lab); `status` prints a table. Signs in to Azure with
- * `DefaultAzureCredential` (`az login` is enough). Writes no file, so an interrupted run leaves
+ * `DefaultAzureCredential` (`az login` is enough), in the subscription `pulumi up` uses
+ * (signIn.ts, `chooseSubscription`), or `--subscription`. Writes no file, so an interrupted run leaves
  * nothing half-written; operations Azure already accepted finish in Azure.
  *
  * Exit codes: 0 done; 1 invalid lab input (every problem listed); 2 usage error (a subscription
@@ -25,7 +26,7 @@ import { readStackFile } from "../input/stack/stackFile";
 import { LabAzure } from "./azure";
 import { Renderer, renderStatus, statusLab, stopLab } from "./commands";
 import { ParkOutcome, parkOnly, renderDryRun, stopAndPark, unparkAndStart } from "./parkCommands";
-import { listSubscriptions, resolveSubscription, signInProblem } from "./signIn";
+import { SubscriptionSource, chooseSubscription, listSubscriptions, resolveSubscription, signInProblem } from "./signIn";
 
 export const COMMANDS = ["start", "stop", "status", "park", "unpark"] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -46,7 +47,8 @@ options:
   --stack NAME        the stack file stacks/Pulumi.NAME.yaml (default: the only one there)
   --config FILE       a stack file by path
   --csv FILE          the lab CSV instead of the stack's csv key
-  --subscription ID   the Azure subscription, by id or name (default: AZURE_SUBSCRIPTION_ID; see az account show)
+  --subscription ID   the Azure subscription, by id or name (default: the one pulumi up uses: the stack's
+                      azure-native:subscriptionId, else ARM_SUBSCRIPTION_ID, else az account show's)
   --park              with stop: then convert every disk to parkedDiskSku (see docs/parking.md;
                       Azure allows two type changes per disk a day: one park, one start)
   --dry-run           print what would be done, in order, without calling Azure
@@ -112,6 +114,14 @@ export interface LabTesting {
   abortSignal?: AbortSignal;
 }
 
+/** Where the subscription came from, as the first line of a run says it. */
+const SOURCE_WORDS: Record<SubscriptionSource, string> = {
+  "--subscription": "--subscription",
+  "azure-native:subscriptionId": "the stack's azure-native:subscriptionId",
+  ARM_SUBSCRIPTION_ID: "ARM_SUBSCRIPTION_ID",
+  "az account": "the Azure CLI's default account (az account show)",
+};
+
 /** Runs the command line; resolves to the exit code. */
 export async function main(argv: readonly string[], write: (s: string) => void, writeError: (s: string) => void, testing: LabTesting = {}): Promise<number> {
   let args: LabArgs;
@@ -128,11 +138,13 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
   }
   const baseDir = testing.baseDir ?? process.cwd();
   let lab: Lab;
+  let stackConfig: Record<string, string>;
   try {
     const stackFile = resolveStackFile({ stack: args.stack, config: args.config, format: "text", showSecrets: false, pin: false }, path.join(baseDir, "stacks"));
     const read = readStackFile(stackFile);
     if (!read.stack) throw new LabValidationError(read.problems);
     const config = { ...read.stack.config };
+    stackConfig = read.stack.config;
     if (args.csv !== undefined) config[`${NAMESPACE}:csv`] = args.csv;
     // Starting and stopping needs no VPN key: read the lab as the plan does.
     lab = loadLab(config, { locate: read.stack.locate, baseDir, secretKeys: read.stack.secretKeys, mode: "plan" }).lab;
@@ -150,30 +162,11 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
     return 0;
   }
 
-  const env = testing.env ?? process.env;
-  const given = args.subscription ?? env.AZURE_SUBSCRIPTION_ID;
-  if (!given) {
-    writeError("no subscription: give --subscription ID or set AZURE_SUBSCRIPTION_ID (az account show --query id -o tsv)\n");
-    return 2;
-  }
   const credential = testing.credential ?? new (await import("@azure/identity")).DefaultAzureCredential();
-  const signIn = await signInProblem(credential);
-  if (signIn) {
-    writeError(`${signIn}\n`);
-    return 4;
-  }
-  let subscription: { id: string } | { error: string };
-  try {
-    subscription = await resolveSubscription(given, () => listSubscriptions(credential, testing.endpoint, testing.ca));
-  } catch (err) {
-    writeError(`cannot list the subscriptions to find '${given}': ${(err as Error).message}\n`);
-    return 3;
-  }
-  if ("error" in subscription) {
-    writeError(`${subscription.error}\n`);
-    return 2;
-  }
-  const subscriptionId = subscription.id;
+  const found = await signInAndSubscription(args, stackConfig, credential, testing, writeError);
+  if ("code" in found) return found.code;
+  const subscriptionId = found.id;
+  write(`subscription ${subscriptionId}${found.name ? ` '${found.name}'` : ""}, from ${SOURCE_WORDS[found.source]}\n`);
 
   // Ctrl-C aborts the calls in flight and starts nothing more.
   const controller = new AbortController();
@@ -196,6 +189,43 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
     process.removeListener("SIGINT", onSignal);
     testing.abortSignal?.removeEventListener("abort", onSignal);
   }
+}
+
+/**
+ * The subscription of the run (`chooseSubscription`: `pulumi up`'s, or `--subscription`), after
+ * one token proves the sign-in; a name is resolved to its id. Resolves to the id and where it came
+ * from, or to the exit code after writing why (2 no or unknown subscription, 3 the list failed,
+ * 4 no sign-in).
+ */
+async function signInAndSubscription(
+  args: LabArgs,
+  stackConfig: Readonly<Record<string, string>>,
+  credential: TokenCredential,
+  testing: LabTesting,
+  writeError: (s: string) => void,
+): Promise<{ id: string; source: SubscriptionSource; name?: string } | { code: number }> {
+  const chosen = chooseSubscription(args.subscription, stackConfig, testing.env ?? process.env);
+  if (!chosen) {
+    writeError("no subscription: pulumi up would use the stack's azure-native:subscriptionId, ARM_SUBSCRIPTION_ID or the Azure CLI's default account, and none is set: run az login and az account set --subscription <name or id>, or give --subscription ID\n");
+    return { code: 2 };
+  }
+  const signIn = await signInProblem(credential);
+  if (signIn) {
+    writeError(`${signIn}\n`);
+    return { code: 4 };
+  }
+  let subscription: { id: string } | { error: string };
+  try {
+    subscription = await resolveSubscription(chosen.value, () => listSubscriptions(credential, testing.endpoint, testing.ca));
+  } catch (err) {
+    writeError(`cannot list the subscriptions to find '${chosen.value}': ${(err as Error).message}\n`);
+    return { code: 3 };
+  }
+  if ("error" in subscription) {
+    writeError(`${subscription.error}\n`);
+    return { code: 2 };
+  }
+  return { id: subscription.id, source: chosen.source, ...(chosen.name ? { name: chosen.name } : {}) };
 }
 
 /** Runs start, stop (with or without --park), park or unpark. */

@@ -23,7 +23,7 @@ export { defaultDnsLabel, publicIpFqdn } from "./settingsVpn";
 // (settingsNetwork.ts, settingsVpn.ts) need not import this file, which imports them.
 export { DNS_LABEL_SCOPES, LICENSE_TYPES, OS_DISK_SKUS, PARKED_DISK_SKUS } from "./settingsTypes";
 export type { DnsLabelScope, LicenseType, OnPremisesSetting, OsDiskSku, ParkedDiskSku, ReadinessSettings, StackSettings, SubnetSetting, VmImageSettings } from "./settingsTypes";
-import { LICENSE_TYPES, OS_DISK_SKUS, PARKED_DISK_SKUS, OnPremisesSetting, ParkedDiskSku, ReadinessSettings, StackSettings, VmImageSettings } from "./settingsTypes";
+import { LICENSE_TYPES, OS_DISK_SKUS, PARKED_DISK_SKUS, ParkedDiskSku, ReadinessSettings, StackSettings, VmImageSettings } from "./settingsTypes";
 export type { ConfigLocator } from "./settingsContext";
 
 /** Bounds of `readinessTimeoutMinutes`: the gate's Run Command gets 5 more minutes, within the
@@ -78,7 +78,8 @@ export function parseSettings(
   const office = readOnPremises(ctx, addressSpace);
   const onPremises = office.onPremises;
   const vpn = readVpn(ctx, office, addressSpace);
-  const allowedSourcePrefixes = readAllowedSources(ctx, onPremises);
+  const allowedSourcePrefixes = readSources(ctx, "allowedSourcePrefixes", onPremises?.publicIp ? [`${onPremises.publicIp}/32`] : [], "RDP and every published port");
+  const publishedSourcePrefixes = readSources(ctx, "publishedSourcePrefixes", allowedSourcePrefixes, "every published port (Endpoints)");
   const dnsServers = readDnsServers(ctx);
   const autoShutdown = readAutoShutdown(ctx);
   const dns = readDnsLabels(ctx, { resourceGroupName, virtualNetworkName }, vpn);
@@ -97,7 +98,7 @@ export function parseSettings(
   return {
     settings: {
       location, resourceGroupName, diskResourceGroupName, csv, virtualNetworkName, addressSpace, gatewaySubnet, subnets, onPremises, vpn,
-      allowedSourcePrefixes, dnsServers, dnsServersLocation: locate(`${NAMESPACE}:dnsServers`), autoShutdown, dns,
+      allowedSourcePrefixes, publishedSourcePrefixes, dnsServers, dnsServersLocation: locate(`${NAMESPACE}:dnsServers`), autoShutdown, dns,
       readiness, vmImage, parkedDiskSku,
     },
     problems,
@@ -192,30 +193,30 @@ function readNames(ctx: SettingsContext): { csv: string; virtualNetworkName: str
   return { csv, virtualNetworkName };
 }
 
-/** Who may reach the public endpoints: never the whole internet unless written here literally. */
-function readAllowedSources(ctx: SettingsContext, onPremises: OnPremisesSetting | undefined): string[] {
-  const allowedValue = ctx.structured("allowedSourcePrefixes", false);
-  let allowedSourcePrefixes: string[] = [];
-  if (allowedValue === undefined) {
-    if (onPremises?.publicIp) allowedSourcePrefixes = [`${onPremises.publicIp}/32`];
-  } else {
-    const items: unknown[] = Array.isArray(allowedValue) ? allowedValue : [allowedValue];
-    items.forEach((item, i) => {
-      const sub = Array.isArray(allowedValue) ? String(i) : undefined;
-      if (typeof item !== "string") return ctx.report(ctx.full("allowedSourcePrefixes"), `expected an IPv4 address or CIDR, got ${JSON.stringify(item)}`, sub);
-      const match = WHOLE_INTERNET.find((w) => w.toLowerCase() === item.trim().toLowerCase());
-      if (match) {
-        allowedSourcePrefixes.push(match === "0.0.0.0/0" ? match : "Internet");
-        ctx.warn(ctx.full("allowedSourcePrefixes"), `'${item}' opens RDP and every published port to the whole internet`, sub);
-        return;
-      }
-      const text = /^[\d.]+$/.test(item.trim()) ? `${item.trim()}/32` : item.trim();
-      const block = ctx.cidr(ctx.full("allowedSourcePrefixes"), text, sub);
-      if (block && !allowedSourcePrefixes.includes(block.text)) allowedSourcePrefixes.push(block.text);
-    });
-  }
-
-  return allowedSourcePrefixes;
+/**
+ * A list of internet sources (`allowedSourcePrefixes`, `publishedSourcePrefixes`): IPv4 addresses
+ * (taken as /32) and CIDRs; `fallback` when the key is absent. The whole internet (`Internet`, `*`,
+ * `0.0.0.0/0`) only when written literally, with a warning that says what it opens (`opens`).
+ */
+function readSources(ctx: SettingsContext, key: "allowedSourcePrefixes" | "publishedSourcePrefixes", fallback: readonly string[], opens: string): string[] {
+  const value = ctx.structured(key, false);
+  if (value === undefined) return [...fallback];
+  const sources: string[] = [];
+  const items: unknown[] = Array.isArray(value) ? value : [value];
+  items.forEach((item, i) => {
+    const sub = Array.isArray(value) ? String(i) : undefined;
+    if (typeof item !== "string") return ctx.report(ctx.full(key), `expected an IPv4 address or CIDR, got ${JSON.stringify(item)}`, sub);
+    const match = WHOLE_INTERNET.find((w) => w.toLowerCase() === item.trim().toLowerCase());
+    if (match) {
+      sources.push(match === "0.0.0.0/0" ? match : "Internet");
+      ctx.warn(ctx.full(key), `'${item}' opens ${opens} to the whole internet`, sub);
+      return;
+    }
+    const text = /^[\d.]+$/.test(item.trim()) ? `${item.trim()}/32` : item.trim();
+    const block = ctx.cidr(ctx.full(key), text, sub);
+    if (block && !sources.includes(block.text)) sources.push(block.text);
+  });
+  return sources;
 }
 
 /** Lab DNS: names are resolved against the CSV in lab.ts. */

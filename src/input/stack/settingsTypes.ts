@@ -46,8 +46,10 @@ export interface StackSettings {
   onPremises?: OnPremisesSetting;
   /** The Azure side of the VPN; absent when `vpn` is false. */
   vpn?: VpnSettings;
-  /** Internet sources admitted to the public endpoints (CIDR text, or the tag `Internet` when written literally). */
+  /** Internet sources admitted to public RDP (CIDR text, or the tag `Internet` when written literally). */
   allowedSourcePrefixes: string[];
+  /** Internet sources admitted to the published endpoints (the Endpoints ports); `allowedSourcePrefixes` unless set. */
+  publishedSourcePrefixes: string[];
   /** DNS servers as written (VM names or IPv4), resolved against the CSV in `lab.ts`. */
   dnsServers: string[];
   /** Where `dnsServers` is written, for problems found while resolving it. */

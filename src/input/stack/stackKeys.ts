@@ -121,8 +121,13 @@ export const CONFIG_KEYS = {
   },
   allowedSourcePrefixes: {
     description: "Internet sources (IPv4 or CIDR) allowed to the public endpoints; default the DrayTek's publicIp/32.", pulumiType: undefined,
-    meaning: "internet sources (IPv4 address or CIDR) admitted to public RDP and the published endpoints; `Internet`, `*` or `0.0.0.0/0` open them to everyone, only when written literally (with a warning)",
+    meaning: "internet sources (IPv4 address or CIDR) admitted to public RDP, and to the published endpoints unless `publishedSourcePrefixes` is set; `Internet`, `*` or `0.0.0.0/0` open them to everyone, only when written literally (with a warning)",
     defaultText: "`onPremises.publicIp`/32",
+  },
+  publishedSourcePrefixes: {
+    description: "Internet sources (IPv4 or CIDR) allowed to the published endpoints (Endpoints column); default allowedSourcePrefixes.", pulumiType: undefined,
+    meaning: "internet sources (IPv4 address or CIDR) admitted to the published endpoints (the `Endpoints` column: HTTPS, SMTP, ...), e.g. a mail relay or a tester's address, without opening RDP to them; `Internet`, `*` or `0.0.0.0/0` open the published ports to everyone, only when written literally (with a warning); RDP keeps `allowedSourcePrefixes`",
+    defaultText: "`allowedSourcePrefixes`",
   },
   dnsServers: {
     description: "DNS servers of the virtual network: VM names of lab.csv or IPv4 addresses; empty uses Azure DNS.", pulumiType: "array", default: [],

@@ -158,10 +158,21 @@ describe("the from-scratch lab through npm run plan", () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Role steps \(Run Commands in each VM's first life/);
     assert.match(r.stdout, /fs-ex1 \(Exchange\), about \d+ min:\n\s+1\. domain-join[\s\S]*5\. exchange-ready \(~90 min\)/);
-    assert.match(r.stdout, /VMs up after about (\d+(\.\d)?) min/);
-    assert.ok(Number(/VMs up after about (\d+(?:\.\d)?) min/.exec(r.stdout)![1]) > 150, "time to ready grows with the role steps");
+    // It says what is ready: the fixture has a DC, an Exchange and a Member row.
+    assert.match(r.stdout, /The forest and Exchange ready \(every VM up, the members joined\) after about (\d+(\.\d)?) min/);
+    assert.ok(Number(/\) after about (\d+(?:\.\d)?) min/.exec(r.stdout)![1]) > 150, "time to ready grows with the role steps");
     assert.match(r.stdout, /A failed role step does not run again at the next pulumi up[\s\S]*"Retrying a step"/);
     assert.match(r.stdout, /Cost estimate/);
     assert.match(r.stdout, /exchange-lab:safeModePassword: required/);
+  });
+
+  it("without exchangeIsoUrl, prints the ISO staging commands with the stack's own disk resource group, region and name", async () => {
+    const r = await runPlanCliIn(FIXTURE, "--config", STACK);
+    const section = r.stdout.slice(r.stdout.indexOf("Staging the Exchange ISO"));
+    assert.match(section, /^ {2}az group create --name exchange-lab-disks --location westeurope/m);
+    assert.match(section, /^ {2}az storage account create --name \$account --resource-group exchange-lab-disks --location westeurope /m);
+    assert.match(section, /^ {2}pulumi config set --stack from-scratch --secret exchange-lab:exchangeIsoUrl "\$url"$/m);
+    const withUrl = await runPlanCliIn(FIXTURE, "--config", withSecrets());
+    assert.doesNotMatch(withUrl.stdout, /Staging the Exchange ISO/);
   });
 });

@@ -23,6 +23,7 @@ import { LabValidationError, formatProblem } from "../input/problems";
 import { loadLab } from "../program";
 import { NAMESPACE } from "../input/stack/settings";
 import { readStackFile } from "../input/stack/stackFile";
+import { OptionSpecs, UsageError, optionsHelp, readCommandLine } from "../input/commandLine";
 import { LabAzure } from "./azure";
 import { Renderer, renderStatus, statusLab, stopLab } from "./commands";
 import { ParkOutcome, parkOnly, renderDryRun, stopAndPark, unparkAndStart } from "./parkCommands";
@@ -30,6 +31,20 @@ import { SubscriptionSource, chooseSubscription, listSubscriptions, resolveSubsc
 
 export const COMMANDS = ["start", "stop", "status", "park", "unpark"] as const;
 export type Command = (typeof COMMANDS)[number];
+
+/**
+ * The lab CLI's options, declared once: read by `util.parseArgs` and printed by `--help`
+ * (src/input/commandLine.ts).
+ */
+export const LAB_OPTIONS = {
+  stack: { type: "string", value: "NAME", help: "the stack file stacks/Pulumi.NAME.yaml (default: the only one there)" },
+  config: { type: "string", value: "FILE", help: "a stack file by path" },
+  csv: { type: "string", value: "FILE", help: "the lab CSV instead of the stack's csv key" },
+  subscription: { type: "string", value: "ID", help: "the Azure subscription, by id or name (default: the one pulumi up uses: the stack's\nazure-native:subscriptionId, else ARM_SUBSCRIPTION_ID, else az account show's)" },
+  park: { type: "boolean", help: "with stop: then convert every disk to parkedDiskSku (see docs/parking.md;\nAzure allows two type changes per disk a day: one park, one start)" },
+  "dry-run": { type: "boolean", help: "print what would be done, in order, without calling Azure" },
+  help: { type: "boolean", short: "h", help: "this text" },
+} as const satisfies OptionSpecs;
 
 export const USAGE = `usage: npm run lab -- <command> [--park] [--stack NAME | --config FILE] [--csv FILE] [--subscription ID] [--dry-run]
 
@@ -44,16 +59,7 @@ commands:
   unpark   convert every parked disk back to its recorded type, VMs untouched (before pulumi up)
 
 options:
-  --stack NAME        the stack file stacks/Pulumi.NAME.yaml (default: the only one there)
-  --config FILE       a stack file by path
-  --csv FILE          the lab CSV instead of the stack's csv key
-  --subscription ID   the Azure subscription, by id or name (default: the one pulumi up uses: the stack's
-                      azure-native:subscriptionId, else ARM_SUBSCRIPTION_ID, else az account show's)
-  --park              with stop: then convert every disk to parkedDiskSku (see docs/parking.md;
-                      Azure allows two type changes per disk a day: one park, one start)
-  --dry-run           print what would be done, in order, without calling Azure
-  --help              this text
-`;
+${optionsHelp(LAB_OPTIONS)}`;
 
 /** Parsed command line. */
 export interface LabArgs {
@@ -69,35 +75,24 @@ export interface LabArgs {
 
 /** Parses the arguments; throws an `Error` with the reason on a bad one (`help` for --help). */
 export function parseLabArgs(argv: readonly string[]): LabArgs {
-  let command: Command | undefined;
-  const args: Omit<LabArgs, "command"> = { dryRun: false, park: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case "--stack": args.stack = value(); break;
-      case "--config": args.config = value(); break;
-      case "--csv": args.csv = value(); break;
-      case "--subscription": args.subscription = value(); break;
-      case "--dry-run": args.dryRun = true; break;
-      case "--park": args.park = true; break;
-      case "--help": case "-h": throw new Error("help");
-      default: {
-        const known = COMMANDS.find((c) => c === flag);
-        if (!known) throw new Error(flag.startsWith("-") ? `unknown option '${flag}'` : `unknown command '${flag}'; the commands are ${COMMANDS.join(", ")}`);
-        if (command) throw new Error(`give one command, not ${command} and ${known}`);
-        command = known;
-      }
-    }
-  }
-  if (!command) throw new Error(`give a command: ${COMMANDS.join(", ")}`);
-  if (args.stack && args.config) throw new Error("give --stack or --config, not both");
-  if (args.park && command !== "stop") throw new Error(`--park goes with stop (stop --park); ${command === "start" ? "start always converts parked disks back" : "park and unpark are commands of their own"}`);
-  return { command, ...args };
+  const { values: v, positionals } = readCommandLine(argv, LAB_OPTIONS, true);
+  if (v.help) throw new Error("help");
+  const commands = positionals.map((word) => {
+    const known = COMMANDS.find((c) => c === word);
+    if (!known) throw new UsageError(`unknown command '${word}'; the commands are ${COMMANDS.join(", ")}`);
+    return known;
+  });
+  if (commands.length === 0) throw new UsageError(`give a command: ${COMMANDS.join(", ")}`);
+  if (commands.length > 1) throw new UsageError(`give one command, not ${commands.join(" and ")}`);
+  const command = commands[0];
+  const args: LabArgs = { command, dryRun: v["dry-run"] ?? false, park: v.park ?? false };
+  if (v.stack !== undefined) args.stack = v.stack;
+  if (v.config !== undefined) args.config = v.config;
+  if (v.csv !== undefined) args.csv = v.csv;
+  if (v.subscription !== undefined) args.subscription = v.subscription;
+  if (args.stack && args.config) throw new UsageError("give --stack or --config, not both");
+  if (args.park && command !== "stop") throw new UsageError(`--park goes with stop (stop --park); ${command === "start" ? "start always converts parked disks back" : "park and unpark are commands of their own"}`);
+  return args;
 }
 
 /** What tests replace: the credential, the ARM endpoint and its CA, polling, progress, paths. */

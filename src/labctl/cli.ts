@@ -54,7 +54,8 @@ commands:
            first, every parked disk of these VMs goes back to the type recorded on it
   stop     deallocate every VM of the lab in reverse boot order (compute stops billing; disks stay)
   status   a table of each VM: power state, agent status, private IP, public RDP port, next auto-shutdown
-  park     convert every disk of the CSV to parkedDiskSku (default Standard_LRS), VMs untouched
+  park     convert every disk of the CSV to parkedDiskSku (OS disks StandardSSD_LRS, data disks
+           Standard_LRS by default), VMs untouched
            (after pulumi destroy); each disk's type is recorded in a tag on it
   unpark   convert every parked disk back to its recorded type, VMs untouched (before pulumi up)
 

@@ -424,7 +424,9 @@ export function billableOf(resources: readonly PlanResource[], lab: Lab): { bill
       loadBalancerRules: lb ? (inputs(lb).loadBalancingRules?.length ?? 0) + (inputs(lb).outboundRules?.length ?? 0) : 0,
       hasLoadBalancer: lb !== undefined,
       s2sTunnels: of("network:VirtualNetworkGatewayConnection").length,
-      parkedDiskSku: lab.settings.parkedDiskSku,
+      // Each disk of diskTiers, in its order (every VM's OS disk, then its data disks), parks on its role's type.
+      parkedDiskSkus: lab.vms.flatMap((vm) => [lab.settings.parkedDiskSku.os, ...vm.dataDisks.map(() => lab.settings.parkedDiskSku.data)]),
+      parkedDiskSkuText: `OS disks ${lab.settings.parkedDiskSku.os}, data disks ${lab.settings.parkedDiskSku.data}`,
     },
     assumptions: [
       ...(assumed > 0 ? [`${assumed} disk${assumed === 1 ? "" : "s"} without a DiskTiers entry priced as ${ASSUMED_DISK_TIER} (128 GiB Standard HDD)`] : []),

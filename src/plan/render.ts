@@ -162,7 +162,7 @@ function renderParking(c: CostEstimate, money: (x: number) => string): string[] 
   const tiers = p.lines.map((l) => `${l.quantity} x ${l.item.replace(/^Managed disk | \(parked\)$/g, "")} at ${l.unitPrice === null ? `unknown (${l.priceKey})` : money(l.unitPrice)}`).join(", ");
   const t = p.typicalMonth;
   return [
-    `  Parked with the disks on ${p.parkedDiskSku} (npm run lab -- park, docs/parking.md): ${figure(p.perMonthOnParkedSku)} per month (${tiers}); on their running types: ${figure(p.perMonthOnRunningTypes)}.`,
+    `  Parked (${p.parkedDiskSku}; npm run lab -- park, docs/parking.md): ${figure(p.perMonthOnParkedSku)} per month (${tiers}); on their running types: ${figure(p.perMonthOnRunningTypes)}.`,
     `  A month of ${t.hoursRunning} hours running, destroyed the rest: ${figure(t.withParking)} with parking, ${figure(t.withoutParking)} without (disks bill by the hour at the type they have).`,
     `  The same month with the stack kept and the VMs deallocated the rest (npm run lab -- stop [--park]): ${figure(p.typicalMonthStopped.withParking)} with parking, ${figure(p.typicalMonthStopped.withoutParking)} without.`,
   ];

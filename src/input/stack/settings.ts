@@ -22,8 +22,8 @@ export { defaultDnsLabel, publicIpFqdn } from "./settingsVpn";
 // The settings' shapes live in settingsTypes.ts, so that the modules reading one concern
 // (settingsNetwork.ts, settingsVpn.ts) need not import this file, which imports them.
 export { DNS_LABEL_SCOPES, LICENSE_TYPES, OS_DISK_SKUS, PARKED_DISK_SKUS } from "./settingsTypes";
-export type { DnsLabelScope, LicenseType, OnPremisesSetting, OsDiskSku, ParkedDiskSku, ReadinessSettings, StackSettings, SubnetSetting, VmImageSettings } from "./settingsTypes";
-import { LICENSE_TYPES, OS_DISK_SKUS, PARKED_DISK_SKUS, ParkedDiskSku, ReadinessSettings, StackSettings, VmImageSettings } from "./settingsTypes";
+export type { DnsLabelScope, LicenseType, OnPremisesSetting, OsDiskSku, ParkedDiskSku, ParkedDiskSkus, ReadinessSettings, StackSettings, SubnetSetting, VmImageSettings } from "./settingsTypes";
+import { LICENSE_TYPES, OS_DISK_SKUS, PARKED_DISK_SKUS, ParkedDiskSku, ParkedDiskSkus, ReadinessSettings, StackSettings, VmImageSettings } from "./settingsTypes";
 export type { ConfigLocator } from "./settingsContext";
 
 /** Bounds of `readinessTimeoutMinutes`: the gate's Run Command gets 5 more minutes, within the
@@ -306,10 +306,42 @@ function readVmImage(ctx: SettingsContext): VmImageSettings {
   return { adminUsername, adminPassword: password === undefined ? "missing" : "configured", licenseType, osDiskSku: osDiskSku ?? "StandardSSD_LRS" };
 }
 
-/** `parkedDiskSku`: one of {@link PARKED_DISK_SKUS} (any case); the default when unset. */
-function readParkedDiskSku(ctx: SettingsContext): ParkedDiskSku {
-  const text = ctx.text("parkedDiskSku", false) ?? String(CONFIG_DEFAULTS.parkedDiskSku);
-  const sku = PARKED_DISK_SKUS.find((k) => k.toLowerCase() === text.toLowerCase());
-  if (!sku) ctx.report(ctx.full("parkedDiskSku"), `'${text}' is not a parked disk type; use ${PARKED_DISK_SKUS.join(" or ")} (Premium types cost more, not less)`);
-  return sku ?? "Standard_LRS";
+/** The parked types when `parkedDiskSku` is unset: OS disks on Standard SSD, data disks on Standard HDD. */
+export const DEFAULT_PARKED_DISK_SKUS: ParkedDiskSkus = { os: "StandardSSD_LRS", data: "Standard_LRS" };
+
+/**
+ * `parkedDiskSku`: one of {@link PARKED_DISK_SKUS} (any case) for every disk, or a map
+ * `{ os, data }` per disk role; a role left out takes {@link DEFAULT_PARKED_DISK_SKUS}. OS disks on
+ * Standard HDD draw a warning: Microsoft retires Standard HDD OS disks on 2028-09-08 and asks to
+ * "Stop creating new virtual machines with Standard HDD OS disks"
+ * (https://learn.microsoft.com/azure/virtual-machines/disks-hdd-os-retirement).
+ */
+function readParkedDiskSku(ctx: SettingsContext): ParkedDiskSkus {
+  const value = ctx.structured("parkedDiskSku", false);
+  const key = ctx.full("parkedDiskSku");
+  const skuOf = (text: unknown, sub?: string): ParkedDiskSku | undefined => {
+    const sku = typeof text === "string" ? PARKED_DISK_SKUS.find((k) => k.toLowerCase() === text.toLowerCase()) : undefined;
+    if (!sku) ctx.report(key, `${JSON.stringify(text)} is not a parked disk type; use ${PARKED_DISK_SKUS.join(" or ")} (Premium types cost more, not less)`, sub);
+    return sku;
+  };
+  let skus: ParkedDiskSkus = { ...DEFAULT_PARKED_DISK_SKUS };
+  if (typeof value === "string") {
+    const sku = skuOf(value);
+    if (sku) skus = { os: sku, data: sku };
+  } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    for (const [role, text] of Object.entries(value)) {
+      if (role !== "os" && role !== "data") {
+        ctx.report(key, `'${role}' is not a disk role; parkedDiskSku takes os and data`, role);
+        continue;
+      }
+      const sku = skuOf(text, role);
+      if (sku) skus[role] = sku;
+    }
+  } else if (value !== undefined) {
+    ctx.report(key, `expected ${PARKED_DISK_SKUS.join(" or ")}, or { os: ..., data: ... }, got ${JSON.stringify(value)}`);
+  }
+  if (skus.os === "Standard_LRS") {
+    ctx.warn(key, "OS disks would park on Standard HDD: Microsoft retires Standard HDD OS disks on 2028-09-08 and asks to stop creating VMs on them (https://learn.microsoft.com/azure/virtual-machines/disks-hdd-os-retirement); npm run lab -- start converts them back first, but park OS disks on StandardSSD_LRS ({ os: StandardSSD_LRS, data: Standard_LRS }, the default)", "os");
+  }
+  return skus;
 }

@@ -63,7 +63,15 @@ export interface StackSettings {
   /** VMs built from an image (the CSV's Image column): credentials, licence, disk type. */
   vmImage: VmImageSettings;
   /** The storage type `npm run lab -- stop --park` gives the disks while the lab sleeps. */
-  parkedDiskSku: ParkedDiskSku;
+  parkedDiskSku: ParkedDiskSkus;
+}
+
+/** The storage type each disk role parks on (`parkedDiskSku`). */
+export interface ParkedDiskSkus {
+  /** OS disks: Standard SSD by default (Standard HDD OS disks retire on 2028-09-08). */
+  os: ParkedDiskSku;
+  /** Data disks: Standard HDD by default, the cheapest. */
+  data: ParkedDiskSku;
 }
 
 /** What VMs built from an image need from the stack; the password itself is never held here. */

@@ -175,9 +175,9 @@ export const CONFIG_KEYS = {
     defaultText: "`StandardSSD_LRS`",
   },
   parkedDiskSku: {
-    description: "Storage type npm run lab -- stop --park (and park) gives the lab's disks while it sleeps: Standard_LRS or StandardSSD_LRS.", pulumiType: "string", default: "Standard_LRS",
-    meaning: "storage type `npm run lab -- stop --park` and `park` convert every lab disk to while the lab sleeps: `Standard_LRS` (Standard HDD, the cheapest) or `StandardSSD_LRS`; `start` and `unpark` convert each disk back to the type recorded on it. Read only by `npm run lab` and the plan's cost; see docs/parking.md",
-    defaultText: "`Standard_LRS`",
+    description: "Storage type npm run lab -- stop --park (and park) gives the disks while the lab sleeps: Standard_LRS or StandardSSD_LRS, or { os, data }; default OS disks StandardSSD_LRS, data disks Standard_LRS.", pulumiType: undefined,
+    meaning: "storage type `npm run lab -- stop --park` and `park` convert the lab's disks to while the lab sleeps: `Standard_LRS` (Standard HDD) or `StandardSSD_LRS` for every disk, or per disk role, `{ os: StandardSSD_LRS, data: Standard_LRS }` (the default: Microsoft retires Standard HDD OS disks on 2028-09-08, so OS disks park on Standard SSD; data disks on Standard HDD, the cheapest per month; an OS disk on Standard HDD is warned about). `start` and `unpark` convert each disk back to the type recorded on it. Read by `npm run lab`, the plan's cost and `pulumi up` (which refuses a parked OS disk); see docs/parking.md",
+    defaultText: "`{ os: StandardSSD_LRS, data: Standard_LRS }`",
   },
   domainName: {
     description: "FQDN of the AD DS forest the CSV's Role=DC rows build (e.g. lab.example.com); required when a row has a Role.", pulumiType: undefined,

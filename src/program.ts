@@ -21,7 +21,7 @@ import { firstLifeKeyEdits } from "./input/lab/firstLifeEdits";
 import { ExchangeLab } from "./azure/exchangeLab";
 import { readinessSkipProblems } from "./azure/gates";
 import { withOsDiskModes } from "./azure/osDisk";
-import { warnParkedDisks } from "./azure/parkedDisks";
+import { checkParkedDisks } from "./azure/parkedDisks";
 
 /** `deploy`: `pulumi up`/`preview`, where a missing VPN key stops the run. `plan`: the offline
  * plan, which shows the same as a warning and goes on. */
@@ -325,8 +325,8 @@ export async function runLab(
   });
   // Image rows: does each OS disk exist yet? (Asked of Azure; stops the run on any answer but "absent".)
   const lab = await withOsDiskModes(loaded.lab);
-  // Parked disks (npm run lab -- park): a warning at up and preview; the offline plan cannot know.
-  if ((options.mode ?? "deploy") === "deploy") await warnParkedDisks(lab);
+  // Parked disks (npm run lab -- park): a parked OS disk stops up and preview, a parked data disk is warned about; the offline plan cannot know.
+  if ((options.mode ?? "deploy") === "deploy") await checkParkedDisks(lab);
   const component = new ExchangeLab("lab", lab, options.componentOptions);
   const pinnedCsv = loaded.pinnedCsv;
   const record = deployedLabRecord(raw, (k) => (options.secretKeys ?? []).includes(k) || isConfigSecret(k), lab.csvFile, pinnedCsv, recordedNicNames(lab), recordedNicResources(lab));

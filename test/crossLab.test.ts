@@ -21,6 +21,8 @@ interface LabSpec {
   router: string;
   /** CSV data rows (subnet `Lab`). */
   rows: string[];
+  /** More stack lines (`  exchange-lab:key: value`). */
+  extra?: string[];
 }
 
 /** Writes a stack file and its CSV (absolute path in the stack) under `dir`; returns the stack file. */
@@ -45,6 +47,7 @@ function writeStack(dir: string, name: string, s: LabSpec): string {
     `    publicIp: ${s.router}`,
     "    addressSpaces:",
     "      - 192.168.1.0/24",
+    ...(s.extra ?? []),
     "",
   ].join("\n"));
   return file;
@@ -136,10 +139,10 @@ describe("npm run plan with several labs", function () {
   });
 
   describe("labs that coexist", () => {
-    const a = writeStack(dir, "one", lab({ rg: "lab-one", diskRg: "disks-one" }));
+    const a = writeStack(dir, "one", lab({ rg: "lab-one", diskRg: "disks-one", extra: ["  exchange-lab:draytekProfileIndex: 3"] }));
     const c = writeStack(dir, "two", lab({ rg: "lab-two", diskRg: "disks-two", net: "10.30" }));
-    // The same addresses as lab-one, but behind another office's router: no conflict.
-    const d = writeStack(dir, "three", lab({ rg: "lab-three", diskRg: "disks-three", router: "198.51.100.20" }));
+    // The same addresses and profile index as lab-one, but behind another office's router: no conflict.
+    const d = writeStack(dir, "three", lab({ rg: "lab-three", diskRg: "disks-three", router: "198.51.100.20", extra: ["  exchange-lab:draytekProfileIndex: 3"] }));
 
     it("plans them one after another, lists each router's profiles, exits 0 and prints each lab's plan then the findings", async () => {
       const { code, stdout, stderr } = await run("--config", a, "--config", c, "--config", d);
@@ -147,10 +150,24 @@ describe("npm run plan with several labs", function () {
       assert.equal(stdout.match(/^exchange-lab offline plan \(stack file /gm)?.length, 3);
       const across = stdout.slice(stdout.indexOf("Across 3 labs"));
       assert.match(across, /DrayTek 203\.0\.113\.10: 2 LAN-to-LAN profiles/);
-      assert.match(across, new RegExp(`AzOne +${a.replace(/[.]/g, "\\.")}: dials the gateway's IP \\(pulumi stack output gatewayPublicIp\\), or lab-one-label-vpn\\.westeurope\\.cloudapp\\.azure\\.com once it resolves; office 192\\.168\\.1\\.0/24 <-> Azure 10\\.20\\.0\\.0/16`));
+      assert.match(across, /AzTwo +\S+: no profile index set, dials/);
+      assert.match(across, new RegExp(`AzOne +${a.replace(/[.]/g, "\\.")}: profile 3, dials the gateway's IP \\(pulumi stack output gatewayPublicIp\\), or lab-one-label-vpn\\.westeurope\\.cloudapp\\.azure\\.com once it resolves; office 192\\.168\\.1\\.0/24 <-> Azure 10\\.20\\.0\\.0/16`));
       assert.match(across, /AzTwo .*Azure 10\.30\.0\.0\/16/);
       assert.match(across, /DrayTek 198\.51\.100\.20: 1 LAN-to-LAN profile .*\n +AzThree /);
       assert.match(across, /No collisions/);
+    });
+  });
+
+  describe("two labs with the same DrayTek profile index behind one router", () => {
+    const e = writeStack(dir, "five", lab({ rg: "lab-five", extra: ["  exchange-lab:draytekProfileIndex: 5"] }));
+    const f = writeStack(dir, "six", lab({ rg: "lab-six", net: "10.60", extra: ["  exchange-lab:draytekProfileIndex: 5"] }));
+    it("is an error on the second lab's draytekProfileIndex: the script would overwrite the first lab's profile", async () => {
+      const r = await run("--config", e, "--config", f, "--json");
+      assert.equal(r.code, 1);
+      const found = (JSON.parse(r.stdout) as { errors: Finding[] }).errors.filter((x) => x.column === "exchange-lab:draytekProfileIndex");
+      assert.equal(found.length, 1);
+      assert.equal(found[0].file, f);
+      assert.match(found[0].message, /DrayTek profile index 5 is also .*Pulumi\.five\.yaml.*behind the same router 203\.0\.113\.10: vpn option 5 would overwrite the other lab's LAN-to-LAN profile/);
     });
   });
 

@@ -141,6 +141,27 @@ describe("endpoints, outbound access and NSGs (mock runtime)", () => {
     assert.ok(p.warnings.some((w) => /whole internet/.test(w.message)));
   });
 
+  it("two allow-lists: RDP from allowedSourcePrefixes, the published ports from publishedSourcePrefixes (default: the RDP list)", async () => {
+    const { settings } = parseSettings(exampleConfig(), () => ({ file: "s", line: 0 }));
+    assert.deepEqual(settings!.publishedSourcePrefixes, settings!.allowedSourcePrefixes);
+    const yaml = `${baseStackYaml()}  exchange-lab:publishedSourcePrefixes:\n    - 198.51.100.25\n    - 192.0.2.0/28\n`;
+    const p = await planOf(`${H}\nYes,ex1,,ex1-os,Large,Oxford,,,,No,3389,https;smtp,\n`, yaml);
+    const rules = Object.fromEntries((dig(named(p, "network:NetworkSecurityGroup", "Oxford-nsg").inputs, "securityRules") as NsgRule[]).map((r) => [r.name, r]));
+    assert.deepEqual(sourcesOf(rules["allow-rdp-from-allowed-sources"]), ["203.0.113.10/32"]);
+    for (const port of ["https", "smtp"]) assert.deepEqual(sourcesOf(rules[`allow-${port}-from-allowed-sources`]), ["198.51.100.25/32", "192.0.2.0/28"], port);
+    assert.match(p.mermaid!, /RDP from 203\.0\.113\.10\/32<br\/>published from 198\.51\.100\.25\/32, 192\.0\.2\.0\/28/);
+  });
+
+  it("opens the published ports to the internet only for a literal Internet in publishedSourcePrefixes, with a plan warning; RDP stays restricted", async () => {
+    const yaml = `${baseStackYaml()}  exchange-lab:publishedSourcePrefixes: [Internet]\n`;
+    const p = await planOf(`${H}\nYes,ex1,,ex1-os,Large,Oxford,,,,No,3389,https,\n`, yaml);
+    const rules = Object.fromEntries((dig(named(p, "network:NetworkSecurityGroup", "Oxford-nsg").inputs, "securityRules") as NsgRule[]).map((r) => [r.name, r]));
+    assert.equal(rules["allow-https-from-allowed-sources"].sourceAddressPrefix, "Internet");
+    assert.deepEqual(sourcesOf(rules["allow-rdp-from-allowed-sources"]), ["203.0.113.10/32"]);
+    const w = p.warnings.find((x) => x.column === "exchange-lab:publishedSourcePrefixes.0");
+    assert.match(w!.message, /'Internet' opens every published port \(Endpoints\) to the whole internet/);
+  });
+
   it("lists an allowed source once even when written twice", () => {
     const { settings } = parseSettings(exampleConfig({ "exchange-lab:allowedSourcePrefixes": JSON.stringify(["198.51.100.7", "198.51.100.7/32"]) }), () => ({ file: "s", line: 0 }));
     assert.deepEqual(settings!.allowedSourcePrefixes, ["198.51.100.7/32"]);
@@ -215,7 +236,7 @@ describe("the Endpoints and DataDisks columns", () => {
   it("warns when a published port admits no internet source", () => {
     const noSources = parseSettings(exampleConfig({ "exchange-lab:allowedSourcePrefixes": "[]" }), () => ({ file: "s", line: 0 })).settings!;
     const built = buildLab(noSources, rowsOf([H, row("a", "3389", "")].join("\n")), "lab.csv");
-    assert.match(onlyProblem(built.lab!.warnings).message, /admit no internet source/);
+    assert.match(onlyProblem(built.lab!.warnings).message, /public RDP admits no internet source/);
   });
 });
 

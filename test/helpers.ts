@@ -11,8 +11,15 @@ import { main } from "../src/plan/cli";
 import { PlanResult, runPlan } from "../src/plan/plan";
 
 export const ROOT = path.resolve(__dirname, "..");
-export const EXAMPLE_STACK = path.join(ROOT, "stacks", "Pulumi.oxford.yaml");
-export const EXAMPLE_CSV = path.join(ROOT, "lab.csv");
+/**
+ * The tests' own copy of the bundled examples (stacks/Pulumi.oxford.yaml, stacks/Pulumi.training.yaml,
+ * lab.csv, labs/training.csv as shipped), laid out like a working copy. Tests read these, never the
+ * working copy's `stacks/` or CSVs: a user's own stack file, an edited `lab.csv` or dropped examples
+ * leave `npm test` as it was (test/fixtures.test.ts holds this).
+ */
+export const EXAMPLES = path.join(ROOT, "test", "fixtures", "examples");
+export const EXAMPLE_STACK = path.join(EXAMPLES, "stacks", "Pulumi.oxford.yaml");
+export const EXAMPLE_CSV = path.join(EXAMPLES, "lab.csv");
 export const HEADER = "BringOnline,VMName,StorageAccount,VMOSDiskName,VMInstanceSize,SubnetName,IPAddress,Location,AffinityGroup,WaitForBoot,PublicRDPPort";
 
 /**
@@ -70,7 +77,7 @@ export async function planOf(csv: string, stackYaml?: string, showSecrets = fals
 
 /** The example lab planned from the repository's own files (a fresh run each call). */
 export function planExample(): Promise<PlanResult> {
-  return runPlan({ stackFile: EXAMPLE_STACK, baseDir: ROOT });
+  return runPlan({ stackFile: EXAMPLE_STACK, baseDir: EXAMPLES });
 }
 
 let shared: Promise<PlanResult> | undefined;
@@ -93,12 +100,27 @@ export function dig(value: unknown, ...path: (string | number)[]): unknown {
   return path.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string | number, unknown>)[k] : undefined), value);
 }
 
-/** Runs the plan CLI in-process with `argv`; returns its exit code and what it wrote to stdout and stderr. */
-export async function runPlanCli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * Runs the plan CLI in-process with `argv` in the working directory `dir` (the CLI reads `stacks/`
+ * and relative CSV paths from there); returns its exit code and what it wrote to stdout and stderr.
+ * Mocha runs one test at a time per worker, so changing the directory for the call is safe.
+ */
+export async function runPlanCliIn(dir: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const code = await main(argv, (s) => (stdout += s), (s) => (stderr += s));
-  return { code, stdout, stderr };
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    const code = await main(argv, (s) => (stdout += s), (s) => (stderr += s));
+    return { code, stdout, stderr };
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+/** Runs the plan CLI in-process with `argv` in the examples' copy ({@link EXAMPLES}), as `npm run plan` in a fresh clone. */
+export function runPlanCli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runPlanCliIn(EXAMPLES, ...argv);
 }
 
 /** Runs the plan CLI on a CSV (text or bytes) and a stack file; returns exit code, output and where they were written. */

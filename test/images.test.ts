@@ -15,7 +15,7 @@ import { LabValidationError } from "../src/input/problems";
 import { CLASSIC_SIZES } from "../src/input/csv/sizes";
 import { findSize } from "../src/input/catalogues";
 import { checkAdminPassword, checkAdminUsername, defaultOsDiskName, parseImage } from "../src/input/csv/images";
-import { ROOT, baseStackYaml, dig, exampleConfig, sharedExamplePlan, writeLab } from "./helpers";
+import { EXAMPLES, baseStackYaml, dig, exampleConfig, sharedExamplePlan, writeLab } from "./helpers";
 
 const HEADER = "BringOnline,VMName,VMOSDiskName,VMInstanceSize,SubnetName,IPAddress,WaitForBoot,Image,ComputerName";
 const CSV = `${HEADER}\nYes,lab-dc1,,Small,Oxford,,Yes,ws2022-g2,DC01\nYes,lab-ex1,lab-ex1-os,Large,Oxford,,No,ws2025,\nYes,old-dc,old-dc-os,Small,London,,No,,\n`;
@@ -134,7 +134,7 @@ async function deployWith(csv: string, answer: (inputs: { diskName: string }) =>
   const mocks = recordingMocks(registrations);
   await pulumi.runtime.setMocks({ ...mocks, call: (args) => (args.token === GET_DISK_TOKEN ? answer(args.inputs as { diskName: string }) : mocks.call(args)) }, "exchange-lab", "images", false, "organization");
   pulumi.runtime.setAllConfig(config, ["exchange-lab:adminPassword"]);
-  const { component } = await runLab({ baseDir: ROOT, mode: "deploy", previous: "none", csvText: csv });
+  const { component } = await runLab({ baseDir: EXAMPLES, mode: "deploy", previous: "none", csvText: csv });
   await new Promise((resolve) => component.urn.apply(resolve));
   await new Promise((resolve) => setTimeout(resolve, 50));
   return registrations;
@@ -199,7 +199,7 @@ describe("the Image, ComputerName and VMOSDiskName cells, through npm run plan",
     const { code, out } = await cli(`${HEADER}\n${rows.join("\n")}\n`, STACK);
     assert.equal(code, 1, out);
     for (const expected of [
-      /lab\.csv:2: Image: 'ws2019' is neither an image alias \(ws2022, ws2022-g2, ws2025, ws2025-g2\) nor a publisher:offer:sku:version URN/,
+      /lab\.csv:2: Image: 'ws2019' is neither an image alias \(ws2022, ws2022-g2, ws2025, ws2025-g2, win11, win11-ent\) nor a publisher:offer:sku:version URN/,
       /lab\.csv:3: VMName: 'a-very-long-vm-name' is 19 characters; a Windows computer name has at most 15: .*write a ComputerName/,
       /lab\.csv:4: ComputerName: '123456' is all digits/,
       /lab\.csv:5: VMInstanceSize: Standard_B2s_v2 boots Generation 2 only, and the image ws2022 is Generation 1/,
@@ -227,7 +227,7 @@ describe("the adminUsername, adminPassword, licenseType and osDiskSku keys, thro
     assert.equal(code, 1, out);
     assert.match(out, /exchange-lab:adminUsername: 'Admin' is a name Azure reserves/);
     assert.match(out, /exchange-lab:adminPassword: the password has 1 of the 4 character classes/);
-    assert.match(out, /exchange-lab:licenseType: 'Windows' is not accepted; use Windows_Server or None/);
+    assert.match(out, /exchange-lab:licenseType: 'Windows' is not accepted; use Windows_Server, Windows_Client, None/);
     assert.match(out, /exchange-lab:osDiskSku: 'UltraSSD_LRS' is not a storage type an OS disk can have/);
     assert.ok(!out.includes(secret), "the password was echoed");
   });
@@ -238,7 +238,7 @@ describe("the adminUsername, adminPassword, licenseType and osDiskSku keys, thro
     assert.match(out, /exchange-lab:adminUsername: required: lab-dc1, lab-ex1 are built from an image .*pulumi config set exchange-lab:adminUsername labadmin/);
   });
 
-  it("applies licenseType to every VM, with or without Image", async () => {
+  it("applies licenseType Windows_Server to every VM but a Windows client's, with or without Image (clients: test/clientVms.test.ts)", async () => {
     const { out } = await cli(CSV, `${STACK}  exchange-lab:licenseType: Windows_Server\n`, "--json");
     const vms = (JSON.parse(out) as PlanResult).resources.filter((r) => r.type === "azure-native:compute:VirtualMachine");
     assert.deepEqual(vms.map((v) => v.inputs.licenseType), ["Windows_Server", "Windows_Server", "Windows_Server"]);

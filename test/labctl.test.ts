@@ -5,7 +5,7 @@ import { waitReadyScript } from "../src/azure/gates";
 import { START_RUN_COMMAND_NAME } from "../src/labctl/azure";
 import { LabTesting, main, parseLabArgs } from "../src/labctl/cli";
 import { FakeArm, FakeVm, startFakeArm } from "./fakeArm";
-import { ROOT, writeLab } from "./helpers";
+import { EXAMPLES, writeLab } from "./helpers";
 
 const credential: TokenCredential = { getToken: async () => ({ token: "fake-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
 const EXAMPLE_VMS = ["mh-oxf-dc1", "mh-lon-dc1", "mh-oxf-ex1", "mh-lon-ex1"];
@@ -14,7 +14,7 @@ async function lab(fake: FakeArm | undefined, argv: string[], testing: LabTestin
   let stdout = "";
   let stderr = "";
   const code = await main(argv, (s) => (stdout += s), (s) => (stderr += s), {
-    credential, endpoint: fake?.endpoint, ca: fake?.ca, pollIntervalMs: 5, renderer: "silent", baseDir: ROOT, env: { AZURE_SUBSCRIPTION_ID: "00000000-0000-0000-0000-000000000001" }, ...testing,
+    credential, endpoint: fake?.endpoint, ca: fake?.ca, pollIntervalMs: 5, renderer: "silent", baseDir: EXAMPLES, env: { ARM_SUBSCRIPTION_ID: "00000000-0000-0000-0000-000000000001" }, ...testing,
   });
   return { code, stdout, stderr };
 }
@@ -102,7 +102,9 @@ describe("npm run lab (fake ARM on 127.0.0.1)", () => {
     fake = await fakeOf({ "mh-oxf-ex1": { power: "deallocated" } }, "running");
     const { code, stdout } = await lab(fake, ["status", "--stack", "oxford"]);
     assert.equal(code, 0);
-    const rows = stdout.trimEnd().split("\n").map((l) => l.split(/\s{2,}/));
+    const [said, ...table] = stdout.trimEnd().split("\n");
+    assert.equal(said, "subscription 00000000-0000-0000-0000-000000000001, from ARM_SUBSCRIPTION_ID");
+    const rows = table.map((l) => l.split(/\s{2,}/));
     assert.deepEqual(rows[0], ["VM", "power state", "agent", "private IP", "public RDP port", "next auto-shutdown"]);
     assert.deepEqual(rows[1], ["mh-oxf-dc1", "running", "Ready (2.7.41491.1102)", "10.20.1.4", "3389", "daily 19:00 GMT Standard Time"]);
     assert.deepEqual(rows[3], ["mh-oxf-ex1", "deallocated", "Not Ready (2.7.41491.1102)", "10.20.1.10", "3391", "-"]);
@@ -149,7 +151,7 @@ describe("npm run lab (fake ARM on 127.0.0.1)", () => {
     assert.throws(() => parseLabArgs(["start", "--stack", "a", "--config", "b"]), /not both/);
     const noSubscription = await lab(undefined, ["status", "--stack", "oxford"], { env: {} });
     assert.equal(noSubscription.code, 2);
-    assert.match(noSubscription.stderr, /AZURE_SUBSCRIPTION_ID/);
+    assert.match(noSubscription.stderr, /ARM_SUBSCRIPTION_ID/);
   });
 
   it("needs exactly one stack: with several stack files and no --stack it is a usage error that says to choose one", async () => {

@@ -12,7 +12,7 @@ import { WAIT_READY_SCRIPT_PATH, waitReadyScript } from "../src/azure/gates";
 import { labResourceUrn } from "../src/input/lab/networkEdits";
 import { runPlan } from "../src/plan/plan";
 import { renderPlan } from "../src/plan/render";
-import { HEADER, ROOT, baseStackYaml, exampleConfig, sharedExamplePlan, writeLab } from "./helpers";
+import { HEADER, EXAMPLES, ROOT, baseStackYaml, exampleConfig, sharedExamplePlan, writeLab } from "./helpers";
 
 const RUN_COMMAND = "azure-native:compute:VirtualMachineRunCommandByVirtualMachine";
 const tick = () => new Promise((resolve) => setTimeout(resolve, 50));
@@ -39,7 +39,7 @@ describe("the failure paths of pulumi up", function () {
     );
     pulumi.runtime.setAllConfig(exampleConfig({ "exchange-lab:vpn": "false" }));
     const csv = `${HEADER}\nYes,dc1,,dc1-os,Small,Oxford,,,,Yes,3389\nYes,ex1,,ex1-os,Small,Oxford,,,,No,\n`;
-    const run = await runLab({ baseDir: ROOT, mode: "deploy", previous: "none", csvText: csv });
+    const run = await runLab({ baseDir: EXAMPLES, mode: "deploy", previous: "none", csvText: csv });
     let recorded: unknown;
     run.deployedLab.apply((r) => (recorded = r));
     await tick();

@@ -1,13 +1,15 @@
 // Messages that name the fix (issue 19): each through the CLI that prints it, with its exit code.
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { writeCells } from "../src/input/csv/pin";
 import { readLabCsv } from "../src/input/csv/csv";
 import type { TokenCredential } from "@azure/identity";
 import { main as labMain } from "../src/labctl/cli";
+import { chooseSubscription } from "../src/labctl/signIn";
 import { FakeArm, startFakeArm } from "./fakeArm";
-import { ROOT, baseStackYaml, planCli, runPlanCli, writeLab } from "./helpers";
+import { EXAMPLES, ROOT, baseStackYaml, planCli, runPlanCli, writeLab } from "./helpers";
 import { main as pricesMain } from "../src/prices/cli";
 import { main as cataloguesMain } from "../src/catalogues/cli";
 import { main as docsMain } from "../src/docs/cli";
@@ -79,11 +81,11 @@ describe("npm run lab: signing in and the subscription (fake ARM on 127.0.0.1)",
     await fake?.close();
     fake = undefined;
   });
-  async function lab(argv: string[], credential: TokenCredential, subscription = "00000000-0000-0000-0000-000000000001") {
+  async function lab(argv: string[], credential: TokenCredential, subscription = "00000000-0000-0000-0000-000000000001", env: Record<string, string> = { ARM_SUBSCRIPTION_ID: subscription }) {
     let stdout = "";
     let stderr = "";
     const code = await labMain(argv, (s) => (stdout += s), (s) => (stderr += s), {
-      credential, endpoint: fake?.endpoint, ca: fake?.ca, pollIntervalMs: 5, renderer: "silent", baseDir: ROOT, env: { AZURE_SUBSCRIPTION_ID: subscription },
+      credential, endpoint: fake?.endpoint, ca: fake?.ca, pollIntervalMs: 5, renderer: "silent", baseDir: EXAMPLES, env,
     });
     return { code, stdout, stderr };
   }
@@ -112,6 +114,53 @@ describe("npm run lab: signing in and the subscription (fake ARM on 127.0.0.1)",
     const unknown = await lab(["status", "--stack", "oxford", "--subscription", "Production"], good);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /no subscription named 'Production'; the subscriptions this login sees: 'Lab subscription' \(00000000-0000-0000-0000-000000000001\)/);
+  });
+});
+
+describe("npm run lab: one subscription, the one pulumi up uses", () => {
+  const SUB = (n: number) => `00000000-0000-0000-0000-00000000000${n}`;
+  /** An Azure CLI config directory whose default account is `id` (azureProfile.json, with the CLI's BOM). */
+  function azureConfigDir(id: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "azure-cli-"));
+    const profile = { installationId: "x", subscriptions: [{ id: SUB(9), name: "Other", isDefault: false }, { id, name: "Lab subscription", isDefault: true }] };
+    fs.writeFileSync(path.join(dir, "azureProfile.json"), "\uFEFF" + JSON.stringify(profile));
+    return dir;
+  }
+
+  it("follows the azure-native provider's order: the stack's azure-native:subscriptionId, ARM_SUBSCRIPTION_ID, the Azure CLI's default; --subscription overrides", () => {
+    const cli = azureConfigDir(SUB(3));
+    const env = { ARM_SUBSCRIPTION_ID: SUB(2), AZURE_CONFIG_DIR: cli };
+    const stack = { "azure-native:subscriptionId": SUB(1) };
+    assert.deepEqual(chooseSubscription(undefined, stack, env), { value: SUB(1), source: "azure-native:subscriptionId" });
+    assert.deepEqual(chooseSubscription(undefined, {}, env), { value: SUB(2), source: "ARM_SUBSCRIPTION_ID" });
+    assert.deepEqual(chooseSubscription(undefined, {}, { AZURE_CONFIG_DIR: cli }), { value: SUB(3), source: "az account", name: "Lab subscription" });
+    assert.deepEqual(chooseSubscription(undefined, {}, { HOME: path.dirname(cli) }), undefined, "HOME/.azure holds no profile here");
+    assert.deepEqual(chooseSubscription("Production", stack, env), { value: "Production", source: "--subscription" });
+    assert.equal(chooseSubscription(undefined, {}, {}), undefined);
+  });
+
+  it("after az account set alone, status works and says it used the Azure CLI's default account", async () => {
+    const fake = await startFakeArm({ "mh-oxf-dc1": {}, "mh-lon-dc1": {}, "mh-oxf-ex1": {}, "mh-lon-ex1": {} });
+    try {
+      let stdout = "";
+      let stderr = "";
+      const code = await labMain(["status", "--stack", "oxford"], (s) => (stdout += s), (s) => (stderr += s), {
+        credential: { getToken: async () => ({ token: "fake-token", expiresOnTimestamp: Date.now() + 3_600_000 }) },
+        endpoint: fake.endpoint, ca: fake.ca, pollIntervalMs: 5, renderer: "silent", baseDir: EXAMPLES, env: { AZURE_CONFIG_DIR: azureConfigDir(SUB(1)) },
+      });
+      assert.equal(code, 0, stderr);
+      assert.match(stdout, /mh-oxf-dc1/);
+      assert.match(stdout, new RegExp(`^subscription ${SUB(1)} 'Lab subscription', from the Azure CLI's default account \\(az account show\\)$`, "m"));
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("with none of the three and no --subscription: exit 2, naming the sources and az account set", async () => {
+    let stderr = "";
+    const code = await labMain(["status", "--stack", "oxford"], () => undefined, (s) => (stderr += s), { baseDir: EXAMPLES, env: {} });
+    assert.equal(code, 2);
+    assert.match(stderr, /no subscription: pulumi up would use the stack's azure-native:subscriptionId, ARM_SUBSCRIPTION_ID or the Azure CLI's default account, and none is set: run az login and az account set --subscription <name or id>, or give --subscription ID/);
   });
 });
 

@@ -4,7 +4,7 @@ import type { TokenCredential } from "@azure/identity";
 import { LabTesting, main, parseLabArgs } from "../src/labctl/cli";
 import { CONVERSIONS_TAG, RUNNING_SKU_TAG, planDisk, recentConversions } from "../src/labctl/parking";
 import { FakeArm, FakeDisk, FakeVm, startFakeArm } from "./fakeArm";
-import { ROOT } from "./helpers";
+import { EXAMPLES } from "./helpers";
 
 const credential: TokenCredential = { getToken: async () => ({ token: "fake-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
 const VMS = ["mh-oxf-dc1", "mh-lon-dc1", "mh-oxf-ex1", "mh-lon-ex1"];
@@ -23,7 +23,7 @@ async function lab(fake: FakeArm, argv: string[], testing: LabTesting = {}): Pro
   let stdout = "";
   let stderr = "";
   const code = await main(argv, (s) => (stdout += s), (s) => (stderr += s), {
-    credential, endpoint: fake.endpoint, ca: fake.ca, pollIntervalMs: 5, renderer: "silent", baseDir: ROOT, env: { AZURE_SUBSCRIPTION_ID: "00000000-0000-0000-0000-000000000001" }, ...testing,
+    credential, endpoint: fake.endpoint, ca: fake.ca, pollIntervalMs: 5, renderer: "silent", baseDir: EXAMPLES, env: { ARM_SUBSCRIPTION_ID: "00000000-0000-0000-0000-000000000001" }, ...testing,
   });
   return { code, stdout, stderr };
 }
@@ -39,6 +39,8 @@ function fakeLab(power: FakeVm["power"], disks = exampleDisks(true)): Promise<Fa
   return startFakeArm(Object.fromEntries(VMS.map((n) => [n, { power }])), disks);
 }
 
+/** Where each example disk parks by default: OS disks on Standard SSD (Standard HDD OS disks retire), data disks on Standard HDD; a disk already on Standard HDD stays. */
+const parkedOf = (name: string) => (name.endsWith("-db") || RUNNING_TYPES[name] === "Standard_LRS" ? "Standard_LRS" : "StandardSSD_LRS");
 const types = (fake: FakeArm) => Object.fromEntries([...fake.disks].map(([n, d]) => [n, d.sku]));
 const firstIndex = (fake: FakeArm, prefix: string) => fake.calls.findIndex((c) => c.startsWith(prefix));
 const lastIndex = (fake: FakeArm, prefix: string) => fake.calls.map((c, i) => (c.startsWith(prefix) ? i : -1)).reduce((a, b) => Math.max(a, b), -1);
@@ -58,11 +60,11 @@ describe("parking: npm run lab -- stop --park, start, park, unpark (fake ARM on 
     assert.deepEqual(deallocations.slice(2), ["deallocate mh-lon-dc1", "deallocate mh-oxf-dc1"]);
     assert.deepEqual(deallocations.slice(0, 2).sort(), ["deallocate mh-lon-ex1", "deallocate mh-oxf-ex1"]);
     assert.ok(lastIndex(fake, "deallocate") < firstIndex(fake, "patchDisk"), fake.calls.join(", "));
-    assert.ok(Object.values(types(fake)).every((t) => t === "Standard_LRS"), JSON.stringify(types(fake)));
+    for (const [name, t] of Object.entries(types(fake))) assert.equal(t, parkedOf(name), name);
     for (const [name, sku] of Object.entries(RUNNING_TYPES)) {
       const tags: Record<string, string> = fake.disks.get(name)!.tags;
       assert.equal(tags.owner, "lab", "other tags are kept");
-      assert.equal(tags[RUNNING_SKU_TAG], sku === "Standard_LRS" ? undefined : sku, name);
+      assert.equal(tags[RUNNING_SKU_TAG], sku === parkedOf(name) ? undefined : sku, name);
     }
     assert.ok(!fake.calls.includes("patchDisk mh-lon-ex1-db Standard_LRS"), "a disk already on the parked type is not touched");
     assert.match(stop.stdout, /mh-oxf-ex1-db: Premium_ZRS -> Standard_LRS \(running type recorded in tag exchange-lab-running-sku\)\n/);
@@ -71,7 +73,7 @@ describe("parking: npm run lab -- stop --park, start, park, unpark (fake ARM on 
     const start = await lab(fake, ["start", "--stack", "oxford"]);
     assert.equal(start.code, 0, start.stderr);
     assert.ok(lastIndex(fake, "patchDisk") < firstIndex(fake, "start "), fake.calls.join(", "));
-    const expected = { ...RUNNING_TYPES, "mh-oxf-cl1-os": "Standard_LRS" };
+    const expected = { ...RUNNING_TYPES, "mh-oxf-cl1-os": "StandardSSD_LRS" };
     assert.deepEqual(types(fake), expected, "start restores the types of the started VMs' disks; the BringOnline=No row's disk stays parked");
     assert.ok(fake.calls.indexOf("start mh-oxf-dc1") < fake.calls.indexOf("start mh-lon-dc1"));
     for (const name of Object.keys(RUNNING_TYPES).filter((n) => n !== "mh-oxf-cl1-os")) {
@@ -115,24 +117,24 @@ describe("parking: npm run lab -- stop --park, start, park, unpark (fake ARM on 
     fake = await fakeLab("deallocated", exampleDisks(true, { "mh-lon-dc1-os": { conversions: 2 } }));
     const r = await lab(fake, ["park", "--stack", "oxford"]);
     assert.equal(r.code, 3);
-    assert.match(r.stderr, /mh-lon-dc1-os \(OS disk of mh-lon-dc1\): conversion from Premium_LRS to Standard_LRS failed: OperationNotAllowed: Disk type can be changed only twice per day\. \(Azure allows 2 type changes per disk a day, .*a change made outside npm run lab counts too/);
+    assert.match(r.stderr, /mh-lon-dc1-os \(OS disk of mh-lon-dc1\): conversion from Premium_LRS to StandardSSD_LRS failed: OperationNotAllowed: Disk type can be changed only twice per day\. \(Azure allows 2 type changes per disk a day, .*a change made outside npm run lab counts too/);
     assert.match(r.stderr, /the conversion stopped half-way; each disk and its type now:\n/);
-    assert.match(r.stderr, /\n {2}mh-oxf-dc1-os +Standard_LRS\n/);
-    assert.match(r.stderr, /\n {2}mh-lon-dc1-os +Premium_LRS +\(still to convert to Standard_LRS\)\n/);
+    assert.match(r.stderr, /\n {2}mh-oxf-dc1-os +StandardSSD_LRS\n/);
+    assert.match(r.stderr, /\n {2}mh-lon-dc1-os +Premium_LRS +\(still to convert to StandardSSD_LRS\)\n/);
     assert.match(r.stderr, /to finish: npm run lab -- park --stack oxford /);
     fake.disks.get("mh-lon-dc1-os")!.conversions = 0; // the next day
     fake.calls.length = 0;
     const finish = await lab(fake, ["park", "--stack", "oxford"]);
     assert.equal(finish.code, 0, finish.stderr);
-    assert.deepEqual(fake.calls.filter((c) => c.startsWith("patchDisk")), ["patchDisk mh-lon-dc1-os Standard_LRS"]);
-    assert.match(finish.stdout, /mh-oxf-dc1-os: already parked \(Standard_LRS; runs on Premium_LRS\)\n/);
+    assert.deepEqual(fake.calls.filter((c) => c.startsWith("patchDisk")), ["patchDisk mh-lon-dc1-os StandardSSD_LRS"]);
+    assert.match(finish.stdout, /mh-oxf-dc1-os: already parked \(StandardSSD_LRS; runs on Premium_LRS\)\n/);
   });
 
   it("park and unpark a destroyed lab: disks only, no VM call, types restored exactly", async () => {
     fake = await startFakeArm({}, exampleDisks(false));
     const park = await lab(fake, ["park", "--stack", "oxford"]);
     assert.equal(park.code, 0, park.stderr);
-    assert.ok(Object.values(types(fake)).every((t) => t === "Standard_LRS"));
+    for (const [name, t] of Object.entries(types(fake))) assert.equal(t, parkedOf(name), name);
     const unpark = await lab(fake, ["unpark", "--stack", "oxford"]);
     assert.equal(unpark.code, 0, unpark.stderr);
     assert.deepEqual(types(fake), RUNNING_TYPES);
@@ -153,7 +155,7 @@ describe("parking: npm run lab -- stop --park, start, park, unpark (fake ARM on 
     ]);
     assert.equal(lines[4], "then, every VM deallocated, every disk of the CSV:");
     assert.deepEqual(lines.slice(5).map((l) => l.trim().split(/\s+/)[1]), Object.keys(RUNNING_TYPES).sort((a, b) => order(a) - order(b)));
-    assert.match(lines[5], /convert mh-oxf-dc1-os +\(OS disk of mh-oxf-dc1, in exchange-lab-disks\) to Standard_LRS, recording its type in tag exchange-lab-running-sku$/);
+    assert.match(lines[5], /convert mh-oxf-dc1-os +\(OS disk of mh-oxf-dc1, in exchange-lab-disks\) to StandardSSD_LRS, recording its type in tag exchange-lab-running-sku$/);
     const unpark = await lab(fake, ["unpark", "--dry-run", "--stack", "oxford"]);
     assert.equal(unpark.stdout.split("\n").filter((l) => l.includes("to the type recorded in its tag")).length, 7);
     assert.deepEqual(fake.calls, []);

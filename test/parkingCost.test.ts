@@ -13,27 +13,33 @@ import { HEADER, exampleSettings, onlyProblem, rowsOf, sharedExamplePlan } from 
 /** A lab of CSV rows with the Endpoints, DataDisks, DiskTiers and Image columns. */
 const labOf = (row: string, settings = exampleSettings()) => buildLab(settings, rowsOf(`${HEADER},Endpoints,DataDisks,DiskTiers,Image\n${row}`), "lab.csv");
 
+/** The example lab's disks parked a month on the default types: five E10 OS disks, two S15 data disks. */
+function parkedMonth(): number {
+  const prices = loadSnapshot("westeurope")!.prices;
+  return 5 * prices["disk/E10"].price + 2 * prices["disk/S15"].price;
+}
+
 describe("the cost of a parked lab", () => {
   let plan: PlanResult;
   before(async () => {
     plan = await sharedExamplePlan();
   });
 
-  it("prices the example lab's disks on parkedDiskSku (Standard_LRS) as the sum of the sourced S-tier prices, in JSON and text", () => {
+  it("prices the example lab's disks on the default parkedDiskSku (OS disks on Standard SSD, data disks on Standard HDD) from the sourced E- and S-tier prices, in JSON and text", () => {
     const prices = loadSnapshot("westeurope")!.prices;
-    assert.match(prices["disk/S10"].source, /Retail Prices API/);
+    assert.match(prices["disk/E10"].source, /Retail Prices API/);
     assert.match(prices["disk/S15"].source, /Retail Prices API/);
-    const s = 5 * prices["disk/S10"].price + 2 * prices["disk/S15"].price; // five P10 and two P15 -> S10, S15
+    // Five P10 OS disks -> E10 (Standard HDD OS disks retire: disks-hdd-os-retirement), two P15 data disks -> S15.
+    const s = 5 * prices["disk/E10"].price + 2 * prices["disk/S15"].price;
     const json = JSON.parse(JSON.stringify({ cost: plan.cost })) as { cost: { perMonthParked: number; parking: { parkedDiskSku: string; perMonthOnParkedSku: number; perMonthOnRunningTypes: number; lines: { item: string; quantity: number; source: string }[] } } };
     const p = json.cost.parking;
-    assert.equal(p.parkedDiskSku, "Standard_LRS");
+    assert.equal(p.parkedDiskSku, "OS disks StandardSSD_LRS, data disks Standard_LRS");
     assert.equal(p.perMonthOnParkedSku, Math.round(s * 100) / 100);
-    assert.equal(p.perMonthOnParkedSku, 52.1);
     assert.equal(p.perMonthOnRunningTypes, json.cost.perMonthParked);
-    assert.deepEqual(p.lines.map((l) => [l.item, l.quantity]), [["Managed disk S10 (parked)", 5], ["Managed disk S15 (parked)", 2]]);
+    assert.deepEqual(p.lines.map((l) => [l.item, l.quantity]), [["Managed disk E10 (parked)", 5], ["Managed disk S15 (parked)", 2]]);
     for (const l of p.lines) assert.match(l.source, /Retail Prices API/);
     const text = renderPlan(plan);
-    assert.match(text, /Parked with the disks on Standard_LRS \(npm run lab -- park, docs\/parking\.md\): USD 52\.10 per month \(5 x S10 at USD 5\.89, 2 x S15 at USD 11\.33\); on their running types: USD 192\.02\./);
+    assert.match(text, /Parked \(OS disks StandardSSD_LRS, data disks Standard_LRS; npm run lab -- park, docs\/parking\.md\): USD \d+\.\d\d per month \(5 x E10 at USD \d+\.\d\d, 2 x S15 at USD 11\.33\); on their running types: USD 192\.02\./);
     assert.match(text, /A month of 40 hours running, destroyed the rest: USD \d+\.\d\d with parking, USD \d+\.\d\d without/);
   });
 
@@ -44,15 +50,15 @@ describe("the cost of a parked lab", () => {
     const hourly = c.lines.reduce((a, l) => a + (l.unit === "hour" ? l.unitPrice! : l.unitPrice! / HOURS_PER_MONTH) * l.quantity, 0);
     assert.equal(t.hoursRunning, 40);
     assert.equal(t.withoutParking, Math.round((hourly * 40 + (c.perMonthParked! / HOURS_PER_MONTH) * idle) * 100) / 100);
-    assert.equal(t.withParking, Math.round((hourly * 40 + (52.096 / HOURS_PER_MONTH) * idle) * 100) / 100);
+    assert.equal(t.withParking, Math.round((hourly * 40 + (parkedMonth() / HOURS_PER_MONTH) * idle) * 100) / 100);
     const network = 0.21 + 2 * 0.005 + 0.025 + 3 * 0.01; // gateway, IPs, load balancer: they bill while the stack exists
-    assert.equal(c.parking!.typicalMonthStopped.withParking, Math.round((hourly * 40 + network * idle + (52.096 / HOURS_PER_MONTH) * idle) * 100) / 100);
+    assert.equal(c.parking!.typicalMonthStopped.withParking, Math.round((hourly * 40 + network * idle + (parkedMonth() / HOURS_PER_MONTH) * idle) * 100) / 100);
   });
 
   it("maps tiers to the parked type: same size, S4 at least, never a dearer type; an unknown price is unknown", () => {
     assert.deepEqual(["P10", "P15", "P1", "E30", "S20"].map((t) => parkedTier(t, "Standard_LRS")), ["S10", "S15", "S4", "S30", "S20"]);
     assert.deepEqual(["P10", "S10", "E4"].map((t) => parkedTier(t, "StandardSSD_LRS")), ["E10", "S10", "E4"]);
-    const c = estimateCost({ vmSizes: [], diskTiers: ["P10"], publicIps: 0, loadBalancerRules: 0, hasLoadBalancer: false, parkedDiskSku: "Standard_LRS" }, { region: "x", currency: "USD", date: "d", source: "s", prices: { "disk/P10": { price: 21.68, unit: "month", source: "t" } } });
+    const c = estimateCost({ vmSizes: [], diskTiers: ["P10"], publicIps: 0, loadBalancerRules: 0, hasLoadBalancer: false, parkedDiskSkus: ["Standard_LRS"] }, { region: "x", currency: "USD", date: "d", source: "s", prices: { "disk/P10": { price: 21.68, unit: "month", source: "t" } } });
     assert.equal(c.parking!.perMonthOnParkedSku, null);
     assert.equal(c.parking!.typicalMonth.withParking, null);
   });

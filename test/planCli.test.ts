@@ -1,10 +1,22 @@
 // The offline plan as a user runs it: `npm run plan -- [options]`, in-process.
 import { strict as assert } from "assert";
 import * as path from "path";
-import { parseArgs } from "../src/plan/cli";
+import { HELP, PLAN_OPTIONS, parseArgs } from "../src/plan/cli";
 import { HEADER, baseStackYaml, runPlanCli, writeLab } from "./helpers";
 
 const run = runPlanCli;
+
+describe("npm run plan -- --help, generated from the option definitions", () => {
+  it("lists every option of PLAN_OPTIONS, says the diagram needs --format mermaid, and gives exit code 3", async () => {
+    const r = await runPlanCli("--help");
+    assert.equal(r.code, 0);
+    for (const name of Object.keys(PLAN_OPTIONS)) assert.match(r.stdout, new RegExp(`^ +(-h, )?--${name}\\b`, "m"), name);
+    assert.match(r.stdout, /the DrayTek settings; the diagram with --format mermaid/);
+    assert.match(r.stdout, /text \(default: the report, without the diagram\)/);
+    assert.match(r.stdout, /3 internal error/);
+    assert.equal(r.stdout, HELP);
+  });
+});
 
 describe("npm run plan", () => {
   it("prints the example lab's VMs in boot order, then its resources, and exits 0", async () => {
@@ -70,7 +82,7 @@ describe("npm run plan", () => {
 
   for (const [argv, message] of [
     [["--stack"], /needs a value/],
-    [["--bogus"], /unknown argument/],
+    [["--bogus"], /unknown option '--bogus'/],
     [["--stack", "a", "--config", "b"], /not both/],
     [["--stack", "nope"], /no stack 'nope'.*stacks: oxford/],
     [["--config", "/nonexistent.yaml"], /no such stack file/],

@@ -583,8 +583,10 @@ describe("properties of the validation pipeline (generated input)", function () 
     }
     function checkValuesAsYamlReadsThem(text: string): void {
       const { stack } = parseStackFile(text, PATH);
+      // Only a file the stack reader accepts (so no key that is a list or map) is compared.
+      if (!stack) return;
       const expected = yamlOwnValues(text);
-      if (!stack || !expected) return;
+      if (!expected) return;
       for (const [k, v] of Object.entries(stack.config)) {
         if (stack.secretKeys.includes(k) || !Object.prototype.hasOwnProperty.call(expected, k)) continue;
         assert.equal(v, expected[k], `value of ${k}`);

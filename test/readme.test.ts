@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PlanResult } from "../src/plan/plan";
-import { ROOT, runPlanCli } from "./helpers";
+import { EXAMPLES, ROOT, runPlanCli, runPlanCliIn } from "./helpers";
 
 const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
 
@@ -34,27 +34,16 @@ function quickStarts(readme: string): QuickStart[] {
   });
 }
 
-/** The repository's example labs and the quick starts' files, in a fresh directory. */
+/** The bundled example labs as shipped (the tests' copy, test/fixtures/examples) and the quick starts' files, in a fresh directory. */
 function workspace(starts: readonly QuickStart[]): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "exchange-lab-readme-"));
-  for (const file of ["lab.csv", "labs/training.csv", ...fs.readdirSync(path.join(ROOT, "stacks")).map((f) => `stacks/${f}`)]) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.copyFileSync(path.join(ROOT, file), path.join(dir, file));
-  }
+  fs.cpSync(EXAMPLES, dir, { recursive: true });
   for (const start of starts) for (const [file, text] of start.files) fs.writeFileSync(path.join(dir, file), text);
   return dir;
 }
 
 /** Runs `npm run plan -- ARGS` in `dir` (in-process; the plan reads stacks/ and CSVs relative to the working directory). */
-async function planIn(dir: string, argv: string[]) {
-  const cwd = process.cwd();
-  process.chdir(dir);
-  try {
-    return await runPlanCli(...argv);
-  } finally {
-    process.chdir(cwd);
-  }
-}
+const planIn = (dir: string, argv: string[]) => runPlanCliIn(dir, ...argv);
 
 describe("the README as a front door", () => {
   const starts = quickStarts(README);
@@ -103,6 +92,39 @@ describe("the README as a front door", () => {
     assert.match(numbers, /`pulumi up` returns when both are done/);
     assert.match(numbers, new RegExp(`\\*\\*about USD\\s+${upTo005(plan.cost!.perHourRunning!)} an hour\\*\\* \\(a lower bound`));
     assert.match(numbers, new RegExp(`\\*\\*about USD ${Math.round(plan.cost!.perMonthParked!)} a month\\*\\*`));
+  });
+
+  it("the first quick start followed verbatim in a fresh copy leaves the tests' plans as they were (they read test/fixtures/examples, never the working copy's stacks/)", async () => {
+    const copy = workspace([starts[0]]);
+    assert.deepEqual([...starts[0].files.keys()], ["stacks/Pulumi.mylab.yaml", "mylab.csv"]);
+    // What the user sees: npm run plan with no --stack plans the new lab beside the examples, and
+    // the quick start's own command plans it alone.
+    const every = await runPlanCliIn(copy, "--json");
+    assert.equal(every.code, 0, every.stderr);
+    assert.deepEqual((JSON.parse(every.stdout) as { labs: { stack: string }[] }).labs.map((l) => l.stack), ["mylab", "oxford", "training"]);
+    const own = await runPlanCliIn(copy, "--stack", "mylab", "--json");
+    assert.equal(own.code, 0, own.stderr);
+    // What the tests see from that working directory: the two shipped examples, nothing else
+    // (test/planCli.test.ts and test/draytekCli.test.ts pin those plans).
+    const cwd = process.cwd();
+    process.chdir(copy);
+    try {
+      const tests = await runPlanCli("--json");
+      assert.equal(tests.code, 0, tests.stderr);
+      assert.deepEqual((JSON.parse(tests.stdout) as { labs: { stack: string }[] }).labs.map((l) => l.stack), ["oxford", "training"]);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it("no test reads the working copy's stacks/, lab.csv or labs/: they use test/fixtures", () => {
+    const offenders = fs.readdirSync(path.join(ROOT, "test")).filter((f) => f.endsWith(".ts")).flatMap((f) => {
+      const text = fs.readFileSync(path.join(ROOT, "test", f), "utf8");
+      // Built from pieces, so that this file does not match its own patterns.
+      const patterns = [["path\\.join\\(ROOT", ', "(stacks|lab\\.csv|labs)"'], ["baseDir: ", "ROOT\\b"], ["runPlanCliIn\\(", "ROOT\\b"]].map(([a, b]) => new RegExp(a + b));
+      return patterns.filter((re) => re.test(text)).map((re) => `${f}: ${re.source}`);
+    });
+    assert.deepEqual(offenders, []);
   });
 
   it("links every docs/ page it names, and every page of docs/ is linked", () => {

@@ -11,7 +11,7 @@ import { GET_DISK_TOKEN, Registration, invokeError, recordingMocks } from "../sr
 import { PlanResult, SECRET_MASK, runPlan } from "../src/plan/plan";
 import { runLab } from "../src/program";
 import { gateTimeouts } from "../src/azure/gates";
-import { ROOT, runPlanCli } from "./helpers";
+import { ROOT, runPlanCliIn } from "./helpers";
 
 const FIXTURE = path.join(ROOT, "test", "fixtures", "from-scratch");
 const STACK = path.join(FIXTURE, "Pulumi.from-scratch.yaml");
@@ -22,7 +22,7 @@ const SECRETS = { adminPassword: "Adm1n-Secret-Value", safeModePassword: "Dsrm-S
 function stackWith(extra: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "roles-"));
   fs.copyFileSync(path.join(FIXTURE, "lab.csv"), path.join(dir, "lab.csv"));
-  const yaml = fs.readFileSync(STACK, "utf8").replace("exchange-lab:csv: test/fixtures/from-scratch/lab.csv", `exchange-lab:csv: ${path.join(dir, "lab.csv")}`);
+  const yaml = fs.readFileSync(STACK, "utf8").replace("exchange-lab:csv: lab.csv", `exchange-lab:csv: ${path.join(dir, "lab.csv")}`);
   fs.writeFileSync(path.join(dir, "Pulumi.from-scratch.yaml"), yaml + extra);
   return path.join(dir, "Pulumi.from-scratch.yaml");
 }
@@ -36,7 +36,7 @@ function waitsFor(plan: PlanResult, name: string, seen = new Set<string>()): Set
 const commands = (plan: PlanResult, vm: string) => plan.resources.filter((r) => r.type === RUN_COMMAND && r.name.startsWith(`${vm}-`)).map((r) => r.name);
 
 let shared: Promise<PlanResult> | undefined;
-const planAt = (stackFile: string, showSecrets = false) => runPlan({ stackFile, baseDir: ROOT, showSecrets });
+const planAt = (stackFile: string, showSecrets = false) => runPlan({ stackFile, baseDir: FIXTURE, showSecrets });
 const fromScratch = () => (shared ??= planAt(withSecrets()));
 
 describe("role steps (mock runtime)", () => {
@@ -112,7 +112,7 @@ describe("role steps (mock runtime)", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "roles-prev-"));
     const previous = path.join(dir, "previous.json");
     fs.writeFileSync(previous, JSON.stringify({ deployedLab: first.deployedLab }));
-    const r = await runPlanCli("--config", withSecrets(), "--previous", previous);
+    const r = await runPlanCliIn(FIXTURE, "--config", withSecrets(), "--previous", previous);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /fs-dc1 \(DC\): none: the previous deployment holds this VM/);
     assert.ok(!/^\s+\d+\. dc-promote/m.test(r.stdout));
@@ -135,7 +135,7 @@ describe("role steps at pulumi up (mock runtime, the OS disk looked up)", () => 
       "exchange-lab:onPremises": '{"publicIp":"203.0.113.10","addressSpaces":["192.168.1.0/24"]}',
     });
     pulumi.runtime.setAllConfig(config, Object.keys(SECRETS).map((k) => `exchange-lab:${k}`));
-    const { component } = await runLab({ baseDir: ROOT, mode: "deploy", previous: "none", csvText: fs.readFileSync(path.join(FIXTURE, "lab.csv"), "utf8") });
+    const { component } = await runLab({ baseDir: FIXTURE, mode: "deploy", previous: "none", csvText: fs.readFileSync(path.join(FIXTURE, "lab.csv"), "utf8") });
     await new Promise((resolve) => component.urn.apply(resolve));
     await new Promise((resolve) => setTimeout(resolve, 50));
     return registrations;
@@ -154,14 +154,25 @@ describe("role steps at pulumi up (mock runtime, the OS disk looked up)", () => 
 
 describe("the from-scratch lab through npm run plan", () => {
   it("exits 0 with its role steps, time to ready and cost", async () => {
-    const r = await runPlanCli("--config", STACK);
+    const r = await runPlanCliIn(FIXTURE, "--config", STACK);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Role steps \(Run Commands in each VM's first life/);
     assert.match(r.stdout, /fs-ex1 \(Exchange\), about \d+ min:\n\s+1\. domain-join[\s\S]*5\. exchange-ready \(~90 min\)/);
-    assert.match(r.stdout, /VMs up after about (\d+(\.\d)?) min/);
-    assert.ok(Number(/VMs up after about (\d+(?:\.\d)?) min/.exec(r.stdout)![1]) > 150, "time to ready grows with the role steps");
+    // It says what is ready: the fixture has a DC, an Exchange and a Member row.
+    assert.match(r.stdout, /The forest and Exchange ready \(every VM up, the members joined\) after about (\d+(\.\d)?) min/);
+    assert.ok(Number(/\) after about (\d+(?:\.\d)?) min/.exec(r.stdout)![1]) > 150, "time to ready grows with the role steps");
     assert.match(r.stdout, /A failed role step does not run again at the next pulumi up[\s\S]*"Retrying a step"/);
     assert.match(r.stdout, /Cost estimate/);
     assert.match(r.stdout, /exchange-lab:safeModePassword: required/);
+  });
+
+  it("without exchangeIsoUrl, prints the ISO staging commands with the stack's own disk resource group, region and name", async () => {
+    const r = await runPlanCliIn(FIXTURE, "--config", STACK);
+    const section = r.stdout.slice(r.stdout.indexOf("Staging the Exchange ISO"));
+    assert.match(section, /^ {2}az group create --name exchange-lab-disks --location westeurope/m);
+    assert.match(section, /^ {2}az storage account create --name \$account --resource-group exchange-lab-disks --location westeurope /m);
+    assert.match(section, /^ {2}pulumi config set --stack from-scratch --secret exchange-lab:exchangeIsoUrl "\$url"$/m);
+    const withUrl = await runPlanCliIn(FIXTURE, "--config", withSecrets());
+    assert.doesNotMatch(withUrl.stdout, /Staging the Exchange ISO/);
   });
 });

@@ -8,7 +8,7 @@ import { main } from "../src/plan/cli";
 import { Registration, recordingMocks } from "../src/plan/mocks";
 import { runLab } from "../src/program";
 import { LabValidationError } from "../src/input/problems";
-import { HEADER, ROOT, baseStackYaml, exampleConfig, writeLab } from "./helpers";
+import { HEADER, EXAMPLES, baseStackYaml, exampleConfig, writeLab } from "./helpers";
 
 const CSV = `${HEADER}\nYes,dc1,,dc1-os,Small,Oxford,,,,Yes,3389\n`;
 const PLAIN_KEY = "Pl4inKeyWrittenInTheFile";
@@ -67,7 +67,7 @@ describe("the VPN key in every output channel of the plan", () => {
     const registrations: Registration[] = [];
     await pulumi.runtime.setMocks(recordingMocks(registrations), "exchange-lab", "nokey", false, "organization");
     pulumi.runtime.setAllConfig(exampleConfig());
-    await assert.rejects(runLab({ baseDir: ROOT, mode: "deploy", suggestKey: true }), (err: unknown) => {
+    await assert.rejects(runLab({ baseDir: EXAMPLES, mode: "deploy", suggestKey: true }), (err: unknown) => {
       assert.ok(err instanceof LabValidationError);
       assert.match(err.message, /vpnSharedKey: required when vpn is true.*pulumi config set --secret exchange-lab:vpnSharedKey [A-Za-z0-9]{32}/);
       return true;
@@ -76,7 +76,7 @@ describe("the VPN key in every output channel of the plan", () => {
     const ci = process.env.CI;
     process.env.CI = "true";
     try {
-      await assert.rejects(runLab({ baseDir: ROOT, mode: "deploy" }), (err: unknown) => {
+      await assert.rejects(runLab({ baseDir: EXAMPLES, mode: "deploy" }), (err: unknown) => {
         assert.ok(err instanceof LabValidationError);
         assert.match(err.message, /pulumi config set --secret exchange-lab:vpnSharedKey <key>/);
         assert.doesNotMatch(err.message, /vpnSharedKey [A-Za-z0-9]{32}/);
@@ -100,7 +100,7 @@ describe("the VPN key in every output channel of the plan", () => {
     for (const config of [exampleConfig({ "exchange-lab:vpnSharedKey": PLAIN_KEY })]) {
       await pulumi.runtime.setMocks(recordingMocks([]), "exchange-lab", "secrets", false, "organization");
       pulumi.runtime.setAllConfig(config, ["exchange-lab:vpnSharedKey"]);
-      const { component, record } = await runLab({ baseDir: ROOT });
+      const { component, record } = await runLab({ baseDir: EXAMPLES });
       assert.ok(!JSON.stringify(record).includes(PLAIN_KEY));
       assert.equal(await pulumi.isSecret(component.vpn!.draytek), true);
       assert.equal(await pulumi.isSecret(component.vpn!.draytekHints), true);

@@ -33,6 +33,27 @@ describe("the stack settings", () => {
     assert.deepEqual(problems.map((p) => p.column).sort(), [...keys].sort());
   });
 
+  it("draytekProfileIndex: a DrayTek LAN-to-LAN profile index from 1 to 500, warned above a Vigor2927's 32, absent by default", () => {
+    assert.equal(parseSettings(exampleConfig(), at).settings!.vpn!.draytekProfileIndex, undefined);
+    assert.equal(parseSettings(exampleConfig({ "exchange-lab:draytekProfileIndex": "7" }), at).settings!.vpn!.draytekProfileIndex, 7);
+    for (const bad of ["0", "501", "x", "1.5"]) {
+      assert.match(onlyProblem(problemsOf({ "exchange-lab:draytekProfileIndex": bad })).message, /expected a LAN-to-LAN profile index from 1 to 500 \(a Vigor2927 V2\.2 has 1 to 32\)/, bad);
+    }
+    const high = parseSettings(exampleConfig({ "exchange-lab:draytekProfileIndex": "40" }), at);
+    assert.equal(high.settings!.vpn!.draytekProfileIndex, 40);
+    assert.match(onlyProblem(high.warnings).message, /profile 40 exists on a Vigor3912 \(1 to 500\), not on a Vigor2927 V2\.2 \(1 to 32\)/);
+  });
+
+  it("parkedDiskSku: per disk role, OS disks on Standard SSD and data disks on Standard HDD by default; one type for all; OS on Standard HDD warned (HDD OS disk retirement)", () => {
+    assert.deepEqual(parseSettings(exampleConfig(), at).settings!.parkedDiskSku, { os: "StandardSSD_LRS", data: "Standard_LRS" });
+    assert.deepEqual(parseSettings(exampleConfig({ "exchange-lab:parkedDiskSku": JSON.stringify({ data: "StandardSSD_LRS" }) }), at).settings!.parkedDiskSku, { os: "StandardSSD_LRS", data: "StandardSSD_LRS" });
+    const hdd = parseSettings(exampleConfig({ "exchange-lab:parkedDiskSku": "Standard_LRS" }), at);
+    assert.deepEqual(hdd.settings!.parkedDiskSku, { os: "Standard_LRS", data: "Standard_LRS" });
+    assert.match(onlyProblem(hdd.warnings).message, /OS disks would park on Standard HDD: Microsoft retires Standard HDD OS disks on 2028-09-08/);
+    assert.match(onlyProblem(problemsOf({ "exchange-lab:parkedDiskSku": JSON.stringify({ temp: "Standard_LRS" }) })).message, /'temp' is not a disk role; parkedDiskSku takes os and data/);
+    assert.match(onlyProblem(problemsOf({ "exchange-lab:parkedDiskSku": JSON.stringify({ os: "Premium_LRS" }) })).message, /"Premium_LRS" is not a parked disk type/);
+  });
+
   it("rejects an unknown key under exchange-lab: (a typo would otherwise be ignored)", () => {
     assert.match(onlyProblem(problemsOf({ "exchange-lab:subnet": "{}" })).message, /unknown configuration key/);
   });

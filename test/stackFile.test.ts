@@ -45,5 +45,29 @@ describe("reading a stack file", () => {
     assert.equal(p.line, 3);
   });
 
+  it("refuses a key that is a list, a map or a timestamp at its line, without the yaml library's stringify warning", async () => {
+    const warnings: string[] = [];
+    const listen = (w: Error) => warnings.push(w.message);
+    process.on("warning", listen);
+    try {
+      const cases: [string, number, RegExp][] = [
+        ["config:\n  azure-native:location: westeurope\n  ? [a, b]\n  : 1\n", 3, /a key is a list; keys of a stack file are names/],
+        ["config:\n  {a: 1}: x\n", 2, /a key is a map/],
+        ["defaults: &d [x]\nconfig:\n  *d : 1\n", 3, /a key is a list/],
+        ["%YAML 1.1\n---\nconfig:\n  !!timestamp 2001-12-14: x\n", 4, /a key is a Date value/],
+      ];
+      for (const [yaml, line, message] of cases) {
+        const p = onlyProblem(parseStackFile(yaml, "P.yaml").problems);
+        assert.equal(p.line, line, yaml);
+        assert.match(p.message, message, yaml);
+      }
+      // Node emits process warnings on a later tick.
+      await new Promise<void>((resolve) => setTimeout(resolve, 10));
+    } finally {
+      process.off("warning", listen);
+    }
+    assert.deepEqual(warnings.filter((w) => /collection values/.test(w)), []);
+  });
+
   it("rejects a file that is not a map", () => assert.match(onlyProblem(parseStackFile("- a\n- b\n", "P.yaml").problems).message, /YAML map/));
 });

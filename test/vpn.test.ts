@@ -10,7 +10,7 @@ import { runLab } from "../src/program";
 import { PlanResult, SECRET_MASK } from "../src/plan/plan";
 import { parseSettings } from "../src/input/stack/settings";
 import { DEFAULT_IPSEC_POLICY, IPSEC_POLICY_VALUES, IpsecPolicy, VpnSettings, checkSharedKey } from "../src/input/stack/vpn";
-import { HEADER, ROOT, baseStackYaml, dig, exampleConfig, exampleSettings, onlyProblem, planOf, writeLab, sharedExamplePlan } from "./helpers";
+import { HEADER, EXAMPLES, baseStackYaml, dig, exampleConfig, exampleSettings, onlyProblem, planOf, writeLab, sharedExamplePlan } from "./helpers";
 
 const S = (v: unknown) => JSON.stringify(v);
 const at = () => ({ file: "Pulumi.t.yaml", line: 7 });
@@ -261,7 +261,7 @@ describe("the VPN stack outputs (mock runtime)", () => {
   it("keeps draytek and draytekHints secret and gatewayPublicIp plain", async () => {
     await pulumi.runtime.setMocks(recordingMocks([]), "exchange-lab", "outputs", false, "organization");
     pulumi.runtime.setAllConfig(exampleConfig({ "exchange-lab:vpnSharedKey": "K3yForTheOutputsTest" }));
-    const { component } = await runLab({ baseDir: ROOT });
+    const { component } = await runLab({ baseDir: EXAMPLES });
     const vpn = component.vpn!;
     assert.equal(await pulumi.isSecret(vpn.draytek), true);
     assert.equal(await pulumi.isSecret(vpn.draytekHints), true);

@@ -180,6 +180,11 @@ function baseConfig(options: LabOptions, resourceGroup: string, diskResourceGrou
     [ns("vpn")]: withVpn,
     [ns("readinessGates")]: false,
     [ns("adminUsername")]: ADMIN_USERNAME,
+    // The run exercises a conversion each way: the default parks OS disks on Standard SSD, the type
+    // they run on, which converts nothing. Standard HDD OS disks stay allowed until their
+    // retirement on 2028-09-08 (https://learn.microsoft.com/azure/virtual-machines/disks-hdd-os-retirement);
+    // the plan warns about them.
+    [ns("parkedDiskSku")]: "Standard_LRS",
   };
   // No router dials in: the office side only has to be a valid address the gateway may expect.
   if (withVpn) config[ns("onPremises")] = { publicIp: options.allowFrom.replace(/\/32$/, ""), addressSpaces: ["192.168.254.0/24"] };

@@ -12,14 +12,13 @@
  */
 import * as path from "path";
 import { CONVERSIONS_TAG, RUNNING_SKU_TAG } from "../input/lab/parkedDisks";
-import { CONFIG_KEYS } from "../input/stack/stackKeys";
 import { CONVERSIONS_PER_DAY } from "../labctl/parking";
 import { RunContext, note } from "./checks";
 import { AcceptanceVm, PLAN_STACK_FILE, csvWithRows } from "./lab";
 import { LabCommand } from "./ports";
 
-/** The type `park` gives a disk: the stack key's default (the generated lab sets none). */
-export const PARKED_SKU = String(CONFIG_KEYS.parkedDiskSku.default);
+/** The type `park` gives a disk: the generated lab's parkedDiskSku (lab.ts). */
+export const PARKED_SKU = "Standard_LRS";
 /** The type the generated lab's OS disks run on (osDiskSku's default). */
 export const RUNNING_SKU = "StandardSSD_LRS";
 /** Conversions each disk gets in a run: Azure's daily limit, exactly (labctl's own figure). */

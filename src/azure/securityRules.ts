@@ -2,7 +2,8 @@
  * The inbound rules of each lab subnet's network security group, as data. Pure.
  *
  * Admitted: the office networks over the VPN, the virtual network itself, and the published
- * ports (RDP to 3389, the Endpoints ports) from `allowedSourcePrefixes` only. Nothing else:
+ * ports from their own lists only: RDP (3389) from `allowedSourcePrefixes`, the Endpoints ports
+ * from `publishedSourcePrefixes` (by default the same list). Nothing else:
  * Azure's default rules end in DenyAllInBound, and allow the load balancer's health probes
  * (AllowAzureLoadBalancerInBound) (https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview).
  * With a Standard Load Balancer the NSG sees the client's address and the VM's own IP and
@@ -47,16 +48,16 @@ export function securityRulesFor(lab: Lab, subnetName: string): SecurityRule[] {
   }
   rules.push({ ...base, name: "allow-virtual-network", priority: 110, protocol: "*", ...sources(s.addressSpace.map((c) => c.text)), destinationAddressPrefixes: [subnet.cidr.text], destinationPortRange: "*", description: "The lab's own virtual network" });
 
-  if (s.allowedSourcePrefixes.length === 0) return rules;
   const here = lab.vms.filter((v) => v.bringOnline && v.subnet === subnetName);
   const rdp = here.filter((v) => v.publicRdpPort !== undefined).map((v) => `${v.privateIp}/32`);
-  if (rdp.length > 0) {
+  if (rdp.length > 0 && s.allowedSourcePrefixes.length > 0) {
     rules.push({ ...base, name: "allow-rdp-from-allowed-sources", priority: 200, protocol: "Tcp", ...sources(s.allowedSourcePrefixes), destinationAddressPrefixes: rdp, destinationPortRange: String(RDP_PORT), description: "Public RDP through the load balancer" });
   }
+  if (s.publishedSourcePrefixes.length === 0) return rules;
   const ports = [...new Set(here.flatMap((v) => v.endpoints))].sort((a, b) => a - b);
   ports.forEach((port, i) => {
     const targets = here.filter((v) => v.endpoints.includes(port)).map((v) => `${v.privateIp}/32`);
-    rules.push({ ...base, name: `allow-${portName(port)}-from-allowed-sources`, priority: 300 + i, protocol: "Tcp", ...sources(s.allowedSourcePrefixes), destinationAddressPrefixes: targets, destinationPortRange: String(port), description: `Public ${portName(port)} through the load balancer` });
+    rules.push({ ...base, name: `allow-${portName(port)}-from-allowed-sources`, priority: 300 + i, protocol: "Tcp", ...sources(s.publishedSourcePrefixes), destinationAddressPrefixes: targets, destinationPortRange: String(port), description: `Public ${portName(port)} through the load balancer` });
   });
   return rules;
 }

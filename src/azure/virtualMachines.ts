@@ -31,7 +31,7 @@ import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
 import { DiskRef } from "../input/csv/disks";
 import { LabVm } from "../input/lab/lab";
-import { VmImageSettings } from "../input/stack/settings";
+import { LicenseType, VmImageSettings } from "../input/stack/settings";
 import { NIC_SUBNET_PATH, VM_SIZE_PATH } from "../input/lab/shellEdits";
 import { IMAGE_VM_IGNORE_CHANGES, IMAGE_VM_REPLACE_ON_CHANGES, imageVmInputs } from "./imageVm";
 
@@ -148,7 +148,7 @@ function declareMachine(vm: LabVm, nic: network.NetworkInterface, args: VmArgs, 
       },
       ...(fromImage?.osProfile ? { osProfile: fromImage.osProfile } : {}),
       ...(fromImage?.securityProfile ? { securityProfile: fromImage.securityProfile } : {}),
-      ...(args.vmImage.licenseType ? { licenseType: args.vmImage.licenseType } : {}),
+      ...licenseTypeOf(vm, args.vmImage.licenseType),
       networkProfile: { networkInterfaces: [{ id: nic.id, primary: true }] },
       // Boot diagnostics with managed storage: a serial log and screenshot when a VM will not boot.
       diagnosticsProfile: { bootDiagnostics: { enabled: true } },
@@ -163,4 +163,17 @@ function declareMachine(vm: LabVm, nic: network.NetworkInterface, args: VmArgs, 
       aliases: vm.previousName ? [{ name: vm.previousName }] : undefined,
     },
   );
+}
+
+/**
+ * The VM's `licenseType`, by kind: `Windows_Client` (multitenant hosting rights) only on a VM of a
+ * Windows client image, `Windows_Server` (Azure Hybrid Benefit) on every other VM, `None` on all.
+ * A VM on an existing disk counts as a server: its OS is not known.
+ */
+function licenseTypeOf(vm: LabVm, licenseType: LicenseType | undefined): { licenseType?: LicenseType } {
+  if (licenseType === undefined) return {};
+  const client = vm.image?.windowsClient ?? false;
+  if (licenseType === "Windows_Client" && !client) return {};
+  if (licenseType === "Windows_Server" && client) return {};
+  return { licenseType };
 }

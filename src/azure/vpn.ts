@@ -147,9 +147,10 @@ export function declareVpn(
   // Without a scope the FQDN is known before the IP exists; with one Azure adds a hash.
   const gatewayFqdn = s.dns.scope ? publicIp.dnsSettings.apply((d) => d?.fqdn) : pulumi.output(publicIpFqdn(vpn.dnsLabel, s.location));
   const draytek = pulumi.secret(
-    // The output is a secret, so its telnet script (profile index 1) may carry the key itself.
+    // The output is a secret, so its telnet script (at the stack's draytekProfileIndex, or with the
+    // index left to fill in) may carry the key itself.
     pulumi.all([gatewayPublicIp, gatewayFqdn, sharedKey]).apply(([ip, fqdn, key]) =>
-      withCliScript(draytekProfile(draytekInput, { gatewayIp: ip, gatewayFqdn: fqdn, sharedKey: key, sharedKeyShown: key !== MISSING_KEY_PLACEHOLDER }), 1),
+      withCliScript(draytekProfile(draytekInput, { gatewayIp: ip, gatewayFqdn: fqdn, sharedKey: key, sharedKeyShown: key !== MISSING_KEY_PLACEHOLDER })),
     ),
   );
   return { publicIp, gateway, localNetworkGateway, connection, draytekInput, gatewayPublicIp, gatewayFqdn, draytek, draytekHints: pulumi.secret(draytek.apply(renderDraytekHints)) };

@@ -7,7 +7,8 @@
  * then converts every disk to `parkedDiskSku`; `park` / `unpark` convert the disks alone (a
  * destroyed lab); `status` prints a table; `up` runs `pulumi up` on the started lab and deallocates
  * again what was deallocated (`upRunning.ts`). Signs in to Azure with
- * `DefaultAzureCredential` (`az login` is enough). Writes no file, so an interrupted run leaves
+ * `DefaultAzureCredential` (`az login` is enough), in the subscription `pulumi up` uses
+ * (signIn.ts, `chooseSubscription`), or `--subscription`. Writes no file, so an interrupted run leaves
  * nothing half-written; operations Azure already accepted finish in Azure.
  *
  * Exit codes: 0 done; 1 invalid lab input (every problem listed); 2 usage error (a subscription
@@ -24,14 +25,29 @@ import { LabValidationError, formatProblem } from "../input/problems";
 import { loadLab } from "../program";
 import { NAMESPACE } from "../input/stack/settings";
 import { readStackFile } from "../input/stack/stackFile";
+import { OptionSpecs, UsageError, optionsHelp, readCommandLine } from "../input/commandLine";
 import { LabAzure } from "./azure";
 import { Renderer, renderStatus, statusLab, stopLab } from "./commands";
 import { ParkOutcome, parkOnly, renderDryRun, stopAndPark, unparkAndStart } from "./parkCommands";
-import { listSubscriptions, resolveSubscription, signInProblem } from "./signIn";
+import { SubscriptionSource, chooseSubscription, listSubscriptions, resolveSubscription, signInProblem } from "./signIn";
 import { upRunning } from "./upRunning";
 
 export const COMMANDS = ["start", "stop", "status", "park", "unpark", "up"] as const;
 export type Command = (typeof COMMANDS)[number];
+
+/**
+ * The lab CLI's options, declared once: read by `util.parseArgs` and printed by `--help`
+ * (src/input/commandLine.ts).
+ */
+export const LAB_OPTIONS = {
+  stack: { type: "string", value: "NAME", help: "the stack file stacks/Pulumi.NAME.yaml (default: the only one there)" },
+  config: { type: "string", value: "FILE", help: "a stack file by path" },
+  csv: { type: "string", value: "FILE", help: "the lab CSV instead of the stack's csv key" },
+  subscription: { type: "string", value: "ID", help: "the Azure subscription, by id or name (default: the one pulumi up uses: the stack's\nazure-native:subscriptionId, else ARM_SUBSCRIPTION_ID, else az account show's)" },
+  park: { type: "boolean", help: "with stop: then convert every disk to parkedDiskSku (see docs/parking.md;\nAzure allows two type changes per disk a day: one park, one start)" },
+  "dry-run": { type: "boolean", help: "print what would be done, in order, without calling Azure" },
+  help: { type: "boolean", short: "h", help: "this text" },
+} as const satisfies OptionSpecs;
 
 export const USAGE = `usage: npm run lab -- <command> [--park] [--stack NAME | --config FILE] [--csv FILE] [--subscription ID] [--dry-run]
 
@@ -41,7 +57,8 @@ commands:
            first, every parked disk of these VMs goes back to the type recorded on it
   stop     deallocate every VM of the lab in reverse boot order (compute stops billing; disks stay)
   status   a table of each VM: power state, agent status, private IP, public RDP port, next auto-shutdown
-  park     convert every disk of the CSV to parkedDiskSku (default Standard_LRS), VMs untouched
+  park     convert every disk of the CSV to parkedDiskSku (OS disks StandardSSD_LRS, data disks
+           Standard_LRS by default), VMs untouched
            (after pulumi destroy); each disk's type is recorded in a tag on it
   unpark   convert every parked disk back to its recorded type, VMs untouched (before pulumi up)
   up       pulumi up on a running lab: start the lab's VMs as start does, run pulumi up --stack NAME,
@@ -49,15 +66,7 @@ commands:
            such as a new readiness gate, only to a running VM)
 
 options:
-  --stack NAME        the stack file stacks/Pulumi.NAME.yaml (default: the only one there)
-  --config FILE       a stack file by path
-  --csv FILE          the lab CSV instead of the stack's csv key
-  --subscription ID   the Azure subscription, by id or name (default: AZURE_SUBSCRIPTION_ID; see az account show)
-  --park              with stop: then convert every disk to parkedDiskSku (see docs/parking.md;
-                      Azure allows two type changes per disk a day: one park, one start)
-  --dry-run           print what would be done, in order, without calling Azure
-  --help              this text
-`;
+${optionsHelp(LAB_OPTIONS)}`;
 
 /** Parsed command line. */
 export interface LabArgs {
@@ -73,35 +82,24 @@ export interface LabArgs {
 
 /** Parses the arguments; throws an `Error` with the reason on a bad one (`help` for --help). */
 export function parseLabArgs(argv: readonly string[]): LabArgs {
-  let command: Command | undefined;
-  const args: Omit<LabArgs, "command"> = { dryRun: false, park: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case "--stack": args.stack = value(); break;
-      case "--config": args.config = value(); break;
-      case "--csv": args.csv = value(); break;
-      case "--subscription": args.subscription = value(); break;
-      case "--dry-run": args.dryRun = true; break;
-      case "--park": args.park = true; break;
-      case "--help": case "-h": throw new Error("help");
-      default: {
-        const known = COMMANDS.find((c) => c === flag);
-        if (!known) throw new Error(flag.startsWith("-") ? `unknown option '${flag}'` : `unknown command '${flag}'; the commands are ${COMMANDS.join(", ")}`);
-        if (command) throw new Error(`give one command, not ${command} and ${known}`);
-        command = known;
-      }
-    }
-  }
-  if (!command) throw new Error(`give a command: ${COMMANDS.join(", ")}`);
-  if (args.stack && args.config) throw new Error("give --stack or --config, not both");
-  if (args.park && command !== "stop") throw new Error(`--park goes with stop (stop --park); ${command === "start" ? "start always converts parked disks back" : "park and unpark are commands of their own"}`);
-  return { command, ...args };
+  const { values: v, positionals } = readCommandLine(argv, LAB_OPTIONS, true);
+  if (v.help) throw new Error("help");
+  const commands = positionals.map((word) => {
+    const known = COMMANDS.find((c) => c === word);
+    if (!known) throw new UsageError(`unknown command '${word}'; the commands are ${COMMANDS.join(", ")}`);
+    return known;
+  });
+  if (commands.length === 0) throw new UsageError(`give a command: ${COMMANDS.join(", ")}`);
+  if (commands.length > 1) throw new UsageError(`give one command, not ${commands.join(" and ")}`);
+  const command = commands[0];
+  const args: LabArgs = { command, dryRun: v["dry-run"] ?? false, park: v.park ?? false };
+  if (v.stack !== undefined) args.stack = v.stack;
+  if (v.config !== undefined) args.config = v.config;
+  if (v.csv !== undefined) args.csv = v.csv;
+  if (v.subscription !== undefined) args.subscription = v.subscription;
+  if (args.stack && args.config) throw new UsageError("give --stack or --config, not both");
+  if (args.park && command !== "stop") throw new UsageError(`--park goes with stop (stop --park); ${command === "start" ? "start always converts parked disks back" : "park and unpark are commands of their own"}`);
+  return args;
 }
 
 /** What tests replace: the credential, the ARM endpoint and its CA, polling, progress, paths. */
@@ -129,6 +127,14 @@ function pulumiUp(stack: string): Promise<number> {
   });
 }
 
+/** Where the subscription came from, as the first line of a run says it. */
+const SOURCE_WORDS: Record<SubscriptionSource, string> = {
+  "--subscription": "--subscription",
+  "azure-native:subscriptionId": "the stack's azure-native:subscriptionId",
+  ARM_SUBSCRIPTION_ID: "ARM_SUBSCRIPTION_ID",
+  "az account": "the Azure CLI's default account (az account show)",
+};
+
 /** Runs the command line; resolves to the exit code. */
 export async function main(argv: readonly string[], write: (s: string) => void, writeError: (s: string) => void, testing: LabTesting = {}): Promise<number> {
   let args: LabArgs;
@@ -146,8 +152,9 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
   const baseDir = testing.baseDir ?? process.cwd();
   let lab: Lab;
   let stackName: string;
+  let stackConfig: Record<string, string>;
   try {
-    ({ lab, stackName } = readLab(args, baseDir));
+    ({ lab, stackName, stackConfig } = readLab(args, baseDir));
   } catch (err) {
     if (err instanceof LabValidationError) {
       for (const p of err.problems) writeError(`${formatProblem(p)}\n`);
@@ -162,30 +169,11 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
     return 0;
   }
 
-  const env = testing.env ?? process.env;
-  const given = args.subscription ?? env.AZURE_SUBSCRIPTION_ID;
-  if (!given) {
-    writeError("no subscription: give --subscription ID or set AZURE_SUBSCRIPTION_ID (az account show --query id -o tsv)\n");
-    return 2;
-  }
   const credential = testing.credential ?? new (await import("@azure/identity")).DefaultAzureCredential();
-  const signIn = await signInProblem(credential);
-  if (signIn) {
-    writeError(`${signIn}\n`);
-    return 4;
-  }
-  let subscription: { id: string } | { error: string };
-  try {
-    subscription = await resolveSubscription(given, () => listSubscriptions(credential, testing.endpoint, testing.ca));
-  } catch (err) {
-    writeError(`cannot list the subscriptions to find '${given}': ${(err as Error).message}\n`);
-    return 3;
-  }
-  if ("error" in subscription) {
-    writeError(`${subscription.error}\n`);
-    return 2;
-  }
-  const subscriptionId = subscription.id;
+  const found = await signInAndSubscription(args, stackConfig, credential, testing, writeError);
+  if ("code" in found) return found.code;
+  const subscriptionId = found.id;
+  write(`subscription ${subscriptionId}${found.name ? ` '${found.name}'` : ""}, from ${SOURCE_WORDS[found.source]}\n`);
 
   // Ctrl-C aborts the calls in flight and starts nothing more.
   const controller = new AbortController();
@@ -216,8 +204,8 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
   }
 }
 
-/** The lab of the stack file the arguments name, and the stack's name. Throws LabValidationError, or Error on a usage problem. */
-function readLab(args: LabArgs, baseDir: string): { lab: Lab; stackName: string } {
+/** The lab of the stack file the arguments name, the stack's name and its config. Throws LabValidationError, or Error on a usage problem. */
+function readLab(args: LabArgs, baseDir: string): { lab: Lab; stackName: string; stackConfig: Record<string, string> } {
   const stackFile = resolveStackFile({ stack: args.stack, config: args.config, format: "text", showSecrets: false, pin: false }, path.join(baseDir, "stacks"));
   const read = readStackFile(stackFile);
   if (!read.stack) throw new LabValidationError(read.problems);
@@ -225,13 +213,50 @@ function readLab(args: LabArgs, baseDir: string): { lab: Lab; stackName: string 
   if (args.csv !== undefined) config[`${NAMESPACE}:csv`] = args.csv;
   // Starting and stopping needs no VPN key: read the lab as the plan does.
   const lab = loadLab(config, { locate: read.stack.locate, baseDir, secretKeys: read.stack.secretKeys, mode: "plan" }).lab;
-  return { lab, stackName: path.basename(stackFile).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "") };
+  return { lab, stackName: path.basename(stackFile).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, ""), stackConfig: read.stack.config };
 }
 
 /** What `--dry-run` prints; `up`: the start, then pulumi up, then the deallocation. */
 function dryRun(lab: Lab, args: LabArgs, stackName: string): string {
   if (args.command !== "up") return renderDryRun(lab, args.command, args.park);
   return `${renderDryRun(lab, "start", false)}then: pulumi up --stack ${stackName}\nthen: deallocate again, in reverse boot order, the VMs that were not running before\n`;
+}
+
+/**
+ * The subscription of the run (`chooseSubscription`: `pulumi up`'s, or `--subscription`), after
+ * one token proves the sign-in; a name is resolved to its id. Resolves to the id and where it came
+ * from, or to the exit code after writing why (2 no or unknown subscription, 3 the list failed,
+ * 4 no sign-in).
+ */
+async function signInAndSubscription(
+  args: LabArgs,
+  stackConfig: Readonly<Record<string, string>>,
+  credential: TokenCredential,
+  testing: LabTesting,
+  writeError: (s: string) => void,
+): Promise<{ id: string; source: SubscriptionSource; name?: string } | { code: number }> {
+  const chosen = chooseSubscription(args.subscription, stackConfig, testing.env ?? process.env);
+  if (!chosen) {
+    writeError("no subscription: pulumi up would use the stack's azure-native:subscriptionId, ARM_SUBSCRIPTION_ID or the Azure CLI's default account, and none is set: run az login and az account set --subscription <name or id>, or give --subscription ID\n");
+    return { code: 2 };
+  }
+  const signIn = await signInProblem(credential);
+  if (signIn) {
+    writeError(`${signIn}\n`);
+    return { code: 4 };
+  }
+  let subscription: { id: string } | { error: string };
+  try {
+    subscription = await resolveSubscription(chosen.value, () => listSubscriptions(credential, testing.endpoint, testing.ca));
+  } catch (err) {
+    writeError(`cannot list the subscriptions to find '${chosen.value}': ${(err as Error).message}\n`);
+    return { code: 3 };
+  }
+  if ("error" in subscription) {
+    writeError(`${subscription.error}\n`);
+    return { code: 2 };
+  }
+  return { id: subscription.id, source: chosen.source, ...(chosen.name ? { name: chosen.name } : {}) };
 }
 
 /** Runs start, stop (with or without --park), park or unpark. */

@@ -56,7 +56,7 @@ export async function parkOnly(lab: Lab, azure: LabAzure, direction: Direction, 
 /** The dry run of every command: VM steps and disk conversions, in the order they would happen. */
 export function renderDryRun(lab: Lab, command: "start" | "stop" | "status" | "park" | "unpark", park: boolean): string {
   if (command === "park" || command === "unpark") {
-    const what = command === "park" ? `convert, VMs untouched, every disk of the CSV to ${lab.settings.parkedDiskSku} (a disk of a running VM stops the run before any change)` : "convert, VMs untouched, every parked disk of the CSV back (a disk not parked is left as it is)";
+    const what = command === "park" ? `convert, VMs untouched, every OS disk of the CSV to ${lab.settings.parkedDiskSku.os} and every data disk to ${lab.settings.parkedDiskSku.data} (a disk of a running VM stops the run before any change)` : "convert, VMs untouched, every parked disk of the CSV back (a disk not parked is left as it is)";
     return [`dry run: would ${what}:`, ...renderDiskPlan(lab, labDisks(lab.vms), command), ""].join("\n");
   }
   if (command === "start") {

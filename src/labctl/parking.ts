@@ -7,9 +7,10 @@
  * place (a PATCH of its `sku`; the conversion is instantaneous, the disk is neither deleted nor
  * re-created), only while it is unattached or its VM is deallocated, and "only twice per day";
  * Premium SSD v2 and Ultra Disks only through snapshots.
- * Disks bill by the hour ("All disk types are billed at an hourly rate",
- * https://learn.microsoft.com/azure/virtual-machines/disks-understanding-billing), so a parked
- * night bills the parked type's hourly share.
+ * A parked night is taken to bill the parked type's hourly share (the current billing article,
+ * https://learn.microsoft.com/azure/virtual-machines/disks-understand-billing, no longer states
+ * the hourly rate its older version did). OS disks park on Standard SSD by default: Standard HDD
+ * OS disks retire on 2028-09-08 (https://learn.microsoft.com/azure/virtual-machines/disks-hdd-os-retirement).
  *
  * Each disk carries its own record, so a CSV edited meanwhile loses nothing:
  * - `exchange-lab-running-sku`: the type to go back to, set while the disk is parked;
@@ -25,6 +26,7 @@
 import { Lab, LabVm } from "../input/lab/lab";
 import { DiskRef } from "../input/csv/disks";
 import { CONVERSIONS_TAG, RUNNING_SKU_TAG } from "../input/lab/parkedDisks";
+import type { ParkedDiskSkus } from "../input/stack/settings";
 import { DiskInfo, LabAzure, azureMessage } from "./azure";
 
 export { CONVERSIONS_TAG, RUNNING_SKU_TAG } from "../input/lab/parkedDisks";
@@ -143,13 +145,15 @@ function conversionError(step: DiskStep, err: unknown): string {
 
 /**
  * Reads every disk of `disks` (in parallel), refuses before any change when one cannot be
- * converted, then converts the others in parallel. A failure after some conversions leaves
+ * converted, then converts the others in parallel, each OS disk to `parkedSkus.os` and each data
+ * disk to `parkedSkus.data` when parking. A failure after some conversions leaves
  * `partial`: each disk and its type now. `finish` is the command that completes the job.
  */
-export async function convertDisks(disks: readonly LabDisk[], azure: LabAzure, direction: Direction, parkedSku: string, now: Date = new Date()): Promise<ConversionResult> {
+export async function convertDisks(disks: readonly LabDisk[], azure: LabAzure, direction: Direction, parkedSkus: ParkedDiskSkus, now: Date = new Date()): Promise<ConversionResult> {
   const result: ConversionResult = { done: [], failures: [], changed: false };
   const steps = await Promise.all(disks.map(async (disk): Promise<DiskStep> => {
     try {
+      const parkedSku = disk.role === "OS disk" ? parkedSkus.os : parkedSkus.data;
       return planDisk(disk, await azure.disk(disk.resourceGroup, disk.name), direction, parkedSku, now);
     } catch (err) {
       return { disk, refuse: `${disk.name} (${disk.role} of ${disk.vm}): could not read the disk in ${disk.resourceGroup}: ${azureMessage(err)}` };
@@ -185,6 +189,6 @@ export async function convertDisks(disks: readonly LabDisk[], azure: LabAzure, d
 /** The dry run's lines: every disk and the conversion it would get (its current type is read only by the real run). */
 export function renderDiskPlan(lab: Lab, disks: readonly LabDisk[], direction: Direction): string[] {
   const width = Math.max(0, ...disks.map((d) => d.name.length));
-  const to = direction === "park" ? `${lab.settings.parkedDiskSku}, recording its type in tag ${RUNNING_SKU_TAG}` : `the type recorded in its tag ${RUNNING_SKU_TAG}`;
-  return disks.map((d) => `  convert ${d.name.padEnd(width)}  (${d.role} of ${d.vm}, in ${d.resourceGroup}) to ${to}`);
+  const to = (d: LabDisk) => (direction === "park" ? `${d.role === "OS disk" ? lab.settings.parkedDiskSku.os : lab.settings.parkedDiskSku.data}, recording its type in tag ${RUNNING_SKU_TAG}` : `the type recorded in its tag ${RUNNING_SKU_TAG}`);
+  return disks.map((d) => `  convert ${d.name.padEnd(width)}  (${d.role} of ${d.vm}, in ${d.resourceGroup}) to ${to(d)}`);
 }

@@ -9,7 +9,9 @@
  * https://learn.microsoft.com/javascript/api/overview/azure/identity-readme#defaultazurecredential.
  * Subscriptions - List: https://learn.microsoft.com/rest/api/resources/subscriptions/list.
  */
+import * as fs from "fs";
 import * as https from "https";
+import * as path from "path";
 import type { TokenCredential } from "@azure/identity";
 
 /** The ARM scope every call of `npm run lab` uses. */
@@ -36,6 +38,53 @@ export async function signInProblem(credential: TokenCredential): Promise<string
     const first = String((err as Error).message ?? err).split("\n")[0];
     return `cannot sign in to Azure (${first})\n${SIGN_IN_FIX}`;
   }
+}
+
+/** Where the subscription `npm run lab` uses came from. */
+export type SubscriptionSource = "--subscription" | "azure-native:subscriptionId" | "ARM_SUBSCRIPTION_ID" | "az account";
+
+/**
+ * The subscription `pulumi up` deploys into, in the azure-native provider's order, so that
+ * `npm run lab` works on the same one: `--subscription` (this tool's override), the stack's
+ * `azure-native:subscriptionId`, the `ARM_SUBSCRIPTION_ID` environment variable, then the Azure
+ * CLI's default account (`az account set`), read from `azureProfile.json` in `AZURE_CONFIG_DIR`
+ * (default `~/.azure`). Provider: https://www.pulumi.com/registry/packages/azure-native/installation-configuration/
+ * ("The Azure CLI, and thus Pulumi, will use the Default Subscription by default"; the
+ * `subscriptionId` option, also `ARM_SUBSCRIPTION_ID`). Undefined when none gives one.
+ */
+export function chooseSubscription(
+  given: string | undefined,
+  stackConfig: Readonly<Record<string, string>>,
+  env: Readonly<Record<string, string | undefined>>,
+): { value: string; source: SubscriptionSource; name?: string } | undefined {
+  if (given) return { value: given, source: "--subscription" };
+  const fromStack = stackConfig["azure-native:subscriptionId"];
+  if (fromStack) return { value: fromStack, source: "azure-native:subscriptionId" };
+  if (env.ARM_SUBSCRIPTION_ID) return { value: env.ARM_SUBSCRIPTION_ID, source: "ARM_SUBSCRIPTION_ID" };
+  const cli = azureCliDefault(env);
+  return cli ? { value: cli.id, source: "az account", name: cli.name } : undefined;
+}
+
+/**
+ * The Azure CLI's default subscription (`isDefault` in `azureProfile.json`, which `az account set`
+ * writes and `az account show` reads), or undefined when there is no such file or no default. The
+ * directory is `AZURE_CONFIG_DIR`, else `.azure` under `HOME` (or `USERPROFILE`) of `env`.
+ */
+export function azureCliDefault(env: Readonly<Record<string, string | undefined>>): { id: string; name: string } | undefined {
+  const home = env.HOME ?? env.USERPROFILE;
+  const dir = env.AZURE_CONFIG_DIR ?? (home ? path.join(home, ".azure") : undefined);
+  if (!dir) return undefined;
+  let profile: unknown;
+  try {
+    // The CLI writes the file with a byte order mark.
+    profile = JSON.parse(fs.readFileSync(path.join(dir, "azureProfile.json"), "utf8").replace(/^\uFEFF/, ""));
+  } catch {
+    return undefined;
+  }
+  const subscriptions = (profile as { subscriptions?: unknown }).subscriptions;
+  if (!Array.isArray(subscriptions)) return undefined;
+  const found = (subscriptions as { id?: unknown; name?: unknown; isDefault?: unknown }[]).find((s) => s.isDefault === true && typeof s.id === "string");
+  return found ? { id: found.id as string, name: typeof found.name === "string" ? found.name : "" } : undefined;
 }
 
 /** A subscription id: a GUID. */

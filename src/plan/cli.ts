@@ -1,6 +1,6 @@
 /**
  * `npm run plan -- [--stack NAME... | --config FILE... | --all] [--csv FILE] [--json] [--show-secrets]`
- * (`--format draytek-cli [--draytek-profile N]`: the DrayTek telnet/SSH script alone, src/report/draytekCli.ts)
+ * (`--format draytek-cli`: the DrayTek telnet/SSH script alone, src/report/draytekCli.ts)
  *
  * Several labs (several `--stack`/`--config`, `--all`, or no choice with more than one stack file
  * under `stacks/`) are planned one after another, then checked against each other
@@ -17,36 +17,42 @@ import { DeployedLabRecord, findDeployedLabRecord, recordFromCheckpoint } from "
 import { crossLabProblems, officeRouter } from "../input/lab/crossLab";
 import { Problem } from "../input/problems";
 import { RouterProfiles, routerProfiles } from "../report/draytek";
-import { profileIndexes, renderDraytekClis, withCliScript } from "../report/draytekCli";
-import { PROFILE_INDEX_MAX } from "../report/draytekFacts";
+import { OptionSpecs, UsageError, optionsHelp, readCommandLine } from "../input/commandLine";
+import { renderDraytekClis } from "../report/draytekCli";
 import { PlanResult, runPlan } from "./plan";
 import { renderCrossLab, renderPlan } from "./render";
 
-export const USAGE = "usage: npm run plan -- [--stack NAME... | --config FILE... | --all] [--csv FILE] [--previous FILE] [--pin] [--json | --format text|json|mermaid|draytek-cli] [--draytek-profile N] [--show-secrets]";
+/**
+ * The plan's options, declared once: read by `util.parseArgs` and printed by `--help`
+ * (src/input/commandLine.ts).
+ */
+export const PLAN_OPTIONS = {
+  stack: { type: "string", multiple: true, value: "NAME", help: "the stack file stacks/Pulumi.NAME.yaml (repeat for several labs)" },
+  config: { type: "string", multiple: true, value: "FILE", help: "a stack file by path (repeatable)" },
+  all: { type: "boolean", help: "every stack file under stacks/, then checks them against each other" },
+  csv: { type: "string", value: "FILE", help: "the lab CSV instead of the stack's exchange-lab:csv key" },
+  previous: { type: "string", value: "FILE", help: "an earlier plan's --json, pulumi stack output --json, or (after a failed pulumi up) pulumi stack export: list the changes against it" },
+  pin: { type: "boolean", help: "write the chosen addresses and LUNs into the CSV's empty cells (in its own separator),\nthen plan the written CSV" },
+  json: { type: "boolean", help: "one JSON object instead of the report (same as --format json)" },
+  format: { type: "string", value: "F", help: "text (default: the report, without the diagram), json, mermaid (the diagram alone),\nor draytek-cli (the DrayTek telnet/SSH script alone, at the stack's\nexchange-lab:draytekProfileIndex; docs/draytek.md)" },
+  "show-secrets": { type: "boolean", help: "print the VPN key in the DrayTek settings" },
+  help: { type: "boolean", short: "h", help: "this text" },
+} as const satisfies OptionSpecs;
 
-/** `--help`: what the plan does, every option, the exit codes. */
+export const USAGE = "usage: npm run plan -- [--stack NAME... | --config FILE... | --all] [--csv FILE] [--previous FILE] [--pin] [--json | --format text|json|mermaid|draytek-cli] [--show-secrets]";
+
+/** `--help`: what the plan does, every option (from {@link PLAN_OPTIONS}), the exit codes. */
 export const HELP = `${USAGE}
 
 Checks the lab CSV and the stack file offline (no Azure, no Pulumi CLI) and prints every resource
-pulumi up would declare, the cost estimate, the time to ready, the DrayTek settings and the
-diagram; every problem of the input at once otherwise, nothing declared.
+pulumi up would declare, the cost estimate, the time until the forest and Exchange are ready, and
+the DrayTek settings; the diagram with --format mermaid. Every problem of the input at once
+otherwise, nothing declared.
 
 options:
-  --stack NAME       the stack file stacks/Pulumi.NAME.yaml (repeat for several labs)
-  --config FILE      a stack file by path (repeatable)
-  --all              every stack file under stacks/, then checks them against each other
-  --csv FILE         the lab CSV instead of the stack's exchange-lab:csv key
-  --previous FILE    an earlier plan's --json, pulumi stack output --json, or (after a failed
-                     pulumi up) pulumi stack export: list the changes against it
-  --pin              write the chosen addresses and LUNs into the CSV's empty cells (in its own separator)
-  --json             one JSON object instead of the report (same as --format json)
-  --format F         text (default), json, mermaid (the diagram alone), or draytek-cli (the
-                     DrayTek telnet/SSH script alone; docs/draytek.md)
-  --draytek-profile N  the DrayTek LAN-to-LAN profile index the script writes (default 1)
-  --show-secrets     print the VPN key in the DrayTek settings
-  --help             this text
-
-exit codes: 0 planned; 1 invalid input (every problem listed), labs that collide, or --pin refused; 2 usage error
+${optionsHelp(PLAN_OPTIONS)}
+exit codes: 0 planned; 1 invalid input (every problem listed), labs that collide, or --pin refused;
+2 usage error; 3 internal error (a defect of exchange-lab: please report it)
 `;
 
 /** Output formats: the report for a person, one JSON object, the Mermaid diagram alone, or the
@@ -60,7 +66,7 @@ export interface PlanArgs {
   csv?: string;
   format: (typeof FORMATS)[number];
   showSecrets: boolean;
-  /** An earlier `npm run plan -- --json` or `pulumi stack output --json`: the previous deployment. */
+  /** An earlier `npm run plan -- --json`, `pulumi stack output --json` or `pulumi stack export`: the previous deployment. */
   previous?: string;
   /** Write the chosen addresses and LUNs into the CSV. */
   pin: boolean;
@@ -70,59 +76,35 @@ export interface PlanArgs {
   configs?: string[];
   /** `--all`: every stack file under `stacks/`. */
   all?: boolean;
-  /** `--draytek-profile N`: the DrayTek LAN-to-LAN profile index of the telnet script (with several labs, the first). */
-  draytekProfile?: number;
 }
 
-/** Parses the plan's arguments; throws an `Error` with a usage message on a bad one. */
+/** Parses the plan's arguments; throws an `Error` with a usage message on a bad one (`help` for --help). */
 export function parseArgs(argv: readonly string[]): PlanArgs {
-  const args: PlanArgs = { format: "text", showSecrets: false, pin: false };
-  const stacks: string[] = [];
-  const configs: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case "--stack": stacks.push(value()); break;
-      case "--config": configs.push(value()); break;
-      case "--all": args.all = true; break;
-      case "--csv": args.csv = value(); break;
-      case "--json": args.format = "json"; break;
-      case "--format": {
-        const format = value();
-        const known = FORMATS.find((f) => f === format);
-        if (!known) throw new Error(`unknown format '${format}'; the formats are ${FORMATS.join(", ")}`);
-        args.format = known;
-        break;
-      }
-      case "--show-secrets": args.showSecrets = true; break;
-      case "--previous": args.previous = value(); break;
-      case "--pin": args.pin = true; break;
-      case "--draytek-profile": args.draytekProfile = profileIndex(value()); break;
-      case "--help": case "-h": throw new Error("help");
-      default: throw new Error(`unknown argument '${flag}'`);
-    }
+  if (argv.some((a) => a === "--draytek-profile" || a.startsWith("--draytek-profile="))) {
+    throw new UsageError("--draytek-profile is gone: the profile index is the stack's exchange-lab:draytekProfileIndex (pulumi config set exchange-lab:draytekProfileIndex N), so the plan's script and the stack output draytek.cliScript use the same one");
   }
+  const { values: v } = readCommandLine(argv, PLAN_OPTIONS);
+  if (v.help) throw new Error("help");
+  const args: PlanArgs = { format: "text", showSecrets: v["show-secrets"] ?? false, pin: v.pin ?? false };
+  if (v.format !== undefined) {
+    const known = FORMATS.find((f) => f === v.format);
+    if (!known) throw new UsageError(`unknown format '${v.format}'; the formats are ${FORMATS.join(", ")}`);
+    args.format = known;
+  }
+  // --json and --format json are one choice; --json after another --format wins, as before.
+  if (v.json) args.format = "json";
+  if (v.csv !== undefined) args.csv = v.csv;
+  if (v.previous !== undefined) args.previous = v.previous;
+  if (v.all) args.all = true;
+  const stacks = v.stack ?? [];
+  const configs = v.config ?? [];
   if (stacks.length > 0) args.stack = stacks[0];
   if (configs.length > 0) args.config = configs[0];
   if (stacks.length > 1) args.stacks = stacks;
   if (configs.length > 1) args.configs = configs;
-  if (args.stack && args.config) throw new Error("give --stack or --config, not both");
-  if (args.all && (args.stack || args.config)) throw new Error("give --all or --stack/--config, not both");
+  if (args.stack && args.config) throw new UsageError("give --stack or --config, not both");
+  if (args.all && (args.stack || args.config)) throw new UsageError("give --all or --stack/--config, not both");
   return args;
-}
-
-/** A `--draytek-profile` value: a whole number from 1 to the Vigor3912's highest index. */
-function profileIndex(text: string): number {
-  const n = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
-  if (!(n >= 1 && n <= PROFILE_INDEX_MAX.v3912)) {
-    throw new Error(`--draytek-profile takes a LAN-to-LAN profile index from 1 to ${PROFILE_INDEX_MAX.v3912} (a Vigor2927 has 1 to ${PROFILE_INDEX_MAX.v2927}), got '${text}'`);
-  }
-  return n;
 }
 
 /**
@@ -233,7 +215,7 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
   if (stackFiles.length > 1) return planSeveral(stackFiles, args, write, writeError);
   const stackFile = stackFiles[0];
   const suggestKey = isInteractive && args.format === "text";
-  const result: PlanResult = await runPlan({ stackFile, csv: args.csv, showSecrets: args.showSecrets, previous, suggestKey, draytekProfileIndex: args.draytekProfile });
+  let result: PlanResult = await runPlan({ stackFile, csv: args.csv, showSecrets: args.showSecrets, previous, suggestKey });
   let pinRefused = false;
   if (args.pin && result.errors.length === 0 && result.pinError) {
     writeError(`${result.csvFile}: cannot pin: ${result.pinError}; nothing was written (the plan below is still valid; write the addresses and LUNs by hand, or save the file as 'CSV UTF-8 (Comma delimited)' and pin again)\n`);
@@ -246,7 +228,9 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
     if (before === pinned) writeError(`${result.csvFile}: every address and LUN is already written; nothing to pin\n`);
     else {
       fs.writeFileSync(csvPath, pinned);
-      writeError(`${result.csvFile}: wrote the chosen addresses and LUNs into the empty cells; every other byte is unchanged\n`);
+      writeError(`${result.csvFile}: wrote the chosen addresses and LUNs into the empty cells; every other byte is unchanged. The plan below is of the written CSV.\n`);
+      // The report is of the CSV as it now is, so it no longer asks for --pin.
+      result = await runPlan({ stackFile, csv: args.csv, showSecrets: args.showSecrets, previous, suggestKey });
     }
   }
   if (args.format === "json") {
@@ -254,7 +238,7 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
   } else if (args.format === "mermaid" && result.mermaid) {
     write(result.mermaid);
   } else if (args.format === "draytek-cli" && result.errors.length === 0) {
-    return writeDraytekCli([result], args, write, writeError);
+    return writeDraytekCli([result], write, writeError);
   } else {
     (result.errors.length > 0 ? writeError : write)(renderPlan(result));
   }
@@ -296,7 +280,6 @@ async function planSeveral(stackFiles: readonly string[], args: PlanArgs, write:
   for (const stackFile of stackFiles) results.push(await runPlan({ stackFile, showSecrets: args.showSecrets }));
   const valid = results.flatMap((r) => (r.lab && r.locate ? [{ stackFile: r.stackFile, lab: r.lab, locate: r.locate, profileName: r.draytek?.profileName }] : []));
   const checked = crossLabProblems(valid);
-  numberDraytekProfiles(results, args.draytekProfile ?? 1);
   const routers = routerProfiles(
     results.flatMap((r) => {
       const router = r.lab ? officeRouter(r.lab) : undefined;
@@ -305,7 +288,7 @@ async function planSeveral(stackFiles: readonly string[], args: PlanArgs, write:
   );
   const findings: CrossLabFindings = { ...checked, routers };
   const failed = results.some((r) => r.errors.length > 0) || findings.errors.length > 0;
-  if (args.format === "draytek-cli" && !failed) return writeDraytekCli(results, args, write, writeError);
+  if (args.format === "draytek-cli" && !failed) return writeDraytekCli(results, write, writeError);
   if (args.format === "json") {
     const stackName = (file: string) => path.basename(file).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
     const labs = results.map((r) => ({ stack: stackName(r.stackFile), stackFile: r.stackFile, ...planJson(r) }));
@@ -317,18 +300,11 @@ async function planSeveral(stackFiles: readonly string[], args: PlanArgs, write:
   return failed ? 1 : 0;
 }
 
-/** Gives each lab's telnet script (`draytek.cliScript`) its own profile index on its office router. */
-function numberDraytekProfiles(results: PlanResult[], firstIndex: number): void {
-  const withVpn = results.filter((r) => r.draytek && r.lab && officeRouter(r.lab));
-  const indexes = profileIndexes(withVpn.map((r) => officeRouter(r.lab!)!), firstIndex);
-  withVpn.forEach((r, i) => (r.draytek = withCliScript(r.draytek!, indexes[i])));
-}
-
 /**
- * `--format draytek-cli`: the telnet/SSH script of each lab with a VPN, per office router from
- * `--draytek-profile` (default 1) on. Resolves to 0, or 1 when no lab has a VPN (said on stderr).
+ * `--format draytek-cli`: the telnet/SSH script of each lab with a VPN, each at its stack's
+ * `draytekProfileIndex` (or with the index left to fill in). Resolves to 0, or 1 when no lab has a VPN (said on stderr).
  */
-function writeDraytekCli(results: readonly PlanResult[], args: PlanArgs, write: (s: string) => void, writeError: (s: string) => void): number {
+function writeDraytekCli(results: readonly PlanResult[], write: (s: string) => void, writeError: (s: string) => void): number {
   const labs = results.flatMap((r) => {
     const router = r.lab ? officeRouter(r.lab) : undefined;
     return r.draytek && router ? [{ stackFile: r.stackFile, router, profile: r.draytek }] : [];
@@ -337,7 +313,7 @@ function writeDraytekCli(results: readonly PlanResult[], args: PlanArgs, write: 
     writeError(`exchange-lab plan: no DrayTek script: ${results.map((r) => r.stackFile).join(", ")} ${results.length === 1 ? "has" : "have"} no VPN (exchange-lab:vpn is false)\n`);
     return 1;
   }
-  write(renderDraytekClis(labs, args.draytekProfile ?? 1));
+  write(renderDraytekClis(labs));
   return 0;
 }
 

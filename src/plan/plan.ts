@@ -122,8 +122,6 @@ export interface PlanOptions {
   baseDir?: string;
   /** Show secret inputs in clear (`--show-secrets`). */
   showSecrets?: boolean;
-  /** The DrayTek LAN-to-LAN profile index the telnet script uses (`--draytek-profile`); default 1. */
-  draytekProfileIndex?: number;
   /** The previous deployment (`--previous`): the program reads it as its stack's last outputs;
    * `"empty"`: the stack has no outputs (after `pulumi destroy`), so everything is created. */
   previous?: DeployedLabRecord | "empty";
@@ -245,7 +243,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const changes = await changesAgainst(options, run, resources, stackName, warnings);
 
   const vms = planVms(lab, resources);
-  const draytek = offlineDraytekProfile(run, config, stack.secretKeys, showSecrets, options.draytekProfileIndex ?? 1);
+  const draytek = offlineDraytekProfile(run, config, stack.secretKeys, showSecrets);
   const region = lab.settings.location;
   const assumedTiers = billableOf(resources, lab);
   const roleSteps = planRoleSteps(lab);
@@ -310,7 +308,7 @@ function stillInStateDeletes(previous: DeployedLabRecord, lab: Lab): Change[] {
  * known offline (without a DNS label scope), its address only after `pulumi up`, and the key is
  * shown only when asked for and written in plain text.
  */
-function offlineDraytekProfile(run: LabRun, config: Readonly<Record<string, string>>, secretKeys: readonly string[], showSecrets: boolean, index: number): DraytekProfile | undefined {
+function offlineDraytekProfile(run: LabRun, config: Readonly<Record<string, string>>, secretKeys: readonly string[], showSecrets: boolean): DraytekProfile | undefined {
   const vpn = run.component.vpn;
   if (!vpn) return undefined;
   const keyName = `${NAMESPACE}:vpnSharedKey`;
@@ -325,7 +323,7 @@ function offlineDraytekProfile(run: LabRun, config: Readonly<Record<string, stri
   const settings = run.lab.settings;
   const fqdn = settings.dns.scope ? undefined : publicIpFqdn(vpn.draytekInput.vpn.dnsLabel, settings.location);
   const shown = key !== undefined && showSecrets && !secretKeys.includes(keyName);
-  return withCliScript(draytekProfile(vpn.draytekInput, { gatewayIp: undefined, gatewayFqdn: fqdn, sharedKey: shownKey, sharedKeyShown: shown }), index);
+  return withCliScript(draytekProfile(vpn.draytekInput, { gatewayIp: undefined, gatewayFqdn: fqdn, sharedKey: shownKey, sharedKeyShown: shown }));
 }
 
 /**
@@ -458,7 +456,9 @@ export function billableOf(resources: readonly PlanResource[], lab: Lab): { bill
       loadBalancerRules: lb ? (inputs(lb).loadBalancingRules?.length ?? 0) + (inputs(lb).outboundRules?.length ?? 0) : 0,
       hasLoadBalancer: lb !== undefined,
       s2sTunnels: of("network:VirtualNetworkGatewayConnection").length,
-      parkedDiskSku: lab.settings.parkedDiskSku,
+      // Each disk of diskTiers, in its order (every VM's OS disk, then its data disks), parks on its role's type.
+      parkedDiskSkus: lab.vms.flatMap((vm) => [lab.settings.parkedDiskSku.os, ...vm.dataDisks.map(() => lab.settings.parkedDiskSku.data)]),
+      parkedDiskSkuText: `OS disks ${lab.settings.parkedDiskSku.os}, data disks ${lab.settings.parkedDiskSku.data}`,
     },
     assumptions: [
       ...(assumed > 0 ? [`${assumed} disk${assumed === 1 ? "" : "s"} without a DiskTiers entry priced as ${ASSUMED_DISK_TIER} (128 GiB Standard HDD)`] : []),

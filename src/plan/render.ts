@@ -15,6 +15,7 @@ import { FROM_IMAGE_VM_MINUTES, READINESS_GATE_MINUTES, READINESS_GATE_TYPE } fr
 import { catalogueLabels } from "../input/catalogues";
 import { Problem } from "../input/problems";
 import { RouterProfiles, renderRouterProfiles } from "../report/draytek";
+import { isoStagingCommands } from "../report/isoStaging";
 
 /** Pads each column of a table to its widest cell. */
 export function table(rows: string[][]): string[] {
@@ -73,7 +74,7 @@ export function renderPlan(result: PlanResult): string {
   if (result.timeToReady) {
     const t = result.timeToReady;
     out.push("", t.vpnMinutes !== null ? "Time to ready (estimate: the gateway's 45 minutes are Microsoft's, the other creation times assumptions):" : "Time to ready (estimate: the creation times are this project's assumptions):");
-    out.push(`  VMs up after about ${t.vmsMinutes} min${t.vpnMinutes !== null ? `; tunnel up after about ${t.vpnMinutes} min` : ""}.`);
+    out.push(`  ${readyWhat(result)} after about ${t.vmsMinutes} min${t.vpnMinutes !== null ? `; tunnel up after about ${t.vpnMinutes} min` : ""}.`);
     out.push(`  Created one after another, as the 2014 scripts did: about ${t.sequentialMinutes} min.`);
     const gates = result.resources.filter((r) => r.type === READINESS_GATE_TYPE).length;
     const fromImage = result.vms.filter((vm) => vm.bringOnline && vm.image?.mode === "fromImage").length;
@@ -88,6 +89,11 @@ export function renderPlan(result: PlanResult): string {
   }
   if (result.cost) out.push("", ...renderCost(result.cost));
 
+  // An Exchange row without the ISO's URL: the staging commands, with this lab's own names.
+  if (result.lab && result.warnings.some((w) => w.column === "exchange-lab:exchangeIsoUrl" && w.message.startsWith("required"))) {
+    const names = { diskResourceGroupName: result.lab.settings.diskResourceGroupName, location: result.lab.settings.location, stackName: stackNameOf(result.stackFile) };
+    out.push("", "Staging the Exchange ISO (exchangeIsoUrl is not set; docs/domain-and-exchange.md), in this lab's disk resource group and region:", ...isoStagingCommands(names).map((l) => `  ${l}`));
+  }
   if (result.warnings.length > 0) {
     out.push("", `Warnings (${result.warnings.length}):`);
     for (const w of result.warnings) out.push(`  ${formatProblem(w)}`);
@@ -157,7 +163,7 @@ function renderParking(c: CostEstimate, money: (x: number) => string): string[] 
   const tiers = p.lines.map((l) => `${l.quantity} x ${l.item.replace(/^Managed disk | \(parked\)$/g, "")} at ${l.unitPrice === null ? `unknown (${l.priceKey})` : money(l.unitPrice)}`).join(", ");
   const t = p.typicalMonth;
   return [
-    `  Parked with the disks on ${p.parkedDiskSku} (npm run lab -- park, docs/parking.md): ${figure(p.perMonthOnParkedSku)} per month (${tiers}); on their running types: ${figure(p.perMonthOnRunningTypes)}.`,
+    `  Parked (${p.parkedDiskSku}; npm run lab -- park, docs/parking.md): ${figure(p.perMonthOnParkedSku)} per month (${tiers}); on their running types: ${figure(p.perMonthOnRunningTypes)}.`,
     `  A month of ${t.hoursRunning} hours running, destroyed the rest: ${figure(t.withParking)} with parking, ${figure(t.withoutParking)} without (disks bill by the hour at the type they have).`,
     `  The same month with the stack kept and the VMs deallocated the rest (npm run lab -- stop [--park]): ${figure(p.typicalMonthStopped.withParking)} with parking, ${figure(p.typicalMonthStopped.withoutParking)} without.`,
   ];
@@ -183,4 +189,16 @@ export function renderCrossLab(stackFiles: readonly string[], findings: { errors
 /** The stack's name from its file's name (`stacks/Pulumi.<stack>.yaml`), as the plan runs it. */
 function stackNameOf(stackFile: string): string {
   return path.basename(stackFile).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
+}
+
+/**
+ * What "time to ready" waits for, in words: what the role steps build (the forest with a DC row,
+ * Exchange with an Exchange row; the joins of Member rows), else the VMs and their readiness gates.
+ */
+function readyWhat(result: PlanResult): string {
+  const roles = new Set((result.roleSteps ?? []).filter((r) => r.steps.length > 0).map((r) => r.role));
+  const gates = result.resources.some((r) => r.type === READINESS_GATE_TYPE);
+  if (!roles.has("DC")) return gates ? "Every VM up and serving (readiness gates passed)" : "Every VM up";
+  const built = roles.has("Exchange") ? "The forest and Exchange" : "The forest";
+  return `${built} ready (every VM up${roles.has("Member") ? ", the members joined" : ""})`;
 }

@@ -6,9 +6,10 @@
  * Billing facts (Microsoft Learn, https://learn.microsoft.com/azure/virtual-machines/states-billing): a deallocated VM bills
  * no compute; disks bill whether attached or not; a Standard public IP bills while it exists.
  * A VM attached to a Windows disk without Azure Hybrid Benefit bills the Windows rate.
- * Disks bill by the hour at their type's tier ("All disk types are billed at an hourly rate",
- * https://learn.microsoft.com/azure/virtual-machines/disks-understanding-billing), so a disk
- * parked on another type (`npm run lab -- park`) bills that type's share for the hours it spends there.
+ * Disks are priced by the hour at their type's tier, so a disk parked on another type
+ * (`npm run lab -- park`) bills that type's share for the hours it spends there: an assumption.
+ * The older billing article said "All disk types are billed at an hourly rate"; the current one,
+ * https://learn.microsoft.com/azure/virtual-machines/disks-understand-billing, no longer does.
  */
 
 /** Hours in a billing month as Azure's calculator counts them. */
@@ -107,8 +108,10 @@ export interface Billable {
   hasLoadBalancer: boolean;
   /** Site-to-site connections on the gateway; 1 when absent and there is a gateway. */
   s2sTunnels?: number;
-  /** The stack's `parkedDiskSku`, when the estimate should price parking. */
-  parkedDiskSku?: string;
+  /** The stack's `parkedDiskSku` for each disk of `diskTiers` (OS or data), when the estimate should price parking. */
+  parkedDiskSkus?: string[];
+  /** How the parked types are named in the report (`OS disks ..., data disks ...`). */
+  parkedDiskSkuText?: string;
 }
 
 /** Hours running in the month of typical use the estimate prices (evenings and a weekend). */
@@ -116,6 +119,7 @@ export const TYPICAL_HOURS_RUNNING = 40;
 
 /** What parking the disks saves (`npm run lab -- stop --park` / `park`). Sums null when a price is unknown. */
 export interface ParkingCost {
+  /** The parked types in words, e.g. `OS disks StandardSSD_LRS, data disks Standard_LRS`. */
   parkedDiskSku: string;
   /** One line per parked tier (e.g. S10 x 5), priced from the snapshot. */
   lines: CostLine[];
@@ -202,7 +206,7 @@ export function estimateCost(billable: Billable, snapshot: PriceSnapshot, assump
   const parked = lines.filter((l) => l.billsWhen === "always");
   const knownPerMonthParked = round(parked.reduce((sum, l) => sum + perMonth(l), 0), 2);
   const missing = snapshot.missing === true;
-  const parking = billable.parkedDiskSku ? parkingCost(billable, snapshot, lines, parked, perHour, perMonth) : undefined;
+  const parking = billable.parkedDiskSkus ? parkingCost(billable, snapshot, lines, parked, perHour, perMonth) : undefined;
   return {
     ...(missing ? { noPrices: `no prices for ${snapshot.region}; run npm run prices -- --region ${snapshot.region}` } : {}),
     currency: snapshot.currency,
@@ -230,9 +234,12 @@ export function estimateCost(billable: Billable, snapshot: PriceSnapshot, assump
 
 /** The parking figures: the disks re-priced at their parked tiers, and the typical month. */
 function parkingCost(billable: Billable, snapshot: PriceSnapshot, lines: readonly CostLine[], parked: readonly CostLine[], perHour: (l: CostLine) => number, perMonth: (l: CostLine) => number): ParkingCost {
-  const sku = billable.parkedDiskSku!;
+  const skus = billable.parkedDiskSkus!;
   const counts = new Map<string, number>();
-  for (const tier of billable.diskTiers) counts.set(parkedTier(tier, sku), (counts.get(parkedTier(tier, sku)) ?? 0) + 1);
+  billable.diskTiers.forEach((tier, i) => {
+    const at = parkedTier(tier, skus[i] ?? "Standard_LRS");
+    counts.set(at, (counts.get(at) ?? 0) + 1);
+  });
   const parkedLines: CostLine[] = [...counts].map(([tier, quantity]) => {
     const p = snapshot.prices[`disk/${tier}`];
     const known = p && p.unit === "month";
@@ -249,7 +256,7 @@ function parkingCost(billable: Billable, snapshot: PriceSnapshot, lines: readonl
   const network = sum(lines.filter((l) => l.billsWhen === "running" && !l.priceKey.startsWith("vm/")), perHour);
   const stopped = (disks: number | null) => (hourly === null || disks === null || network === null ? null : round2(hourly * h + network * idle + (disks / HOURS_PER_MONTH) * idle));
   return {
-    parkedDiskSku: sku,
+    parkedDiskSku: billable.parkedDiskSkuText ?? [...new Set(skus)].join(", "),
     lines: parkedLines,
     perMonthOnRunningTypes: round2(onRunning),
     perMonthOnParkedSku: round2(onParked),

@@ -42,7 +42,9 @@ export function mermaidDiagram(lab: Lab): string {
   }
   const published = online.filter((v) => v.publicRdpPort !== undefined || v.endpoints.length > 0);
   if (published.length > 0) {
-    lines.push(`  internet((${label(`allowed sources<br/>${s.allowedSourcePrefixes.join(", ") || "none"}`)})) --> lb`);
+    const same = s.publishedSourcePrefixes.join() === s.allowedSourcePrefixes.join();
+    const sources = same ? `allowed sources<br/>${s.allowedSourcePrefixes.join(", ") || "none"}` : `RDP from ${s.allowedSourcePrefixes.join(", ") || "none"}<br/>published from ${s.publishedSourcePrefixes.join(", ") || "none"}`;
+    lines.push(`  internet((${label(sources)})) --> lb`);
     for (const vm of published) {
       const ports = [...(vm.publicRdpPort !== undefined ? [`rdp ${vm.publicRdpPort}`] : []), ...vm.endpoints.map(portName)];
       lines.push(`  lb -->|${label(ports.join(", "))}| ${id("vm", vm.name)}`);

@@ -158,6 +158,8 @@ export interface DraytekProfile {
   unconfirmed: string[];
   /** The stack's name, for the `pulumi stack output --stack` commands printed (when known). */
   stackName?: string;
+  /** The LAN-to-LAN profile index (`exchange-lab:draytekProfileIndex`); unset, the script leaves it to fill in. */
+  profileIndex?: number;
   /** The telnet/SSH script for the profile (`draytekCli.ts`); set by the callers that render it. */
   cliScript?: string;
 }
@@ -275,6 +277,7 @@ export function draytekProfile(input: DraytekInput, endpoints: DraytekEndpoints)
   return {
     menu: LABELS.lanToLan.text,
     profileName: input.profileName ?? DEFAULT_PROFILE_NAME,
+    ...(vpn.draytekProfileIndex !== undefined ? { profileIndex: vpn.draytekProfileIndex } : {}),
     callDirection: "Dial-Out",
     alwaysOn: true,
     typeOfServer: `IPsec Tunnel, ${vpn.ikeVersion}`,
@@ -389,13 +392,15 @@ export function renderDraytekHints(d: DraytekProfile): string {
     "  or by telnet: vpn remote IPsec on (the change takes effect after a restart of the router).",
     ...d.cautions.map((c) => `  Note: ${c}`),
     "",
-    `${d.menu}: open an unused profile.`,
+    d.profileIndex !== undefined
+      ? `${d.menu}: open profile ${d.profileIndex} (exchange-lab:draytekProfileIndex); it must be unused: by telnet, vpn list ${d.profileIndex} all shows "% Profile Name : ???".`
+      : `${d.menu}: open an unused profile (its index goes into exchange-lab:draytekProfileIndex, for the telnet script).`,
     ...profileLines(d),
     ...networkLines(d),
     "",
     "After saving",
     `  Clamp the TCP MSS to ${d.tcpMssClamp} (Microsoft's value for Azure tunnels), by telnet: ${d.tcpMssCommand}`,
-    `  (type 3 = IPsec; it applies to every IPsec tunnel on the router, not only this profile; ${d.tcpMssClamp} is in the range of both the Vigor2927 (${low2927}-${high}) and the Vigor3912 (${low3912}-${high}); vpn mss show displays it).`,
+    `  (type 3 = IPsec; it applies to every IPsec tunnel on the router, not only this profile; the router's default is 1360; ${d.tcpMssClamp} is in the range of both the Vigor2927 (${low2927}-${high}) and the Vigor3912 (${low3912}-${high}); vpn mss show displays it).`,
     "  Multicast packets: leave them blocked, DrayTek's default (by telnet: vpn Multicast set L2l <profile index> Block).",
     `  ${label(L.connectionManagement)}: the profile should show as connected within a minute.`,
     ...(d.testFromOffice ? [`  Test from an office PC once the lab runs: ping ${d.testFromOffice.ip} (${d.testFromOffice.vm}; Windows Firewall must allow ICMP echo).`] : []),
@@ -415,6 +420,8 @@ export interface RouterProfiles {
   profiles: {
     stackFile: string;
     profileName: string;
+    /** The profile's index on the router (`exchange-lab:draytekProfileIndex`), when set. */
+    profileIndex?: number;
     /** The gateway's DNS name (else its IP, else a placeholder): the peer once the name resolves. */
     serverIpOrHost: string;
     /** The gateway's IP, when known: the peer until the name is seen to resolve. */
@@ -438,6 +445,7 @@ export function routerProfiles(labs: readonly { stackFile: string; router: strin
     entry.profiles.push({
       stackFile: lab.stackFile,
       profileName: lab.profile.profileName,
+      ...(lab.profile.profileIndex !== undefined ? { profileIndex: lab.profile.profileIndex } : {}),
       serverIpOrHost: lab.profile.serverIpOrHost,
       ...(lab.profile.peer.ip ? { gatewayIp: lab.profile.peer.ip } : {}),
       ...(lab.profile.peer.fqdn ? { gatewayFqdn: lab.profile.peer.fqdn } : {}),
@@ -458,9 +466,9 @@ function peerText(p: RouterProfiles["profiles"][number]): string {
 export function renderRouterProfiles(routers: readonly RouterProfiles[]): string[] {
   return routers.flatMap((r) => [
     `DrayTek ${r.router}: ${r.profiles.length} LAN-to-LAN profile${r.profiles.length === 1 ? "" : "s"} (${LABELS.lanToLan.text}, one per lab; each lab's hints above give every field):`,
-    ...r.profiles.map((p) => `  ${p.profileName.padEnd(PROFILE_NAME_MAX_LENGTH)}  ${p.stackFile}: dials ${peerText(p)}; office ${p.localNetworks.join(", ")} <-> Azure ${p.remoteNetworks.join(", ")}`),
+    ...r.profiles.map((p) => `  ${p.profileName.padEnd(PROFILE_NAME_MAX_LENGTH)}  ${p.stackFile}: ${p.profileIndex !== undefined ? `profile ${p.profileIndex}, ` : "no profile index set, "}dials ${peerText(p)}; office ${p.localNetworks.join(", ")} <-> Azure ${p.remoteNetworks.join(", ")}`),
     `  The TCP MSS clamp (vpn mss set 3 ${TCP_MSS_CLAMP}) is one setting for every IPsec tunnel of the router: set it once.`,
-    "  The telnet/SSH scripts, one profile per lab from index N on: npm run plan -- --format draytek-cli --draytek-profile N (with the same stack choice).",
+    "  The telnet/SSH scripts: npm run plan -- --format draytek-cli (with the same stack choice); each lab's profile index is its exchange-lab:draytekProfileIndex.",
   ]);
 }
 

@@ -19,6 +19,8 @@
  * where the web UI capture shows it.
  */
 
+import { DRAYTEK_PROFILE_INDEX_MAX } from "../input/stack/vpn";
+
 /** A source a fact is read in. */
 export interface FactSource {
   name: string;
@@ -77,7 +79,7 @@ export const FACTS = {
   vpnList: {
     command: "vpn list",
     pages: { v2927: "930-931", v3912: "769-770" },
-    says: "view LAN to LAN VPN profiles; an unused profile shows \"% Profile Name : ???\"",
+    says: "vpn list <index> all|com|out|in|net: view LAN to LAN VPN profiles; an unused profile shows \"% Profile Name : ???\"",
     verdict: "confirmed",
   },
   profileName: { command: "vpn option pname", pages: { v2927: "924-931", v3912: "764-765, 768-769" }, says: "It means the name of the profile; vpn list: \"% Profile Name : ???\"", verdict: "confirmed" },
@@ -176,8 +178,8 @@ export function citation(id: FactId): string {
   return [f.command, ...pages, ...also].join(", ");
 }
 
-/** Highest LAN-to-LAN profile index per model (`vpn option`, {@link FACTS}.profileIndex). */
-export const PROFILE_INDEX_MAX = { v2927: 32, v3912: 500 } as const;
+/** Highest LAN-to-LAN profile index per model (`vpn option`, {@link FACTS}.profileIndex); the stack key `draytekProfileIndex` is checked against it. */
+export const PROFILE_INDEX_MAX = DRAYTEK_PROFILE_INDEX_MAX;
 
 /** The IPsec MSS range per model (`vpn mss set 3`, {@link FACTS}.mss). */
 export const IPSEC_MSS_RANGE = { v2927: [1, 1381], v3912: [512, 1381] } as const;
@@ -196,33 +198,35 @@ export interface CliSyntax {
 }
 
 /** Every command form the script may print, with its status. */
+// `<INDEX>`: the profile index left to fill in when the stack sets no `draytekProfileIndex`
+// (draytekCli.ts); the user replaces it with a number before pasting.
 export const CLI_SYNTAX: readonly CliSyntax[] = [
-  { pattern: /^vpn list \d+ all$/, status: "documented", fact: "vpnList" },
-  { pattern: /^vpn option \d+ pname=[A-Za-z0-9_-]+$/, status: "documented", fact: "profileName" },
-  { pattern: /^vpn option \d+ ena=(on|off)$/, status: "documented", fact: "enable" },
-  { pattern: /^vpn option \d+ dir=[boi]$/, status: "documented", fact: "callDirection" },
-  { pattern: /^vpn option \d+ idle=-1$/, status: "documented", fact: "alwaysOn" },
-  { pattern: /^vpn option \d+ palive=-1$/, status: "documented", fact: "pingToKeepAlive" },
-  { pattern: /^vpn option \d+ ctype=s$/, status: "documented", fact: "typeOfServer" },
-  { pattern: /^vpn option \d+ dialto=\S+$/, status: "documented", fact: "serverIpOrHost" },
-  { pattern: /^vpn option \d+ okey=\S+$/, status: "documented", fact: "preSharedKey" },
-  { pattern: /^vpn option \d+ (lnip|lnmask)=\d+\.\d+\.\d+\.\d+$/, status: "documented", fact: "localNetwork" },
-  { pattern: /^vpn option \d+ (rnip|rnmask)=\d+\.\d+\.\d+\.\d+$/, status: "documented", fact: "remoteNetwork" },
-  { pattern: /^vpn option \d+ mode=[rn]$/, status: "documented", fact: "mode" },
-  { pattern: /^vpn option \d+ droute=(on|off)$/, status: "documented", fact: "defaultRoute" },
-  { pattern: /^vpn option \d+ ikemode=[ma]$/, status: "documented", fact: "ikePhase1Mode" },
-  { pattern: /^vpn l2lset \d+ phase[12] \d+$/, status: "documented", fact: "lifetimes" },
-  { pattern: /^vpn l2lset \d+ pfs (on|off)$/, status: "documented", fact: "pfs" },
-  { pattern: /^vpn mroute \d+ add \d+\.\d+\.\d+\.\d+\/\d+$/, status: "documented", fact: "mroute" },
+  { pattern: /^vpn list (\d+|<INDEX>) (all|com)$/, status: "documented", fact: "vpnList" },
+  { pattern: /^vpn option (\d+|<INDEX>) pname=[A-Za-z0-9_-]+$/, status: "documented", fact: "profileName" },
+  { pattern: /^vpn option (\d+|<INDEX>) ena=(on|off)$/, status: "documented", fact: "enable" },
+  { pattern: /^vpn option (\d+|<INDEX>) dir=[boi]$/, status: "documented", fact: "callDirection" },
+  { pattern: /^vpn option (\d+|<INDEX>) idle=-1$/, status: "documented", fact: "alwaysOn" },
+  { pattern: /^vpn option (\d+|<INDEX>) palive=-1$/, status: "documented", fact: "pingToKeepAlive" },
+  { pattern: /^vpn option (\d+|<INDEX>) ctype=s$/, status: "documented", fact: "typeOfServer" },
+  { pattern: /^vpn option (\d+|<INDEX>) dialto=\S+$/, status: "documented", fact: "serverIpOrHost" },
+  { pattern: /^vpn option (\d+|<INDEX>) okey=\S+$/, status: "documented", fact: "preSharedKey" },
+  { pattern: /^vpn option (\d+|<INDEX>) (lnip|lnmask)=\d+\.\d+\.\d+\.\d+$/, status: "documented", fact: "localNetwork" },
+  { pattern: /^vpn option (\d+|<INDEX>) (rnip|rnmask)=\d+\.\d+\.\d+\.\d+$/, status: "documented", fact: "remoteNetwork" },
+  { pattern: /^vpn option (\d+|<INDEX>) mode=[rn]$/, status: "documented", fact: "mode" },
+  { pattern: /^vpn option (\d+|<INDEX>) droute=(on|off)$/, status: "documented", fact: "defaultRoute" },
+  { pattern: /^vpn option (\d+|<INDEX>) ikemode=[ma]$/, status: "documented", fact: "ikePhase1Mode" },
+  { pattern: /^vpn l2lset (\d+|<INDEX>) phase[12] \d+$/, status: "documented", fact: "lifetimes" },
+  { pattern: /^vpn l2lset (\d+|<INDEX>) pfs (on|off)$/, status: "documented", fact: "pfs" },
+  { pattern: /^vpn mroute (\d+|<INDEX>) add \d+\.\d+\.\d+\.\d+\/\d+$/, status: "documented", fact: "mroute" },
   { pattern: /^vpn mss set 3 \d+$/, status: "documented", fact: "mss" },
   { pattern: /^vpn mss show$/, status: "documented", fact: "mss" },
   { pattern: /^sys commit$/, status: "documented", fact: "sysCommit" },
-  { pattern: /^vpn l2lDialout \d+$/, status: "documented", fact: "dialOut" },
+  { pattern: /^vpn l2lDialout (\d+|<INDEX>)$/, status: "documented", fact: "dialOut" },
   // The manual writes the value as "espaa[a/s/S][1/9/2]": one token such as espaaS2, and which
   // SHA-2 size "S" means, are read into it, not written.
-  { pattern: /^vpn option \d+ ometh=\S+$/, status: "inferred", fact: "ipsecSecurityMethod" },
+  { pattern: /^vpn option (\d+|<INDEX>) ometh=\S+$/, status: "inferred", fact: "ipsecSecurityMethod" },
   // `vpn setup ... ipsec_out <ip>`: "<ip> It means the IP address to dial to"; a host name there is read into it.
   { pattern: /^vpn setup \d+ \S+ ipsec_out /, status: "inferred", fact: "serverIpOrHost" },
   // A Vigor2927's manual has no addmsa.
-  { pattern: /^vpn mroute \d+ addmsa \S+ \S+$/, status: "vigor3912Only", fact: "mrouteMultipleSa" },
+  { pattern: /^vpn mroute (\d+|<INDEX>) addmsa \S+ \S+$/, status: "vigor3912Only", fact: "mrouteMultipleSa" },
 ];

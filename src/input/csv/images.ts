@@ -7,6 +7,14 @@
  * - Image SKUs (publisher `MicrosoftWindowsServer`, offer `WindowsServer`; `-g2` SKUs are
  *   Generation 2): https://learn.microsoft.com/azure/virtual-machines/windows/cli-ps-findimage and
  *   https://learn.microsoft.com/azure/virtual-machines/generation-2.
+ * - Windows client images: publisher `MicrosoftWindowsDesktop`, offers `windows-10` and
+ *   `windows-11` (https://learn.microsoft.com/azure/virtual-machines/windows/windows-desktop-multitenant-hosting-deployment).
+ *   Generation 2 serves "Windows 11 Pro, Windows 11 Enterprise" and "Windows 10 Pro, Windows 10
+ *   Enterprise" (generation-2, "Generation 2 VM images in Azure Marketplace"); Windows 10 names its
+ *   Generation 2 SKUs with `-g2` (`win10-22h2-pro-g2`; older ones `-gensecond`), while the Windows 11
+ *   SKUs (`win11-24h2-pro`) carry no suffix: Windows 11 needs UEFI, Secure Boot and TPM 2.0, which
+ *   only a Generation 2 VM has (https://learn.microsoft.com/windows/whats-new/windows-11-requirements#virtual-machine-support),
+ *   so the `windows-11` offer is read as Generation 2.
  * - Computer name: at most 15 characters, not entirely numeric, none of `` ~!@#$%^&*()=+_[]{}\|;:.'",<>/? ``
  *   (ARM's message "Windows computer name cannot be more than 15 characters long, be entirely
  *   numeric, or contain the following characters", https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules).
@@ -26,19 +34,35 @@ export interface ImageRef {
   sku: string;
   version: string;
   generation: 1 | 2;
+  /** A Windows client (publisher `MicrosoftWindowsDesktop`: Windows 10 or 11), not Windows Server. */
+  windowsClient: boolean;
   /** As written in the CSV (an alias or the URN). */
   text: string;
 }
 
-const WINDOWS_SERVER = { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", version: "latest" } as const;
+/** The publisher of the Windows 10 and 11 images. */
+export const WINDOWS_CLIENT_PUBLISHER = "MicrosoftWindowsDesktop";
 
-/** The aliases of the `Image` column: Windows Server 2022 and 2025 Datacenter, Gen1 and Gen2. */
-export const IMAGE_ALIASES: Readonly<Record<string, { sku: string; generation: 1 | 2 }>> = {
-  ws2022: { sku: "2022-datacenter", generation: 1 },
-  "ws2022-g2": { sku: "2022-datacenter-g2", generation: 2 },
-  ws2025: { sku: "2025-datacenter", generation: 1 },
-  "ws2025-g2": { sku: "2025-datacenter-g2", generation: 2 },
+/**
+ * The aliases of the `Image` column: Windows Server 2022 and 2025 Datacenter (Gen1 and Gen2), and
+ * Windows 11 25H2 Pro and Enterprise (Gen2 only). Check a region offers a SKU with
+ * `az vm image list-skus -l <region> -p MicrosoftWindowsDesktop -f windows-11`.
+ */
+export const IMAGE_ALIASES: Readonly<Record<string, { publisher: string; offer: string; sku: string; generation: 1 | 2 }>> = {
+  ws2022: { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2022-datacenter", generation: 1 },
+  "ws2022-g2": { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2022-datacenter-g2", generation: 2 },
+  ws2025: { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2025-datacenter", generation: 1 },
+  "ws2025-g2": { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2025-datacenter-g2", generation: 2 },
+  win11: { publisher: WINDOWS_CLIENT_PUBLISHER, offer: "windows-11", sku: "win11-25h2-pro", generation: 2 },
+  "win11-ent": { publisher: WINDOWS_CLIENT_PUBLISHER, offer: "windows-11", sku: "win11-25h2-ent", generation: 2 },
 };
+
+/**
+ * The explicit generation of a URN, for an image whose SKU does not say it: `<urn>@gen1` or
+ * `<urn>@gen2` (e.g. `MyPublisher:my-offer:my-sku:latest@gen2`). Azure's own answer is
+ * `az vm image show --urn <urn> --query hyperVGeneration`.
+ */
+export const GENERATION_SUFFIX = /@gen([12])$/i;
 
 // URN parts: publisher, offer and SKU are ARM names; the version is `latest` or a dotted number.
 const URN_PART = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -46,25 +70,33 @@ const URN_VERSION = /^(latest|\d+(\.\d+){2,3})$/i;
 
 /**
  * Reads an `Image` cell: an alias of {@link IMAGE_ALIASES} (any case) or a full
- * `publisher:offer:sku:version` URN. A URN's generation is read from its SKU: Microsoft's
- * Generation 2 SKUs end in `-g2` or contain `gen2` (`2022-datacenter-g2`,
- * `22_04-lts-gen2`); any other SKU is taken as Generation 1 (with `assumed`, so the caller can say so).
+ * `publisher:offer:sku:version` URN, optionally with {@link GENERATION_SUFFIX}. A URN's
+ * generation is, in this order: the suffix; Generation 2 when the SKU ends in `-g2` or contains
+ * `gen2` or `gensecond` (`2022-datacenter-g2`, `win10-22h2-pro-g2`, `22_04-lts-gen2`); Generation 2
+ * for the `windows-11` offer of `MicrosoftWindowsDesktop` (see the module comment); else Generation 1,
+ * with `assumed` so the caller can say so.
  */
 export function parseImage(text: string): { image: ImageRef; assumed?: string } | { error: string } {
   const alias = IMAGE_ALIASES[text.toLowerCase()];
-  if (alias) return { image: { ...WINDOWS_SERVER, sku: alias.sku, generation: alias.generation, text } };
-  const parts = text.split(":");
+  if (alias) return { image: { publisher: alias.publisher, offer: alias.offer, sku: alias.sku, version: "latest", generation: alias.generation, windowsClient: alias.publisher === WINDOWS_CLIENT_PUBLISHER, text } };
+  const suffix = GENERATION_SUFFIX.exec(text);
+  const urn = suffix ? text.slice(0, suffix.index) : text;
+  const parts = urn.split(":");
   if (parts.length !== 4) {
-    return { error: `'${text}' is neither an image alias (${Object.keys(IMAGE_ALIASES).join(", ")}) nor a publisher:offer:sku:version URN` };
+    return { error: `'${text}' is neither an image alias (${Object.keys(IMAGE_ALIASES).join(", ")}) nor a publisher:offer:sku:version URN (optionally ending in @gen1 or @gen2)` };
   }
   const [publisher, offer, sku, version] = parts;
   const bad = [publisher, offer, sku].find((p) => !URN_PART.test(p));
   if (bad !== undefined) return { error: `'${bad}' in the image URN is not a publisher, offer or SKU name (letters, digits, '.', '_', '-')` };
   if (!URN_VERSION.test(version)) return { error: `'${version}' in the image URN is not an image version ('latest' or a number such as 20348.2849.241107)` };
-  const gen2 = /(-g2$|gen2)/i.test(sku);
+  const windowsClient = publisher.toLowerCase() === WINDOWS_CLIENT_PUBLISHER.toLowerCase();
+  const named = /(-g2$|gen2|gensecond)/i.test(sku) || (windowsClient && offer.toLowerCase() === "windows-11");
+  const generation: 1 | 2 = suffix ? (Number(suffix[1]) as 1 | 2) : named ? 2 : 1;
   return {
-    image: { publisher, offer, sku, version, generation: gen2 ? 2 : 1, text },
-    ...(gen2 ? {} : { assumed: `the image's SKU '${sku}' names no generation, so it is taken as Generation 1 (BIOS, no Trusted Launch); a Generation 2 SKU ends in -g2 or contains gen2` }),
+    image: { publisher, offer, sku, version, generation, windowsClient, text },
+    ...(suffix || named
+      ? {}
+      : { assumed: `the image's SKU '${sku}' names no generation, so it is taken as Generation 1 (BIOS, no Trusted Launch); a Generation 2 SKU ends in -g2 or contains gen2, and any URN can say it with @gen1 or @gen2 (az vm image show --urn ${urn} --query hyperVGeneration)` }),
   };
 }
 

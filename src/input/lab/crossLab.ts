@@ -112,29 +112,7 @@ export function crossLabProblems(labs: readonly CrossLabInput[]): { errors: Prob
       }
       const routerA = officeRouter(a.lab);
       const routerB = officeRouter(b.lab);
-      if (routerA !== undefined && routerA === routerB) {
-        // The router routes every lab's Azure networks and the office LANs: none may overlap
-        // another lab's (each lab already keeps its own apart, in settings.ts).
-        const officeA = sa.onPremises?.addressSpaces ?? [];
-        const officeB = sb.onPremises?.addressSpaces ?? [];
-        const overlaps = [
-          ...sb.addressSpace.flatMap((x) => sa.addressSpace.filter((y) => cidrOverlaps(x, y)).map((y) => `${x.text} overlaps ${y.text}`)),
-          ...sb.addressSpace.flatMap((x) => officeA.filter((y) => cidrOverlaps(x, y)).map((y) => `${x.text} overlaps the office network ${y.text}`)),
-          ...officeB.flatMap((x) => sa.addressSpace.filter((y) => cidrOverlaps(x, y)).map((y) => `the office network ${x.text} overlaps ${y.text}`)),
-        ];
-        if (overlaps.length > 0) {
-          errors.push({
-            ...at(b, "addressSpace"),
-            message: `${overlaps.join(", ")} of ${named(a, "addressSpace")}, and both labs are behind the office router ${routerA}: the router cannot route one network to two tunnels; give ${b.stackFile} an address space of its own`,
-          });
-        }
-        if (a.profileName !== undefined && a.profileName === b.profileName) {
-          warnings.push({
-            ...at(b, "onPremises"),
-            message: `the DrayTek profile name '${b.profileName}' is also ${a.stackFile}'s, behind the same router ${routerA}: name one of the two LAN-to-LAN profiles differently on the router`,
-          });
-        }
-      }
+      if (routerA !== undefined && routerA === routerB) sameRouterProblems(a, b, routerA, { at, named, errors, warnings });
       if (sa.dns.label === sb.dns.label && sa.location === sb.location && sa.dns.scope === sb.dns.scope) {
         errors.push({
           ...at(b, "dnsLabel"),
@@ -144,4 +122,46 @@ export function crossLabProblems(labs: readonly CrossLabInput[]): { errors: Prob
     }
   }
   return { errors, warnings };
+}
+
+/** Where the pair checks report: the locators and the lists they push to. */
+interface PairReport {
+  at: (x: CrossLabInput, key: string) => { file: string; line: number; column: string };
+  named: (x: CrossLabInput, key: string) => string;
+  errors: Problem[];
+  warnings: Problem[];
+}
+
+/** The checks of two labs behind the same office router `routerA` (problems located in `b`). */
+function sameRouterProblems(a: CrossLabInput, b: CrossLabInput, routerA: string, { at, named, errors, warnings }: PairReport): void {
+  const sa = a.lab.settings;
+  const sb = b.lab.settings;
+  // The router routes every lab's Azure networks and the office LANs: none may overlap
+  // another lab's (each lab already keeps its own apart, in settings.ts).
+  const officeA = sa.onPremises?.addressSpaces ?? [];
+  const officeB = sb.onPremises?.addressSpaces ?? [];
+  const overlaps = [
+    ...sb.addressSpace.flatMap((x) => sa.addressSpace.filter((y) => cidrOverlaps(x, y)).map((y) => `${x.text} overlaps ${y.text}`)),
+    ...sb.addressSpace.flatMap((x) => officeA.filter((y) => cidrOverlaps(x, y)).map((y) => `${x.text} overlaps the office network ${y.text}`)),
+    ...officeB.flatMap((x) => sa.addressSpace.filter((y) => cidrOverlaps(x, y)).map((y) => `the office network ${x.text} overlaps ${y.text}`)),
+  ];
+  if (overlaps.length > 0) {
+    errors.push({
+      ...at(b, "addressSpace"),
+      message: `${overlaps.join(", ")} of ${named(a, "addressSpace")}, and both labs are behind the office router ${routerA}: the router cannot route one network to two tunnels; give ${b.stackFile} an address space of its own`,
+    });
+  }
+  const indexA = sa.vpn?.draytekProfileIndex;
+  if (indexA !== undefined && indexA === sb.vpn?.draytekProfileIndex) {
+    errors.push({
+      ...at(b, "draytekProfileIndex"),
+      message: `DrayTek profile index ${indexA} is also ${named(a, "draytekProfileIndex")}, behind the same router ${routerA}: vpn option ${indexA} would overwrite the other lab's LAN-to-LAN profile; give ${b.stackFile} a free index of its own`,
+    });
+  }
+  if (a.profileName !== undefined && a.profileName === b.profileName) {
+    warnings.push({
+      ...at(b, "onPremises"),
+      message: `the DrayTek profile name '${b.profileName}' is also ${a.stackFile}'s, behind the same router ${routerA}: name one of the two LAN-to-LAN profiles differently on the router`,
+    });
+  }
 }

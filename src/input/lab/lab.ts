@@ -89,12 +89,12 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
   problems.push(...roleProblems(vms, csvFile));
 
   // A published port with no allowed internet source is reachable only over the VPN: say so once.
-  const publishing = vms.find((v) => v.bringOnline && (v.publicRdpPort !== undefined || v.endpoints.length > 0));
-  if (publishing && settings.allowedSourcePrefixes.length === 0) {
-    warnings.push({
-      file: csvFile, line: publishing.line, column: publishing.publicRdpPort !== undefined ? "PublicRDPPort" : "Endpoints",
-      message: "public endpoints admit no internet source: set exchange-lab:allowedSourcePrefixes (or onPremises.publicIp); the VPN still reaches every VM",
-    });
+  const rdpPublished = vms.find((v) => v.bringOnline && v.publicRdpPort !== undefined);
+  const endpointPublished = vms.find((v) => v.bringOnline && v.endpoints.length > 0);
+  if (rdpPublished && settings.allowedSourcePrefixes.length === 0) {
+    warnings.push({ file: csvFile, line: rdpPublished.line, column: "PublicRDPPort", message: "public RDP admits no internet source: set exchange-lab:allowedSourcePrefixes (or onPremises.publicIp); the VPN still reaches every VM" });
+  } else if (endpointPublished && settings.publishedSourcePrefixes.length === 0) {
+    warnings.push({ file: csvFile, line: endpointPublished.line, column: "Endpoints", message: "public endpoints admit no internet source: set exchange-lab:publishedSourcePrefixes or allowedSourcePrefixes (or onPremises.publicIp); the VPN still reaches every VM" });
   }
   const dnsServers = resolveDnsServers(settings, vms, csvFile, problems, warnings);
   warnings.push(...roleDnsWarnings(vms, dnsServers, settings.dnsServersLocation));

@@ -84,6 +84,8 @@ export function roleProblems(vms: readonly LabVm[], csvFile: string): Problem[] 
     }
     if (vm.role === "Exchange" && vm.bringOnline) exchangeSeen = vm;
     if (!vm.image) at(vm, "Role", `a role runs only while the VM is built from a marketplace image: give the row an Image (e.g. ws2022-g2), or leave Role empty for a VM on an existing disk`);
+    // A domain controller and Exchange Server need Windows Server; a Windows 10/11 client can only join.
+    if (vm.image?.windowsClient && vm.role !== "Member") at(vm, "Role", `${vm.image.text} is a Windows client image: a ${vm.role} needs Windows Server (e.g. ws2022-g2); a client takes Role Member, which joins it to the domain`);
     if (vm.role === "DC") {
       if (!vm.waitForBoot) at(vm, "WaitForBoot", `a DC row must be a barrier (WaitForBoot Yes), so that later VMs wait until its domain answers`);
       if (vm.bringOnline && !dcSeen) dcSeen = vm;

@@ -22,8 +22,8 @@ export { defaultDnsLabel, publicIpFqdn } from "./settingsVpn";
 // The settings' shapes live in settingsTypes.ts, so that the modules reading one concern
 // (settingsNetwork.ts, settingsVpn.ts) need not import this file, which imports them.
 export { DNS_LABEL_SCOPES, LICENSE_TYPES, OS_DISK_SKUS, PARKED_DISK_SKUS } from "./settingsTypes";
-export type { DnsLabelScope, LicenseType, OnPremisesSetting, OsDiskSku, ParkedDiskSku, ReadinessSettings, StackSettings, SubnetSetting, VmImageSettings } from "./settingsTypes";
-import { LICENSE_TYPES, OS_DISK_SKUS, PARKED_DISK_SKUS, OnPremisesSetting, ParkedDiskSku, ReadinessSettings, StackSettings, VmImageSettings } from "./settingsTypes";
+export type { DnsLabelScope, LicenseType, OnPremisesSetting, OsDiskSku, ParkedDiskSku, ParkedDiskSkus, ReadinessSettings, StackSettings, SubnetSetting, VmImageSettings } from "./settingsTypes";
+import { LICENSE_TYPES, OS_DISK_SKUS, PARKED_DISK_SKUS, ParkedDiskSku, ParkedDiskSkus, ReadinessSettings, StackSettings, VmImageSettings } from "./settingsTypes";
 export type { ConfigLocator } from "./settingsContext";
 
 /** Bounds of `readinessTimeoutMinutes`: the gate's Run Command gets 5 more minutes, within the
@@ -78,7 +78,8 @@ export function parseSettings(
   const office = readOnPremises(ctx, addressSpace);
   const onPremises = office.onPremises;
   const vpn = readVpn(ctx, office, addressSpace);
-  const allowedSourcePrefixes = readAllowedSources(ctx, onPremises);
+  const allowedSourcePrefixes = readSources(ctx, "allowedSourcePrefixes", onPremises?.publicIp ? [`${onPremises.publicIp}/32`] : [], "RDP and every published port");
+  const publishedSourcePrefixes = readSources(ctx, "publishedSourcePrefixes", allowedSourcePrefixes, "every published port (Endpoints)");
   const dnsServers = readDnsServers(ctx);
   const autoShutdown = readAutoShutdown(ctx);
   const dns = readDnsLabels(ctx, { resourceGroupName, virtualNetworkName }, vpn);
@@ -97,7 +98,7 @@ export function parseSettings(
   return {
     settings: {
       location, resourceGroupName, diskResourceGroupName, csv, virtualNetworkName, addressSpace, gatewaySubnet, subnets, onPremises, vpn,
-      allowedSourcePrefixes, dnsServers, dnsServersLocation: locate(`${NAMESPACE}:dnsServers`), autoShutdown, dns,
+      allowedSourcePrefixes, publishedSourcePrefixes, dnsServers, dnsServersLocation: locate(`${NAMESPACE}:dnsServers`), autoShutdown, dns,
       readiness, vmImage, parkedDiskSku,
     },
     problems,
@@ -192,30 +193,30 @@ function readNames(ctx: SettingsContext): { csv: string; virtualNetworkName: str
   return { csv, virtualNetworkName };
 }
 
-/** Who may reach the public endpoints: never the whole internet unless written here literally. */
-function readAllowedSources(ctx: SettingsContext, onPremises: OnPremisesSetting | undefined): string[] {
-  const allowedValue = ctx.structured("allowedSourcePrefixes", false);
-  let allowedSourcePrefixes: string[] = [];
-  if (allowedValue === undefined) {
-    if (onPremises?.publicIp) allowedSourcePrefixes = [`${onPremises.publicIp}/32`];
-  } else {
-    const items: unknown[] = Array.isArray(allowedValue) ? allowedValue : [allowedValue];
-    items.forEach((item, i) => {
-      const sub = Array.isArray(allowedValue) ? String(i) : undefined;
-      if (typeof item !== "string") return ctx.report(ctx.full("allowedSourcePrefixes"), `expected an IPv4 address or CIDR, got ${JSON.stringify(item)}`, sub);
-      const match = WHOLE_INTERNET.find((w) => w.toLowerCase() === item.trim().toLowerCase());
-      if (match) {
-        allowedSourcePrefixes.push(match === "0.0.0.0/0" ? match : "Internet");
-        ctx.warn(ctx.full("allowedSourcePrefixes"), `'${item}' opens RDP and every published port to the whole internet`, sub);
-        return;
-      }
-      const text = /^[\d.]+$/.test(item.trim()) ? `${item.trim()}/32` : item.trim();
-      const block = ctx.cidr(ctx.full("allowedSourcePrefixes"), text, sub);
-      if (block && !allowedSourcePrefixes.includes(block.text)) allowedSourcePrefixes.push(block.text);
-    });
-  }
-
-  return allowedSourcePrefixes;
+/**
+ * A list of internet sources (`allowedSourcePrefixes`, `publishedSourcePrefixes`): IPv4 addresses
+ * (taken as /32) and CIDRs; `fallback` when the key is absent. The whole internet (`Internet`, `*`,
+ * `0.0.0.0/0`) only when written literally, with a warning that says what it opens (`opens`).
+ */
+function readSources(ctx: SettingsContext, key: "allowedSourcePrefixes" | "publishedSourcePrefixes", fallback: readonly string[], opens: string): string[] {
+  const value = ctx.structured(key, false);
+  if (value === undefined) return [...fallback];
+  const sources: string[] = [];
+  const items: unknown[] = Array.isArray(value) ? value : [value];
+  items.forEach((item, i) => {
+    const sub = Array.isArray(value) ? String(i) : undefined;
+    if (typeof item !== "string") return ctx.report(ctx.full(key), `expected an IPv4 address or CIDR, got ${JSON.stringify(item)}`, sub);
+    const match = WHOLE_INTERNET.find((w) => w.toLowerCase() === item.trim().toLowerCase());
+    if (match) {
+      sources.push(match === "0.0.0.0/0" ? match : "Internet");
+      ctx.warn(ctx.full(key), `'${item}' opens ${opens} to the whole internet`, sub);
+      return;
+    }
+    const text = /^[\d.]+$/.test(item.trim()) ? `${item.trim()}/32` : item.trim();
+    const block = ctx.cidr(ctx.full(key), text, sub);
+    if (block && !sources.includes(block.text)) sources.push(block.text);
+  });
+  return sources;
 }
 
 /** Lab DNS: names are resolved against the CSV in lab.ts. */
@@ -294,17 +295,53 @@ function readVmImage(ctx: SettingsContext): VmImageSettings {
   }
   const licenseText = ctx.text("licenseType", false);
   const licenseType = licenseText === undefined ? undefined : LICENSE_TYPES.find((t) => t.toLowerCase() === licenseText.toLowerCase());
-  if (licenseText !== undefined && !licenseType) ctx.report(ctx.full("licenseType"), `'${licenseText}' is not accepted; use ${LICENSE_TYPES.join(" or ")}`);
+  if (licenseText !== undefined && !licenseType) ctx.report(ctx.full("licenseType"), `'${licenseText}' is not accepted; use ${LICENSE_TYPES.join(", ")}`);
+  if (licenseType === "Windows_Client") {
+    // https://learn.microsoft.com/azure/virtual-machines/windows/windows-desktop-multitenant-hosting-deployment
+    ctx.warn(ctx.full("licenseType"), "Windows_Client claims the multitenant hosting rights for Windows 10/11: allowed only if every user of these VMs holds a qualifying per-user licence (Microsoft 365 E3/E5/F3/A3/A5, Windows Enterprise E3/E5, Windows Education A3/A5 or Windows VDA E3/E5); it applies to the VMs of Windows client images (MicrosoftWindowsDesktop) only, and the servers are billed with Windows");
+  }
   const skuText = ctx.text("osDiskSku", false) ?? String(CONFIG_DEFAULTS.osDiskSku);
   const osDiskSku = OS_DISK_SKUS.find((k) => k.toLowerCase() === skuText.toLowerCase());
   if (!osDiskSku) ctx.report(ctx.full("osDiskSku"), `'${skuText}' is not a storage type an OS disk can have; use ${OS_DISK_SKUS.join(", ")}`);
   return { adminUsername, adminPassword: password === undefined ? "missing" : "configured", licenseType, osDiskSku: osDiskSku ?? "StandardSSD_LRS" };
 }
 
-/** `parkedDiskSku`: one of {@link PARKED_DISK_SKUS} (any case); the default when unset. */
-function readParkedDiskSku(ctx: SettingsContext): ParkedDiskSku {
-  const text = ctx.text("parkedDiskSku", false) ?? String(CONFIG_DEFAULTS.parkedDiskSku);
-  const sku = PARKED_DISK_SKUS.find((k) => k.toLowerCase() === text.toLowerCase());
-  if (!sku) ctx.report(ctx.full("parkedDiskSku"), `'${text}' is not a parked disk type; use ${PARKED_DISK_SKUS.join(" or ")} (Premium types cost more, not less)`);
-  return sku ?? "Standard_LRS";
+/** The parked types when `parkedDiskSku` is unset: OS disks on Standard SSD, data disks on Standard HDD. */
+export const DEFAULT_PARKED_DISK_SKUS: ParkedDiskSkus = { os: "StandardSSD_LRS", data: "Standard_LRS" };
+
+/**
+ * `parkedDiskSku`: one of {@link PARKED_DISK_SKUS} (any case) for every disk, or a map
+ * `{ os, data }` per disk role; a role left out takes {@link DEFAULT_PARKED_DISK_SKUS}. OS disks on
+ * Standard HDD draw a warning: Microsoft retires Standard HDD OS disks on 2028-09-08 and asks to
+ * "Stop creating new virtual machines with Standard HDD OS disks"
+ * (https://learn.microsoft.com/azure/virtual-machines/disks-hdd-os-retirement).
+ */
+function readParkedDiskSku(ctx: SettingsContext): ParkedDiskSkus {
+  const value = ctx.structured("parkedDiskSku", false);
+  const key = ctx.full("parkedDiskSku");
+  const skuOf = (text: unknown, sub?: string): ParkedDiskSku | undefined => {
+    const sku = typeof text === "string" ? PARKED_DISK_SKUS.find((k) => k.toLowerCase() === text.toLowerCase()) : undefined;
+    if (!sku) ctx.report(key, `${JSON.stringify(text)} is not a parked disk type; use ${PARKED_DISK_SKUS.join(" or ")} (Premium types cost more, not less)`, sub);
+    return sku;
+  };
+  let skus: ParkedDiskSkus = { ...DEFAULT_PARKED_DISK_SKUS };
+  if (typeof value === "string") {
+    const sku = skuOf(value);
+    if (sku) skus = { os: sku, data: sku };
+  } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    for (const [role, text] of Object.entries(value)) {
+      if (role !== "os" && role !== "data") {
+        ctx.report(key, `'${role}' is not a disk role; parkedDiskSku takes os and data`, role);
+        continue;
+      }
+      const sku = skuOf(text, role);
+      if (sku) skus[role] = sku;
+    }
+  } else if (value !== undefined) {
+    ctx.report(key, `expected ${PARKED_DISK_SKUS.join(" or ")}, or { os: ..., data: ... }, got ${JSON.stringify(value)}`);
+  }
+  if (skus.os === "Standard_LRS") {
+    ctx.warn(key, "OS disks would park on Standard HDD: Microsoft retires Standard HDD OS disks on 2028-09-08 and asks to stop creating VMs on them (https://learn.microsoft.com/azure/virtual-machines/disks-hdd-os-retirement); npm run lab -- start converts them back first, but park OS disks on StandardSSD_LRS ({ os: StandardSSD_LRS, data: Standard_LRS }, the default)", "os");
+  }
+  return skus;
 }

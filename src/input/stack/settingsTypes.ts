@@ -46,8 +46,10 @@ export interface StackSettings {
   onPremises?: OnPremisesSetting;
   /** The Azure side of the VPN; absent when `vpn` is false. */
   vpn?: VpnSettings;
-  /** Internet sources admitted to the public endpoints (CIDR text, or the tag `Internet` when written literally). */
+  /** Internet sources admitted to public RDP (CIDR text, or the tag `Internet` when written literally). */
   allowedSourcePrefixes: string[];
+  /** Internet sources admitted to the published endpoints (the Endpoints ports); `allowedSourcePrefixes` unless set. */
+  publishedSourcePrefixes: string[];
   /** DNS servers as written (VM names or IPv4), resolved against the CSV in `lab.ts`. */
   dnsServers: string[];
   /** Where `dnsServers` is written, for problems found while resolving it. */
@@ -61,7 +63,15 @@ export interface StackSettings {
   /** VMs built from an image (the CSV's Image column): credentials, licence, disk type. */
   vmImage: VmImageSettings;
   /** The storage type `npm run lab -- stop --park` gives the disks while the lab sleeps. */
-  parkedDiskSku: ParkedDiskSku;
+  parkedDiskSku: ParkedDiskSkus;
+}
+
+/** The storage type each disk role parks on (`parkedDiskSku`). */
+export interface ParkedDiskSkus {
+  /** OS disks: Standard SSD by default (Standard HDD OS disks retire on 2028-09-08). */
+  os: ParkedDiskSku;
+  /** Data disks: Standard HDD by default, the cheapest. */
+  data: ParkedDiskSku;
 }
 
 /** What VMs built from an image need from the stack; the password itself is never held here. */
@@ -69,15 +79,18 @@ export interface VmImageSettings {
   adminUsername?: string;
   /** Whether the secret `adminPassword` is set (it is read by the declaration, as a secret). */
   adminPassword: "configured" | "missing";
-  /** `Windows_Server` (Azure Hybrid Benefit) or `None`, on every VM; unset when absent. */
+  /** `Windows_Server` (Azure Hybrid Benefit: every VM but a Windows client image's), `Windows_Client`
+   * (multitenant hosting rights: the VMs of Windows client images only) or `None` (every VM); unset when absent. */
   licenseType?: LicenseType;
   /** Storage type of the OS disks created from an image. */
   osDiskSku: OsDiskSku;
 }
 
-/** `licenseType` values for a Windows Server VM (ARM `VirtualMachineProperties.licenseType`;
- * https://learn.microsoft.com/azure/virtual-machines/windows/hybrid-use-benefit-licensing). */
-export const LICENSE_TYPES = ["Windows_Server", "None"] as const;
+/** `licenseType` values (ARM `VirtualMachineProperties.licenseType`): `Windows_Server` for Azure
+ * Hybrid Benefit (https://learn.microsoft.com/azure/virtual-machines/windows/hybrid-use-benefit-licensing),
+ * `Windows_Client` for the multitenant hosting rights of Windows 10/11
+ * (https://learn.microsoft.com/azure/virtual-machines/windows/windows-desktop-multitenant-hosting-deployment). */
+export const LICENSE_TYPES = ["Windows_Server", "Windows_Client", "None"] as const;
 export type LicenseType = (typeof LICENSE_TYPES)[number];
 /** Storage types an OS disk can have (Ultra and Premium SSD v2 cannot be OS disks:
  * https://learn.microsoft.com/azure/virtual-machines/disks-types). */

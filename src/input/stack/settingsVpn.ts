@@ -7,7 +7,7 @@ import { Cidr } from "../addresses";
 import type { OnPremisesSetting, StackSettings } from "./settingsTypes";
 import { SettingsContext } from "./settingsContext";
 import { CONFIG_DEFAULTS } from "./stackKeys";
-import { IKE_VERSIONS, IkeVersion, VPN_GATEWAY_GENERATIONS, VPN_GATEWAY_SKUS, VpnGatewayGeneration, VpnGatewaySku, VpnSettings, checkSharedKey, draytekKeyWarnings, parseIpsecPolicy } from "./vpn";
+import { DRAYTEK_PROFILE_INDEX_MAX, IKE_VERSIONS, IkeVersion, VPN_GATEWAY_GENERATIONS, VPN_GATEWAY_SKUS, VpnGatewayGeneration, VpnGatewaySku, VpnSettings, checkSharedKey, draytekKeyWarnings, parseIpsecPolicy } from "./vpn";
 
 export { DNS_LABEL_SCOPES } from "./settingsTypes";
 export type { DnsLabelScope } from "./settingsTypes";
@@ -80,8 +80,12 @@ export function readVpn(ctx: SettingsContext, office: { present: boolean; onPrem
       }
       generation = named;
     }
+    const profileIndex = readDraytekProfileIndex(ctx);
     if (sku && ikeVersion && generation) {
-      vpn = { gatewaySku: sku, gatewayGeneration: generation, zones, ikeVersion, policy: policy.policy, sharedKey: key === undefined ? "missing" : "configured", dnsLabel: "" };
+      vpn = {
+        gatewaySku: sku, gatewayGeneration: generation, zones, ikeVersion, policy: policy.policy, sharedKey: key === undefined ? "missing" : "configured", dnsLabel: "",
+        ...(profileIndex !== undefined ? { draytekProfileIndex: profileIndex } : {}),
+      };
     }
     // A DrayTek profile proposes every office x Azure network pair (see draytek.ts).
     const offices = office.onPremises?.addressSpaces.length ?? 0;
@@ -108,4 +112,21 @@ export function readDnsLabels(ctx: SettingsContext, names: { resourceGroupName: 
   }
   if (vpn) vpn.dnsLabel = `${dnsLabel}-vpn`;
   return { label: dnsLabel, scope: dnsScope };
+}
+
+/**
+ * `draytekProfileIndex`: a whole number from 1 to the Vigor3912's highest index (500), a warning
+ * above the Vigor2927's (32); undefined when unset or invalid (reported).
+ */
+function readDraytekProfileIndex(ctx: SettingsContext): number | undefined {
+  const text = ctx.text("draytekProfileIndex", false);
+  if (text === undefined) return undefined;
+  const { v2927, v3912 } = DRAYTEK_PROFILE_INDEX_MAX;
+  const n = /^\d{1,3}$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!(n >= 1 && n <= v3912)) {
+    ctx.report(ctx.full("draytekProfileIndex"), `expected a LAN-to-LAN profile index from 1 to ${v3912} (a Vigor2927 V2.2 has 1 to ${v2927}), got '${text}'`);
+    return undefined;
+  }
+  if (n > v2927) ctx.warn(ctx.full("draytekProfileIndex"), `profile ${n} exists on a Vigor3912 (1 to ${v3912}), not on a Vigor2927 V2.2 (1 to ${v2927})`);
+  return n;
 }

@@ -4,7 +4,7 @@
  * the line of every key so that problems can point into the file.
  */
 import { readInputFile } from "../files";
-import { LineCounter, Pair, Scalar, isMap, isScalar, parseDocument } from "yaml";
+import { Document, LineCounter, Pair, Scalar, isAlias, isMap, isNode, isScalar, isSeq, parseDocument, visit } from "yaml";
 import { Problem } from "../problems";
 import { ConfigLocator } from "./settings";
 
@@ -33,6 +33,8 @@ export function parseStackFile(text: string, path: string): { stack?: StackFile;
   let js: unknown;
   try {
     doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    const complex = doc.errors.length === 0 ? collectionKeys(doc, lineCounter, path) : [];
+    if (complex.length > 0) return { problems: complex };
     // Plain data with aliases and merge keys resolved, as Pulumi reads the file.
     js = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
   } catch (err) {
@@ -79,6 +81,26 @@ export function parseStackFile(text: string, path: string): { stack?: StackFile;
     stack: { path, config, secretKeys, locate: (key) => ({ file: path, line: lines.get(key) ?? 0 }) },
     problems: [],
   };
+}
+
+/**
+ * Every key whose value is not text: a list or a map (`? [a, b]: 1`, `{a: 1}: x`), an alias of one,
+ * or a scalar YAML reads as an object (a YAML 1.1 timestamp, `!!binary`). A Pulumi config key is a
+ * name, and a JavaScript object could hold such a key only as text (the `yaml` library would
+ * stringify it, with a process warning). One problem per key, at its line.
+ */
+function collectionKeys(doc: Document, lineCounter: LineCounter, path: string): Problem[] {
+  const problems: Problem[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      const node = pair.key;
+      const key = isAlias(node) ? node.resolve(doc) : node;
+      const what = isMap(key) ? "map" : isSeq(key) ? "list" : isScalar(key) && key.value !== null && typeof key.value === "object" ? `${key.value.constructor.name} value` : undefined;
+      if (what === undefined || !isNode(node)) return;
+      problems.push({ file: path, line: lineOf(lineCounter, node), column: "(yaml)", message: `a key is a ${what}; keys of a stack file are names (such as exchange-lab:csv)` });
+    },
+  });
+  return problems;
 }
 
 /** Reads and parses a stack file from disk; a missing file is a problem, not an exception. */

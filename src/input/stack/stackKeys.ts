@@ -99,6 +99,11 @@ export const CONFIG_KEYS = {
     meaning: "the pre-shared key, a secret: `pulumi config set --secret exchange-lab:vpnSharedKey <key>`. Printable ASCII without space, `-` or `~`, at most 128 characters; over 63 characters, or with one of `\" ' , < > * +` (DrayTek's password rules), a warning, as the router may not take it. Required when `vpn` is true: it is never generated inside the stack, where `pulumi destroy` would take it and the DrayTek would need a new one after every cycle. Without it `pulumi up` stops before declaring anything and prints the exact command with a fresh 32-character key; the plan shows the same as a warning",
     defaultText: "required with the VPN",
   },
+  draytekProfileIndex: {
+    description: "The DrayTek LAN-to-LAN profile index this lab's telnet script writes (1-32 on a Vigor2927, 1-500 on a Vigor3912); check it is free first.", pulumiType: undefined,
+    meaning: "the index of the lab's LAN-to-LAN profile on the DrayTek, used by the telnet/SSH script of the plan (`--format draytek-cli`) and of the stack output `draytek.cliScript`: 1-32 on a Vigor2927 V2.2, 1-500 on a Vigor3912 (above 32, a warning). `vpn option <index>` overwrites that profile without asking, so check it is free first (`vpn list <index> all` shows \"% Profile Name : ???\"). Unset, the script starts by probing for a free index and writes `<INDEX>` where the index goes; two labs behind one router may not share an index",
+    defaultText: "none: the script leaves the index to fill in",
+  },
   vpnGatewayGeneration: {
     description: "Generation1 or Generation2; default Generation1 wherever the SKU exists in it, so SKU changes are in-place resizes.", pulumiType: undefined,
     meaning: "`Generation1` or `Generation2`. The default keeps Generation1 wherever the SKU exists in it (VpnGw1AZ-3AZ; VpnGw4AZ/5AZ are Generation2 only), so VpnGw1AZ -> 2AZ -> 3AZ are in-place resizes; a change of generation rebuilds the gateway (45 minutes or more; the plan warns)",
@@ -116,8 +121,13 @@ export const CONFIG_KEYS = {
   },
   allowedSourcePrefixes: {
     description: "Internet sources (IPv4 or CIDR) allowed to the public endpoints; default the DrayTek's publicIp/32.", pulumiType: undefined,
-    meaning: "internet sources (IPv4 address or CIDR) admitted to public RDP and the published endpoints; `Internet`, `*` or `0.0.0.0/0` open them to everyone, only when written literally (with a warning)",
+    meaning: "internet sources (IPv4 address or CIDR) admitted to public RDP, and to the published endpoints unless `publishedSourcePrefixes` is set; `Internet`, `*` or `0.0.0.0/0` open them to everyone, only when written literally (with a warning)",
     defaultText: "`onPremises.publicIp`/32",
+  },
+  publishedSourcePrefixes: {
+    description: "Internet sources (IPv4 or CIDR) allowed to the published endpoints (Endpoints column); default allowedSourcePrefixes.", pulumiType: undefined,
+    meaning: "internet sources (IPv4 address or CIDR) admitted to the published endpoints (the `Endpoints` column: HTTPS, SMTP, ...), e.g. a mail relay or a tester's address, without opening RDP to them; `Internet`, `*` or `0.0.0.0/0` open the published ports to everyone, only when written literally (with a warning); RDP keeps `allowedSourcePrefixes`",
+    defaultText: "`allowedSourcePrefixes`",
   },
   dnsServers: {
     description: "DNS servers of the virtual network: VM names of lab.csv or IPv4 addresses; empty uses Azure DNS.", pulumiType: "array", default: [],
@@ -155,8 +165,8 @@ export const CONFIG_KEYS = {
     defaultText: "required with `Image`",
   },
   licenseType: {
-    description: "Windows_Server (Azure Hybrid Benefit) or None for every VM; default unset (pay-as-you-go Windows).", pulumiType: undefined,
-    meaning: "`Windows_Server` to use Azure Hybrid Benefit (your own Windows Server licences with Software Assurance) on every VM, or `None`; unset, Windows is billed with the VM (the cost estimate's prices)",
+    description: "Windows_Server (Azure Hybrid Benefit), Windows_Client (Windows 10/11 multitenant hosting rights) or None; default unset (pay-as-you-go Windows).", pulumiType: undefined,
+    meaning: "`Windows_Server` to use Azure Hybrid Benefit (your own Windows Server licences with Software Assurance) on every VM but those of a Windows client image; `Windows_Client` for the multitenant hosting rights of Windows 10/11 on the VMs of a Windows client image (`MicrosoftWindowsDesktop`) only, and only if every user of them holds a qualifying per-user licence (Microsoft 365 E3/E5/F3/A3/A5, Windows Enterprise E3/E5, Windows Education A3/A5, Windows VDA E3/E5: a warning says so); `None` on every VM; unset, Windows is billed with the VM (the cost estimate's prices)",
     defaultText: "unset",
   },
   osDiskSku: {
@@ -165,9 +175,9 @@ export const CONFIG_KEYS = {
     defaultText: "`StandardSSD_LRS`",
   },
   parkedDiskSku: {
-    description: "Storage type npm run lab -- stop --park (and park) gives the lab's disks while it sleeps: Standard_LRS or StandardSSD_LRS.", pulumiType: "string", default: "Standard_LRS",
-    meaning: "storage type `npm run lab -- stop --park` and `park` convert every lab disk to while the lab sleeps: `Standard_LRS` (Standard HDD, the cheapest) or `StandardSSD_LRS`; `start` and `unpark` convert each disk back to the type recorded on it. Read only by `npm run lab` and the plan's cost; see docs/parking.md",
-    defaultText: "`Standard_LRS`",
+    description: "Storage type npm run lab -- stop --park (and park) gives the disks while the lab sleeps: Standard_LRS or StandardSSD_LRS, or { os, data }; default OS disks StandardSSD_LRS, data disks Standard_LRS.", pulumiType: undefined,
+    meaning: "storage type `npm run lab -- stop --park` and `park` convert the lab's disks to while the lab sleeps: `Standard_LRS` (Standard HDD) or `StandardSSD_LRS` for every disk, or per disk role, `{ os: StandardSSD_LRS, data: Standard_LRS }` (the default: Microsoft retires Standard HDD OS disks on 2028-09-08, so OS disks park on Standard SSD; data disks on Standard HDD, the cheapest per month; an OS disk on Standard HDD is warned about). `start` and `unpark` convert each disk back to the type recorded on it. Read by `npm run lab`, the plan's cost and `pulumi up` (which refuses a parked OS disk); see docs/parking.md",
+    defaultText: "`{ os: StandardSSD_LRS, data: Standard_LRS }`",
   },
   domainName: {
     description: "FQDN of the AD DS forest the CSV's Role=DC rows build (e.g. lab.example.com); required when a row has a Role.", pulumiType: undefined,

@@ -100,7 +100,16 @@ export interface VpnSettings {
   sharedKey: "configured" | "missing";
   /** DNS label of the gateway's public IP: the router dials this name, which survives destroy/up. */
   dnsLabel: string;
+  /** `draytekProfileIndex`: the DrayTek LAN-to-LAN profile the telnet script writes; unset, the script leaves it to fill in. */
+  draytekProfileIndex?: number;
 }
+
+/**
+ * Highest DrayTek LAN-to-LAN profile index per model: `vpn option <index>` "Available index
+ * numbers: 1 ~ 32" (Vigor2927 Series User's Guide V2.2, p.926) and 1 ~ 500 (Vigor3912 Series
+ * User's Guide V1.01, p.765).
+ */
+export const DRAYTEK_PROFILE_INDEX_MAX = { v2927: 32, v3912: 500 } as const;
 
 /**
  * A fresh pre-shared key for the user to store with `pulumi config set --secret`: letters and

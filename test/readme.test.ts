@@ -6,33 +6,9 @@ import * as os from "os";
 import * as path from "path";
 import { PlanResult } from "../src/plan/plan";
 import { EXAMPLES, ROOT, runPlanCli, runPlanCliIn } from "./helpers";
+import { QuickStart, quickStarts } from "./readmeQuickStarts";
 
 const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-
-/** A quick start: the files it shows (a `path`: line, then a fenced block) and its sh commands. */
-interface QuickStart {
-  title: string;
-  files: Map<string, string>;
-  commands: string[];
-  /** Where in the section the first file and the first `pulumi config set` stand. */
-  firstFileAt: number;
-  firstConfigSetAt: number;
-}
-
-function quickStarts(readme: string): QuickStart[] {
-  return readme.split(/^## /m).filter((s) => s.startsWith("Quick start")).map((section) => {
-    const files = new Map<string, string>();
-    for (const m of section.matchAll(/^`([^`\n]+)`[^\n]*:\n```(?:yaml|csv)\n([\s\S]*?)```/gm)) files.set(m[1], m[2]);
-    const commands = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1].split("\n").map((l) => l.replace(/\s+#.*$/, "").trim()).filter((l) => l !== ""));
-    return {
-      title: section.split("\n")[0],
-      files,
-      commands,
-      firstFileAt: section.search(/^```(yaml|csv)/m),
-      firstConfigSetAt: section.search(/^pulumi config set/m),
-    };
-  });
-}
 
 /** The bundled example labs as shipped (the tests' copy, test/fixtures/examples) and the quick starts' files, in a fresh directory. */
 function workspace(starts: readonly QuickStart[]): string {

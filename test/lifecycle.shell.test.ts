@@ -107,12 +107,15 @@ describe("the VM shell over the lab's life", function () {
     assert.ok(!(resource(again, "ex1").options.replaceOnChanges ?? []).includes("hardwareProfile.vmSize"));
   });
 
-  it("a resize to NVMe only re-creates the shell and warns about the disk's NVMe support; a disk of the wrong generation is refused", async () => {
-    const base = csv(row("app1", { image: "ws2022-g2", size: "Standard_D2s_v5" }));
-    const [, nvme] = await life(base, csv(row("app1", { image: "ws2022-g2", size: "Standard_D2s_v6" })));
+  it("a resize to NVMe only re-creates the shell and warns about the disk's NVMe support (a disk row); a deployed Image row is refused with the two runs; a disk of the wrong generation is refused", async () => {
+    const [, nvme] = await life(csv(row("app1", { size: "Standard_D2s_v5" })), csv(row("app1", { size: "Standard_D2s_v6" })));
     assert.deepEqual(nvme.errors, []);
     assert.equal(change(nvme, "app1")?.action, "replace");
     assert.match(warned(nvme), /NVMe only .*supportedCapabilities\.diskControllerTypes/);
+    const base = csv(row("app1", { image: "ws2022-g2", size: "Standard_D2s_v5" }));
+    const [, image] = await life(base, csv(row("app1", { image: "ws2022-g2", size: "Standard_D2s_v6" })));
+    assert.equal(image.errors.length, 1);
+    assert.match(image.errors[0].message, /app1 was built from an image and is deployed, and its resize .* re-creates it .*Two steps: set the row BringOnline=No/);
     const [, gen] = await life(base, csv(row("app1", { image: "ws2022-g2", size: "Standard_A2_v2" })));
     assert.equal(gen.errors.length, 1);
     assert.match(gen.errors[0].message, /app1 cannot move from Standard_D2s_v5 to Standard_A2_v2: .*Generation 2.*Keep Standard_D2s_v5/);

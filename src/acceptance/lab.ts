@@ -83,6 +83,8 @@ export interface AcceptanceVm {
   rdpPort: number;
   /** Ports published on the lab's public IP for this VM (besides RDP). */
   endpoints: number[];
+  /** BringOnline=No: the row stays, its VM goes (its disk stays). */
+  offline?: boolean;
 }
 
 /** The generated lab: its names, the CSV before and after the edits, the stack configuration. */
@@ -99,6 +101,14 @@ export interface AcceptanceLab {
   before: AcceptanceVm[];
   after: AcceptanceVm[];
   csvBefore: string;
+  /**
+   * The edits run in two `pulumi up`s, as the plan asks for a VM built from an image and renamed
+   * or moved to another subnet (the program refuses either in one run: the VM's first run's
+   * FromImage inputs would rebuild it over its disk): first both rows BringOnline=No under their old
+   * names and subnets; then the first renamed, the second in its new subnet with its new address,
+   * both back online. Absent: one up (`csvAfter`).
+   */
+  csvMiddle?: string;
   csvAfter: string;
   /** The stack's plain configuration (full keys; structured values as objects). Secrets are separate. */
   config: Record<string, unknown>;
@@ -128,7 +138,7 @@ const PORT_NAMES: Record<number, string> = { 80: "http", 443: "https" };
 function csvOf(vms: readonly AcceptanceVm[], size: string): string {
   // WaitForBoot=No: the readiness script waits for AD DS and Exchange roles a bare image lacks.
   // DiskTiers E10: the image's 127 GiB OS disk on StandardSSD_LRS (osDiskSku's default), for the cost estimate.
-  const rows = vms.map((v) => `Yes,${v.name},${v.osDisk},${size},${v.subnet},${v.privateIp},No,${v.rdpPort},${v.endpoints.map((p) => PORT_NAMES[p] ?? String(p)).join(";")},E10,${ACCEPTANCE_IMAGE}`);
+  const rows = vms.map((v) => `${v.offline ? "No" : "Yes"},${v.name},${v.osDisk},${size},${v.subnet},${v.privateIp},No,${v.rdpPort},${v.endpoints.map((p) => PORT_NAMES[p] ?? String(p)).join(";")},E10,${ACCEPTANCE_IMAGE}`);
   return `${HEADER}\n${rows.join("\n")}\n`;
 }
 
@@ -151,12 +161,13 @@ export function acceptanceLab(options: LabOptions): AcceptanceLab {
   const vm1 = { name: `acc${runId}-vm1`, osDisk: `${resourceGroup}-vm1-os`, subnet: "One", privateIp: "10.99.1.4", rdpPort: 50001, endpoints: [443] };
   const vm2 = { name: `acc${runId}-vm2`, osDisk: `${resourceGroup}-vm2-os`, subnet: "One", privateIp: "10.99.1.5", rdpPort: 50002, endpoints: [] };
   const before = [vm1, vm2];
-  const after = [{ ...vm1, name: `acc${runId}-vm1b`, endpoints: [] }, { ...vm2, subnet: "Two", privateIp: "10.99.2.10", endpoints: [80] }];
+  // The renamed VM keeps a computer name Windows takes (15 characters at most: acc + 8 + -vmb).
+  const after = [{ ...vm1, name: `acc${runId}-vmb`, endpoints: [] }, { ...vm2, subnet: "Two", privateIp: "10.99.2.10", endpoints: [80] }];
   const config = baseConfig(options, resourceGroup, diskResourceGroup);
   const secrets = baseSecrets(options);
   return {
     runId, region, withVpn, resourceGroup, diskResourceGroup, size, before, after,
-    csvBefore: csvOf(before, size.name), csvAfter: csvOf(after, size.name), config, secrets,
+    csvBefore: csvOf(before, size.name), csvMiddle: csvOf([{ ...vm1, offline: true, endpoints: [] }, { ...vm2, offline: true }], size.name), csvAfter: csvOf(after, size.name), config, secrets,
   };
 }
 

@@ -113,7 +113,7 @@ export async function main(argv: string[], write: (s: string) => void, writeErro
     return 2;
   }
   if (!parsed.values.json) write(`Rehearsing ${deployments.length} deployment${deployments.length === 1 ? "" : "s"} with the Pulumi CLI ${cli.version} (${cli.source}) against a fresh Azure twin${parsed.values.deallocate ? ", every VM deallocated between deployments" : ""}.\nEvidence about the engine, not about Azure (docs/rehearse.md).\n\n`);
-  const steps = await rehearse(cli, deployments.map((d, i) => ({ label: `${i + 1}`, stackYaml: d.stackYaml, csv: d.csv })), {
+  const steps = await rehearse(cli, deployments.map((d, i) => ({ label: `${i + 1}`, stackYaml: d.stackYaml, csv: d.csv, stackFile: d.stackFile, csvFile: d.csvFile })), {
     deallocate: parsed.values.deallocate,
     disks: "from-csv",
     onStep: parsed.values.json ? undefined : (s) => write(`${text(deployments[Number(s.label) - 1], s, Number(s.label))}\n\n`),

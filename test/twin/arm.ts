@@ -246,21 +246,35 @@ export class TwinArm {
     });
   }
 
-  /** Runs a run command's script (a PUT runs it), failing when a `run` fault matches. */
+  /**
+   * Runs a run command's script (a PUT runs it), failing when a `run` fault matches. What a script
+   * does to Windows lives on the VM's OS disk: the run is recorded there too (`guestSteps`, the
+   * command's name and parameters), so that it outlives the VM and its run commands (destroy + up).
+   */
   runScript(id: string): void {
     this.transact({ op: "run", type: "azure-native:compute:VirtualMachineRunCommandByVirtualMachine", id }, (s) => {
       const r = s.resources[key(id)];
-      if (r) r.runs = (r.runs ?? 0) + 1;
+      if (!r) return;
+      r.runs = (r.runs ?? 0) + 1;
+      const vmId = key(id.replace(/\/runCommands\/[^/]+$/i, ""));
+      const os = Object.values(s.resources).find((d) => d.type === "azure-native:compute:Disk" && key(d.managedBy ?? "") === vmId && d.properties.role === "os");
+      if (os) os.properties.guestSteps = [...arr(os.properties.guestSteps), { name: r.name, parameters: r.properties.parameters ?? [] }];
     });
+  }
+
+  /** The run commands that ran on the Windows of `vmId`'s OS disk, in order (see {@link runScript}). */
+  guestSteps(vmId: string): { name: string; parameters: { name: string; value: unknown }[] }[] {
+    const os = this.list("azure-native:compute:Disk").find((d) => key(d.managedBy ?? "") === key(vmId) && d.properties.role === "os");
+    return arr(os?.properties.guestSteps) as { name: string; parameters: { name: string; value: unknown }[] }[];
   }
 
   // ---- What tests and `npm run rehearse` do to the subscription between deployments ----
 
   /** Creates a resource group outside the stack (the disk resource group). */
-  seedGroup(name: string, location: string): void {
+  seedGroup(name: string, location: string, tags: Record<string, string> = {}): void {
     const s = this.state();
     const id = `/subscriptions/${s.subscriptionId}/resourceGroups/${name}`;
-    s.resources[key(id)] = { id, type: "azure-native:resources:ResourceGroup", name, properties: { resourceGroupName: name, location } };
+    s.resources[key(id)] = { id, type: "azure-native:resources:ResourceGroup", name, properties: { resourceGroupName: name, location, tags } };
     saveState(this.file, s);
   }
 
@@ -292,6 +306,22 @@ export class TwinArm {
     for (const vm of vms) vm.powerState = power;
     saveState(this.file, s);
     return vms.map((v) => v.name);
+  }
+
+  /** Sets one VM's power state (the acceptance run's deallocate, `npm run lab` stop and start). */
+  setPowerOf(id: string, power: "running" | "deallocated"): void {
+    const s = this.state();
+    const vm = s.resources[key(id)];
+    if (vm) vm.powerState = power;
+    saveState(this.file, s);
+  }
+
+  /** Changes a disk's type and tags (a type conversion, as `npm run lab -- park` asks of ARM). */
+  setDisk(id: string, sku: string, tags: Record<string, string>): void {
+    const s = this.state();
+    const d = s.resources[key(id)];
+    if (d) d.properties = { ...d.properties, sku: { name: sku }, tags };
+    saveState(this.file, s);
   }
 
   /** Adds failures on request. */
@@ -434,7 +464,7 @@ const CHECKS: Record<string, Check> = {
       if (s.resources[key(diskId)]) refuse("diskExistsFromImage", `Disk ${String(os.name)} already exists in resource group ${group.split("/").pop()!}. Only CreateOption.Attach is supported.`);
       const image = obj(storage.imageReference);
       const gen2 = /-g2$|gen2|win11|windows-11/i.test(`${String(image.sku)} ${String(image.offer)}`);
-      osDisk = { id: diskId, type: "azure-native:compute:Disk", name: String(os.name), hyperVGeneration: gen2 ? "V2" : "V1", properties: { resourceGroupName: group.split("/").pop(), diskName: os.name, role: "os", createdFrom: image, ...(inputs.securityProfile ? { securityProfile: { securityType: "TrustedLaunch" } } : {}) } };
+      osDisk = { id: diskId, type: "azure-native:compute:Disk", name: String(os.name), hyperVGeneration: gen2 ? "V2" : "V1", properties: { resourceGroupName: group.split("/").pop(), diskName: os.name, role: "os", createdFrom: image, sku: { name: String(obj(os.managedDisk).storageAccountType ?? "StandardSSD_LRS") }, ...(inputs.securityProfile ? { securityProfile: { securityType: "TrustedLaunch" } } : {}) } };
       s.resources[key(diskId)] = osDisk;
     } else {
       const diskId = idOf(os.managedDisk) ?? "";

@@ -16,6 +16,9 @@ import { EngineResult, EngineStep, LabFiles, LabLife, PulumiCli } from "./engine
 /** What the plan worker is asked. */
 export interface PlanRequest extends LabFiles {
   stackName: string;
+  /** The user's files these are (npm run rehearse), so that the plan's messages name them. */
+  stackFile?: string;
+  csvFile?: string;
   /** The previous deployment's `deployedLab` record; "empty" after destroy; absent on a first up. */
   previous?: unknown;
 }

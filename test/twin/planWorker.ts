@@ -7,30 +7,28 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parse } from "yaml";
 import { formatProblem } from "../../src/input/problems";
 import { DeployedLabRecord } from "../../src/input/lab/previous";
 import { runPlan } from "../../src/plan/plan";
 import type { PlanRequest, PlanVerdict } from "./oracle";
 
-/** Writes the stack file and its CSV where the stack's `csv` key expects it; returns the stack file. */
-function writeFiles(req: PlanRequest): { stackFile: string; baseDir: string } {
+/** Writes the stack file and the CSV (as `lab.csv`, given to the plan as `--csv`) into a fresh directory. */
+function writeFiles(req: PlanRequest): { stackFile: string; baseDir: string; csv: string } {
   const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), "exchange-lab-oracle-"));
-  const config = (parse(req.stackYaml) as { config: Record<string, unknown> }).config;
-  const csvName = String(config["exchange-lab:csv"] ?? "lab.csv");
-  fs.mkdirSync(path.dirname(path.join(baseDir, csvName)), { recursive: true });
-  fs.writeFileSync(path.join(baseDir, csvName), req.csv);
+  fs.writeFileSync(path.join(baseDir, "lab.csv"), req.csv);
   const stackFile = path.join(baseDir, `Pulumi.${req.stackName}.yaml`);
   fs.writeFileSync(stackFile, req.stackYaml);
-  return { stackFile, baseDir };
+  return { stackFile, baseDir, csv: "lab.csv" };
 }
 
 /** Plans one deployment against `previous`. */
 export async function planVerdict(req: PlanRequest): Promise<PlanVerdict> {
-  const { stackFile, baseDir } = writeFiles(req);
+  // The user's own files when the request names them (npm run rehearse: messages name them), else copies.
+  const own = req.stackFile && req.csvFile ? { stackFile: req.stackFile, baseDir: path.dirname(path.resolve(req.csvFile)), csv: path.resolve(req.csvFile) } : undefined;
+  const { stackFile, baseDir, csv } = own ?? writeFiles(req);
   try {
     const previous = req.previous === undefined ? undefined : req.previous === "empty" ? "empty" : (req.previous as DeployedLabRecord);
-    const p = await runPlan({ stackFile, baseDir, previous });
+    const p = await runPlan({ stackFile, baseDir, csv, previous });
     return {
       exitCode: p.errors.length > 0 ? 1 : 0,
       errors: p.errors.map(formatProblem),
@@ -41,7 +39,7 @@ export async function planVerdict(req: PlanRequest): Promise<PlanVerdict> {
       before: (p as { before?: PlanVerdict["before"] }).before,
     };
   } finally {
-    fs.rmSync(baseDir, { recursive: true, force: true });
+    if (!own) fs.rmSync(baseDir, { recursive: true, force: true });
   }
 }
 

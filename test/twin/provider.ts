@@ -84,13 +84,18 @@ function armOf(): TwinArm {
 
 const typeOf = (urn: string) => urn.split("::")[2].split("$").pop()!;
 
+/** The address the twin gives a public IP: fixed by its ID (IPv4, 20.x.y.z). */
+export function publicIpOf(id: string): string {
+  let h = 0;
+  for (const c of id.toLowerCase()) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return `20.${(h >>> 16) & 255}.${(h >>> 8) & 255}.${(h & 253) + 1}`;
+}
+
 /** Computed outputs azure-native returns besides the inputs (what the program or checks read). */
 function computed(type: string, id: string, inputs: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { id, name: id.split("/").pop(), provisioningState: "Succeeded", azureApiVersion: "twin" };
   if (type === "azure-native:network:PublicIPAddress") {
-    let h = 0;
-    for (const c of id.toLowerCase()) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-    out.ipAddress = `20.${(h >>> 16) & 255}.${(h >>> 8) & 255}.${(h & 253) + 1}`;
+    out.ipAddress = publicIpOf(id);
     const label = (inputs.dnsSettings as Record<string, unknown> | undefined)?.domainNameLabel;
     if (typeof label === "string") out.dnsSettings = { ...(inputs.dnsSettings as object), fqdn: `${label}.${String(inputs.location)}.cloudapp.azure.com` };
   }

@@ -201,10 +201,13 @@ export function shellEdits(vms: readonly LabVm[], previous: PreviousDeployment, 
     const verdict = resizeVerdictOfCells(before.size, vm.classicSize ?? vm.size, deployedDiskGeneration(before));
     if (verdict) {
       out.resizes.set(vm.line, verdict);
-      out[verdict.kind === "refused" ? "problems" : "warnings"].push(at("VMInstanceSize", resizeMessage(vm.name, verdict)));
+      if (verdict.kind === "recreate" && vm.image) out.problems.push(at("VMInstanceSize", imageShellProblem(vm.name, vm.osDisk.name, `its resize from ${verdict.from} to ${verdict.to} re-creates it (${verdict.why})`)));
+      else out[verdict.kind === "refused" ? "problems" : "warnings"].push(at("VMInstanceSize", resizeMessage(vm.name, verdict)));
     }
 
-    if (before.subnet.toLowerCase() !== vm.subnet.toLowerCase()) {
+    if (before.subnet.toLowerCase() !== vm.subnet.toLowerCase() && vm.image) {
+      out.problems.push(at("SubnetName", imageShellProblem(vm.name, vm.osDisk.name, `its move from subnet ${before.subnet} to ${vm.subnet} re-creates it`)));
+    } else if (before.subnet.toLowerCase() !== vm.subnet.toLowerCase()) {
       out[cascadeRecorded ? "warnings" : "problems"].push(at("SubnetName", cascadeRecorded
         ? `${vm.name} moves from subnet ${before.subnet} to ${vm.subnet}: its shell is re-created (the VM is deleted first, its disks detach and stay, then its NIC is deleted and created in ${vm.subnet} with ${vm.privateIp}, then the VM is created on the same disks). Azure moves a NIC in place only with dynamic addresses (https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#change-subnet-assignment)`
         : `${vm.name} moves from subnet ${before.subnet} to ${vm.subnet}, which re-creates its NIC, and the last deployment did not record that the VM goes before its NIC (replaceWith, Pulumi CLI 3.207.0 or later): Azure would refuse to delete the NIC while the VM holds it (NicInUse). Two steps: pulumi up once with the row as deployed (it records that), then move it and pulumi up again`));
@@ -221,6 +224,19 @@ export function shellEdits(vms: readonly LabVm[], previous: PreviousDeployment, 
   }
   out.problems.push(...derivedRenameProblems(vms, previous, csvFile));
   return out;
+}
+
+/**
+ * Why a deployed VM of an Image row cannot be re-created in one run, and the two runs that work.
+ * Pulumi gives a replacement the old inputs of every `ignoreChanges` path
+ * (https://github.com/pulumi/pulumi/pull/2657), so a VM built from its image in this stack's life
+ * would be re-created with `FromImage` over its disk, which Azure refuses ("Only
+ * CreateOption.Attach is supported"): seen in the engine suite (test/engine, the acceptance run's
+ * subnet move). The record does not say whether the VM was built from its image or attached its disk
+ * (after destroy + up), so every deployed Image row is treated so. Pure.
+ */
+export function imageShellProblem(name: string, osDisk: string, why: string): string {
+  return `${name} was built from an image and is deployed, and ${why}: Pulumi would re-create it with its first run's FromImage inputs (kept by ignoreChanges) over the disk '${osDisk}', which Azure refuses. Two steps: set the row BringOnline=No and pulumi up (the VM goes, its disk stays), then make the change with BringOnline=Yes and pulumi up again (a new VM attaches the disk)`;
 }
 
 /** The generation of a deployed VM's OS disk when its record knows it: the generation of the image

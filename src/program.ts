@@ -9,7 +9,7 @@ import { CsvRow, decodeUtf8, readLabCsv } from "./input/csv/csv";
 import { readInputFile } from "./input/files";
 import { Lab, RecordedNics, buildLab } from "./input/lab/lab";
 import { CellEdit, writeCells } from "./input/csv/pin";
-import { DEPLOYED_LAB_OUTPUT, DeployedLabRecord, PreviousDeployment, deployedLabRecord, findDeployedLabRecord, previousDeployment } from "./input/lab/previous";
+import { DEPLOYED_LAB_OUTPUT, DeployedLabRecord, PreviousDeployment, deployedLabRecord, findDeployedLabRecord, leavingMachines, previousDeployment } from "./input/lab/previous";
 import { LabValidationError, Problem, sortProblems } from "./input/problems";
 import { ConfigLocator, NAMESPACE, StackSettings, parseSettings } from "./input/stack/settings";
 import { ENCRYPTED_PLACEHOLDER } from "./input/stack/stackFile";
@@ -21,6 +21,7 @@ import { firstLifeKeyEdits } from "./input/lab/firstLifeEdits";
 import { ExchangeLab } from "./azure/exchangeLab";
 import { readinessSkipProblems } from "./azure/gates";
 import { withOsDiskModes } from "./azure/osDisk";
+import { withLeftMachines } from "./azure/leftMachines";
 import { checkParkedDisks } from "./azure/parkedDisks";
 
 /** `deploy`: `pulumi up`/`preview`, where a missing VPN key stops the run. `plan`: the offline
@@ -317,7 +318,8 @@ export async function runLab(
 ): Promise<LabRun> {
   const locate: ConfigLocator = options.locate ?? (() => ({ file: `Pulumi.${pulumi.getStack()}.yaml`, line: 0 }));
   const raw = readPulumiConfig();
-  const previous = options.previous === "none" ? undefined : options.previous ?? (await readPreviousDeployment());
+  // What the last run removed and Azure still holds (a failed delete) is held like the state lists it.
+  const previous = options.previous === "none" ? undefined : options.previous ?? (await withLeftMachines(await readPreviousDeployment()));
   const loaded = loadLab(raw, {
     locate, baseDir: options.baseDir ?? process.cwd(), secretKeys: options.secretKeys, mode: options.mode ?? "deploy", previous, csvText: options.csvText, recordedNics: options.recordedNics,
     // pulumi up and preview in CI (CI=true, as GitHub Actions sets it) never print a fresh key into the log.
@@ -329,7 +331,8 @@ export async function runLab(
   if ((options.mode ?? "deploy") === "deploy") await checkParkedDisks(lab);
   const component = new ExchangeLab("lab", lab, options.componentOptions);
   const pinnedCsv = loaded.pinnedCsv;
-  const record = deployedLabRecord(raw, (k) => (options.secretKeys ?? []).includes(k) || isConfigSecret(k), lab.csvFile, pinnedCsv, recordedNicNames(lab), recordedNicResources(lab));
+  const leaving = leavingMachines(previous, lab);
+  const record = { ...deployedLabRecord(raw, (k) => (options.secretKeys ?? []).includes(k) || isConfigSecret(k), lab.csvFile, pinnedCsv, recordedNicNames(lab), recordedNicResources(lab)), ...(leaving.length > 0 ? { leaving } : {}) };
   // Each gate is created after its VM, so the machines' IDs cover every VM and gate.
   const deployedLab = pulumi.all([...component.machines.values()].map((m) => m.id)).apply(() => record);
   return { lab, component, record, deployedLab, pinnedCsv, pinError: loaded.pinError, previous };

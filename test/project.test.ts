@@ -62,6 +62,9 @@ describe("the source folders", () => {
     // The acceptance run's inline program is index.ts's own function; it parks with labctl's own
     // code and compares its timings with report's estimates (src/acceptance/README.md).
     acceptance: ["input", "plan", "report", "labctl", "index"],
+    // npm run rehearse is a thin layer over the Azure twin and the engine harness, which live with
+    // the tests (src/rehearse/README.md).
+    rehearse: ["test/twin"],
   };
   // Inside src/input, by what each part reads: the shared helpers at its root, then the CSV's
   // cells (csv/), the stack file and its keys (stack/), the lab as a whole with its lifecycle
@@ -74,6 +77,7 @@ describe("the source folders", () => {
   const landing = (file: string, specifier: string): { folder: string; part: string } => {
     const target = path.resolve(path.dirname(file), specifier);
     if (target === path.join(ROOT, "index")) return { folder: "index", part: "" };
+    if (target.startsWith(path.join(ROOT, "test", "twin") + path.sep)) return { folder: "test/twin", part: "" };
     const rel = path.relative(path.join(ROOT, "src"), target).split(path.sep);
     return { folder: rel[0].replace(/\.ts$/, ""), part: rel[0] === "input" && rel.length > 2 ? rel[1] : "" };
   };

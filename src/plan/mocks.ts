@@ -73,10 +73,20 @@ export function recordingMocks(sink: Registration[], stackOutputs: Record<string
         return { subscriptionId: PLAN_SUBSCRIPTION_ID, tenantId: PLAN_SUBSCRIPTION_ID, clientId: PLAN_SUBSCRIPTION_ID, objectId: PLAN_SUBSCRIPTION_ID };
       }
       if (args.token === GET_DISK_TOKEN) return plannedDisk(args.inputs as { resourceGroupName: string; diskName: string }, disks);
+      // A NIC the last deployment removed (src/azure/leftMachines.ts): offline its delete is taken
+      // as done, as it is unless that pulumi up failed; after a failure the checkpoint given as
+      // --previous lists what is left (stillInState), and the plan warns about the assumption.
+      if (args.token === GET_NIC_TOKEN) {
+        const i = args.inputs as { resourceGroupName: string; networkInterfaceName: string };
+        throw invokeError(`RESPONSE 404: 404 Not Found\nERROR CODE: ResourceNotFound\nThe Resource 'Microsoft.Network/networkInterfaces/${i.networkInterfaceName}' under resource group '${i.resourceGroupName}' was not found.`);
+      }
       return args.inputs as Record<string, unknown>;
     },
   };
 }
+
+/** The invoke that asks whether a NIC the last deployment removed still exists (src/azure/leftMachines.ts). */
+export const GET_NIC_TOKEN = "azure-native:network:getNetworkInterface";
 
 /** The invoke that asks whether an Image row's OS disk exists (src/azure/osDisk.ts). */
 export const GET_DISK_TOKEN = "azure-native:compute:getDisk";

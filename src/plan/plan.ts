@@ -250,7 +250,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   // Each role step's run command takes its own expected minutes, not a readiness gate's.
   const stepMinutes = new Map(roleSteps.flatMap((r) => r.steps.map((step): [string, number] => [`${r.vm}-${step.id}`, step.minutes])));
   const snapshot = loadSnapshot(region) ?? emptySnapshot(region);
-  if (options.previous && options.previous !== "empty") warnings.push(...leftDiskWarnings(leftDisks(options.previous, lab, snapshot), lab.csvFile, snapshot.currency), ...stillInStateWarnings(options.previous, lab));
+  if (options.previous && options.previous !== "empty") warnings.push(...leftDiskWarnings(leftDisks(options.previous, lab, snapshot), lab.csvFile, snapshot.currency), ...stillInStateWarnings(options.previous, lab), ...leavingWarnings(options.previous, lab));
   if (changes && options.previous && options.previous !== "empty") changes.push(...stillInStateDeletes(options.previous, lab));
   return {
     stackFile: options.stackFile,
@@ -285,6 +285,20 @@ export function stillInStateWarnings(previous: DeployedLabRecord, lab: Lab): Pro
     file: lab.csvFile, line: 0, column: "VMName",
     message: `${m.hasVm ? `VM ${m.vm}${m.nicName ? ` and its NIC ${m.nicName}` : ""}` : `NIC ${m.nicName}`} ${m.hasVm && m.nicName ? "are" : "is"} still in the stack's state although the record lists no such row: a delete ${m.pendingDelete ? "was interrupted" : "failed"} in the last pulumi up. The next pulumi up deletes ${m.hasVm && m.nicName ? "them" : "it"} again, at the end of its run; until then ${[m.privateIp ? `the address ${m.privateIp}` : "", m.disks.length > 0 ? `the disk${m.disks.length === 1 ? "" : "s"} ${m.disks.join(", ")}` : "", m.nicName ? `the NIC name ${m.nicName}` : ""].filter((t) => t !== "").join(", ")} ${m.disks.length + (m.privateIp ? 1 : 0) + (m.nicName ? 1 : 0) === 1 ? "is" : "are"} not handed out to another row`,
   }));
+}
+
+/**
+ * The machines the previous deployment removed (`leaving`) that no checkpoint lists: offline the
+ * plan takes their deletes as done; pulumi up asks Azure and holds any still there. Pure.
+ */
+export function leavingWarnings(previous: DeployedLabRecord, lab: Lab): Problem[] {
+  const listed = new Set([...(previous.stillInState ?? []).map((m) => m.vm), ...onlineVms(lab).map((v) => v.name)].map((n) => n.toLowerCase()));
+  const unknown = (previous.leaving ?? []).filter((m) => !listed.has(m.vm.toLowerCase()));
+  if (unknown.length === 0) return [];
+  return [{
+    file: lab.csvFile, line: 0, column: "VMName",
+    message: `the last pulumi up removed ${unknown.map((m) => `${m.vm}${m.privateIp ? ` (${m.privateIp})` : ""}`).join(", ")}: offline the plan takes ${unknown.length === 1 ? "its delete" : "their deletes"} as done. If that pulumi up failed, plan against its checkpoint (pulumi stack export > state.json; npm run plan -- --previous state.json); pulumi up itself asks Azure and holds the address, disks and NIC name of any still there`,
+  }];
 }
 
 /** The machines a failed delete left in the state that no online row takes up again (a row of the

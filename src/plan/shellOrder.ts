@@ -58,14 +58,14 @@ export function shellRecreations(changes: readonly Change[], resources: readonly
       const was = vm?.options.aliases?.[0];
       const followers = resources.filter((r) => (r.options.replaceWith ?? []).includes(c.name) && action.get(r.name) === "replace");
       const nic = (vm?.options.replaceWith ?? []).map((n) => byName.get(n)).find((r) => r?.type === NIC_TYPE && action.get(r.name) === "replace");
-      // The cascade matches the VM's new URN: a renamed VM's old followers are not found (above).
-      // Without a rename, the engine suite shows the gate deleted before the VM, and the schedule
-      // (which names the VM only in its body, targetResourceId) replaced on its own step after the
-      // new VM exists, as after a rename (test/engine, "a VM moved to another subnet").
-      const cascaded = was ? [] : followers.filter((f) => f.type === RUN_COMMAND_TYPE);
-      const later = was ? followers : followers.filter((f) => f.type !== RUN_COMMAND_TYPE);
+      // Seen in the engine suite (test/engine), renamed or not: the gate, whose URL path names the
+      // VM (vmName), is deleted before the VM (the engine's dependent replacements:
+      // calculateDependentReplacements) and created after it; the schedule, which names the VM only
+      // in its body (targetResourceId), is replaced on its own step once the new VM exists.
+      const cascaded = followers.filter((f) => f.type === RUN_COMMAND_TYPE);
+      const later = followers.filter((f) => f.type !== RUN_COMMAND_TYPE);
       // What is deleted carries the previous deployment's names (a rename's aliases).
-      const deleted = [...cascaded.map((f) => f.name), was ?? c.name, ...(nic ? [nic.name] : [])];
+      const deleted = [...cascaded.map((f) => f.options.aliases?.[0] ?? f.name), was ?? c.name, ...(nic ? [nic.name] : [])];
       const created = [...(nic ? [nic.name] : []), c.name, ...cascaded.map((f) => f.name)];
       const minutes = VM_DELETE_MINUTES + [vm, nic, ...followers].reduce((sum, r) => sum + (r ? CREATION_MINUTES[r.type]?.minutes ?? 0 : 0), 0);
       const after = later.map((f) => (f.options.aliases?.[0] ? `${f.options.aliases[0]} -> ${f.name}` : f.name));

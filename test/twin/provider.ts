@@ -171,6 +171,12 @@ export const twinProvider: provider.Provider = {
         })) as Record<string, unknown>,
       };
     }
+    if (token === "azure-native:network:getNetworkInterface") {
+      const id = arm.idOf("azure-native:network:NetworkInterface", { resourceGroupName: args.resourceGroupName, networkInterfaceName: args.networkInterfaceName });
+      const nic = arm.get(id);
+      if (!nic) throw new Error(`ResourceNotFound: The Resource 'Microsoft.Network/networkInterfaces/${args.networkInterfaceName}' under resource group '${args.resourceGroupName}' was not found.`);
+      return { outputs: JSON.parse(JSON.stringify({ id: nic.id, name: nic.name, ipConfigurations: nic.properties.ipConfigurations, virtualMachine: nic.properties.virtualMachine ? { id: nic.properties.virtualMachine } : undefined, azureApiVersion: "twin" })) as Record<string, unknown> };
+    }
     throw new Error(`the Azure twin does not model the function ${token}`);
   },
 };

@@ -55,6 +55,14 @@ export interface DeployedLabRecord {
    * (https://github.com/pulumi/pulumi/pull/15754). Their addresses, disks and NIC names are not handed out.
    */
   stillInState?: StateMachine[];
+  /**
+   * The machines this deployment removed (online in the previous deployment, not in this one),
+   * written by every deployment. Deletes run after the outputs are registered, so a delete that
+   * fails leaves them in Azure while this record no longer lists them: the next `pulumi up` asks
+   * Azure whether each one's NIC still exists, and holds the address, disks and NIC name of those
+   * that do (as `stillInState`; src/azure/leftMachines.ts). Offline, the plan holds them all.
+   */
+  leaving?: StateMachine[];
 }
 
 /** A VM or NIC found in a state checkpoint and not in its record (`DeployedLabRecord.stillInState`). */
@@ -146,7 +154,8 @@ export function findDeployedLabRecord(json: unknown): { record: DeployedLabRecor
   const nics = textMap(candidate.nics) ? { nics: candidate.nics } : {};
   const nicResources = textMap(candidate.nicResources) ? { nicResources: candidate.nicResources } : {};
   const left = Array.isArray(candidate.stillInState) ? { stillInState: candidate.stillInState.filter(isObject) as unknown as StateMachine[] } : {};
-  return { record: { format: DEPLOYED_LAB_FORMAT, config: config as Record<string, string>, csvFile, csv, ...nics, ...nicResources, ...left } };
+  const leaving = Array.isArray(candidate.leaving) ? { leaving: candidate.leaving.filter(isObject) as unknown as StateMachine[] } : {};
+  return { record: { format: DEPLOYED_LAB_FORMAT, config: config as Record<string, string>, csvFile, csv, ...nics, ...nicResources, ...left, ...leaving } };
 }
 
 /** The stack resource's type in a checkpoint; its `outputs` are the stack outputs. */
@@ -267,4 +276,21 @@ export function previousDeployment(record: DeployedLabRecord): PreviousDeploymen
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The machines a deployment of `lab` removes from `previous`: every previously online machine (a
+ * row, or one a failed delete left) whose name no row of the lab declares online, under its name or
+ * as a renamed VM's former name. Shaped as {@link StateMachine}s for the record's `leaving`. Pure.
+ */
+export function leavingMachines(previous: PreviousDeployment | undefined, lab: { vms: readonly { name: string; bringOnline: boolean; previousName?: string }[] }): StateMachine[] {
+  if (!previous) return [];
+  const kept = new Set(lab.vms.filter((v) => v.bringOnline).flatMap((v) => [v.name, v.previousName ?? v.name]).map((n) => n.toLowerCase()));
+  const diskName = (key: string) => key.split("/").pop() ?? key;
+  return previous.vms
+    .filter((p) => p.online && !kept.has(p.name.toLowerCase()))
+    .map((p) => ({
+      vm: p.name, hasVm: true, nicName: p.nicName, nicResource: p.nicResource, subnet: p.subnet, privateIp: p.privateIp,
+      disks: [p.osDiskName || diskName(p.osDisk), ...p.dataDisks.map((d) => diskName(d.disk))].filter((d) => d !== ""), pendingDelete: false,
+    }));
 }

@@ -78,6 +78,8 @@ export interface Scenario {
 }
 
 const BOTH = ["running", "deallocated"] as const;
+/** For labs with Image rows: Windows needs an administrator (the password is a test secret). */
+const IMAGE_STACK = stack({ "exchange-lab:adminUsername": "labadmin" });
 const dc1 = row("dc1", { wait: "Yes", rdp: "3389" });
 const ex1 = row("ex1", { size: "Large", rdp: "3390", endpoints: "https" });
 const cl1 = row("cl1", { rdp: "3391" });
@@ -117,6 +119,38 @@ export const SCENARIOS: Scenario[] = [
     life: [first, step("ex1 gets a data disk", [dc1, row("ex1", { size: "Large", rdp: "3390", endpoints: "https", data: "0:ex1-db" }), cl1]), step("ex1-db LUN 0 -> 1", [dc1, row("ex1", { size: "Large", rdp: "3390", endpoints: "https", data: "1:ex1-db" }), cl1], { expect: refused("ConflictingUserInput") })],
     disks: [{ name: "dc1-os" }, { name: "ex1-os" }, { name: "cl1-os" }, { name: "ex1-db" }],
     modes: ["running"],
+  },
+  {
+    name: "an Image row's image and size edited to Generation 1 after a Generation 2 deployment is refused (issue 27, item 4)",
+    life: [step("a", [dc1, row("app1", { image: "ws2022-g2", size: "Standard_D2s_v5", rdp: "3395" })], { stack: IMAGE_STACK }), step("ws2022 on Standard_A2_v2", [dc1, row("app1", { image: "ws2022", size: "Standard_A2_v2", rdp: "3395" })], { stack: IMAGE_STACK, expect: refused() })],
+    disks: [{ name: "dc1-os" }],
+    modes: ["running"],
+  },
+  {
+    name: "a deployed Image row moved to another subnet is refused with the two runs, which then work",
+    life: [
+      step("a", [dc1, row("app1", { image: "ws2022-g2", size: "Standard_D2s_v5", rdp: "3395" })], { stack: IMAGE_STACK }),
+      step("app1 -> London at once", [dc1, row("app1", { image: "ws2022-g2", size: "Standard_D2s_v5", rdp: "3395", subnet: "London" })], { stack: IMAGE_STACK, expect: refused() }),
+      step("app1 offline", [dc1, row("app1", { online: "No", image: "ws2022-g2", size: "Standard_D2s_v5", rdp: "3395" })], { stack: IMAGE_STACK }),
+      step("app1 back in London", [dc1, row("app1", { image: "ws2022-g2", size: "Standard_D2s_v5", rdp: "3395", subnet: "London" })], { stack: IMAGE_STACK }),
+    ],
+    disks: [{ name: "dc1-os" }],
+    modes: ["running"],
+  },
+  { name: "a case-only change of an OS disk name changes nothing (issue 27, item 6)", life: [first, step("cl1-os -> CL1-OS", [dc1, ex1, row("cl1", { os: "CL1-OS", rdp: "3391" })])], modes: ["running"] },
+  {
+    name: "a DC's address changed in place moves the lab's DNS servers with it (issue 27, item 7)",
+    life: [step("a", BASE, { stack: stack({ "exchange-lab:dnsServers": "[dc1]" }) }), step("dc1 -> 10.60.1.40", [row("dc1", { wait: "Yes", rdp: "3389", ip: "10.60.1.40" }), ex1, cl1], { stack: stack({ "exchange-lab:dnsServers": "[dc1]" }) })],
+    modes: ["running", "deallocated"],
+  },
+  {
+    name: "a deployed member marked DC is not promoted, and the DNS servers stay the deployed DC (issue 27, item 5)",
+    life: [
+      step("a", [row("dc1", { size: "Medium", ip: "10.60.1.4", wait: "Yes", rdp: "3389", image: "ws2022-g2", role: "DC" }), row("m1", { ip: "10.60.1.20", rdp: "3391", image: "ws2022-g2", role: "Member" })], { stack: stack({ "exchange-lab:adminUsername": "labadmin", "exchange-lab:domainName": "lab.example.com", "exchange-lab:dnsServers": "[dc1]" }) }),
+      step("m1 marked DC", [row("dc1", { size: "Medium", ip: "10.60.1.4", wait: "Yes", rdp: "3389", image: "ws2022-g2", role: "DC" }), row("m1", { ip: "10.60.1.20", rdp: "3391", image: "ws2022-g2", role: "DC", wait: "Yes" })], { stack: stack({ "exchange-lab:adminUsername": "labadmin", "exchange-lab:domainName": "lab.example.com", "exchange-lab:dnsServers": "[dc1]" }) }),
+    ],
+    disks: [],
+    modes: ["running", "deallocated"],
   },
   { name: "the VPN added to a running lab", life: [first, step("vpn on", BASE, { stack: stack({ "exchange-lab:vpn": "true" }) })], modes: ["running"] },
   {

@@ -10,7 +10,7 @@ import { DEFAULT_TIMEOUTS } from "../../src/acceptance/checks";
 import { acceptanceLab } from "../../src/acceptance/lab";
 import { runAcceptance } from "../../src/acceptance/run";
 import { renderMarkdown } from "../../src/acceptance/report";
-import { PulumiCli, findPulumiCli } from "../twin/engine";
+import { engineSuite } from "./suite";
 import { twinAcceptancePorts } from "../twin/acceptancePorts";
 
 const SUB = "00000000-0000-0000-0000-00000000beef";
@@ -18,21 +18,16 @@ const ESTIMATE = { currency: "USD", perHourRunning: 0.11, perMonthParked: 19.2, 
 
 describe("npm run acceptance against the Azure twin, through the real engine", function () {
   this.timeout(600_000);
-  let cli: PulumiCli;
-  before(function () {
-    const found = findPulumiCli();
-    if ("missing" in found) throw new Error(found.missing);
-    cli = found;
-  });
+  const suite = engineSuite();
 
   for (const withRoles of [false, true]) {
     it(withRoles ? "--with-roles: the forest, the joins and Exchange in both lives, no role step again, the cleanup, the report" : "the two-VM lab: every step, the cleanup and the report", async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "exchange-lab-acc-twin-"));
       try {
-        const { ports, arm } = twinAcceptancePorts(cli, dir);
+        const { ports, arm } = twinAcceptancePorts(suite.cli(), dir);
         const runDir = fs.mkdtempSync(path.join(dir, "run-"));
         const lab = acceptanceLab({ runId: withRoles ? "feed0001" : "feed0002", region: "westeurope", withVpn: false, allowFrom: "203.0.113.7/32", csvPath: path.join(runDir, "lab.csv"), subscriptionId: SUB, withRoles, ...(withRoles ? { exchangeIsoUrl: "https://twin.blob.core.windows.net/iso/se.iso?sv=x&sig=SECRET" } : {}) });
-        const outcome = await runAcceptance(ports, { lab, subscriptionId: SUB, keep: false, estimate: ESTIMATE, cliVersion: cli.version, sdkVersion: "3.248.0", timeouts: { ...DEFAULT_TIMEOUTS, bootMs: 60_000 }, renderer: "silent", signal: new AbortController().signal });
+        const outcome = await runAcceptance(ports, { lab, subscriptionId: SUB, keep: false, estimate: ESTIMATE, cliVersion: suite.cli().version, sdkVersion: "3.248.0", timeouts: { ...DEFAULT_TIMEOUTS, bootMs: 60_000 }, renderer: "silent", signal: new AbortController().signal });
         const report = renderMarkdown(outcome.report);
         fs.writeFileSync(path.join(dir, "report.md"), report);
         assert.doesNotMatch(report, /SECRET|Twin-Passw0rd/, "no secret in the report");

@@ -6,7 +6,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { projectSettings } from "../../src/acceptance/automation";
-import { LabLife, PulumiCli, ROOT, findPulumiCli } from "../twin/engine";
+import { LabLife, ROOT } from "../twin/engine";
+import { engineSuite } from "./suite";
 import { csv, row, stack } from "./scenarios";
 
 const LAB = { stackYaml: stack(), csv: csv(row("dc1", { wait: "Yes", rdp: "3389" }), row("ex1", { size: "Large", rdp: "3390" })) };
@@ -14,15 +15,10 @@ const DISKS = [{ name: "dc1-os" }, { name: "ex1-os" }];
 
 describe("engine features through the real CLI", function () {
   this.timeout(180_000);
-  let cli: PulumiCli;
-  before(function () {
-    const found = findPulumiCli();
-    if ("missing" in found) throw new Error(found.missing);
-    cli = found;
-  });
+  const suite = engineSuite();
 
   it("npm run acceptance's inline project (its projectSettings) passes pulumi up", async () => {
-    const life = await LabLife.create(cli, LAB, { disks: DISKS, projectSettings });
+    const life = await LabLife.create(suite.cli(), LAB, { disks: DISKS, projectSettings });
     try {
       const up = await life.up();
       assert.equal(up.status, "succeeded", up.error);
@@ -32,7 +28,7 @@ describe("engine features through the real CLI", function () {
   });
 
   it("after one up: preview --expect-no-changes is clean, deployedLab is recorded, destroy keeps every disk, the next up re-attaches them at the same addresses", async () => {
-    const life = await LabLife.create(cli, LAB, { disks: DISKS });
+    const life = await LabLife.create(suite.cli(), LAB, { disks: DISKS });
     try {
       assert.equal((await life.up()).status, "succeeded");
       const again = await life.preview(undefined, true);
@@ -58,7 +54,7 @@ describe("engine features through the real CLI", function () {
 
   it("Pulumi.yaml's requiredPulumiVersion is read by the CLI: a range the CLI is outside of stops pulumi up", async () => {
     const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
-    const life = await LabLife.create(cli, LAB, {
+    const life = await LabLife.create(suite.cli(), LAB, {
       disks: DISKS,
       projectSettings: (backend) => ({ ...(project as { name: string; runtime: "nodejs" }), stackConfigDir: undefined, main: ROOT, requiredPulumiVersion: ">=99.0.0", backend: { url: `file://${backend}` } }) as never,
     });

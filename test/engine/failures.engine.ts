@@ -2,9 +2,10 @@
 // a failed delete. What the engine leaves in the state and the stack's outputs, and what the next
 // plan (--previous) and the next up do.
 import { strict as assert } from "assert";
-import { LabLife, PulumiCli, findPulumiCli } from "../twin/engine";
+import { LabLife } from "../twin/engine";
+import { engineSuite } from "./suite";
 import { recordFromCheckpoint } from "../../src/input/lab/previous";
-import { PlanClient, disagreements } from "../twin/oracle";
+import { disagreements } from "../twin/oracle";
 import { csv, row, stack } from "./scenarios";
 
 const dc1 = row("dc1", { wait: "Yes", rdp: "3389" });
@@ -15,18 +16,10 @@ const DISKS = ["dc1-os", "ex1-os", "cl1-os", "cl2-os"].map((name) => ({ name }))
 
 describe("after a failed pulumi up, through the real engine", function () {
   this.timeout(300_000);
-  let cli: PulumiCli;
-  let planner: PlanClient;
-  before(function () {
-    const found = findPulumiCli();
-    if ("missing" in found) throw new Error(found.missing);
-    cli = found;
-    planner = new PlanClient();
-  });
-  after(() => planner?.close());
+  const suite = engineSuite({ planner: true });
 
   it("a failed gate stops the run before deployedLab is written; it stays in the state, and the next up sends it again and succeeds", async () => {
-    const life = await LabLife.create(cli, LAB, { disks: DISKS });
+    const life = await LabLife.create(suite.cli(), LAB, { disks: DISKS });
     try {
       life.arm.addFaults({ op: "run", name: "exchange-lab-wait-ready", code: "VMExtensionProvisioningError", message: "the readiness script exited 1: dc1 did not answer on 3389 within 30 minutes" });
       const failed = await life.up();
@@ -43,7 +36,7 @@ describe("after a failed pulumi up, through the real engine", function () {
   });
 
   it("a failed delete: the stack's deployedLab already forgets the row (pulumi/pulumi#15754), the checkpoint still lists its NIC and VM", async () => {
-    const life = await LabLife.create(cli, LAB, { disks: DISKS });
+    const life = await LabLife.create(suite.cli(), LAB, { disks: DISKS });
     try {
       assert.equal((await life.up()).status, "succeeded");
       life.arm.addFaults({ op: "delete", type: "VirtualMachine", name: "cl1", code: "InternalServerError", message: "the delete did not complete" });
@@ -60,7 +53,7 @@ describe("after a failed pulumi up, through the real engine", function () {
   });
 
   it("after a failed delete, a new row never gets the address Azure still holds: pulumi up asks Azure, the plan (from the checkpoint) agrees", async () => {
-    const life = await LabLife.create(cli, LAB, { disks: DISKS });
+    const life = await LabLife.create(suite.cli(), LAB, { disks: DISKS });
     try {
       assert.equal((await life.up()).status, "succeeded");
       life.arm.addFaults({ op: "delete", type: "VirtualMachine", name: "cl1", code: "InternalServerError", message: "the delete did not complete" });
@@ -70,7 +63,7 @@ describe("after a failed pulumi up, through the real engine", function () {
       // After a failure the checkpoint (pulumi stack export) is the truth: it lists what the delete left.
       const found = recordFromCheckpoint({ version: 3, deployment: await life.exportState() });
       assert.ok(found && typeof found === "object" && "record" in found, JSON.stringify(found));
-      const plan = await planner.plan({ ...c, stackName: life.stack.name, previous: found.record });
+      const plan = await suite.planner().plan({ ...c, stackName: life.stack.name, previous: found.record });
       const engine = await life.up(c);
       assert.deepEqual(disagreements(plan, engine), [], `plan: ${plan.changes.map((x) => `${x.action} ${x.name}`).join(", ")}; engine ${engine.status}: ${engine.error ?? ""}`);
       const ips = life.arm.list("azure-native:network:NetworkInterface").map((n) => `${n.name}=${(n.properties.ipConfigurations as { privateIPAddress: string }[])[0].privateIPAddress}`).sort();

@@ -6,7 +6,8 @@ import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
 import * as resources from "@pulumi/azure-native/resources";
 import { ARM_RULES, ArmRuleId } from "../twin/rules";
-import { LabLife, PulumiCli, findPulumiCli } from "../twin/engine";
+import { LabLife } from "../twin/engine";
+import { engineSuite } from "./suite";
 import { csv, stack } from "./scenarios";
 
 const SUB = "00000000-0000-0000-0000-00000000beef";
@@ -121,18 +122,13 @@ const CASES: Case[] = [
 
 describe("each twin refusal through a real pulumi up: ARM's code comes back", function () {
   this.timeout(180_000);
-  let cli: PulumiCli;
-  before(function () {
-    const found = findPulumiCli();
-    if ("missing" in found) throw new Error(found.missing);
-    cli = found;
-  });
+  const suite = engineSuite();
 
   for (const c of CASES) {
     const rule = ARM_RULES[c.rule];
     it(`${rule.id}: ${rule.when} -> ${rule.code}`, async () => {
       let world: World = c.a;
-      const life = await LabLife.create(cli, { stackYaml: stack(), csv: csv() }, {
+      const life = await LabLife.create(suite.cli(), { stackYaml: stack(), csv: csv() }, {
         disks: [{ name: "d1" }, { name: "d2" }, { name: "dd1" }],
         program: async () => declare(world),
       });

@@ -3,8 +3,9 @@
 // the gates), a clean preview after it, and a second life after destroy: the same VMs on the disks
 // the first life made, and no role step runs again.
 import { strict as assert } from "assert";
-import { LabLife, PulumiCli, findPulumiCli } from "../twin/engine";
-import { PlanClient, disagreements } from "../twin/oracle";
+import { LabLife } from "../twin/engine";
+import { engineSuite } from "./suite";
+import { disagreements } from "../twin/oracle";
 import { csv, row, stack } from "./scenarios";
 
 const ROLE_STACK = stack({
@@ -24,20 +25,12 @@ const RUN_COMMAND = "azure-native:compute:VirtualMachineRunCommandByVirtualMachi
 
 describe("a forest and an Exchange organisation from images, through the real engine", function () {
   this.timeout(300_000);
-  let cli: PulumiCli;
-  let planner: PlanClient;
-  before(function () {
-    const found = findPulumiCli();
-    if ("missing" in found) throw new Error(found.missing);
-    cli = found;
-    planner = new PlanClient();
-  });
-  after(() => planner?.close());
+  const suite = engineSuite({ planner: true });
 
   it("first life: every role step in order, as the plan says; the next up drops the steps from the state without a call to Azure, then nothing changes; after destroy the second life runs no role step again", async () => {
-    const life = await LabLife.create(cli, ROLE_LAB);
+    const life = await LabLife.create(suite.cli(), ROLE_LAB);
     try {
-      const plan = await planner.plan({ ...ROLE_LAB, stackName: life.stack.name, previous: "empty" });
+      const plan = await suite.planner().plan({ ...ROLE_LAB, stackName: life.stack.name, previous: "empty" });
       assert.equal(plan.exitCode, 0, plan.errors.join("\n"));
       const first = await life.up();
       assert.equal(first.status, "succeeded", first.error);
@@ -54,7 +47,7 @@ describe("a forest and an Exchange organisation from images, through the real en
       // The next up drops the role steps from the state (they are declared in a VM's first life
       // only, with retainOnDelete): deletes without a call to Azure. After it, nothing changes.
       const previous = (await life.outputs()).deployedLab;
-      const planNext = await planner.plan({ ...ROLE_LAB, stackName: life.stack.name, previous });
+      const planNext = await suite.planner().plan({ ...ROLE_LAB, stackName: life.stack.name, previous });
       const callsAtNext = life.arm.calls().length;
       const next = await life.up();
       assert.equal(next.status, "succeeded", next.error);
@@ -69,7 +62,7 @@ describe("a forest and an Exchange organisation from images, through the real en
       assert.deepEqual(life.arm.list("azure-native:compute:Disk").map((d) => d.name).sort(), disks, "destroy keeps the disks the first life made");
       const callsBefore = life.arm.calls().length;
 
-      const plan2 = await planner.plan({ ...ROLE_LAB, stackName: life.stack.name, previous: "empty" });
+      const plan2 = await suite.planner().plan({ ...ROLE_LAB, stackName: life.stack.name, previous: "empty" });
       const second = await life.up();
       assert.equal(second.status, "succeeded", second.error);
       const secondRuns = life.arm.calls().slice(callsBefore).filter((c) => c.op === "run" || (c.type === RUN_COMMAND && c.op === "create")).map((c) => c.id.split("/").pop());

@@ -57,13 +57,13 @@ describe("lab life, third round (issue 27)", function () {
       assert.match(warned(next), /ex2 moves from subnet Oxford to London: its shell is re-created/);
     });
 
-    it("DC dc1 -> dc9 moved Oxford -> London with its dnsServers entry renamed: accepted; the gate deleted first, then the VM, then the NIC; the schedule replaced after the new VM", async () => {
+    it("DC dc1 -> dc9 moved Oxford -> London with its dnsServers entry renamed: accepted; the VM then the NIC deleted, the NIC created, the gate deleted on the VM's own step, the VM and gate created; the schedule replaced after", async () => {
       const first = await up(csv(...BASE), undefined, DNS_DC1);
       assert.deepEqual(first.errors, []);
       const next = await up(csv(row("dc9", { os: "dc1-os", wait: "Yes", subnet: "London" }), BASE[1], BASE[2]), first.deployedLab, NO_VPN + "  exchange-lab:dnsServers:\n    - dc9\n");
       assert.deepEqual(next.errors, []);
       const shell = next.shells!.find((s) => s.vm === "dc9")!;
-      assert.deepEqual([shell.deleted, shell.created], [["dc1-ready", "dc1", "dc1-nic"], ["dc1-nic", "dc9", "dc9-ready"]]);
+      assert.deepEqual([shell.deleted, shell.deletedBeforeVm, shell.created], [["dc1", "dc1-nic"], ["dc1-ready"], ["dc1-nic", "dc9", "dc9-ready"]]);
       assert.deepEqual(shell.replacedAfter, ["shutdown-computevm-dc1 -> shutdown-computevm-dc9"]);
       const dc9 = next.vms.find((v) => v.name === "dc9")!;
       assert.equal(change(next, "MCMHybrid")?.action, "update", "the virtual network's DNS follows the DC's new address");

@@ -38,6 +38,8 @@ export interface ShellRecreation {
   was?: string;
   /** Logical names, deleted in this order. */
   deleted: string[];
+  /** With a replaced NIC: the gates deleted after the new NIC is created, just before the new VM (on the VM's own step). */
+  deletedBeforeVm?: string[];
   /** Logical names, created in this order. */
   created: string[];
   /** A renamed VM's followers, replaced on their own steps after the new VM exists (not cascaded):
@@ -62,14 +64,19 @@ export function shellRecreations(changes: readonly Change[], resources: readonly
       // VM (vmName), is deleted before the VM (the engine's dependent replacements:
       // calculateDependentReplacements) and created after it; the schedule, which names the VM only
       // in its body (targetResourceId), is replaced on its own step once the new VM exists.
+      // When the NIC is replaced (a subnet move), the VM goes on the NIC's step and the cascade is not
+      // transitive: the gate goes on the VM's own step, after the new NIC exists, just before the new
+      // VM is created (also seen in the engine suite).
       const cascaded = followers.filter((f) => f.type === RUN_COMMAND_TYPE);
       const later = followers.filter((f) => f.type !== RUN_COMMAND_TYPE);
+      const oldName = (f: PlanResource) => f.options.aliases?.[0] ?? f.name;
       // What is deleted carries the previous deployment's names (a rename's aliases).
-      const deleted = [...cascaded.map((f) => f.options.aliases?.[0] ?? f.name), was ?? c.name, ...(nic ? [nic.name] : [])];
+      const deleted = [...(nic ? [] : cascaded.map(oldName)), was ?? c.name, ...(nic ? [nic.name] : [])];
+      const deletedBeforeVm = nic ? cascaded.map(oldName) : [];
       const created = [...(nic ? [nic.name] : []), c.name, ...cascaded.map((f) => f.name)];
       const minutes = VM_DELETE_MINUTES + [vm, nic, ...followers].reduce((sum, r) => sum + (r ? CREATION_MINUTES[r.type]?.minutes ?? 0 : 0), 0);
       const after = later.map((f) => (f.options.aliases?.[0] ? `${f.options.aliases[0]} -> ${f.name}` : f.name));
-      return { vm: c.name, ...(was ? { was } : {}), deleted, created, ...(after.length > 0 ? { replacedAfter: after } : {}), minutes: Math.ceil(minutes) };
+      return { vm: c.name, ...(was ? { was } : {}), deleted, ...(deletedBeforeVm.length > 0 ? { deletedBeforeVm } : {}), created, ...(after.length > 0 ? { replacedAfter: after } : {}), minutes: Math.ceil(minutes) };
     });
 }
 
@@ -78,7 +85,7 @@ export function renderShellRecreations(shells: readonly ShellRecreation[]): stri
   if (shells.length === 0) return [];
   return [
     "VMs re-created on their disks (the disks detach and stay, with their LUNs):",
-    ...shells.map((s) => `  ${s.vm}${s.was ? ` (was ${s.was})` : ""}: delete ${s.deleted.join(", then ")}; create ${s.created.join(", then ")}${s.replacedAfter ? `; then, on their own steps once the VM exists, replace ${s.replacedAfter.join(", ")}` : ""}. VM re-created on its disks: about ${s.minutes} min`),
+    ...shells.map((s) => `  ${s.vm}${s.was ? ` (was ${s.was})` : ""}: delete ${s.deleted.join(", then ")}; create ${s.deletedBeforeVm ? `${s.created[0]}; delete ${s.deletedBeforeVm.join(", then ")} (on the VM's own step); create ${s.created.slice(1).join(", then ")}` : s.created.join(", then ")}${s.replacedAfter ? `; then, on their own steps once the VM exists, replace ${s.replacedAfter.join(", ")}` : ""}. VM re-created on its disks: about ${s.minutes} min`),
     `  (minutes: the plan's typical creation times, assumptions in src/report/readiness.ts, plus an assumed ${VM_DELETE_MINUTES} min to delete the VM)`,
   ];
 }

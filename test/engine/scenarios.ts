@@ -99,6 +99,11 @@ export const SCENARIOS: Scenario[] = [
   { name: "an address changed in place", life: [first, step("cl1 -> 10.60.1.50", [dc1, ex1, row("cl1", { ip: "10.60.1.50", rdp: "3391" })])], modes: [...BOTH] },
   { name: "a VM moved to another subnet", life: [first, step("cl1 -> London", [dc1, ex1, row("cl1", { subnet: "London", rdp: "3391" })])], modes: [...BOTH] },
   { name: "a VM renamed and moved to another subnet at once", life: [first, step("cl1 -> cl9 in London", [dc1, ex1, row("cl9", { os: "cl1-os", subnet: "London", rdp: "3391" })])], modes: [...BOTH] },
+  {
+    name: "a DC renamed and moved to another subnet at once, with its dnsServers entry renamed (issue 27, item 1)",
+    life: [step("a", BASE, { stack: stack({ "exchange-lab:dnsServers": "[dc1]" }) }), step("dc1 -> dc9 in London", [row("dc9", { os: "dc1-os", wait: "Yes", rdp: "3389", subnet: "London" }), ex1, cl1], { stack: stack({ "exchange-lab:dnsServers": "[dc9]" }) })],
+    modes: [...BOTH],
+  },
   { name: "a VM taken offline and back", life: [first, step("cl1 BringOnline=No", [dc1, ex1, row("cl1", { online: "No", rdp: "3391" })]), step("cl1 back", BASE)], modes: [...BOTH] },
   { name: "a published service added", life: [first, step("cl1 publishes https", [dc1, ex1, row("cl1", { rdp: "3391", endpoints: "https" })])], modes: ["running"] },
   { name: "a public RDP port changed", life: [first, step("cl1 RDP 3391 -> 3399", [dc1, ex1, row("cl1", { rdp: "3399" })])], modes: ["running"] },

@@ -36,7 +36,7 @@ export interface PlanVerdict {
   errors: string[];
   warnings: string[];
   changes: PlanChange[];
-  shells: { vm: string; deleted: string[]; created: string[]; replacedAfter?: string[] }[];
+  shells: { vm: string; deleted: string[]; created: string[]; deletedBeforeVm?: string[]; replacedAfter?: string[] }[];
   /** Logical name -> its former names (aliases). */
   aliases: Record<string, string[]>;
   /** What the user must do before `pulumi up` (e.g. start VMs), when the plan says so. */
@@ -140,8 +140,14 @@ function orderDisagreements(plan: PlanVerdict, steps: readonly EngineStep[]): st
     }
     const lastDelete = Math.max(-1, ...deletes.map((d) => d.i));
     for (const c of creates) if (c.i >= 0 && c.i < lastDelete) out.push(`${shell.vm}: the engine created ${c.n} before deleting what the plan deletes first`);
-    // The followers the plan replaces after: their old one deleted once the new VM exists.
     const vmCreated = at(current(shell.vm), ["create", "create-replacement"]);
+    // With a replaced NIC: the gate deleted after the new NIC, before the new VM.
+    const nicCreated = creates[0]?.i ?? -1;
+    for (const g of shell.deletedBeforeVm ?? []) {
+      const i = at(current(g), ["delete", "delete-replaced"]);
+      if (i < 0 || (vmCreated >= 0 && i > vmCreated) || i < nicCreated) out.push(`${shell.vm}: the plan deletes ${g} after the new NIC and before the new VM, the engine ${i < 0 ? "did not delete it" : "at another point"}`);
+    }
+    // The followers the plan replaces after: their old one deleted once the new VM exists.
     for (const f of shell.replacedAfter ?? []) {
       const [old] = f.split(" -> ");
       const i = at(current(old), ["delete", "delete-replaced"]);

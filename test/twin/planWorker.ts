@@ -34,7 +34,7 @@ export async function planVerdict(req: PlanRequest): Promise<PlanVerdict> {
       errors: p.errors.map(formatProblem),
       warnings: p.warnings.map(formatProblem),
       changes: (p.changes ?? []).map((c) => ({ type: c.type, name: c.name, action: c.action })),
-      shells: (p.shells ?? []).map((s) => ({ vm: s.vm, deleted: s.deleted, created: s.created, ...(s.replacedAfter ? { replacedAfter: s.replacedAfter } : {}) })),
+      shells: (p.shells ?? []).map((s) => ({ vm: s.vm, deleted: s.deleted, created: s.created, ...(s.deletedBeforeVm ? { deletedBeforeVm: s.deletedBeforeVm } : {}), ...(s.replacedAfter ? { replacedAfter: s.replacedAfter } : {}) })),
       aliases: Object.fromEntries(p.resources.filter((r) => r.options.aliases?.length).map((r) => [r.name, r.options.aliases!])),
       before: (p as { before?: PlanVerdict["before"] }).before,
     };

@@ -101,8 +101,9 @@ const net = (kind: string, param: string): TypeSpec => ({
  * network, compute, resources, devtestlab). The path parameters are the azure-native inputs of the
  * same names; `location` is the one body property among the program's inputs that azure-native
  * marks forceNew (ARM's RPC-Put-V1-14: a tracked resource's location is create-only). For every
- * other property the program sets, a change is an update (no forceNew in azure-native's metadata
- * for them, read from its recorded networked-VM exchanges: provider/pkg/provider/testdata/recorded).
+ * other property the program sets, the twin answers a change with an update: azure-native's
+ * metadata (its forceNew marks) was not checked property by property, so a forceNew it holds for
+ * one of them is a replacement the twin does not show (docs/rehearse.md, "What the twin does not model").
  */
 export const TYPES: Record<string, TypeSpec> = {
   "azure-native:resources:ResourceGroup": { id: rg, params: ["resourceGroupName"], nameParam: "resourceGroupName" },

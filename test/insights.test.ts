@@ -103,7 +103,7 @@ describe("price snapshots", () => {
 
   it("bundles well-formed snapshots, each price with its source, region and date, never a zero", () => {
     const regions = fs.readdirSync(path.join(__dirname, "..", "prices")).map((f) => f.replace(/\.json$/, "")).sort();
-    assert.deepEqual(regions, ["northeurope", "swedencentral", "uksouth", "westeurope"]);
+    assert.deepEqual(regions, ["northeurope", "swedencentral", "uksouth", "ukwest", "westeurope"]);
     for (const region of regions) {
       const s = loadSnapshot(region)!;
       assert.equal(s.region, region);

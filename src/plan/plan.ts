@@ -12,7 +12,7 @@ import { DraytekProfile, draytekProfile, renderDraytekHints } from "../report/dr
 import { withCliScript } from "../report/draytekCli";
 import { FROM_IMAGE_VM_MINUTES, READINESS_GATE_TYPE, TimeToReady, timeToReady } from "../report/readiness";
 import { roleStepsOf } from "../input/lab/roleSteps";
-import { emptySnapshot, loadSnapshot } from "../prices/snapshot";
+import { snapshotFor } from "../prices/snapshot";
 import { Lab, LabVm, onlineVms } from "../input/lab/lab";
 import { LabValidationError, Problem } from "../input/problems";
 import { DEPLOYED_LAB_OUTPUT, DeployedLabRecord } from "../input/lab/previous";
@@ -156,12 +156,18 @@ async function declareUnderMocks(
   await pulumi.runtime.setMocks(recordingMocks(registrations, setup.stackOutputs), "exchange-lab", setup.stackName, true, PLAN_ORGANIZATION);
   pulumi.runtime.setAllConfig(setup.config, setup.secretKeys);
 
-  // Pulumi records a stack trace with every promise it makes; under ts-node each one is
-  // source-mapped, which made a 200-VM plan several times slower. Plain V8 traces while the
-  // lab is declared; the hook is restored before anything is reported.
-  const traces = Error as unknown as { prepareStackTrace?: unknown };
+  // @pulumi/pulumi records `new Error().stack` on every promise it makes (runtime/debuggable.js,
+  // for a leak report the plan never shows). Under ts-node each trace was source-mapped, which
+  // made a 200-VM plan several times slower; and TypeScript, which ts-node loads, raises
+  // Error.stackTraceLimit to 100. So while the lab is declared: plain V8 traces of no frames
+  // (formatting them was a third of a plan's time, `node --cpu-prof`, 2026-12-07). Pulumi's own
+  // source positions (Resource.callsites) set their own limit. Both are restored before anything
+  // is reported; EXCHANGE_LAB_TRACES=1 keeps the frames, to debug a crash inside the declaration.
+  const traces = Error as unknown as { prepareStackTrace?: unknown; stackTraceLimit: number };
   const sourceMappedTraces = traces.prepareStackTrace;
+  const frames = traces.stackTraceLimit;
   traces.prepareStackTrace = undefined;
+  if (!process.env.EXCHANGE_LAB_TRACES) traces.stackTraceLimit = 0;
   let run: LabRun;
   try {
     run = await runLab({ ...program, componentOptions: { transformations: [spy] } });
@@ -169,6 +175,7 @@ async function declareUnderMocks(
     await Promise.all(declared.map((d) => settle(d.resource.urn)));
   } finally {
     traces.prepareStackTrace = sourceMappedTraces;
+    traces.stackTraceLimit = frames;
   }
 
   const names = new Map<pulumi.Resource, string>(declared.map((d) => [d.resource, d.name]));
@@ -249,7 +256,11 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const roleSteps = planRoleSteps(lab);
   // Each role step's run command takes its own expected minutes, not a readiness gate's.
   const stepMinutes = new Map(roleSteps.flatMap((r) => r.steps.map((step): [string, number] => [`${r.vm}-${step.id}`, step.minutes])));
-  const snapshot = loadSnapshot(region) ?? emptySnapshot(region);
+  const snapshot = snapshotFor(region, lab.settings.currency);
+  if (snapshot.missing && lab.settings.currency) {
+    const key = `${NAMESPACE}:currency`;
+    warnings.push({ ...stack.locate(key), column: key, message: `the cost estimate has no prices: ${snapshot.source}` });
+  }
   if (options.previous && options.previous !== "empty") warnings.push(...leftDiskWarnings(leftDisks(options.previous, lab, snapshot), lab.csvFile, snapshot.currency), ...stillInStateWarnings(options.previous, lab), ...leavingWarnings(options.previous, lab));
   if (changes && options.previous && options.previous !== "empty") changes.push(...stillInStateDeletes(options.previous, lab));
   return {

@@ -1,10 +1,13 @@
 /**
- * `npm run prices -- --region R [--sizes Standard_B1ms,...]`: refreshes `prices/<R>.json`
- * from the public Azure Retail Prices API (needs internet; no Azure login). The bundled
- * snapshot is used wherever this has not been run.
+ * `npm run prices -- --region R [--currency C] [--sizes Standard_B1ms,...]`: refreshes
+ * `prices/<R>.json` from the public Azure Retail Prices API (needs internet; no Azure login), in
+ * the currency the API is asked for (`currencyCode`; default the region's country's, see
+ * src/input/currencies.ts). The bundled snapshot is used wherever this has not been run.
  */
 import * as fs from "fs";
 import * as path from "path";
+import { OptionSpecs, UsageError, optionsHelp, readCommandLine } from "../input/commandLine";
+import { RETAIL_CURRENCIES, isRetailCurrency, regionCurrency } from "../input/currencies";
 import { CLASSIC_SIZES } from "../input/csv/sizes";
 import { GLOBAL_REGION, RetailItem, snapshotFromRetailItems } from "./retail";
 import { PRICES_DIR } from "./snapshot";
@@ -37,15 +40,17 @@ export const MAX_PAGES = 200;
 /**
  * Fetches every page of one filter, following `NextPageLink`, and writes a progress line per
  * page to `progress`. `get` fetches one URL (the global `fetch` by default; tests pass a fake).
+ * `currency` (ISO 4217, e.g. `GBP`) is the API's `currencyCode`; without it the API answers USD.
  * Throws on an HTTP error, naming the URL, and when {@link MAX_PAGES} is reached.
  */
 export async function fetchAll(
   filter: string,
   progress: (line: string) => void,
   get: (url: string) => Promise<RetailPage> = getJson,
+  currency?: string,
 ): Promise<RetailItem[]> {
   const items: RetailItem[] = [];
-  let url: string | null = `${API}?$filter=${encodeURIComponent(filter)}`;
+  let url: string | null = `${API}?${currency ? `currencyCode=${encodeURIComponent(`'${currency}'`)}&` : ""}$filter=${encodeURIComponent(filter)}`;
   for (let page = 1; url; page++) {
     if (page > MAX_PAGES) throw new Error(`more than ${MAX_PAGES} pages for ${filter}; narrow the filter`);
     const body = await get(url);
@@ -62,41 +67,56 @@ async function getJson(url: string): Promise<RetailPage> {
   return (await response.json()) as RetailPage;
 }
 
-export const PRICES_USAGE = `usage: npm run prices -- --region <ARM region, e.g. westeurope> [--sizes Standard_B1ms,Standard_D2s_v5]
+/** The options of `npm run prices`, declared once: read by util.parseArgs, printed by `--help`. */
+export const PRICES_OPTIONS = {
+  region: { type: "string", value: "R", help: "the lab's ARM region (azure-native:location), e.g. westeurope, uksouth" },
+  currency: { type: "string", value: "C", help: `the currency to ask the API for (its currencyCode: ${RETAIL_CURRENCIES.join(", ")});\ndefault the region's country's (GBP for uksouth, EUR for westeurope, USD elsewhere);\nif the stack sets exchange-lab:currency, ask for that one` },
+  sizes: { type: "string", value: "LIST", help: "the VM sizes to price, comma-separated (default: the classic sizes' and a few common ones)" },
+  help: { type: "boolean", short: "h", help: "this text" },
+} as const satisfies OptionSpecs;
+
+export const PRICES_USAGE = `usage: npm run prices -- --region <ARM region, e.g. westeurope> [--currency GBP] [--sizes Standard_B1ms,Standard_D2s_v5]
 
 Refreshes prices/<region>.json from the public Azure Retail Prices API (${API}; needs internet,
-no Azure login). Without it the plan uses the bundled file, whose date the plan prints. Nothing is
-written unless every page was fetched.
+no Azure login), in one currency: the figures are the API's own, never converted here. Without it
+the plan uses the bundled file, whose date and currency the plan prints. Nothing is written unless
+every page was fetched.
 
 options:
-  --region R     the lab's ARM region (azure-native:location), e.g. westeurope, uksouth
-  --sizes LIST   the VM sizes to price, comma-separated (default: the classic sizes' and a few common ones)
-  --help         this text
-
+${optionsHelp(PRICES_OPTIONS)}
 exit codes: 0 written; 1 the API could not be reached or answered an error (the bundled file is kept); 2 usage error
 `;
 
 /**
  * Runs the CLI; resolves to the exit code. `get` fetches one page (tests pass a fake); an
- * unreachable API is exit 1 with what it needs, and the bundled file is left as it was.
+ * unreachable API is exit 1 with what it needs, and the bundled file is left as it was. An
+ * answer in another currency than asked is exit 1 too, and nothing is written. `dir` is where
+ * `<region>.json` is written (tests pass a temporary one).
  */
-export async function main(argv: readonly string[], write: (s: string) => void, writeError: (s: string) => void, get: (url: string) => Promise<RetailPage> = getJson): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
+export async function main(argv: readonly string[], write: (s: string) => void, writeError: (s: string) => void, get: (url: string) => Promise<RetailPage> = getJson, dir = PRICES_DIR): Promise<number> {
+  let values;
+  try {
+    values = readCommandLine(argv, PRICES_OPTIONS).values;
+    if (!values.help && !values.region) throw new UsageError("--region is required");
+    if (values.currency !== undefined && !isRetailCurrency(values.currency.toUpperCase())) throw new UsageError(`--currency ${values.currency} is not one of the API's currencies (${RETAIL_CURRENCIES.join(", ")})`);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    writeError(`exchange-lab prices: ${err.message}\n\n${PRICES_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
     write(PRICES_USAGE);
     return 0;
   }
-  const region = argv[argv.indexOf("--region") + 1];
-  if (!argv.includes("--region") || !region || region.startsWith("--")) {
-    writeError(PRICES_USAGE);
-    return 2;
-  }
-  const sizesArg = argv.includes("--sizes") ? argv[argv.indexOf("--sizes") + 1] : undefined;
-  const sizes = sizesArg ? sizesArg.split(",") : [...Object.values(CLASSIC_SIZES).map((s) => s.current.name), "Standard_B2ms", "Standard_D2s_v5", "Standard_D4s_v5"];
-  const file = path.join(PRICES_DIR, `${region}.json`);
+  const region = values.region!;
+  const currency = values.currency?.toUpperCase() ?? regionCurrency(region);
+  const sizes = values.sizes ? values.sizes.split(",") : [...Object.values(CLASSIC_SIZES).map((s) => s.current.name), "Standard_B2ms", "Standard_D2s_v5", "Standard_D4s_v5"];
+  const file = path.join(dir, `${region}.json`);
+  write(`prices for ${region} in ${currency}${values.currency ? "" : ` (the currency of the region's country; --currency to choose another)`}\n`);
   // One filter at a time: the API throttles bursts, and the progress lines stay in order.
   const items: RetailItem[] = [];
   try {
-    for (const filter of retailFilters(region, sizes)) items.push(...(await fetchAll(filter, write, get)));
+    for (const filter of retailFilters(region, sizes)) items.push(...(await fetchAll(filter, write, get, currency)));
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
     const why = e.cause ? `${e.message}: ${e.cause.code ?? e.cause.message}` : e.message;
@@ -104,9 +124,14 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
     writeError(`exchange-lab prices: needs the Azure Retail Prices API (${API}, public, no login), which could not be reached (${why}); ${kept}. Run it again with internet access.\n`);
     return 1;
   }
-  const snapshot = snapshotFromRetailItems(region, items, new Date().toISOString().slice(0, 10));
+  const other = items.find((i) => i.currencyCode !== currency);
+  if (other) {
+    writeError(`exchange-lab prices: asked for ${currency}, the API answered ${other.currencyCode} (meter '${other.meterName}'); nothing is written\n`);
+    return 1;
+  }
+  const snapshot = { ...snapshotFromRetailItems(region, items, new Date().toISOString().slice(0, 10)), currency };
   fs.writeFileSync(file, JSON.stringify(snapshot, null, 2) + "\n");
-  write(`wrote ${Object.keys(snapshot.prices).length} prices to ${file}\n`);
+  write(`wrote ${Object.keys(snapshot.prices).length} prices in ${currency} to ${file}\n`);
   return 0;
 }
 

@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { regionCurrency } from "../input/currencies";
 import { PriceSnapshot } from "../report/cost";
 
 /** Where the snapshots live: `prices/` at the project root. */
@@ -26,7 +27,23 @@ export function loadSnapshot(region: string, dir = PRICES_DIR): PriceSnapshot | 
 }
 
 /** An empty snapshot for a region without a file: every price unknown, marked `missing` so the
- * estimate says "no prices for REGION; run npm run prices -- --region REGION" instead of a 0. */
+ * estimate says "no prices for REGION; run npm run prices -- --region REGION" instead of a 0. Its
+ * currency is the one that command would fetch ({@link regionCurrency}). */
 export function emptySnapshot(region: string): PriceSnapshot {
-  return { region, currency: "USD", date: "-", source: `no prices for ${region}; run npm run prices -- --region ${region}`, prices: {}, missing: true };
+  return { region, currency: regionCurrency(region), date: "-", source: `no prices for ${region}; run npm run prices -- --region ${region}`, prices: {}, missing: true };
+}
+
+/**
+ * The prices the plan uses for a lab in `region` whose stack names its billing `currency` (or
+ * not): the bundled snapshot when its currency is that one (or none is named); otherwise an
+ * empty snapshot in `currency`, marked `missing`, whose `source` says why and gives the
+ * `npm run prices` command that fetches the right one. Prices are never converted: the Retail
+ * Prices API's own figures in another currency are Microsoft's, at its rate of the day.
+ * Throws like {@link loadSnapshot} for a file that is not a snapshot.
+ */
+export function snapshotFor(region: string, currency: string | undefined, dir = PRICES_DIR): PriceSnapshot {
+  const bundled = loadSnapshot(region, dir);
+  if (currency === undefined || bundled?.currency === currency) return bundled ?? emptySnapshot(region);
+  const why = bundled ? ` (prices/${region}.json is in ${bundled.currency}, and the plan never converts)` : "";
+  return { region, currency, date: "-", source: `no ${currency} prices for ${region}${why}; run npm run prices -- --region ${region} --currency ${currency}`, prices: {}, missing: true };
 }

@@ -208,7 +208,8 @@ export function estimateCost(billable: Billable, snapshot: PriceSnapshot, assump
   const missing = snapshot.missing === true;
   const parking = billable.parkedDiskSkus ? parkingCost(billable, snapshot, lines, parked, perHour, perMonth) : undefined;
   return {
-    ...(missing ? { noPrices: `no prices for ${snapshot.region}; run npm run prices -- --region ${snapshot.region}` } : {}),
+    // A missing snapshot's source says why it is missing and what fetches it (src/prices/snapshot.ts).
+    ...(missing ? { noPrices: snapshot.source } : {}),
     currency: snapshot.currency,
     region: snapshot.region,
     date: snapshot.date,

@@ -9,6 +9,7 @@
 import { distance } from "fastest-levenshtein";
 import { closest, didYouMean, findRegion, resolveTimeZone } from "../catalogues";
 import { Problem } from "../problems";
+import { RETAIL_CURRENCIES, isRetailCurrency } from "../currencies";
 
 export { CONFIG_DEFAULTS, CONFIG_KEYS, LOCATION_KEY, LOCATION_SPEC, NAMESPACE, SECRET_CONFIG_KEYS, configKeySpec } from "./stackKeys";
 export type { ConfigKey, ConfigKeySpec } from "./stackKeys";
@@ -86,6 +87,7 @@ export function parseSettings(
   const readiness = readReadiness(ctx);
   const vmImage = readVmImage(ctx);
   const parkedDiskSku = readParkedDiskSku(ctx);
+  const currency = readCurrency(ctx);
   const { problems, warnings } = ctx;
   // An encrypted value was checked as its placeholder text: those findings say nothing.
   for (let i = ctx.problems.length - 1; i >= 0; i--) {
@@ -99,7 +101,7 @@ export function parseSettings(
     settings: {
       location, resourceGroupName, diskResourceGroupName, csv, virtualNetworkName, addressSpace, gatewaySubnet, subnets, onPremises, vpn,
       allowedSourcePrefixes, publishedSourcePrefixes, dnsServers, dnsServersLocation: locate(`${NAMESPACE}:dnsServers`), autoShutdown, dns,
-      readiness, vmImage, parkedDiskSku,
+      readiness, vmImage, parkedDiskSku, ...(currency ? { currency } : {}),
     },
     problems,
     warnings,
@@ -316,6 +318,25 @@ export const DEFAULT_PARKED_DISK_SKUS: ParkedDiskSkus = { os: "StandardSSD_LRS",
  * "Stop creating new virtual machines with Standard HDD OS disks"
  * (https://learn.microsoft.com/azure/virtual-machines/disks-hdd-os-retirement).
  */
+/**
+ * `currency`: an ISO 4217 code (three letters, any case, kept upper case). One the Retail Prices API
+ * does not document (`PLN`) is accepted with a warning: the API answers it in USD, so `npm run
+ * prices` could not fetch it (src/input/currencies.ts).
+ */
+function readCurrency(ctx: SettingsContext): string | undefined {
+  const text = ctx.text("currency", false);
+  if (text === undefined) return undefined;
+  const key = ctx.full("currency");
+  const code = text.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(code)) {
+    const meant = /£|pound|sterling/i.test(text) ? "GBP" : /€|euro/i.test(text) ? "EUR" : /\$|dollar/i.test(text) ? "USD" : undefined;
+    ctx.report(key, `'${text}' is not a currency code; write the three letters of ISO 4217, as the Azure Retail Prices API does (${RETAIL_CURRENCIES.join(", ")})${meant ? `; did you mean ${meant}?` : ""}`);
+    return undefined;
+  }
+  if (!isRetailCurrency(code)) ctx.warn(key, `the Azure Retail Prices API does not list ${code} (it has ${RETAIL_CURRENCIES.join(", ")}), so no prices can be fetched in it and the cost estimate shows none; use the currency the API gives for your billing account, e.g. USD`);
+  return code;
+}
+
 function readParkedDiskSku(ctx: SettingsContext): ParkedDiskSkus {
   const value = ctx.structured("parkedDiskSku", false);
   const key = ctx.full("parkedDiskSku");

@@ -64,6 +64,8 @@ export interface StackSettings {
   vmImage: VmImageSettings;
   /** The storage type `npm run lab -- stop --park` gives the disks while the lab sleeps. */
   parkedDiskSku: ParkedDiskSkus;
+  /** The billing account's currency (ISO 4217, upper case), when the stack says it (`currency`). */
+  currency?: string;
 }
 
 /** The storage type each disk role parks on (`parkedDiskSku`). */

@@ -179,6 +179,11 @@ export const CONFIG_KEYS = {
     meaning: "storage type `npm run lab -- stop --park` and `park` convert the lab's disks to while the lab sleeps: `Standard_LRS` (Standard HDD) or `StandardSSD_LRS` for every disk, or per disk role, `{ os: StandardSSD_LRS, data: Standard_LRS }` (the default: Microsoft retires Standard HDD OS disks on 2028-09-08, so OS disks park on Standard SSD; data disks on Standard HDD, the cheapest per month; an OS disk on Standard HDD is warned about). `start` and `unpark` convert each disk back to the type recorded on it. Read by `npm run lab`, the plan's cost and `pulumi up` (which refuses a parked OS disk); see docs/parking.md",
     defaultText: "`{ os: StandardSSD_LRS, data: Standard_LRS }`",
   },
+  currency: {
+    description: "Currency of your Azure billing account (the Retail Prices API's currencyCode, e.g. GBP, EUR): the plan shows prices only in it; default the bundled prices' currency.", pulumiType: undefined,
+    meaning: "the currency your Azure billing account is billed in (Azure bills in the currency of the account's country, not the region's), as the Azure Retail Prices API writes it: `USD`, `GBP`, `EUR`, `SEK`, ... The plan's cost estimate uses only prices in this currency and never converts: if the bundled `prices/<region>.json` is in another one, the costs show as unknown with the `npm run prices -- --region <region> --currency <code>` that fetches them. Unset, the plan shows the bundled prices in their own currency (GBP for `uksouth` and `ukwest`, USD elsewhere; see docs/plan.md, \"Cost estimate\")",
+    defaultText: "the bundled prices' currency",
+  },
   domainName: {
     description: "FQDN of the AD DS forest the CSV's Role=DC rows build (e.g. lab.example.com); required when a row has a Role.", pulumiType: undefined,
     meaning: "the DNS name of the forest the first `DC` row builds, e.g. `lab.example.com`: 2-5 labels of letters, digits and `-`, not a single label, at most 64 characters. Required when some row has a `Role` (see docs/domain-and-exchange.md)",

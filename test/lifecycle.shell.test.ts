@@ -16,9 +16,16 @@ const row = (name: string, r: Row = {}) =>
   ["Yes", name, "", r.os ?? (r.image ? "" : `${name}-os`), r.size ?? "Small", r.subnet ?? "Oxford", r.ip ?? "", "", "", r.wait ?? "No", "", "", "", "", r.image ?? ""].join(",");
 const csv = (...rows: string[]) => [HEADER, ...rows].join("\n") + "\n";
 
+const firstUps = new Map<string, Promise<PlanResult>>();
+/** Plans `text` after `previous`; a first deployment once per CSV (plans are pure, and the cases only read them). */
 async function up(text: string, previous?: DeployedLabRecord): Promise<PlanResult> {
-  const { dir, stackFile } = writeLab(text, STACK);
-  return runPlan({ stackFile, baseDir: dir, previous });
+  const plan = () => {
+    const { dir, stackFile } = writeLab(text, STACK);
+    return runPlan({ stackFile, baseDir: dir, previous });
+  };
+  if (previous) return plan();
+  if (!firstUps.has(text)) firstUps.set(text, plan());
+  return firstUps.get(text)!;
 }
 /** Plans `first` as a fresh lab, then each of `next` against the step before; returns every step. */
 async function life(first: string, ...next: string[]): Promise<PlanResult[]> {

@@ -24,9 +24,18 @@ const row = (name: string, r: Row = {}) =>
 const csv = (...rows: string[]) => [HEADER, ...rows].join("\n") + "\n";
 const BASE = [row("dc1", { wait: "Yes" }), row("ex1", { size: "Large" }), row("lon1", { subnet: "London" })];
 
+/** First deployments, planned once per CSV and stack file: most cases start from the same lab.
+ * The cases only read a plan (a record is copied before it is edited). */
+const firstPlans = new Map<string, Promise<PlanResult>>();
 async function up(text: string, previous?: DeployedLabRecord, stackYaml = NO_VPN): Promise<PlanResult> {
-  const { dir, stackFile } = writeLab(text, stackYaml);
-  return runPlan({ stackFile, baseDir: dir, previous });
+  const plan = () => {
+    const { dir, stackFile } = writeLab(text, stackYaml);
+    return runPlan({ stackFile, baseDir: dir, previous });
+  };
+  if (previous) return plan();
+  const key = JSON.stringify([text, stackYaml]);
+  if (!firstPlans.has(key)) firstPlans.set(key, plan());
+  return firstPlans.get(key)!;
 }
 /** Lab a, then lab b against a's record. */
 async function scenario(a: string, b: string, stackYaml = NO_VPN): Promise<{ first: PlanResult; next: PlanResult }> {

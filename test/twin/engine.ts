@@ -278,6 +278,19 @@ export class LabLife {
 
   private async run(files: LabFiles | undefined, op: (onEvent: (e: EngineEvent) => void) => Promise<unknown>): Promise<EngineResult> {
     if (files) await this.setConfig(files);
+    const result = await this.attempt(op);
+    // The inline program runs in this process, so a gRPC call left over from an earlier failed
+    // operation (to that run's engine, gone since) can reject late, inside the next run, whose
+    // uncaught-error handler takes it as the program's error (@pulumi/pulumi automation/server.js,
+    // newUncaughtHandler): "14 UNAVAILABLE: No connection established". Seen once in the refusal
+    // tests, which fail one up after another. With no step started the run changed nothing, so it
+    // is run once more; a second failure is reported. (The CLI runs a program in a process of its
+    // own: users of pulumi up never share one.)
+    if (result.status === "failed" && result.steps.length === 0 && /14 UNAVAILABLE: No connection established/.test(result.error ?? "")) return this.attempt(op);
+    return result;
+  }
+
+  private async attempt(op: (onEvent: (e: EngineEvent) => void) => Promise<unknown>): Promise<EngineResult> {
     const events: EngineEvent[] = [];
     try {
       await op((e) => events.push(e));

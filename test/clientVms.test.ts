@@ -56,6 +56,17 @@ describe("Windows client images", () => {
 });
 
 describe("a Windows 11 client in a uksouth lab (mock runtime)", () => {
+  it("a Windows 11 client on a size below its minimum (Small: 1 vCPU, 2 GiB) plans with a warning on VMInstanceSize; Medium draws none", async function () {
+    this.timeout(60000);
+    const small = await planLab([...SERVERS, "Yes,fs-cl1,,Small,Lab,10.40.1.20,No,,,win11,,Member"]);
+    assert.deepEqual(small.errors, []);
+    const w = small.warnings.filter((x) => x.column === "VMInstanceSize");
+    assert.equal(w.length, 1, JSON.stringify(small.warnings));
+    assert.match(w[0].message, /^Standard_B1ms has 1 vCPU and 2 GiB of memory; Windows 11 needs at least 2 virtual processors and 4 GB/);
+    const medium = await planLab([...SERVERS, "Yes,fs-cl1,,Medium,Lab,10.40.1.20,No,,,win11,,Member"]);
+    assert.deepEqual(medium.warnings.filter((x) => x.column === "VMInstanceSize"), []);
+  });
+
   let plan: PlanResult;
   before(async () => {
     plan = await planLab([...SERVERS, `Yes,fs-cl1,,Medium,Lab,10.40.1.20,No,,,${WIN11_URN},,Member`, "Yes,fs-cl2,,Medium,Lab,10.40.1.21,No,,,win11,,Member"], ["  exchange-lab:licenseType: Windows_Client"]);

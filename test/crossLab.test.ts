@@ -151,7 +151,7 @@ describe("npm run plan with several labs", function () {
       const across = stdout.slice(stdout.indexOf("Across 3 labs"));
       assert.match(across, /DrayTek 203\.0\.113\.10: 2 LAN-to-LAN profiles/);
       assert.match(across, /AzTwo +\S+: no profile index set, dials/);
-      assert.match(across, new RegExp(`AzOne +${a.replace(/[.]/g, "\\.")}: profile 3, dials the gateway's IP \\(pulumi stack output gatewayPublicIp\\), or lab-one-label-vpn\\.westeurope\\.cloudapp\\.azure\\.com once it resolves; office 192\\.168\\.1\\.0/24 <-> Azure 10\\.20\\.0\\.0/16`));
+      assert.match(across, new RegExp(`AzOne +${a.replace(/[.]/g, "\\.")}: profile 3, dials the gateway's IP \\(pulumi stack output --stack one gatewayPublicIp\\), or lab-one-label-vpn\\.westeurope\\.cloudapp\\.azure\\.com once it resolves; office 192\\.168\\.1\\.0/24 <-> Azure 10\\.20\\.0\\.0/16`));
       assert.match(across, /AzTwo .*Azure 10\.30\.0\.0\/16/);
       assert.match(across, /DrayTek 198\.51\.100\.20: 1 LAN-to-LAN profile .*\n +AzThree /);
       assert.match(across, /No collisions/);

@@ -86,6 +86,13 @@ describe("money in the billing currency (issue 29, item 7)", function () {
     assert.match(renderPlan(eur), /Cost estimate: no EUR prices for uksouth/);
   });
 
+  it("licenseType named in the estimate: the VMs it covers are priced at the Windows rate and the figures said to be upper bounds", async () => {
+    assert.ok(uk.cost!.assumptions.includes("VMs at Windows pay-as-you-go rates: no Azure Hybrid Benefit, reservation or savings plan"));
+    const client = await planUkLab(["  exchange-lab:licenseType: Windows_Client"]);
+    assert.deepEqual(client.errors, []);
+    assert.ok(client.cost!.assumptions.some((a) => /^VMs at Windows pay-as-you-go rates, although licenseType Windows_Client covers 1 of them: .*upper bounds/.test(a)), client.cost!.assumptions.join("\n"));
+  });
+
   it("the key: three letters of ISO 4217 in any case; words and symbols refused with a suggestion, at the key; a code the API lacks warned about", () => {
     const read = (currency: string) => parseSettings(exampleConfig({ "exchange-lab:currency": currency }), () => ({ file: "Pulumi.oxford.yaml", line: 7 }));
     assert.equal(read("sek").settings!.currency, "SEK");

@@ -112,6 +112,15 @@ describe("npm run lab (fake ARM on 127.0.0.1)", () => {
     assert.ok(fake.calls.every((c) => c.startsWith("instanceView")));
   });
 
+  it("status when Azure does not answer: the table says so per VM, and the exit code is 3 (a failed Azure operation), never 0", async () => {
+    const closed = await fakeOf();
+    await closed.close();
+    const { code, stdout, stderr } = await lab(closed, ["status", "--stack", "oxford"]);
+    assert.equal(code, 3, stderr);
+    assert.match(stdout, /mh-oxf-dc1 +error: /);
+    assert.match(stderr, /^status: Azure did not answer for mh-oxf-dc1, mh-lon-dc1, mh-oxf-ex1, mh-lon-ex1 \(see the table\)\n$/);
+  });
+
   it("Ctrl-C aborts the calls in flight and starts nothing more", async () => {
     fake = await fakeOf();
     const interrupt = new AbortController();

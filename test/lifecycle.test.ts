@@ -265,7 +265,7 @@ describe("--previous and --pin on the command line", () => {
     const csvPath = path.join(dir, "lab.csv");
     const r = await cli("--config", stackFile, "--csv", csvPath, "--pin");
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /wrote the chosen addresses and LUNs into the empty cells; every other byte is unchanged\. The plan below is of the written CSV/);
+    assert.match(r.stderr, /wrote what the plan chose \(addresses, LUNs, Image rows' OS disk names\) into the empty cells; every other byte is unchanged\. The plan below is of the written CSV/);
     // The report after writing is of the pinned CSV: it no longer asks for --pin.
     assert.doesNotMatch(r.stdout + r.stderr, /write them down with|--pin\)/);
     const expected = "\uFEFF" + [HEADER, `Yes,dc1,,"dc1-os",Small,Oxford,10.20.1.4, ,,Yes,3389,,`, `"Yes",ex1,,ex1-os,Large,Oxford,10.20.1.9,,,No,,"https",0:ex1-db;1:ex1-log`, `No,cl1,,cl1-os,Small,London,10.20.2.4`].join("\r\n") + "\r\n";

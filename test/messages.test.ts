@@ -48,7 +48,7 @@ describe("--pin in the file's own separator", () => {
   it("through the CLI: pins a semicolon CSV (exit 0) in semicolons", async () => {
     const r = await planCli(lab(";"), NO_VPN, "--pin");
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /wrote the chosen addresses and LUNs/);
+    assert.match(r.stderr, /wrote what the plan chose \(addresses, LUNs, Image rows' OS disk names\)/);
     const pinned = fs.readFileSync(path.join(r.dir, "lab.csv"), "utf8");
     assert.match(pinned, /^Yes;dc1;;dc1-os;Small;Oxford;10\.20\.1\.4;/m);
     assert.match(pinned, /;0:ex1-db$/m);
@@ -95,7 +95,7 @@ describe("npm run lab: signing in and the subscription (fake ARM on 127.0.0.1)",
       fake = await startFakeArm({ "mh-oxf-dc1": {} });
       const r = await lab([command, "--stack", "oxford"], failing);
       assert.equal(r.code, 4, r.stderr);
-      assert.match(r.stderr, /cannot sign in to Azure \(ChainedTokenCredential authentication failed\.\)\nrun az login/);
+      assert.match(r.stderr, /^subscription \S+, from [^\n]+: not reached\ncannot sign in to Azure \(ChainedTokenCredential authentication failed\.\)\nrun az login/, "which subscription first, although it is not reached");
       assert.match(r.stderr, /AZURE_CLIENT_ID/);
       assert.match(r.stderr, /managed identity/);
       assert.match(r.stderr, /Connect-AzAccount/);
@@ -206,7 +206,7 @@ describe("--help on every CLI, and prices offline", () => {
     return { code, stdout, stderr };
   }
   const clis: [string, Parameters<typeof run>[0], RegExp][] = [
-    ["plan", (argv, w, e) => runPlanCli(...argv).then((r) => (w(r.stdout), e(r.stderr), r.code)), /--pin +write the chosen addresses[\s\S]*exit codes: 0 planned/],
+    ["plan", (argv, w, e) => runPlanCli(...argv).then((r) => (w(r.stdout), e(r.stderr), r.code)), /--pin +write what the plan chose into the CSV's empty cells[\s\S]*exit codes: 0 planned/],
     ["lab", (argv, w, e) => labMain(argv, w, e), /commands:\n +start[\s\S]*--subscription ID +the Azure subscription, by id or name/],
     ["prices", (argv, w, e) => pricesMain(argv, w, e), /Retail Prices API[\s\S]*--region R[\s\S]*exit codes/],
     ["catalogues", (argv, w) => cataloguesMain(argv, w), /--locations FILE[\s\S]*--skus FILE/],

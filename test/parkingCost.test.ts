@@ -1,5 +1,7 @@
 // What parking saves, in the plan's cost (text and JSON), and Premium SSD tiers on sizes without Premium storage.
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { PlanResult } from "../src/plan/plan";
 import { renderPlan } from "../src/plan/render";
 import { loadSnapshot } from "../src/prices/snapshot";
@@ -8,7 +10,7 @@ import { sizeCatalogue } from "../src/input/catalogues";
 import { supportsPremiumStorage } from "../src/input/csv/sizes";
 import { planDisk } from "../src/labctl/parking";
 import { buildLab } from "../src/input/lab/lab";
-import { HEADER, exampleSettings, onlyProblem, rowsOf, sharedExamplePlan } from "./helpers";
+import { HEADER, ROOT, exampleSettings, onlyProblem, rowsOf, sharedExamplePlan } from "./helpers";
 
 /** A lab of CSV rows with the Endpoints, DataDisks, DiskTiers and Image columns. */
 const labOf = (row: string, settings = exampleSettings()) => buildLab(settings, rowsOf(`${HEADER},Endpoints,DataDisks,DiskTiers,Image\n${row}`), "lab.csv");
@@ -23,6 +25,15 @@ describe("the cost of a parked lab", () => {
   let plan: PlanResult;
   before(async () => {
     plan = await sharedExamplePlan();
+  });
+
+  it("docs/parking.md states the example lab's figures the plan prints (the page's opening sentences and its table of a typical month)", () => {
+    const doc = fs.readFileSync(path.join(ROOT, "docs", "parking.md"), "utf8");
+    const p = plan.cost!.parking!;
+    const usd = (x: number | null) => `USD ${x!.toFixed(2)}`;
+    assert.ok(doc.includes(`cost **${usd(p.perMonthOnRunningTypes)} a month**`) && doc.includes(`cost **${usd(p.perMonthOnParkedSku)}**`), "the opening figures");
+    assert.ok(doc.includes(`| ${usd(p.typicalMonth.withoutParking)} | ${usd(p.typicalMonth.withParking)} |`), "destroyed the rest");
+    assert.ok(doc.includes(`| ${usd(p.typicalMonthStopped.withoutParking)} | ${usd(p.typicalMonthStopped.withParking)} |`), "kept, VMs deallocated the rest");
   });
 
   it("prices the example lab's disks on the default parkedDiskSku (OS disks on Standard SSD, data disks on Standard HDD) from the sourced E- and S-tier prices, in JSON and text", () => {

@@ -171,7 +171,7 @@ describe("the from-scratch lab through npm run plan", () => {
     const section = r.stdout.slice(r.stdout.indexOf("Staging the Exchange ISO"));
     assert.match(section, /^ {2}az group create --name exchange-lab-disks --location westeurope/m);
     assert.match(section, /^ {2}az storage account create --name \$account --resource-group exchange-lab-disks --location westeurope /m);
-    assert.match(section, /^ {2}pulumi config set --stack from-scratch --secret exchange-lab:exchangeIsoUrl "\$url"$/m);
+    assert.match(section, /^ {2}pulumi config set --stack from-scratch --secret exchange-lab:exchangeIsoUrl "\$url" {3}# after pulumi stack init from-scratch$/m);
     const withUrl = await runPlanCliIn(FIXTURE, "--config", withSecrets());
     assert.doesNotMatch(withUrl.stdout, /Staging the Exchange ISO/);
   });

@@ -43,7 +43,7 @@ export const LAB_OPTIONS = {
   stack: { type: "string", value: "NAME", help: "the stack file stacks/Pulumi.NAME.yaml (default: the only one there)" },
   config: { type: "string", value: "FILE", help: "a stack file by path" },
   csv: { type: "string", value: "FILE", help: "the lab CSV instead of the stack's csv key" },
-  subscription: { type: "string", value: "ID", help: "the Azure subscription, by id or name (default: the one pulumi up uses: the stack's\nazure-native:subscriptionId, else ARM_SUBSCRIPTION_ID, else az account show's)" },
+  subscription: { type: "string", value: "ID", help: "the Azure subscription, by id or name (default: the one pulumi up uses: the stack's\nazure-native:subscriptionId, else ARM_SUBSCRIPTION_ID, else the Azure CLI's default account (az account set),\nread from its azureProfile.json)" },
   park: { type: "boolean", help: "with stop: then convert every disk to parkedDiskSku (see docs/parking.md;\nAzure allows two type changes per disk a day: one park, one start)" },
   "dry-run": { type: "boolean", help: "print what would be done, in order, without calling Azure" },
   help: { type: "boolean", short: "h", help: "this text" },
@@ -66,7 +66,11 @@ commands:
            such as a new readiness gate, only to a running VM)
 
 options:
-${optionsHelp(LAB_OPTIONS)}`;
+${optionsHelp(LAB_OPTIONS)}
+exit codes: 0 done; 1 invalid lab input; 2 usage error (an unknown subscription included); 3 an Azure
+operation or a readiness check failed (status: a VM Azure did not answer); 4 cannot sign in to Azure;
+130 interrupted
+`;
 
 /** Parsed command line. */
 export interface LabArgs {
@@ -191,8 +195,13 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
     });
     const renderer = testing.renderer ?? "default";
     if (args.command === "status") {
-      write(renderStatus(await statusLab(lab, azure)));
-      return 0;
+      const rows = await statusLab(lab, azure);
+      write(renderStatus(rows));
+      // A row Azure did not answer is a failed Azure operation, as for the other commands.
+      const failed = rows.filter((r) => r.power.startsWith("error: "));
+      if (failed.length === 0) return 0;
+      writeError(`status: Azure did not answer for ${failed.map((r) => r.vm).join(", ")} (see the table)\n`);
+      return 3;
     }
     const result = args.command === "up"
       ? await upRunning(lab, azure, renderer, () => (testing.runPulumi ?? pulumiUp)(stackName), (running) => (pulumiRunning = running))
@@ -242,7 +251,8 @@ async function signInAndSubscription(
   }
   const signIn = await signInProblem(credential);
   if (signIn) {
-    writeError(`${signIn}\n`);
+    // Which subscription the run was for, although it cannot be reached: the first thing to check.
+    writeError(`subscription ${chosen.value}${chosen.name ? ` '${chosen.name}'` : ""}, from ${SOURCE_WORDS[chosen.source]}: not reached\n${signIn}\n`);
     return { code: 4 };
   }
   let subscription: { id: string } | { error: string };

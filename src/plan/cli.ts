@@ -32,7 +32,7 @@ export const PLAN_OPTIONS = {
   all: { type: "boolean", help: "every stack file under stacks/, then checks them against each other" },
   csv: { type: "string", value: "FILE", help: "the lab CSV instead of the stack's exchange-lab:csv key" },
   previous: { type: "string", value: "FILE", help: "an earlier plan's --json, pulumi stack output --json, or (after a failed pulumi up) pulumi stack export: list the changes against it" },
-  pin: { type: "boolean", help: "write the chosen addresses and LUNs into the CSV's empty cells (in its own separator),\nthen plan the written CSV" },
+  pin: { type: "boolean", help: "write what the plan chose into the CSV's empty cells (addresses, LUNs, Image rows' OS disk\nnames; in the CSV's own separator), then plan the written CSV" },
   json: { type: "boolean", help: "one JSON object instead of the report (same as --format json)" },
   format: { type: "string", value: "F", help: "text (default: the report, without the diagram), json, mermaid (the diagram alone),\nor draytek-cli (the DrayTek telnet/SSH script alone, at the stack's\nexchange-lab:draytekProfileIndex; docs/draytek.md)" },
   "show-secrets": { type: "boolean", help: "print the VPN key in the DrayTek settings" },
@@ -228,7 +228,7 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
     if (before === pinned) writeError(`${result.csvFile}: every address and LUN is already written; nothing to pin\n`);
     else {
       fs.writeFileSync(csvPath, pinned);
-      writeError(`${result.csvFile}: wrote the chosen addresses and LUNs into the empty cells; every other byte is unchanged. The plan below is of the written CSV.\n`);
+      writeError(`${result.csvFile}: wrote what the plan chose (addresses, LUNs, Image rows' OS disk names) into the empty cells; every other byte is unchanged. The plan below is of the written CSV.\n`);
       // The report is of the CSV as it now is, so it no longer asks for --pin.
       result = await runPlan({ stackFile, csv: args.csv, showSecrets: args.showSecrets, previous, suggestKey });
     }

@@ -484,6 +484,8 @@ export function billableOf(resources: readonly PlanResource[], lab: Lab): { bill
       // Each disk of diskTiers, in its order (every VM's OS disk, then its data disks), parks on its role's type.
       parkedDiskSkus: lab.vms.flatMap((vm) => [lab.settings.parkedDiskSku.os, ...vm.dataDisks.map(() => lab.settings.parkedDiskSku.data)]),
       parkedDiskSkuText: `OS disks ${lab.settings.parkedDiskSku.os}, data disks ${lab.settings.parkedDiskSku.data}`,
+      licensedVms: of("compute:VirtualMachine").filter((vm) => /^Windows_(Server|Client)$/.test(String(inputs(vm).licenseType ?? ""))).length,
+      licenseType: lab.settings.vmImage.licenseType,
     },
     assumptions: [
       ...(assumed > 0 ? [`${assumed} disk${assumed === 1 ? "" : "s"} without a DiskTiers entry priced as ${ASSUMED_DISK_TIER} (128 GiB Standard HDD)`] : []),

@@ -112,6 +112,9 @@ export interface Billable {
   parkedDiskSkus?: string[];
   /** How the parked types are named in the report (`OS disks ..., data disks ...`). */
   parkedDiskSkuText?: string;
+  /** VMs declared with a licence of the user's own (`licenseType` Windows_Server or Windows_Client), and the stack's `licenseType`. */
+  licensedVms?: number;
+  licenseType?: string;
 }
 
 /** Hours running in the month of typical use the estimate prices (evenings and a weekend). */
@@ -225,7 +228,11 @@ export function estimateCost(billable: Billable, snapshot: PriceSnapshot, assump
     ...(parking ? { parking } : {}),
     assumptions: [
       ...assumptions,
-      "VMs at Windows pay-as-you-go rates: no Azure Hybrid Benefit, reservation or savings plan",
+      // A VM with a licence of the user's own bills at the base compute (Linux) rate, which the
+      // snapshots do not all carry: the Windows rate is kept and said to be an upper bound.
+      billable.licensedVms
+        ? `VMs at Windows pay-as-you-go rates, although licenseType ${billable.licenseType} covers ${billable.licensedVms} of them: those bill at the base compute rate without the Windows licence, so the running figures are upper bounds; no reservation or savings plan`
+        : "VMs at Windows pay-as-you-go rates: no Azure Hybrid Benefit, reservation or savings plan",
       ...(billable.gatewaySku ? [`site-to-site tunnels: the first ${VPN_INCLUDED_S2S_TUNNELS} are in the gateway's price; each further one is a line above`] : []),
       `traffic is not in the totals: load balancer data processed and internet egress are stated per GB below${billable.gatewaySku ? "; traffic through the VPN tunnel bills as egress too" : ""}`,
       "not included: disk transactions, taxes",

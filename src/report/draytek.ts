@@ -458,7 +458,8 @@ export function routerProfiles(labs: readonly { stackFile: string; router: strin
 
 /** The peer in one line: the IP (or where to read it), and the name once it resolves. */
 function peerText(p: RouterProfiles["profiles"][number]): string {
-  const ip = p.gatewayIp ?? "the gateway's IP (pulumi stack output gatewayPublicIp)";
+  const stack = /(?:^|[/\\])Pulumi\.([^/\\]+)\.ya?ml$/.exec(p.stackFile)?.[1];
+  const ip = p.gatewayIp ?? `the gateway's IP (pulumi stack output${stack ? ` --stack ${stack}` : ""} gatewayPublicIp)`;
   return p.gatewayFqdn ? `${ip}, or ${p.gatewayFqdn} once it resolves` : ip;
 }
 

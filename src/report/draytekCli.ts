@@ -65,8 +65,8 @@ function introNotes(d: DraytekProfile, o: DraytekCliOptions): string[] {
     `DrayTek LAN-to-LAN profile ${n ?? INDEX_PLACEHOLDER} "${d.profileName}" to the Azure VPN gateway${o.stackFile ? ` of ${o.stackFile}` : ""}, by telnet or SSH.`,
     "Paste one block at a time: the lines between two explanations, without the lines starting with #",
     "(DrayTek documents no comment syntax: a # line would be sent to the router as a command).",
-    "Only syntax documented in both the Vigor2927 Series User's Guide V2.2 (Part X) and the Vigor3912 Series User's Guide V1.01 (Part VIII);",
-    "pages are the printed ones. Check your firmware's own syntax first: vpn option ?  and  vpn l2lset ?",
+    "Only syntax documented in both the Vigor2927 Series User's Guide V2.2 (Part X) and the Vigor3912 Series User's Guide V1.01 (Part VIII),",
+    "except sys commit, read in the Vigor3912 guide only; pages are the printed ones. Check your firmware's own syntax first: vpn option ?  and  vpn l2lset ?",
     `The IPsec VPN service must be on: vpn remote IPsec on, then restart the router ("Please restart the router!!") ${cite("vpnRemote")}.`,
   ];
 }

@@ -29,6 +29,6 @@ export function isoStagingCommands(n: IsoStagingNames): string[] {
     "az storage blob upload --account-name $account --container-name iso --name ExchangeServerSE-x64.iso --file ./ExchangeServerSE-x64.iso --auth-mode login",
     "expiry=$(date -u -d '+2 days' '+%Y-%m-%dT%H:%MZ')   # a user delegation SAS lives at most 7 days",
     "url=$(az storage blob generate-sas --account-name $account --container-name iso --name ExchangeServerSE-x64.iso --permissions r --expiry $expiry --https-only --auth-mode login --as-user --full-uri --output tsv)",
-    `pulumi config set${stack} --secret exchange-lab:exchangeIsoUrl "$url"`,
+    `pulumi config set${stack} --secret exchange-lab:exchangeIsoUrl "$url"${n.stackName ? `   # after pulumi stack init ${n.stackName}` : ""}`,
   ];
 }

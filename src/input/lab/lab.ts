@@ -12,7 +12,7 @@ import { keepFirstLife } from "./firstLifeEdits";
 import { dnsServerMoveWarnings, keepDeployedDiskSpelling, keepDeployedOsDisks, nicAzureNames, nicResourceNames, shellEdits } from "./shellEdits";
 import { PreviousDeployment, PreviousVm } from "./previous";
 import { Problem } from "../problems";
-import { roleDnsWarnings, roleProblems } from "./roles";
+import { roleDnsWarnings, roleProblems, windows11SizeWarnings } from "./roles";
 import { StackSettings } from "../stack/settings";
 
 // The lab's shapes live in labTypes.ts, so that the row reader (labRows.ts) and the lifecycle
@@ -97,7 +97,7 @@ export function buildLab(settings: StackSettings, rows: readonly CsvRow[], csvFi
     warnings.push({ file: csvFile, line: endpointPublished.line, column: "Endpoints", message: "public endpoints admit no internet source: set exchange-lab:publishedSourcePrefixes or allowedSourcePrefixes (or onPremises.publicIp); the VPN still reaches every VM" });
   }
   const dnsServers = resolveDnsServers(settings, vms, csvFile, problems, warnings);
-  warnings.push(...roleDnsWarnings(vms, dnsServers, settings.dnsServersLocation));
+  warnings.push(...roleDnsWarnings(vms, dnsServers, settings.dnsServersLocation), ...windows11SizeWarnings(vms, csvFile));
 
   // Disks given by ID in a named subscription: the plan cannot know the deploying one.
   const named = new Set<string>();

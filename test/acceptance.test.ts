@@ -269,10 +269,11 @@ describe("npm run acceptance: the command line", () => {
     arm: {} as Ports["arm"], tcp: async () => ({ ok: true, ms: 1 }), resolve: async () => [], clock: { now: () => 0, sleep: async () => undefined },
   });
 
-  it("refuses without --subscription, saying why, and exits 2", async () => {
+  it("refuses without --subscription, saying why after the CLI's name, then the usage, and exits 2", async () => {
     const { io: value, out } = io();
     assert.equal(await main(["--allow-from", "203.0.113.7"], value), 2);
-    assert.match(out.stderr, /^refusing to run without --subscription ID/);
+    assert.match(out.stderr, /^exchange-lab acceptance: refusing to run without --subscription ID[^\n]*\n\nusage: npm run acceptance -- --subscription ID /);
+    assert.equal(out.stdout, "");
   });
 
   it("--dry-run prints the steps, the generated lab, the estimated cost and duration, and touches nothing", async () => {
@@ -395,6 +396,7 @@ describe("npm run acceptance: the command line", () => {
       assert.match(out.stdout, new RegExp(`\\n  ${"short" in spec ? `-${spec.short}, ` : ""}--${name}${"value" in spec ? ` ${spec.value}` : ""} +${spec.help.split(" ").slice(0, 3).join(" ").replace(/[()]/g, "\\$&")}`), name);
     }
     assert.match(out.stdout, /^usage: npm run acceptance -- --subscription ID \[--region R\] .*\[--out DIR\]\n/);
+    assert.match(out.stdout, /\n\noptions:\n {2}--subscription ID[\s\S]*\n\nexit codes: 0 every question passed[\s\S]* 2 usage error or refusal[\s\S]* 3 a step or a question failed[\s\S]* 130 interrupted/);
   });
 
   it("--exchange-iso-url is a secret: a bad one is refused without repeating it; it needs --with-roles, and --with-roles needs it for a real run", () => {

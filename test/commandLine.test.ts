@@ -1,7 +1,7 @@
 // One way to read a command line (src/input/commandLine.ts): Node's util.parseArgs behind option
-// definitions that also write --help; used by the plan and lab CLIs.
+// definitions that also write --help; used by the plan, lab, prices and acceptance CLIs.
 import { strict as assert } from "assert";
-import { UsageError, optionsHelp, readCommandLine } from "../src/input/commandLine";
+import { UsageError, optionsHelp, readCommandLine, synopsis } from "../src/input/commandLine";
 import { LAB_OPTIONS, USAGE as LAB_USAGE } from "../src/labctl/cli";
 
 const OPTIONS = {
@@ -33,6 +33,12 @@ describe("reading a command line (util.parseArgs)", () => {
 
   it("writes the options part of --help from the same definitions, aligned, continuation lines under the text", () => {
     assert.equal(optionsHelp(OPTIONS), ["  --stack NAME  a stack", "                second line", "  --json        JSON", "  -h, --help    this text", ""].join("\n"));
+  });
+
+  it("writes a usage line from the same definitions: required options bare, the others in brackets, a repeatable one with ..., no --help", () => {
+    assert.equal(synopsis(OPTIONS), "[--stack NAME...] [--json]");
+    assert.equal(synopsis(OPTIONS, ["stack"]), "--stack NAME... [--json]");
+    assert.equal(synopsis({ out: { type: "string", help: "where" }, yes: { type: "boolean", short: "y", help: "no questions" } }), "[--out VALUE] [--yes]");
   });
 
   it("the lab CLI's --help lists every option it reads", () => {

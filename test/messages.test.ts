@@ -14,6 +14,8 @@ import { main as pricesMain } from "../src/prices/cli";
 import { main as cataloguesMain } from "../src/catalogues/cli";
 import { main as docsMain } from "../src/docs/cli";
 import { main as planMain } from "../src/plan/cli";
+import { AcceptanceIo, main as acceptanceMain } from "../src/acceptance/cli";
+import { main as rehearseMain } from "../src/rehearse/cli";
 
 const NO_VPN = baseStackYaml() + "  exchange-lab:vpn: false\n";
 const COLUMNS = ["BringOnline", "VMName", "StorageAccount", "VMOSDiskName", "VMInstanceSize", "SubnetName", "IPAddress", "Location", "AffinityGroup", "WaitForBoot", "PublicRDPPort", "Endpoints", "DataDisks"];
@@ -205,22 +207,45 @@ describe("--help on every CLI, and prices offline", () => {
     const code = await main(argv, (s) => (stdout += s), (s) => (stderr += s));
     return { code, stdout, stderr };
   }
-  const clis: [string, Parameters<typeof run>[0], RegExp][] = [
-    ["plan", (argv, w, e) => runPlanCli(...argv).then((r) => (w(r.stdout), e(r.stderr), r.code)), /--pin +write what the plan chose into the CSV's empty cells[\s\S]*exit codes: 0 planned/],
-    ["lab", (argv, w, e) => labMain(argv, w, e), /commands:\n +start[\s\S]*--subscription ID +the Azure subscription, by id or name/],
-    ["prices", (argv, w, e) => pricesMain(argv, w, e), /Retail Prices API[\s\S]*--region R[\s\S]*exit codes/],
-    ["catalogues", (argv, w) => cataloguesMain(argv, w), /--locations FILE[\s\S]*--skus FILE/],
-    ["docs", (argv, w, e) => docsMain(argv, w, e), /generated tables/],
+  /** The acceptance CLI with nothing but its output: no terminal, and no Azure (ports and the run's directory fail the test). */
+  const acceptance = (argv: string[], write: (s: string) => void, writeError: (s: string) => void) => {
+    const io: AcceptanceIo = {
+      write, writeError, isTty: false, confirm: async () => false, renderer: "silent", signal: new AbortController().signal,
+      ports: () => assert.fail("no Azure in this test"), runDir: () => assert.fail("no run in this test"),
+    };
+    return acceptanceMain(argv, io);
+  };
+  /** Each CLI, the text its --help must hold, and whether it is one of the CLIs whose help has the common layout. */
+  const clis: [string, Parameters<typeof run>[0], RegExp, boolean][] = [
+    ["plan", (argv, w, e) => runPlanCli(...argv).then((r) => (w(r.stdout), e(r.stderr), r.code)), /--pin +write what the plan chose into the CSV's empty cells[\s\S]*exit codes: 0 planned/, true],
+    ["lab", (argv, w, e) => labMain(argv, w, e), /commands:\n +start[\s\S]*--subscription ID +the Azure subscription, by id or name/, true],
+    ["prices", (argv, w, e) => pricesMain(argv, w, e), /Retail Prices API[\s\S]*--region R[\s\S]*exit codes/, true],
+    ["acceptance", acceptance, /questions only Azure and the real Pulumi CLI can answer[\s\S]*--subscription ID +the Azure subscription/, true],
+    ["rehearse", (argv, w, e) => rehearseMain(argv, w, e), /fresh Azure twin[\s\S]*--deallocate/, true],
+    ["catalogues", (argv, w) => cataloguesMain(argv, w), /--locations FILE[\s\S]*--skus FILE/, false],
+    ["docs", (argv, w, e) => docsMain(argv, w, e), /generated tables/, false],
   ];
-  for (const [name, main, text] of clis) {
-    it(`npm run ${name} -- --help: exit 0, the options on stdout`, async () => {
+  for (const [name, main, text, common] of clis) {
+    it(`npm run ${name} -- --help: exit 0, the options on stdout${common ? ": usage, a description, options:, exit codes:" : ""}`, async () => {
       const r = await run(main, "--help");
       assert.equal(r.code, 0);
       assert.match(r.stdout, new RegExp(`^usage: npm run ${name}`));
       assert.match(r.stdout, text);
       assert.equal(r.stderr, "");
+      if (!common) return;
+      // The layout every CLI shares: the usage line, a blank line, a paragraph (or the commands), then the options, then the exit codes.
+      assert.match(r.stdout, /^usage: [^\n]+\n\n\S[\s\S]*\n\noptions:\n {2}(-\w, )?--\w/);
+      assert.match(r.stdout, / {2}-h, --help +this text\n/);
+      assert.match(r.stdout, /\nexit codes: 0 [\s\S]*\b2 /);
     });
   }
+
+  it("npm run acceptance with an unknown option: exchange-lab acceptance: the reason, a blank line, the usage, exit 2, nothing on stdout", async () => {
+    const r = await run(acceptance, "--dry-run", "--frobnicate");
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^exchange-lab acceptance: unknown option '--frobnicate'\n\nusage: npm run acceptance -- --subscription ID [\s\S]*\noptions:\n/);
+    assert.equal(r.stdout, "");
+  });
 
   it("npm run prices offline: exit 1, says it needs the Retail Prices API, and keeps the bundled file", async () => {
     const file = path.join(ROOT, "prices", "westeurope.json");

@@ -6,15 +6,17 @@
  * questions only Azure and the real Pulumi CLI can answer, removes what it created, and writes a
  * report (Markdown and JSON). See docs/acceptance.md.
  *
- * Exit codes: 0 every question passed and nothing is left; 2 usage error or refusal (no
- * subscription, a Pulumi CLI below the floor, no confirmation); 3 a step or a question failed, or
- * something is left in Azure (listed with the command that removes it); 130 interrupted.
+ * Exit codes ({@link usage} prints them): 0 every question passed and nothing is left, or a dry
+ * run; 2 usage error or refusal (no subscription, no terminal without --yes, a Pulumi CLI below the
+ * floor, no confirmation, the generated lab refused by the plan), nothing created; 3 a step or a
+ * question failed, or something is left in Azure without --keep (listed with the command that
+ * removes it), or an internal error; 130 interrupted.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as readline from "readline";
-import { parseArgs } from "util";
+import { OptionSpecs, UsageError, optionsHelp, readCommandLine, synopsis } from "../input/commandLine";
 import { runPlan } from "../plan/plan";
 import { ACCEPTANCE_IMAGE, AcceptanceLab, DEFAULT_REGION, PLAN_STACK_FILE, ROLE_IMAGE, RUN_TAG, acceptanceLab, newRunId, planStackYaml } from "./lab";
 import { DEFAULT_TIMEOUTS } from "./checks";
@@ -25,49 +27,51 @@ import { checkCliVersion, PULUMI_CLI_FLOOR } from "./versions";
 import { onCtrlC } from "./interrupt";
 import { CONVERSIONS_PER_DISK } from "./parkingChecks";
 
-/** One option of the command line: its `util.parseArgs` type, the value's name in the usage, and its help. */
-interface OptionSpec {
-  type: "string" | "boolean";
-  short?: string;
-  /** The value's name in the usage (`ID`, `CIDR`); string options only. */
-  value?: string;
-  help: string;
-}
-
-/** Every option, declared once: `util.parseArgs` reads it, and `--help` is generated from it. */
+/**
+ * Every option, declared once (src/input/commandLine.ts): `util.parseArgs` reads it, and the usage
+ * line and the options of `--help` are generated from it.
+ */
 export const OPTIONS = {
   subscription: { type: "string", value: "ID", help: "the Azure subscription to deploy the test lab in (required)" },
   region: { type: "string", value: "R", help: `the region (default ${DEFAULT_REGION})` },
-  "with-vpn": { type: "boolean", help: "also deploy the VPN gateway and check its DNS name and connection (about 45 minutes and the gateway's hourly price more)" },
-  "with-roles": { type: "boolean", help: "instead of the two-VM lab: a forest root DC, an Exchange server and a member from images (the README's Role quick start), checked through two lives (hours, and an Exchange-sized VM's price)" },
-  "exchange-iso-url": { type: "string", value: "URL", help: "with --with-roles: a read-only SAS URL of your copy of the Exchange Server SE ISO; a secret, never in the report or the output (docs/domain-and-exchange.md, \"Staging the ISO\")" },
-  "allow-from": { type: "string", value: "CIDR", help: "your public IPv4 as a /32: the only source the lab's public endpoints admit, and where the TCP and HTTPS checks come from (required unless --dry-run)" },
-  keep: { type: "boolean", help: "leave what the run created (for a look in the portal); the stack's passphrase goes to a file of mode 0600 and the commands that remove everything are printed" },
+  "with-vpn": { type: "boolean", help: "also deploy the VPN gateway and check its DNS name and connection\n(about 45 minutes and the gateway's hourly price more)" },
+  "with-roles": { type: "boolean", help: "instead of the two-VM lab: a forest root DC, an Exchange server and a\nmember from images (the README's Role quick start), checked through two\nlives (hours, and an Exchange-sized VM's price)" },
+  "exchange-iso-url": { type: "string", value: "URL", help: "with --with-roles: a read-only SAS URL of your copy of the Exchange\nServer SE ISO; a secret, never in the report or the output\n(docs/domain-and-exchange.md, \"Staging the ISO\")" },
+  "allow-from": { type: "string", value: "CIDR", help: "your public IPv4 as a /32: the only source the lab's public endpoints\nadmit, and where the TCP and HTTPS checks come from (required unless\n--dry-run)" },
+  keep: { type: "boolean", help: "leave what the run created (for a look in the portal); the stack's\npassphrase goes to a file of mode 0600 and the commands that remove\neverything are printed" },
   yes: { type: "boolean", short: "y", help: "do not ask for confirmation (needed without a terminal, e.g. in CI)" },
-  "dry-run": { type: "boolean", help: "print the steps, the generated lab, the estimated cost and duration; touch nothing" },
+  "dry-run": { type: "boolean", help: "print the steps, the generated lab, the estimated cost and duration;\ntouch nothing" },
   out: { type: "string", value: "DIR", help: "where the report goes (default: the current directory)" },
-  help: { type: "boolean", short: "h", help: "print this help" },
-} as const satisfies Record<string, OptionSpec>;
+  help: { type: "boolean", short: "h", help: "this text" },
+} as const satisfies OptionSpecs;
 
-/** The usage text, generated from {@link OPTIONS}. */
+/** The usage line, generated from {@link OPTIONS} (`--subscription` is the one always required). */
+export const USAGE_LINE = `usage: npm run acceptance -- ${synopsis(OPTIONS, ["subscription"])}`;
+
+/**
+ * `--help`: the usage line, what the run does (docs/acceptance.md's words), every option (from
+ * {@link OPTIONS}) and the exit codes {@link main} and the process give.
+ */
 export function usage(): string {
-  const specs = Object.entries(OPTIONS) as [string, OptionSpec][];
-  const synopsis = specs.filter(([name]) => name !== "help").map(([name, o]) => (name === "subscription" ? `--${name} ${o.value}` : `[--${name}${o.value ? ` ${o.value}` : ""}]`)).join(" ");
-  const left = (name: string, o: OptionSpec) => `${o.short ? `-${o.short}, ` : ""}--${name}${o.value ? ` ${o.value}` : ""}`;
-  const width = Math.max(...specs.map(([name, o]) => left(name, o).length)) + 2;
-  const wrap = (text: string) => {
-    const lines: string[] = [];
-    let line = "";
-    for (const word of text.split(" ")) {
-      if (line && line.length + word.length + 1 > 100 - width) [lines[lines.length], line] = [line, word];
-      else line = line ? `${line} ${word}` : word;
-    }
-    return [...lines, line].join(`\n${" ".repeat(width + 2)}`);
-  };
-  return `usage: npm run acceptance -- ${synopsis}\n\n${specs.map(([name, o]) => `  ${left(name, o).padEnd(width)}${wrap(o.help)}`).join("\n")}\n`;
+  return `${USAGE_LINE}
+
+Answers, in your subscription, the questions only Azure and the real Pulumi CLI can answer: deploys
+a generated two-VM lab (or, with --with-roles, a forest, Exchange and a member) with this project's
+own program on a throwaway stack, checks it through two lives, removes what it created, and writes
+a report (Markdown and JSON) to attach to an issue. A real run needs the Pulumi CLI ${PULUMI_CLI_FLOOR} or
+later, az login and Contributor on the subscription. See docs/acceptance.md.
+
+options:
+${optionsHelp(OPTIONS)}
+exit codes: 0 every question passed and nothing is left, or a dry run; 2 usage error or refusal
+(no terminal without --yes, a Pulumi CLI below the floor, not confirmed, the generated lab refused
+by the plan), nothing created; 3 a step or a question failed, or something is left in Azure without
+--keep (listed with the command that removes it), or an internal error; 130 interrupted (Ctrl-C:
+what the run created is removed first; a second Ctrl-C quits at once, printing how to remove it)
+`;
 }
 
-/** The usage text (kept as a constant for the callers that print it). */
+/** The whole `--help` text (kept as a constant for the callers that print it). */
 export const USAGE = usage();
 
 export interface AcceptanceArgs {
@@ -84,39 +88,27 @@ export interface AcceptanceArgs {
   out: string;
 }
 
-/** `util.parseArgs`' errors in the words of this command line. */
-function parseError(err: unknown): Error {
-  const e = err as Error & { code?: string };
-  const flag = /'(-[^' ]+)/.exec(e.message)?.[1] ?? "";
-  if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return new Error(`unknown option '${flag}'`);
-  if (e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") return new Error(`${flag} needs a value`);
-  if (e.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") return new Error(`unexpected argument '${/'([^']+)'/.exec(e.message)?.[1] ?? ""}': every argument is an option`);
-  return e;
-}
-
-/** Parses the arguments (`util.parseArgs` over {@link OPTIONS}); throws an `Error` with the reason (`help` for --help). */
+/**
+ * Parses the arguments ({@link readCommandLine} over {@link OPTIONS}) and checks their combinations.
+ * Throws a {@link UsageError} with the reason (a one-line message), or an `Error` `help` for --help.
+ */
 export function parseAcceptanceArgs(argv: readonly string[]): AcceptanceArgs {
-  let values: { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]["type"] extends "string" ? string : boolean };
-  try {
-    values = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
-  } catch (err) {
-    throw parseError(err);
-  }
+  const { values } = readCommandLine(argv, OPTIONS);
   if (values.help) throw new Error("help");
   const args: AcceptanceArgs = {
     subscription: values.subscription, region: (values.region ?? DEFAULT_REGION).toLowerCase().replace(/\s+/g, ""),
     withVpn: !!values["with-vpn"], withRoles: !!values["with-roles"], exchangeIsoUrl: values["exchange-iso-url"], allowFrom: values["allow-from"],
     keep: !!values.keep, yes: !!values.yes, dryRun: !!values["dry-run"], out: values.out ?? ".",
   };
-  if (!args.subscription) throw new Error("refusing to run without --subscription ID: the run creates and deletes resources, so it names the subscription explicitly (az account show --query id -o tsv)");
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(args.subscription)) throw new Error(`--subscription '${args.subscription}' is not a subscription ID (a GUID)`);
-  if (args.allowFrom !== undefined && !/^(\d{1,3}\.){3}\d{1,3}(\/32)?$/.test(args.allowFrom)) throw new Error(`--allow-from '${args.allowFrom}' is not one IPv4 address (a.b.c.d or a.b.c.d/32)`);
+  if (!args.subscription) throw new UsageError("refusing to run without --subscription ID: the run creates and deletes resources, so it names the subscription explicitly (az account show --query id -o tsv)");
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(args.subscription)) throw new UsageError(`--subscription '${args.subscription}' is not a subscription ID (a GUID)`);
+  if (args.allowFrom !== undefined && !/^(\d{1,3}\.){3}\d{1,3}(\/32)?$/.test(args.allowFrom)) throw new UsageError(`--allow-from '${args.allowFrom}' is not one IPv4 address (a.b.c.d or a.b.c.d/32)`);
   if (args.allowFrom && !args.allowFrom.endsWith("/32")) args.allowFrom += "/32";
-  if (!args.dryRun && !args.allowFrom) throw new Error("give --allow-from <your public IPv4>: the lab admits no other source, and the TCP checks come from this machine (e.g. curl -s https://api.ipify.org)");
-  if (args.exchangeIsoUrl !== undefined && !args.withRoles) throw new Error("--exchange-iso-url is for --with-roles only");
+  if (!args.dryRun && !args.allowFrom) throw new UsageError("give --allow-from <your public IPv4>: the lab admits no other source, and the TCP checks come from this machine (e.g. curl -s https://api.ipify.org)");
+  if (args.exchangeIsoUrl !== undefined && !args.withRoles) throw new UsageError("--exchange-iso-url is for --with-roles only");
   // The URL itself is never quoted back: it is a secret (a SAS token).
-  if (args.exchangeIsoUrl !== undefined && !/^https:\/\/\S+$/.test(args.exchangeIsoUrl)) throw new Error("--exchange-iso-url is not an https:// URL (its value is a secret and is not repeated here)");
-  if (args.withRoles && !args.dryRun && !args.exchangeIsoUrl) throw new Error("--with-roles needs --exchange-iso-url <SAS URL of your Exchange Server SE ISO> (docs/domain-and-exchange.md, \"Staging the ISO\")");
+  if (args.exchangeIsoUrl !== undefined && !/^https:\/\/\S+$/.test(args.exchangeIsoUrl)) throw new UsageError("--exchange-iso-url is not an https:// URL (its value is a secret and is not repeated here)");
+  if (args.withRoles && !args.dryRun && !args.exchangeIsoUrl) throw new UsageError("--with-roles needs --exchange-iso-url <SAS URL of your Exchange Server SE ISO> (docs/domain-and-exchange.md, \"Staging the ISO\")");
   return args;
 }
 
@@ -227,7 +219,8 @@ export async function main(argv: readonly string[], io: AcceptanceIo): Promise<n
       io.write(USAGE);
       return 0;
     }
-    io.writeError(`${(err as Error).message}\n${USAGE}`);
+    if (!(err instanceof UsageError)) throw err;
+    io.writeError(`exchange-lab acceptance: ${err.message}\n\n${USAGE}`);
     return 2;
   }
   // Refusals first: nothing is computed or created for a run that cannot go ahead.

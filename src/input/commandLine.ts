@@ -3,7 +3,7 @@
  * ({@link OptionSpecs}: name, type, value placeholder, help text), read by Node's own
  * `util.parseArgs` (https://nodejs.org/docs/latest-v20.x/api/util.html#utilparseargsconfig,
  * stable since Node 20), and the options part of `--help` is generated from the same declarations
- * ({@link optionsHelp}). Pure.
+ * ({@link optionsHelp}; a simple usage line too: {@link synopsis}). Pure.
  *
  * Usage (a CLI's own file):
  * ```ts
@@ -13,7 +13,7 @@
  *   help: { type: "boolean", short: "h", help: "this text" },
  * } as const satisfies OptionSpecs;
  * const { values, positionals } = readCommandLine(argv, OPTIONS);   // throws UsageError
- * const text = `usage: ...\n\noptions:\n${optionsHelp(OPTIONS)}`;
+ * const text = `usage: npm run x -- ${synopsis(OPTIONS)}\n\noptions:\n${optionsHelp(OPTIONS)}`;
  * ```
  * `values.stack` is then `string[] | undefined` and `values.json` `boolean | undefined`, typed
  * from the declarations. Errors are {@link UsageError}s with one-line messages in the project's
@@ -79,6 +79,23 @@ function usageMessage(err: unknown, specs: OptionSpecs): string {
     case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL": return `unexpected argument '${/'([^']*)'/.exec(message)?.[1] ?? message}'`;
     default: return message.split("\n")[0];
   }
+}
+
+/**
+ * The options part of a usage line, from the same declarations, in declaration order: `--name
+ * VALUE` for an option named in `required`, `[--name VALUE]` for the others, `...` after the value
+ * of a repeatable one (`[--stack NAME...]`), booleans without a value (`[--keep]`). `help` is left
+ * out: every CLI has it, and `--help` lists it. For a CLI whose options combine simply; one with
+ * alternatives (`--stack | --config`) writes its usage line by hand.
+ */
+export function synopsis<T extends OptionSpecs>(specs: T, required: readonly (keyof T & string)[] = []): string {
+  return Object.entries(specs)
+    .filter(([name]) => name !== "help")
+    .map(([name, s]) => {
+      const word = `--${name}${s.type === "string" ? ` ${s.value ?? "VALUE"}` : ""}${s.multiple ? "..." : ""}`;
+      return required.includes(name) ? word : `[${word}]`;
+    })
+    .join(" ");
 }
 
 /**

@@ -83,8 +83,9 @@ export class LabAzure {
     this.client = new ComputeManagementClient(options.credential, options.subscriptionId, {
       endpoint: options.endpoint,
       tlsOptions: options.ca ? { ca: options.ca } : undefined,
-      // A failed call names the VM at once; the SDK's retries stay for throttling and 5xx.
-      retryOptions: { maxRetries: 2 },
+      // A failed call names the VM at once; the SDK's retries stay for throttling and 5xx, 800 ms
+      // apart at first (@azure/core-rest-pipeline's default), or the poll interval when shorter (tests).
+      retryOptions: { maxRetries: 2, retryDelayInMs: Math.min(800, options.pollIntervalMs ?? 800) },
     });
     this.poll = { updateIntervalInMs: options.pollIntervalMs ?? 5000, abortSignal: options.abortSignal };
     this.vmGroups = options.vmGroups ?? new Map();

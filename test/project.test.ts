@@ -63,8 +63,8 @@ describe("the source folders", () => {
     // code and compares its timings with report's estimates (src/acceptance/README.md).
     acceptance: ["input", "plan", "report", "labctl", "index"],
     // npm run rehearse is a thin layer over the Azure twin and the engine harness, which live with
-    // the tests (src/rehearse/README.md).
-    rehearse: ["test/twin"],
+    // the tests, reading its command line as every CLI does (src/rehearse/README.md).
+    rehearse: ["test/twin", "input"],
   };
   // Inside src/input, by what each part reads: the shared helpers at its root, then the CSV's
   // cells (csv/), the stack file and its keys (stack/), the lab as a whole with its lifecycle

@@ -20,9 +20,16 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
+import { OptionSpecs, UsageError, optionsHelp, readCommandLine } from "../input/commandLine";
 import { findPulumiCli } from "../../test/twin/engine";
 import { RehearsalStep, rehearse } from "../../test/twin/oracle";
+
+/** The options, declared once: read by util.parseArgs (src/input/commandLine.ts), printed by --help. */
+export const REHEARSE_OPTIONS = {
+  deallocate: { type: "boolean", help: "deallocate every VM between deployments (as auto-shutdown does every evening)" },
+  json: { type: "boolean", help: "print { \"steps\": [...] } instead of text" },
+  help: { type: "boolean", short: "h", help: "this text" },
+} as const satisfies OptionSpecs;
 
 const HELP = `usage: npm run rehearse -- STACK.yaml:LAB.csv [STACK.yaml:LAB.csv ...] [--deallocate] [--json]
 
@@ -30,10 +37,7 @@ Rehearses a lab's life through the real Pulumi engine against a fresh Azure twin
 network): each argument is one deployment, in order.
 
 options:
-  --deallocate   deallocate every VM between deployments (as auto-shutdown does every evening)
-  --json         print { "steps": [...] } instead of text
-  -h, --help     this text
-
+${optionsHelp(REHEARSE_OPTIONS)}
 The Pulumi CLI: pulumi on PATH (3.207.0 or later), else the one .ci/build-pulumi.sh builds.
 exit codes: 0 every deployment the plan accepts succeeded and agrees; 1 one did not; 2 bad input or no CLI`;
 
@@ -87,18 +91,16 @@ function text(d: DeploymentArg, s: RehearsalStep, n: number): string {
 export async function main(argv: string[], write: (s: string) => void, writeError: (s: string) => void): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { deallocate: { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
+    parsed = readCommandLine(argv, REHEARSE_OPTIONS, true);
+    if (!parsed.values.help && parsed.positionals.length === 0) throw new UsageError("no deployment given");
   } catch (e) {
-    writeError(`${(e as Error).message}\n\n${HELP}\n`);
+    if (!(e instanceof UsageError)) throw e;
+    writeError(`exchange-lab rehearse: ${e.message}\n\n${HELP}\n`);
     return 2;
   }
   if (parsed.values.help) {
     write(`${HELP}\n`);
     return 0;
-  }
-  if (parsed.positionals.length === 0) {
-    writeError(`no deployment given\n\n${HELP}\n`);
-    return 2;
   }
   const read = parsed.positionals.map(readArg);
   const bad = read.filter((r): r is string => typeof r === "string");

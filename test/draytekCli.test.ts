@@ -170,13 +170,15 @@ describe("npm run plan -- --format draytek-cli", () => {
     assert.match(r.stderr, /--draytek-profile is gone: the profile index is the stack's exchange-lab:draytekProfileIndex/);
   });
 
-  it("several labs: one script per lab, each at its own index (the examples set none: probes and <INDEX>)", async () => {
+  it("several labs: one script per lab, each at its own index (the examples set none: probes and <INDEX>); the router-wide MSS once, after the router's last lab", async () => {
     const { code, stdout, stderr } = await runPlanCli("--all", "--format", "draytek-cli");
     assert.equal(code, 0, stderr);
     matchesSnapshot("all-labs", stdout);
     assert.equal(commands(stdout)[0], "vpn list 1 com");
     assert.match(stdout, /^vpn option <INDEX> pname=AzOxford$/m);
     assert.match(stdout, /^vpn option <INDEX> pname=AzTraining$/m);
+    assert.equal(stdout.match(/^vpn mss set 3 /gm)?.length, 1, "both examples dial the same DrayTek");
+    assert.ok(stdout.lastIndexOf("pname=AzTraining") < stdout.indexOf("vpn mss set 3"));
     onlyDocumented(stdout);
   });
 

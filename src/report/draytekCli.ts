@@ -43,6 +43,8 @@ const cite = (id: FactId) => `(${citation(id)})`;
 export interface DraytekCliOptions {
   /** The stack file the profile belongs to, named in the script's header. */
   stackFile?: string;
+  /** Whether the script ends with the router-wide TCP MSS block (default true; several labs on one router: once, after the last). */
+  mss?: boolean;
 }
 
 /** Placeholders the user replaces before pasting. */
@@ -234,11 +236,11 @@ function enableBlock(n: string): Block {
   };
 }
 
-/** Block 5: the TCP MSS, a router-wide setting, on its own. */
-function mssBlock(d: DraytekProfile): Block {
+/** Block 5: the TCP MSS, a router-wide setting, on its own (`title`: another heading, for a block shared by several labs). */
+function mssBlock(d: DraytekProfile, title = "5. Optional: the TCP MSS of every IPsec tunnel of the router"): Block {
   const [low2927, high] = IPSEC_MSS_RANGE.v2927;
   return {
-    title: "5. Optional: the TCP MSS of every IPsec tunnel of the router",
+    title,
     notes: [
       `vpn mss set 3 changes the TCP MSS of every IPsec tunnel of this router, not only this profile ${cite("mss")}.`,
       `The router's default is 1360 (vpn mss default restores it); ${d.tcpMssClamp} is Microsoft's value for Azure tunnels,`,
@@ -257,9 +259,14 @@ function mssBlock(d: DraytekProfile): Block {
  */
 export function renderDraytekCli(d: DraytekProfile, options: DraytekCliOptions = {}): string {
   const n = d.profileIndex !== undefined ? String(d.profileIndex) : INDEX_PLACEHOLDER;
-  const blocks = [checkBlock(d), configureBlock(d, n), webBlock(d, n), enableBlock(n), mssBlock(d)];
+  const blocks = [checkBlock(d), configureBlock(d, n), webBlock(d, n), enableBlock(n), ...(options.mss === false ? [] : [mssBlock(d)])];
   const intro = introNotes(d, options).map((l) => `# ${l}`).join("\n");
-  return [intro, ...blocks.map((b) => [`# ${b.title}`, ...b.notes.map((l) => `#   ${l}`), ...b.commands].join("\n"))].join("\n\n") + "\n";
+  return [intro, ...blocks.map(blockText)].join("\n\n") + "\n";
+}
+
+/** A block as text: its heading and explanations as `# ` lines, then its commands. */
+function blockText(b: Block): string {
+  return [`# ${b.title}`, ...b.notes.map((l) => `#   ${l}`), ...b.commands].join("\n");
 }
 
 /** The profile with its script (`cliScript`), at the profile's own index. Pure. */
@@ -267,7 +274,14 @@ export function withCliScript(d: DraytekProfile): DraytekProfile {
   return { ...d, cliScript: renderDraytekCli(d) };
 }
 
-/** The scripts of several labs, one after another, each at its own index. Pure. */
+/**
+ * The scripts of several labs, one after another, each at its own index. The TCP MSS is one
+ * setting of a router, so its block comes once per router, after that router's last lab. Pure.
+ */
 export function renderDraytekClis(labs: readonly { stackFile: string; router: string; profile: DraytekProfile }[]): string {
-  return labs.map((lab) => renderDraytekCli(lab.profile, { stackFile: `${lab.stackFile}, for the DrayTek at ${lab.router}` })).join("\n");
+  return labs.map((lab, i) => {
+    const script = renderDraytekCli(lab.profile, { stackFile: `${lab.stackFile}, for the DrayTek at ${lab.router}`, mss: false });
+    const lastOnRouter = !labs.slice(i + 1).some((other) => other.router === lab.router);
+    return lastOnRouter ? `${script}\n${blockText(mssBlock(lab.profile, `Optional, once for the DrayTek at ${lab.router} (every lab above on it): the TCP MSS of every IPsec tunnel of the router`))}\n` : script;
+  }).join("\n");
 }

@@ -14,6 +14,7 @@ import { labCommands } from "../src/acceptance/labCommands";
 import { tcpConnect } from "../src/acceptance/tcp";
 import { RUN_TAG, smallestSize } from "../src/acceptance/lab";
 import { Ports } from "../src/acceptance/ports";
+import { AzureArm } from "../src/acceptance/arm";
 import { renderJson, renderMarkdown } from "../src/acceptance/report";
 import { Step, leftoversOf, runAcceptance, steps } from "../src/acceptance/run";
 import { PULUMI_CLI_FLOOR, atLeast, checkCliVersion } from "../src/acceptance/versions";
@@ -264,9 +265,24 @@ describe("npm run acceptance: the command line", () => {
     };
     return { io: value, out };
   };
-  const fakePorts = (cli: string): Ports => ({
+  const fakePorts = (cli: string, signIn?: string): Ports => ({
     workspace: { cliVersion: async () => cli, createStack: async () => assert.fail("no stack in this test") },
-    arm: {} as Ports["arm"], tcp: async () => ({ ok: true, ms: 1 }), resolve: async () => [], clock: { now: () => 0, sleep: async () => undefined },
+    arm: { signIn: async () => signIn } as Ports["arm"], tcp: async () => ({ ok: true, ms: 1 }), resolve: async () => [], clock: { now: () => 0, sleep: async () => undefined },
+  });
+
+  it("an expired or missing az login: said before the cost is asked for, with the fix; exit 2, nothing created", async () => {
+    let asked = false;
+    const { io: value, out } = io({ ports: () => fakePorts("v3.210.0", "cannot sign in to Azure (AADSTS700082: The refresh token has expired)\nrun az login"), isTty: true, confirm: async () => ((asked = true), true) });
+    assert.equal(await main(["--subscription", SUB, "--allow-from", "203.0.113.7"], value), 2);
+    assert.equal(out.stderr, "cannot sign in to Azure (AADSTS700082: The refresh token has expired)\nrun az login\n");
+    assert.equal(asked, false, "no cost question for a run that cannot start");
+  });
+
+  it("the real ARM port's sign-in: a credential that fails gives labctl's message (az login and the other sources)", async () => {
+    const failing = new AzureArm({ credential: { getToken: async () => Promise.reject(new Error("ChainedTokenCredential authentication failed.\nmore")) }, subscriptionId: SUB });
+    assert.match((await failing.signIn())!, /^cannot sign in to Azure \(ChainedTokenCredential authentication failed\.\)\nrun az login/);
+    const working = new AzureArm({ credential: { getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 60_000 }) }, subscriptionId: SUB });
+    assert.equal(await working.signIn(), undefined);
   });
 
   it("refuses without --subscription, saying why after the CLI's name, then the usage, and exits 2", async () => {

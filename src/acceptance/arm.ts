@@ -15,6 +15,7 @@ import { ComputeManagementClient } from "@azure/arm-compute";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import type { TokenCredential } from "@azure/identity";
+import { signInProblem } from "../labctl/signIn";
 import { ArmPort, ConnectionInfo, DiskInfo, GroupInfo, LoadBalancerInfo, NicInfo, PublicIpInfo, RunCommandInfo, RunCommandView, VmInfo } from "./ports";
 
 /** How to reach Azure (tests: a fake ARM on 127.0.0.1 with its CA). */
@@ -47,13 +48,19 @@ export class AzureArm implements ArmPort {
   private readonly network: NetworkManagementClient;
   private readonly compute: ComputeManagementClient;
   private readonly poll: { updateIntervalInMs: number };
+  private readonly credential: TokenCredential;
 
   constructor(options: ArmOptions) {
+    this.credential = options.credential;
     const common = { endpoint: options.endpoint, tlsOptions: options.ca ? { ca: options.ca } : undefined, retryOptions: { maxRetries: 2 } };
     this.resources = new ResourceManagementClient(options.credential, options.subscriptionId, common);
     this.network = new NetworkManagementClient(options.credential, options.subscriptionId, common);
     this.compute = new ComputeManagementClient(options.credential, options.subscriptionId, common);
     this.poll = { updateIntervalInMs: options.pollIntervalMs ?? 5000 };
+  }
+
+  signIn(): Promise<string | undefined> {
+    return signInProblem(this.credential);
   }
 
   async createGroup(name: string, region: string, tags: Record<string, string>): Promise<void> {

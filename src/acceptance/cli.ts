@@ -8,7 +8,7 @@
  *
  * Exit codes ({@link usage} prints them): 0 every question passed and nothing is left, or a dry
  * run; 2 usage error or refusal (no subscription, no terminal without --yes, a Pulumi CLI below the
- * floor, no confirmation, the generated lab refused by the plan), nothing created; 3 a step or a
+ * floor, no Azure sign-in, no confirmation, the generated lab refused by the plan), nothing created; 3 a step or a
  * question failed, or something is left in Azure without --keep (listed with the command that
  * removes it), or an internal error; 130 interrupted.
  */
@@ -64,8 +64,8 @@ later, az login and Contributor on the subscription. See docs/acceptance.md.
 options:
 ${optionsHelp(OPTIONS)}
 exit codes: 0 every question passed and nothing is left, or a dry run; 2 usage error or refusal
-(no terminal without --yes, a Pulumi CLI below the floor, not confirmed, the generated lab refused
-by the plan), nothing created; 3 a step or a question failed, or something is left in Azure without
+(no terminal without --yes, a Pulumi CLI below the floor, no Azure sign-in (az login), not
+confirmed, the generated lab refused by the plan), nothing created; 3 a step or a question failed, or something is left in Azure without
 --keep (listed with the command that removes it), or an internal error; 130 interrupted (Ctrl-C:
 what the run created is removed first; a second Ctrl-C quits at once, printing how to remove it)
 `;
@@ -235,6 +235,12 @@ export async function main(argv: readonly string[], io: AcceptanceIo): Promise<n
       preflight = { ports, cli: checkCliVersion(await ports.workspace.cliVersion()) };
     } catch (err) {
       io.writeError(`${(err as Error).message}\n`);
+      return 2;
+    }
+    // One token before the cost is asked for: an expired az login is said now, with nothing created.
+    const signIn = await ports.arm.signIn();
+    if (signIn) {
+      io.writeError(`${signIn}\n`);
       return 2;
     }
   }

@@ -162,6 +162,8 @@ export interface RunCommandView {
 
 /** The Azure Resource Manager calls of the run, all in one subscription. */
 export interface ArmPort {
+  /** Asks for one ARM token: `undefined` when the sign-in works, else what is wrong and the fix (`az login`). Never throws. */
+  signIn(): Promise<string | undefined>;
   createGroup(name: string, region: string, tags: Record<string, string>): Promise<void>;
   /** The group's tags, or `undefined` when it does not exist. */
   group(name: string): Promise<GroupInfo | undefined>;

@@ -36,6 +36,11 @@ export class TwinArmPort implements ArmPort {
     return this.twin.list(type).filter((r) => low(r.id).startsWith(low(`/subscriptions/${this.sub()}/resourceGroups/${group}/`)));
   }
 
+  /** The twin needs no sign-in. */
+  async signIn(): Promise<string | undefined> {
+    return undefined;
+  }
+
   async createGroup(name: string, region: string, tags: Record<string, string>): Promise<void> {
     this.twin.seedGroup(name, region, tags);
   }

@@ -86,11 +86,17 @@ describe("money in the billing currency (issue 29, item 7)", function () {
     assert.match(renderPlan(eur), /Cost estimate: no EUR prices for uksouth/);
   });
 
-  it("licenseType named in the estimate: the VMs it covers are priced at the Windows rate and the figures said to be upper bounds", async () => {
+  it("licenseType: the VMs it covers at the base compute rate (the Linux meter) where the snapshot has it, else at the Windows rate, said to be an upper bound", async () => {
     assert.ok(uk.cost!.assumptions.includes("VMs at Windows pay-as-you-go rates: no Azure Hybrid Benefit, reservation or savings plan"));
     const client = await planUkLab(["  exchange-lab:licenseType: Windows_Client"]);
     assert.deepEqual(client.errors, []);
-    assert.ok(client.cost!.assumptions.some((a) => /^VMs at Windows pay-as-you-go rates, although licenseType Windows_Client covers 1 of them: .*upper bounds/.test(a)), client.cost!.assumptions.join("\n"));
+    const line = client.cost!.lines.find((l) => /licenseType Windows_Client/.test(l.item))!;
+    assert.deepEqual([line.item, line.quantity, line.priceKey], ["VM Standard_B2s (Windows rate; licenseType Windows_Client: an upper bound)", 1, "vm/Standard_B2s/windows"]);
+    assert.ok(client.cost!.assumptions.some((a) => /^VMs at Windows pay-as-you-go rates, but the 1 under licenseType Windows_Client at the base compute rate \(the size's Linux meter\); Standard_B2s at the Windows rate, as the snapshot has no Linux price for it, so the running figures are upper bounds/.test(a)), client.cost!.assumptions.join("\n"));
+    const we = estimateCost({ vmSizes: ["Standard_B2s"], licensedVmSizes: ["Standard_B4ms", "Standard_B4ms"], licenseType: "Windows_Server", diskTiers: [], publicIps: 0, loadBalancerRules: 0, hasLoadBalancer: false }, loadSnapshot("westeurope")!);
+    assert.deepEqual(we.lines.map((l) => [l.item, l.quantity, l.priceKey]), [["VM Standard_B2s (Windows)", 1, "vm/Standard_B2s/windows"], ["VM Standard_B4ms (base compute, licenseType Windows_Server)", 2, "vm/Standard_B4ms/linux"]]);
+    assert.ok(we.lines[1].unitPrice! < loadSnapshot("westeurope")!.prices["vm/Standard_B4ms/windows"].price);
+    assert.match(we.assumptions.join("\n"), /the 2 under licenseType Windows_Server at the base compute rate \(the size's Linux meter\); no reservation/);
   });
 
   it("the key: three letters of ISO 4217 in any case; words and symbols refused with a suggestion, at the key; a code the API lacks warned about", () => {

@@ -472,9 +472,12 @@ export function billableOf(resources: readonly PlanResource[], lab: Lab): { bill
     return Array.from({ length: disks }, (_, i) => vm.diskTiers[i] ?? (i === 0 && vm.image ? imageTier : ASSUMED_DISK_TIER));
   });
   const lb = of("network:LoadBalancer")[0];
+  // A VM declared with licenseType Windows_Server (Azure Hybrid Benefit) or Windows_Client pays no Windows licence.
+  const ownLicence = (vm: PlanResource) => /^Windows_(Server|Client)$/.test(String(inputs(vm).licenseType ?? ""));
   return {
     billable: {
-      vmSizes: of("compute:VirtualMachine").map((vm) => inputs(vm).hardwareProfile?.vmSize ?? "unknown"),
+      vmSizes: of("compute:VirtualMachine").filter((vm) => !ownLicence(vm)).map((vm) => inputs(vm).hardwareProfile?.vmSize ?? "unknown"),
+      licensedVmSizes: of("compute:VirtualMachine").filter(ownLicence).map((vm) => inputs(vm).hardwareProfile?.vmSize ?? "unknown"),
       diskTiers,
       gatewaySku: of("network:VirtualNetworkGateway").map((g) => inputs(g).sku?.name)[0],
       publicIps: of("network:PublicIPAddress").length,
@@ -484,7 +487,6 @@ export function billableOf(resources: readonly PlanResource[], lab: Lab): { bill
       // Each disk of diskTiers, in its order (every VM's OS disk, then its data disks), parks on its role's type.
       parkedDiskSkus: lab.vms.flatMap((vm) => [lab.settings.parkedDiskSku.os, ...vm.dataDisks.map(() => lab.settings.parkedDiskSku.data)]),
       parkedDiskSkuText: `OS disks ${lab.settings.parkedDiskSku.os}, data disks ${lab.settings.parkedDiskSku.data}`,
-      licensedVms: of("compute:VirtualMachine").filter((vm) => /^Windows_(Server|Client)$/.test(String(inputs(vm).licenseType ?? ""))).length,
       licenseType: lab.settings.vmImage.licenseType,
     },
     assumptions: [

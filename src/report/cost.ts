@@ -112,8 +112,11 @@ export interface Billable {
   parkedDiskSkus?: string[];
   /** How the parked types are named in the report (`OS disks ..., data disks ...`). */
   parkedDiskSkuText?: string;
-  /** VMs declared with a licence of the user's own (`licenseType` Windows_Server or Windows_Client), and the stack's `licenseType`. */
-  licensedVms?: number;
+  /** The sizes of the VMs declared with a licence of the user's own (`licenseType` Windows_Server
+   * or Windows_Client), one per VM and not in `vmSizes`: they bill the base compute rate, which the
+   * Retail Prices API publishes as the size's Linux meter. */
+  licensedVmSizes?: string[];
+  /** The stack's `licenseType`, named in those lines. */
   licenseType?: string;
 }
 
@@ -180,6 +183,18 @@ export function estimateCost(billable: Billable, snapshot: PriceSnapshot, assump
   };
   const count = (xs: string[]) => [...xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>())];
   for (const [size, n] of count(billable.vmSizes)) add(`VM ${size} (Windows)`, n, `vm/${size}/windows`, "running", "hour");
+  // A VM under licenseType pays no Windows licence: the base compute rate, the size's Linux meter
+  // (Azure Hybrid Benefit: https://learn.microsoft.com/azure/virtual-machines/windows/hybrid-use-benefit-licensing;
+  // Windows 10/11 multitenant hosting rights: .../windows-desktop-multitenant-hosting-deployment).
+  // A snapshot without that meter keeps the Windows rate, said to be an upper bound.
+  const atWindowsRate: string[] = [];
+  for (const [size, n] of count(billable.licensedVmSizes ?? [])) {
+    if (snapshot.prices[`vm/${size}/linux`]) add(`VM ${size} (base compute, licenseType ${billable.licenseType})`, n, `vm/${size}/linux`, "running", "hour");
+    else {
+      atWindowsRate.push(size);
+      add(`VM ${size} (Windows rate; licenseType ${billable.licenseType}: an upper bound)`, n, `vm/${size}/windows`, "running", "hour");
+    }
+  }
   if (billable.gatewaySku) {
     add(`VPN gateway ${billable.gatewaySku}`, 1, `vpnGateway/${billable.gatewaySku}`, "running", "hour");
     const tunnels = billable.s2sTunnels ?? 1;
@@ -228,10 +243,8 @@ export function estimateCost(billable: Billable, snapshot: PriceSnapshot, assump
     ...(parking ? { parking } : {}),
     assumptions: [
       ...assumptions,
-      // A VM with a licence of the user's own bills at the base compute (Linux) rate, which the
-      // snapshots do not all carry: the Windows rate is kept and said to be an upper bound.
-      billable.licensedVms
-        ? `VMs at Windows pay-as-you-go rates, although licenseType ${billable.licenseType} covers ${billable.licensedVms} of them: those bill at the base compute rate without the Windows licence, so the running figures are upper bounds; no reservation or savings plan`
+      billable.licensedVmSizes?.length
+        ? `VMs at Windows pay-as-you-go rates, but the ${billable.licensedVmSizes.length} under licenseType ${billable.licenseType} at the base compute rate (the size's Linux meter)${atWindowsRate.length ? `; ${atWindowsRate.join(", ")} at the Windows rate, as the snapshot has no Linux price for ${atWindowsRate.length === 1 ? "it" : "them"}, so the running figures are upper bounds` : ""}; no reservation or savings plan`
         : "VMs at Windows pay-as-you-go rates: no Azure Hybrid Benefit, reservation or savings plan",
       ...(billable.gatewaySku ? [`site-to-site tunnels: the first ${VPN_INCLUDED_S2S_TUNNELS} are in the gateway's price; each further one is a line above`] : []),
       `traffic is not in the totals: load balancer data processed and internet egress are stated per GB below${billable.gatewaySku ? "; traffic through the VPN tunnel bills as egress too" : ""}`,

@@ -91,8 +91,11 @@ describe("money in the billing currency (issue 29, item 7)", function () {
     const client = await planUkLab(["  exchange-lab:licenseType: Windows_Client"]);
     assert.deepEqual(client.errors, []);
     const line = client.cost!.lines.find((l) => /licenseType Windows_Client/.test(l.item))!;
-    assert.deepEqual([line.item, line.quantity, line.priceKey], ["VM Standard_B2s (Windows rate; licenseType Windows_Client: an upper bound)", 1, "vm/Standard_B2s/windows"]);
-    assert.ok(client.cost!.assumptions.some((a) => /^VMs at Windows pay-as-you-go rates, but the 1 under licenseType Windows_Client at the base compute rate \(the size's Linux meter\); Standard_B2s at the Windows rate, as the snapshot has no Linux price for it, so the running figures are upper bounds/.test(a)), client.cost!.assumptions.join("\n"));
+    assert.deepEqual([line.item, line.quantity, line.priceKey, line.unitPrice], ["VM Standard_B2s (base compute, licenseType Windows_Client)", 1, "vm/Standard_B2s/linux", 0.035624]);
+    assert.ok(client.cost!.assumptions.some((a) => /^VMs at Windows pay-as-you-go rates, but the 1 under licenseType Windows_Client at the base compute rate \(the size's Linux meter\); no reservation/.test(a)), client.cost!.assumptions.join("\n"));
+    const ne = estimateCost({ vmSizes: [], licensedVmSizes: ["Standard_B2s"], licenseType: "Windows_Server", diskTiers: [], publicIps: 0, loadBalancerRules: 0, hasLoadBalancer: false }, loadSnapshot("northeurope")!);
+    assert.deepEqual(ne.lines.map((l) => [l.item, l.priceKey]), [["VM Standard_B2s (Windows rate; licenseType Windows_Server: an upper bound)", "vm/Standard_B2s/windows"]], "northeurope's snapshot has no Linux meters");
+    assert.match(ne.assumptions.join("\n"), /Standard_B2s at the Windows rate, as the snapshot has no Linux price for it, so the running figures are upper bounds/);
     const we = estimateCost({ vmSizes: ["Standard_B2s"], licensedVmSizes: ["Standard_B4ms", "Standard_B4ms"], licenseType: "Windows_Server", diskTiers: [], publicIps: 0, loadBalancerRules: 0, hasLoadBalancer: false }, loadSnapshot("westeurope")!);
     assert.deepEqual(we.lines.map((l) => [l.item, l.quantity, l.priceKey]), [["VM Standard_B2s (Windows)", 1, "vm/Standard_B2s/windows"], ["VM Standard_B4ms (base compute, licenseType Windows_Server)", 2, "vm/Standard_B4ms/linux"]]);
     assert.ok(we.lines[1].unitPrice! < loadSnapshot("westeurope")!.prices["vm/Standard_B4ms/windows"].price);

@@ -14,7 +14,9 @@ import { labCommands } from "../src/acceptance/labCommands";
 import { tcpConnect } from "../src/acceptance/tcp";
 import { RUN_TAG, smallestSize } from "../src/acceptance/lab";
 import { Ports } from "../src/acceptance/ports";
+import type { TokenCredential } from "@azure/identity";
 import { AzureArm } from "../src/acceptance/arm";
+import { startFakeArm } from "./fakeArm";
 import { renderJson, renderMarkdown } from "../src/acceptance/report";
 import { Step, leftoversOf, runAcceptance, steps } from "../src/acceptance/run";
 import { PULUMI_CLI_FLOOR, atLeast, checkCliVersion } from "../src/acceptance/versions";
@@ -278,11 +280,19 @@ describe("npm run acceptance: the command line", () => {
     assert.equal(asked, false, "no cost question for a run that cannot start");
   });
 
-  it("the real ARM port's sign-in: a credential that fails gives labctl's message (az login and the other sources)", async () => {
+  it("the real ARM port's sign-in: a failing credential gives labctl's message; the subscription must be one the login sees (fake ARM)", async () => {
     const failing = new AzureArm({ credential: { getToken: async () => Promise.reject(new Error("ChainedTokenCredential authentication failed.\nmore")) }, subscriptionId: SUB });
-    assert.match((await failing.signIn())!, /^cannot sign in to Azure \(ChainedTokenCredential authentication failed\.\)\nrun az login/);
-    const working = new AzureArm({ credential: { getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 60_000 }) }, subscriptionId: SUB });
-    assert.equal(await working.signIn(), undefined);
+    assert.match((await failing.signIn())!, new RegExp(`^subscription ${SUB}: not reached\\ncannot sign in to Azure \\(ChainedTokenCredential authentication failed\\.\\)\\nrun az login`));
+    const fake = await startFakeArm({});
+    try {
+      const token: TokenCredential = { getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 60_000 }) };
+      assert.equal(fake.subscriptions[0].subscriptionId, SUB);
+      assert.equal(await new AzureArm({ credential: token, subscriptionId: SUB, endpoint: fake.endpoint, ca: fake.ca }).signIn(), undefined);
+      const other = "11111111-2222-3333-4444-555555555555";
+      assert.equal(await new AzureArm({ credential: token, subscriptionId: other, endpoint: fake.endpoint, ca: fake.ca }).signIn(), `subscription ${other}: not among those this login sees ('Lab subscription' (${SUB})); check --subscription, or az login to its tenant (az account list -o table)`);
+    } finally {
+      await fake.close();
+    }
   });
 
   it("refuses without --subscription, saying why after the CLI's name, then the usage, and exits 2", async () => {

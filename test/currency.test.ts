@@ -81,6 +81,8 @@ describe("money in the billing currency (issue 29, item 7)", function () {
     const why = "no EUR prices for uksouth (prices/uksouth.json is in GBP, and the plan never converts); run npm run prices -- --region uksouth --currency EUR";
     assert.deepEqual([eur.cost!.currency, eur.cost!.noPrices, eur.cost!.perHourRunning, eur.cost!.perMonthParked], ["EUR", why, null, null]);
     const w = eur.warnings.find((x) => x.column === "exchange-lab:currency")!;
+    const pln = await planUkLab(["  exchange-lab:currency: PLN"]);
+    assert.match(pln.cost!.noPrices!, /^no PLN prices for uksouth \(prices\/uksouth\.json is in GBP, and the plan never converts\); the Azure Retail Prices API has no PLN prices \(USD, /, "no command that would be refused");
     assert.ok(w.line > 0 && w.file.endsWith("Pulumi.uk.yaml"), JSON.stringify(w));
     assert.match(w.message, /^the cost estimate has no prices: no EUR prices for uksouth/);
     assert.match(renderPlan(eur), /Cost estimate: no EUR prices for uksouth/);
@@ -167,5 +169,16 @@ describe("npm run prices -- --currency", () => {
     assert.match(bad.stderr, /--currency PLN is not one of the API's currencies/);
     const none = await run(["--currency", "GBP", "--region"], []);
     assert.equal(none.code, 2);
+  });
+
+  it("--region as the catalogue knows it: a display name is the ARM name's file; an unknown region is a usage error with suggestions", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "prices-"));
+    const get = async (url: string): Promise<RetailPage> => ({ Items: url.includes("Storage") ? [item({})] : [], NextPageLink: null });
+    const quiet = () => undefined;
+    assert.equal(await pricesMain(["--region", "UK South"], quiet, quiet, get, dir), 0);
+    assert.deepEqual(fs.readdirSync(dir), ["uksouth.json"]);
+    let stderr = "";
+    assert.equal(await pricesMain(["--region", "uksouht"], quiet, (e) => (stderr += e), get, dir), 2);
+    assert.match(stderr, /^exchange-lab prices: --region uksouht: 'uksouht' is not an Azure region .*uksouth/);
   });
 });

@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { DraytekEndpoints, DraytekInput, draytekProfile } from "../src/report/draytek";
-import { FREE_INDEX_PROBES, INDEX_PLACEHOLDER, KEY_PLACEHOLDER, inferredOmeth, renderDraytekCli } from "../src/report/draytekCli";
+import { FREE_INDEX_PROBES, INDEX_PLACEHOLDER, KEY_PLACEHOLDER, inferredOmeth, renderDraytekCli, renderDraytekClis } from "../src/report/draytekCli";
 import { CLI_SYNTAX } from "../src/report/draytekFacts";
 import { parseCidr } from "../src/input/addresses";
 import { runLab } from "../src/program";
@@ -180,6 +180,19 @@ describe("npm run plan -- --format draytek-cli", () => {
     assert.equal(stdout.match(/^vpn mss set 3 /gm)?.length, 1, "both examples dial the same DrayTek");
     assert.ok(stdout.lastIndexOf("pname=AzTraining") < stdout.indexOf("vpn mss set 3"));
     onlyDocumented(stdout);
+  });
+
+  it("labs on two routers: the MSS block once per router, each after that router's last lab", () => {
+    const profile = (name: string) => ({ ...draytekProfile(input(["192.168.1.0/24"]), hidden), profileName: name });
+    const text = renderDraytekClis([
+      { stackFile: "a.yaml", router: "203.0.113.10", profile: profile("AzA") },
+      { stackFile: "b.yaml", router: "198.51.100.7", profile: profile("AzB") },
+      { stackFile: "c.yaml", router: "203.0.113.10", profile: profile("AzC") },
+    ]);
+    assert.equal(text.match(/^vpn mss set 3 /gm)?.length, 2);
+    const heading = (router: string) => text.indexOf(`# Optional, once for the DrayTek at ${router} `);
+    assert.ok(text.indexOf("pname=AzB") < heading("198.51.100.7") && heading("198.51.100.7") < text.indexOf("pname=AzC"), "router 2's block after its only lab");
+    assert.ok(text.indexOf("pname=AzC") < heading("203.0.113.10"), "router 1's block after its last lab, not after the first");
   });
 
   it("the plan's script and the stack output draytek.cliScript use the same index, the stack's draytekProfileIndex", async () => {

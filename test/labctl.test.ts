@@ -118,7 +118,22 @@ describe("npm run lab (fake ARM on 127.0.0.1)", () => {
     const { code, stdout, stderr } = await lab(closed, ["status", "--stack", "oxford"]);
     assert.equal(code, 3, stderr);
     assert.match(stdout, /mh-oxf-dc1 +error: /);
-    assert.match(stderr, /^status: Azure did not answer for mh-oxf-dc1, mh-lon-dc1, mh-oxf-ex1, mh-lon-ex1 \(see the table\)\n$/);
+    assert.match(stderr, /^status: Azure did not answer, or answered an error, for mh-oxf-dc1, mh-lon-dc1, mh-oxf-ex1, mh-lon-ex1 \(see the table\)\n$/);
+  });
+
+  it("a destroyed lab (Azure answers 404 for every VM): status says 'not deployed' (exit 0), stop has nothing to do (exit 0), start says to run pulumi up (exit 3)", async () => {
+    fake = await startFakeArm({});
+    const { code, stdout, stderr } = await lab(fake, ["status", "--stack", "oxford"]);
+    assert.equal(code, 0, stderr);
+    const rows = stdout.trimEnd().split("\n").slice(2).map((l) => l.split(/\s{2,}/));
+    assert.deepEqual(rows.map((r) => [r[0], r[1], r[2]]), [["mh-oxf-dc1", "not deployed", "-"], ["mh-lon-dc1", "not deployed", "-"], ["mh-oxf-ex1", "not deployed", "-"], ["mh-lon-ex1", "not deployed", "-"]]);
+    const stop = await lab(fake, ["stop", "--stack", "oxford"]);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.match(stop.stdout, /mh-oxf-dc1: not deployed, nothing to deallocate\n/);
+    const start = await lab(fake, ["start", "--stack", "oxford"]);
+    assert.equal(start.code, 3);
+    assert.match(start.stderr, /^mh-oxf-dc1: start failed: Azure has no such VM \(after pulumi destroy: run pulumi up, which starts the lab\)/);
+    assert.ok(!fake.calls.some((c) => c.startsWith("start ") || c.startsWith("deallocate ")), "nothing asked of a VM Azure does not have");
   });
 
   it("Ctrl-C aborts the calls in flight and starts nothing more", async () => {
@@ -195,6 +210,26 @@ describe("npm run lab -- up (fake ARM on 127.0.0.1, pulumi up faked)", () => {
     assert.ok(during.length === 4 && during.every((p) => p === "running"), during.join());
     assert.deepEqual(Object.fromEntries([...fake.vms].map(([n, v]) => [n, v.power])), { "mh-oxf-dc1": "deallocated", "mh-lon-dc1": "deallocated", "mh-oxf-ex1": "deallocated", "mh-lon-ex1": "running" });
     assert.match(stdout, /pulumi up: done/);
+  });
+
+  it("a VM Azure does not have yet (a new row: 404) is left to pulumi up; the others are started and put back", async () => {
+    fake = await startFakeArm(Object.fromEntries(EXAMPLE_VMS.filter((n) => n !== "mh-lon-ex1").map((n) => [n, { power: "deallocated" as const }])));
+    let ran = false;
+    const { code, stderr } = await lab(fake, ["up", "--stack", "oxford"], { runPulumi: async () => ((ran = true), 0) });
+    assert.equal(code, 0, stderr);
+    assert.ok(ran);
+    assert.ok(!fake.calls.includes("start mh-lon-ex1"));
+    assert.ok([...fake.vms.values()].every((v) => v.power === "deallocated"));
+  });
+
+  it("a VM whose state Azure does not give (no answer): nothing started, pulumi up not run, exit 3", async () => {
+    const closed = await fakeOf();
+    await closed.close();
+    let ran = false;
+    const { code, stderr } = await lab(closed, ["up", "--stack", "oxford"], { runPulumi: async () => ((ran = true), 0) });
+    assert.equal(code, 3);
+    assert.equal(ran, false);
+    assert.match(stderr, /mh-oxf-dc1: state unknown: [^\n]+\n[\s\S]*pulumi up was not run: the lab's state could not be read/);
   });
 
   it("a failed pulumi up still puts the lab back, and exits 3 saying so", async () => {

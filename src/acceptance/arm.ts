@@ -15,7 +15,7 @@ import { ComputeManagementClient } from "@azure/arm-compute";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import type { TokenCredential } from "@azure/identity";
-import { signInProblem } from "../labctl/signIn";
+import { SubscriptionSummary, listSubscriptions, signInProblem } from "../labctl/signIn";
 import { ArmPort, ConnectionInfo, DiskInfo, GroupInfo, LoadBalancerInfo, NicInfo, PublicIpInfo, RunCommandInfo, RunCommandView, VmInfo } from "./ports";
 
 /** How to reach Azure (tests: a fake ARM on 127.0.0.1 with its CA). */
@@ -50,7 +50,7 @@ export class AzureArm implements ArmPort {
   private readonly poll: { updateIntervalInMs: number };
   private readonly credential: TokenCredential;
 
-  constructor(options: ArmOptions) {
+  constructor(private readonly options: ArmOptions) {
     this.credential = options.credential;
     const common = { endpoint: options.endpoint, tlsOptions: options.ca ? { ca: options.ca } : undefined, retryOptions: { maxRetries: 2 } };
     this.resources = new ResourceManagementClient(options.credential, options.subscriptionId, common);
@@ -59,8 +59,23 @@ export class AzureArm implements ArmPort {
     this.poll = { updateIntervalInMs: options.pollIntervalMs ?? 5000 };
   }
 
-  signIn(): Promise<string | undefined> {
-    return signInProblem(this.credential);
+  /**
+   * One token, then Subscriptions - List: the run's subscription must be one this login sees (a
+   * token of another tenant, or a subscription without access, fails here, before any cost).
+   */
+  async signIn(): Promise<string | undefined> {
+    const sub = this.options.subscriptionId;
+    const problem = await signInProblem(this.credential);
+    if (problem) return `subscription ${sub}: not reached\n${problem}`;
+    let seen: SubscriptionSummary[];
+    try {
+      seen = await listSubscriptions(this.credential, this.options.endpoint, this.options.ca);
+    } catch (err) {
+      return `subscription ${sub}: cannot list the subscriptions this login sees (${(err as Error).message})`;
+    }
+    if (seen.some((s) => s.subscriptionId.toLowerCase() === sub.toLowerCase())) return undefined;
+    const choices = seen.map((s) => `'${s.displayName}' (${s.subscriptionId})`).join(", ") || "none";
+    return `subscription ${sub}: not among those this login sees (${choices}); check --subscription, or az login to its tenant (az account list -o table)`;
   }
 
   async createGroup(name: string, region: string, tags: Record<string, string>): Promise<void> {

@@ -46,6 +46,15 @@ export interface VmState {
   agent: string;
 }
 
+/** The power state `status` shows for a VM Azure does not have (after `pulumi destroy`). */
+export const NOT_DEPLOYED = "not deployed";
+
+/** Whether an SDK error is ARM's 404 for a missing resource (ResourceNotFound, NotFound, or one of `also`). */
+function isNotFound(err: unknown, ...also: string[]): boolean {
+  const e = err as { statusCode?: number; code?: string };
+  return e.statusCode === 404 && (e.code === undefined || ["ResourceNotFound", "NotFound", ...also].includes(e.code));
+}
+
 /** A managed disk as `npm run lab` reads it. */
 export interface DiskInfo {
   /** Storage type (`Premium_LRS`, `Standard_LRS`, ...). */
@@ -83,9 +92,9 @@ export class LabAzure {
     this.client = new ComputeManagementClient(options.credential, options.subscriptionId, {
       endpoint: options.endpoint,
       tlsOptions: options.ca ? { ca: options.ca } : undefined,
-      // A failed call names the VM at once; the SDK's retries stay for throttling and 5xx, 800 ms
-      // apart at first (@azure/core-rest-pipeline's default), or the poll interval when shorter (tests).
-      retryOptions: { maxRetries: 2, retryDelayInMs: Math.min(800, options.pollIntervalMs ?? 800) },
+      // A failed call names the VM at once; the SDK's retries stay for throttling and 5xx, at the
+      // SDK's own delays, or no longer apart than a poll interval set shorter (tests).
+      retryOptions: { maxRetries: 2, ...(options.pollIntervalMs !== undefined && options.pollIntervalMs < 1000 ? { retryDelayInMs: options.pollIntervalMs } : {}) },
     });
     this.poll = { updateIntervalInMs: options.pollIntervalMs ?? 5000, abortSignal: options.abortSignal };
     this.vmGroups = options.vmGroups ?? new Map();
@@ -96,9 +105,15 @@ export class LabAzure {
     return this.vmGroups.get(vm.toLowerCase()) ?? this.resourceGroup;
   }
 
-  /** Power state and agent status. */
+  /** Power state and agent status; `not deployed` when Azure answers 404 (no such VM or resource group: a destroyed lab). */
   async state(vm: string): Promise<VmState> {
-    const view = await this.client.virtualMachines.instanceView(this.groupOf(vm), vm, { abortSignal: this.poll.abortSignal });
+    let view;
+    try {
+      view = await this.client.virtualMachines.instanceView(this.groupOf(vm), vm, { abortSignal: this.poll.abortSignal });
+    } catch (err) {
+      if (isNotFound(err, "ResourceGroupNotFound")) return { power: NOT_DEPLOYED, agent: "-" };
+      throw err;
+    }
     const power = view.statuses?.find((s) => s.code?.startsWith("PowerState/"))?.code?.slice("PowerState/".length) ?? "unknown";
     const agentStatus = view.vmAgent?.statuses?.[0]?.displayStatus;
     const agent = agentStatus ? `${agentStatus}${view.vmAgent?.vmAgentVersion ? ` (${view.vmAgent.vmAgentVersion})` : ""}` : "unknown";
@@ -164,8 +179,7 @@ export class LabAzure {
         managedBy: d.managedBy ? /\/virtualMachines\/([^/]+)$/i.exec(d.managedBy)?.[1] ?? d.managedBy : undefined,
       };
     } catch (err) {
-      const e = err as { statusCode?: number; code?: string };
-      if (e.statusCode === 404 && (e.code === undefined || e.code === "ResourceNotFound" || e.code === "NotFound")) return undefined;
+      if (isNotFound(err)) return undefined;
       throw err;
     }
   }

@@ -68,7 +68,8 @@ commands:
 options:
 ${optionsHelp(LAB_OPTIONS)}
 exit codes: 0 done; 1 invalid lab input; 2 usage error (an unknown subscription included); 3 an Azure
-operation or a readiness check failed (status: a VM Azure did not answer); 4 cannot sign in to Azure;
+operation or a readiness check failed (status: a VM Azure gave no answer or an error for; "not deployed"
+is a state, exit 0); 4 cannot sign in to Azure;
 130 interrupted
 `;
 
@@ -197,10 +198,11 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
     if (args.command === "status") {
       const rows = await statusLab(lab, azure);
       write(renderStatus(rows));
-      // A row Azure did not answer is a failed Azure operation, as for the other commands.
+      // A row Azure did not answer, or answered with an error, is a failed Azure operation, as for
+      // the other commands; a VM Azure does not have (a destroyed lab) is a state, not a failure.
       const failed = rows.filter((r) => r.power.startsWith("error: "));
       if (failed.length === 0) return 0;
-      writeError(`status: Azure did not answer for ${failed.map((r) => r.vm).join(", ")} (see the table)\n`);
+      writeError(`status: Azure did not answer, or answered an error, for ${failed.map((r) => r.vm).join(", ")} (see the table)\n`);
       return 3;
     }
     const result = args.command === "up"

@@ -4,7 +4,7 @@
  */
 import { Listr } from "listr2";
 import { Lab, LabVm, onlineVms } from "../input/lab/lab";
-import { LabAzure, VmState, azureMessage } from "./azure";
+import { LabAzure, NOT_DEPLOYED, VmState, azureMessage } from "./azure";
 import { bootSteps } from "./order";
 
 /** Where progress goes: listr2's renderers (`silent` in tests). */
@@ -37,6 +37,7 @@ export async function startLab(lab: Lab, azure: LabAzure, renderer: Renderer): P
     try {
       state = await azure.state(vm.name);
       if (state.power === "running") return "already running";
+      if (state.power === NOT_DEPLOYED) throw new Error("Azure has no such VM (after pulumi destroy: run pulumi up, which starts the lab)");
       await azure.start(vm.name);
     } catch (err) {
       throw new Error(`${vm.name}: start failed: ${azureMessage(err)}`, { cause: err });
@@ -95,8 +96,8 @@ export async function stopLab(lab: Lab, azure: LabAzure, renderer: Renderer): Pr
   const stopOne = async (vm: LabVm, task: { output: string }) => {
     try {
       const state = await azure.state(vm.name);
-      if (state.power === "deallocated") {
-        result.done.push(`${vm.name}: already deallocated`);
+      if (state.power === "deallocated" || state.power === NOT_DEPLOYED) {
+        result.done.push(`${vm.name}: ${state.power === NOT_DEPLOYED ? "not deployed, nothing to deallocate" : "already deallocated"}`);
         return;
       }
       task.output = `${vm.name}: deallocating`;

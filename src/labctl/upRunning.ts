@@ -11,7 +11,7 @@
  * `pulumi up`, which creates them running. Disks that were parked stay converted back.
  */
 import { Lab } from "../input/lab/lab";
-import { LabAzure } from "./azure";
+import { LabAzure, NOT_DEPLOYED } from "./azure";
 import { CommandResult, Renderer, statusLab, stopLab } from "./commands";
 import { ParkOutcome, unparkAndStart } from "./parkCommands";
 
@@ -27,8 +27,11 @@ function only(lab: Lab, names: ReadonlySet<string>): Lab {
  */
 export async function upRunning(lab: Lab, azure: LabAzure, renderer: Renderer, runPulumi: () => Promise<number>, onPulumi: (running: boolean) => void = () => undefined): Promise<ParkOutcome> {
   const rows = await statusLab(lab, azure);
-  // A VM whose state cannot be read does not exist yet (a new row): pulumi up creates it.
-  const existing = rows.filter((r) => !r.power.startsWith("error:"));
+  // A VM Azure does not have (a new row, or the lab after pulumi destroy): pulumi up creates it.
+  // A VM whose state Azure did not give is not guessed at: nothing is started, pulumi up not run.
+  const unread = rows.filter((r) => r.power.startsWith("error:"));
+  if (unread.length > 0) return { done: [], failures: [...unread.map((r) => `${r.vm}: state unknown: ${r.power.slice("error: ".length)}`), "pulumi up was not run: the lab's state could not be read"], notStarted: [] };
+  const existing = rows.filter((r) => r.power !== NOT_DEPLOYED);
   const asleep = new Set(existing.filter((r) => r.power !== "running").map((r) => r.vm));
   const started = await unparkAndStart(only(lab, new Set(existing.map((r) => r.vm))), azure, renderer);
   if (started.failures.length > 0) return { ...started, failures: [...started.failures, "pulumi up was not run: the lab did not start"] };

@@ -323,7 +323,9 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`exchange-lab plan: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
+      // Stack frames are off while the lab is declared (src/plan/plan.ts): say how to get them.
+      const frames = err instanceof Error && /\n\s+at /.test(err.stack ?? "");
+      process.stderr.write(`exchange-lab plan: internal error: ${err instanceof Error ? err.stack : String(err)}\n${frames ? "" : "(EXCHANGE_LAB_TRACES=1 npm run plan ... shows where)\n"}`);
       process.exitCode = 3;
     },
   );

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { OptionSpecs, UsageError, optionsHelp, readCommandLine } from "../input/commandLine";
 import { RETAIL_CURRENCIES, isRetailCurrency, regionCurrency } from "../input/currencies";
+import { findRegion } from "../input/catalogues";
 import { CLASSIC_SIZES } from "../input/csv/sizes";
 import { GLOBAL_REGION, RetailItem, snapshotFromRetailItems } from "./retail";
 import { PRICES_DIR } from "./snapshot";
@@ -70,7 +71,7 @@ async function getJson(url: string): Promise<RetailPage> {
 /** The options of `npm run prices`, declared once: read by util.parseArgs, printed by `--help`. */
 export const PRICES_OPTIONS = {
   region: { type: "string", value: "R", help: "the lab's ARM region (azure-native:location), e.g. westeurope, uksouth" },
-  currency: { type: "string", value: "C", help: `the currency to ask the API for (its currencyCode: ${RETAIL_CURRENCIES.join(", ")});\ndefault the region's country's (GBP for uksouth, EUR for westeurope, USD elsewhere);\nif the stack sets exchange-lab:currency, ask for that one` },
+  currency: { type: "string", value: "C", help: `the currency to ask the API for (its currencyCode: ${RETAIL_CURRENCIES.join(", ")});\ndefault the region's country's (GBP for uksouth, EUR for westeurope, SEK for swedencentral;\nUSD where the API lacks the country's currency);\nif the stack sets exchange-lab:currency, ask for that one` },
   sizes: { type: "string", value: "LIST", help: "the VM sizes to price, comma-separated (default: the classic sizes' and a few common ones)" },
   help: { type: "boolean", short: "h", help: "this text" },
 } as const satisfies OptionSpecs;
@@ -108,7 +109,12 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
     write(PRICES_USAGE);
     return 0;
   }
-  const region = values.region!;
+  const found = findRegion(values.region!);
+  if ("error" in found) {
+    writeError(`exchange-lab prices: --region ${values.region}: ${found.error}\n`);
+    return 2;
+  }
+  const region = found.region.name;
   const currency = values.currency?.toUpperCase() ?? regionCurrency(region);
   const sizes = values.sizes ? values.sizes.split(",") : [...Object.values(CLASSIC_SIZES).map((s) => s.current.name), "Standard_B2ms", "Standard_D2s_v5", "Standard_D4s_v5"];
   const file = path.join(dir, `${region}.json`);

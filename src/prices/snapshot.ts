@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { regionCurrency } from "../input/currencies";
+import { RETAIL_CURRENCIES, isRetailCurrency, regionCurrency } from "../input/currencies";
 import { PriceSnapshot } from "../report/cost";
 
 /** Where the snapshots live: `prices/` at the project root. */
@@ -45,5 +45,6 @@ export function snapshotFor(region: string, currency: string | undefined, dir = 
   const bundled = loadSnapshot(region, dir);
   if (currency === undefined || bundled?.currency === currency) return bundled ?? emptySnapshot(region);
   const why = bundled ? ` (prices/${region}.json is in ${bundled.currency}, and the plan never converts)` : "";
-  return { region, currency, date: "-", source: `no ${currency} prices for ${region}${why}; run npm run prices -- --region ${region} --currency ${currency}`, prices: {}, missing: true };
+  const fetch = isRetailCurrency(currency) ? `run npm run prices -- --region ${region} --currency ${currency}` : `the Azure Retail Prices API has no ${currency} prices (${RETAIL_CURRENCIES.join(", ")})`;
+  return { region, currency, date: "-", source: `no ${currency} prices for ${region}${why}; ${fetch}`, prices: {}, missing: true };
 }

@@ -312,16 +312,9 @@ function readVmImage(ctx: SettingsContext): VmImageSettings {
 export const DEFAULT_PARKED_DISK_SKUS: ParkedDiskSkus = { os: "StandardSSD_LRS", data: "Standard_LRS" };
 
 /**
- * `parkedDiskSku`: one of {@link PARKED_DISK_SKUS} (any case) for every disk, or a map
- * `{ os, data }` per disk role; a role left out takes {@link DEFAULT_PARKED_DISK_SKUS}. OS disks on
- * Standard HDD draw a warning: Microsoft retires Standard HDD OS disks on 2028-09-08 and asks to
- * "Stop creating new virtual machines with Standard HDD OS disks"
- * (https://learn.microsoft.com/azure/virtual-machines/disks-hdd-os-retirement).
- */
-/**
  * `currency`: an ISO 4217 code (three letters, any case, kept upper case). One the Retail Prices API
- * does not document (`PLN`) is accepted with a warning: the API answers it in USD, so `npm run
- * prices` could not fetch it (src/input/currencies.ts).
+ * does not document (`PLN`) is accepted with a warning: `npm run prices` cannot fetch prices in it, so
+ * the estimate shows none (src/input/currencies.ts).
  */
 function readCurrency(ctx: SettingsContext): string | undefined {
   const text = ctx.text("currency", false);
@@ -337,6 +330,13 @@ function readCurrency(ctx: SettingsContext): string | undefined {
   return code;
 }
 
+/**
+ * `parkedDiskSku`: one of {@link PARKED_DISK_SKUS} (any case) for every disk, or a map
+ * `{ os, data }` per disk role; a role left out takes {@link DEFAULT_PARKED_DISK_SKUS}. OS disks on
+ * Standard HDD draw a warning: Microsoft retires Standard HDD OS disks on 2028-09-08 and asks to
+ * "Stop creating new virtual machines with Standard HDD OS disks"
+ * (https://learn.microsoft.com/azure/virtual-machines/disks-hdd-os-retirement).
+ */
 function readParkedDiskSku(ctx: SettingsContext): ParkedDiskSkus {
   const value = ctx.structured("parkedDiskSku", false);
   const key = ctx.full("parkedDiskSku");

@@ -181,7 +181,7 @@ export const CONFIG_KEYS = {
   },
   currency: {
     description: "Currency of your Azure billing account (the Retail Prices API's currencyCode, e.g. GBP, EUR): the plan shows prices only in it; default the bundled prices' currency.", pulumiType: undefined,
-    meaning: "the currency your Azure billing account is billed in (Azure bills in the currency of the account's country, not the region's), as the Azure Retail Prices API writes it: `USD`, `GBP`, `EUR`, `SEK`, ... The plan's cost estimate uses only prices in this currency and never converts: if the bundled `prices/<region>.json` is in another one, the costs show as unknown with the `npm run prices -- --region <region> --currency <code>` that fetches them. Unset, the plan shows the bundled prices in their own currency (GBP for `uksouth` and `ukwest`, USD elsewhere; see docs/plan.md, \"Cost estimate\")",
+    meaning: "the currency your Azure billing account is billed in (Azure bills in the currency of the account's country, not the region's), as the Azure Retail Prices API writes it: `USD`, `GBP`, `EUR`, `SEK`, ... The plan's cost estimate uses only prices in this currency and never converts: if the bundled `prices/<region>.json` is in another one, the costs show as unknown with the `npm run prices -- --region <region> --currency <code>` that fetches them. Unset, the plan shows the bundled prices in their own currency (GBP for `uksouth` and `ukwest`, USD elsewhere; see docs/plan.md, \"Currency\")",
     defaultText: "the bundled prices' currency",
   },
   domainName: {
